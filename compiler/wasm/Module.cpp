@@ -1,0 +1,24 @@
+#include "compiler/wasm/Module.h"
+
+#include <cstring>
+
+namespace wasmc::wasm {
+
+uint32_t ConstExpr::i32() const {
+  uint32_t value;
+  std::memcpy(&value, bits.data(), 4);
+  return value;
+}
+
+uint64_t ConstExpr::i64() const {
+  uint64_t value;
+  std::memcpy(&value, bits.data(), 8);
+  return value;
+}
+
+std::string Module::funcName(FuncIndex index) const {
+  auto it = names.functions.find(index);
+  return it == names.functions.end() ? std::string() : it->second;
+}
+
+} // namespace wasmc::wasm
