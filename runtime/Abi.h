@@ -1,0 +1,169 @@
+#pragma once
+// The contract between compiled code and the runtime: the VMContext layout,
+// function references, table and memory records, the builtin table, trap
+// codes and the signatures of the trampolines the compiler emits. Plain data
+// and no behaviour: compiler/codegen reads offsets from here with offsetof,
+// the runtime fills the structures. Changing anything here changes the
+// compiled-artifact format (bump kAbiVersion).
+
+#include <cstddef>
+#include <cstdint>
+
+namespace wasmc::abi {
+
+inline constexpr uint32_t kAbiVersion = 1;
+
+/// Every way a wasm call can end abnormally. Values are stable: they cross
+/// the compiled-code boundary and appear in artifacts.
+enum class TrapCode : uint32_t {
+  None = 0,
+  Unreachable,              // "unreachable"
+  MemoryOutOfBounds,        // "out of bounds memory access"
+  IntegerDivideByZero,      // "integer divide by zero"
+  IntegerOverflow,          // "integer overflow"
+  InvalidConversion,        // "invalid conversion to integer"
+  UndefinedElement,         // "undefined element"
+  UninitializedElement,     // "uninitialized element"
+  IndirectCallTypeMismatch, // "indirect call type mismatch"
+  TableOutOfBounds,         // "out of bounds table access"
+  StackExhausted,           // "call stack exhausted"
+  HostTrap,                 // a host function failed; its message is kept by the runtime
+  Exit,                     // WASI proc_exit: not an error; the exit code is kept by the runtime
+};
+
+/// A value slot in argument/result arrays passed between host and wasm:
+/// 16 bytes so a v128 fits; narrower values live in the low bytes.
+struct alignas(16) Slot {
+  uint8_t bytes[16];
+};
+
+struct VMContext;
+
+/// What a funcref points to (a funcref value is `const FuncRef*`, null for
+/// ref.null). For a wasm function `code` has the wasm calling convention
+/// (`Result code(void* vmctx, params...)`) and `vmctx` is its instance's
+/// VMContext. For a host function `code` is a host adapter compiled for its
+/// type and `vmctx` points to the HostFunc record.
+struct FuncRef {
+  void* code;
+  void* vmctx;
+  uint32_t sigId;  // canonical signature id, engine-wide: call_indirect compares this
+  uint32_t flags;  // kFuncRefHost for host functions
+  void* entry;     // EntryTrampoline for this signature (calls from the host)
+  void* function;  // the runtime's Function object (opaque to compiled code)
+};
+inline constexpr uint32_t kFuncRefHost = 1;
+
+/// Calls `code` with arguments read from `slots` and writes the results back
+/// to `slots` (from index 0). Generated per function type.
+using EntryTrampoline = void (*)(void* code, void* vmctx, Slot* slots);
+
+/// A host function as wasm sees it. The compiler's host adapter for the type
+/// spills the arguments to slots, calls `callback`, and raises a trap with
+/// `raiseTrap` if the callback returns a non-zero TrapCode.
+struct HostFunc;
+using HostCallback = uint32_t (*)(HostFunc* func, Slot* slots);
+using RaiseTrapFn = void (*)(uint32_t trapCode);
+struct HostFunc {
+  HostCallback callback;
+  RaiseTrapFn raiseTrap;
+  void* userData;
+};
+
+/// A linear memory's live bounds, shared by every instance that uses it.
+/// `base` never moves: the whole reservation is made up front.
+struct MemoryRecord {
+  uint8_t* base;
+  uint64_t size; // bytes currently accessible
+};
+
+/// A table: `elements[i]` is a funcref (`const FuncRef*`) or an externref
+/// (opaque host pointer); null is the null reference.
+struct TableRecord {
+  void** elements;
+  uint32_t size;
+  uint32_t pad;
+};
+
+/// A global's storage: 16 bytes, numbers in the low bytes, references as a
+/// pointer. Imported and exported globals share their cell.
+struct alignas(16) GlobalCell {
+  uint8_t bytes[16];
+};
+
+/// State shared by every instance of a store: the stack limit of the thread
+/// currently running wasm (the prologue of every function compares against it).
+struct StoreRecord {
+  uintptr_t stackLimit;
+};
+
+/// Runtime services compiled code calls through VMContext::builtins (never by
+/// symbol, so artifacts have no undefined symbols). Builtins that can fail
+/// return a TrapCode (0 for success); the compiled caller raises the trap.
+struct Builtins {
+  void (*raiseTrap)(VMContext* vmctx, uint32_t trapCode);
+  uint32_t (*memoryGrow)(VMContext* vmctx, uint32_t deltaPages); // old pages or 0xFFFFFFFF
+  uint32_t (*memoryFill)(VMContext* vmctx, uint32_t dst, uint32_t value, uint32_t count);
+  uint32_t (*memoryCopy)(VMContext* vmctx, uint32_t dst, uint32_t src, uint32_t count);
+  uint32_t (*memoryInit)(VMContext* vmctx, uint32_t segment, uint32_t dst, uint32_t src,
+                         uint32_t count);
+  void (*dataDrop)(VMContext* vmctx, uint32_t segment);
+  uint32_t (*tableGrow)(VMContext* vmctx, uint32_t table, void* init, uint32_t delta);
+  uint32_t (*tableFill)(VMContext* vmctx, uint32_t table, uint32_t dst, void* value, uint32_t count);
+  uint32_t (*tableCopy)(VMContext* vmctx, uint32_t dstTable, uint32_t srcTable, uint32_t dst,
+                        uint32_t src, uint32_t count);
+  uint32_t (*tableInit)(VMContext* vmctx, uint32_t table, uint32_t segment, uint32_t dst,
+                        uint32_t src, uint32_t count);
+  void (*elemDrop)(VMContext* vmctx, uint32_t segment);
+};
+
+/// The per-instance context every compiled function receives as its first
+/// argument. Fields the compiler reads are at fixed offsets (static_asserts
+/// below); arrays are owned by the runtime's Instance.
+struct VMContext {
+  uint8_t* memoryBase;        // memory 0's base (stable), or null without a memory
+  MemoryRecord* memory;       // memory 0's live bounds, or null
+  StoreRecord* store;         // stack limit
+  const Builtins* builtins;
+  TableRecord** tables;       // per table index
+  GlobalCell** globals;       // per global index
+  const FuncRef** funcs;      // per function index (imports first): the callee's FuncRef
+  const uint32_t* sigIds;     // per type index: canonical signature id
+  void* instance;             // the runtime's Instance (opaque to compiled code)
+};
+
+static_assert(offsetof(VMContext, memoryBase) == 0);
+static_assert(offsetof(VMContext, memory) == 8);
+static_assert(offsetof(VMContext, store) == 16);
+static_assert(offsetof(VMContext, builtins) == 24);
+static_assert(offsetof(VMContext, tables) == 32);
+static_assert(offsetof(VMContext, globals) == 40);
+static_assert(offsetof(VMContext, funcs) == 48);
+static_assert(offsetof(VMContext, sigIds) == 56);
+static_assert(offsetof(FuncRef, code) == 0);
+static_assert(offsetof(FuncRef, vmctx) == 8);
+static_assert(offsetof(FuncRef, sigId) == 16);
+static_assert(offsetof(TableRecord, elements) == 0);
+static_assert(offsetof(TableRecord, size) == 8);
+static_assert(offsetof(MemoryRecord, size) == 8);
+static_assert(sizeof(Slot) == 16 && sizeof(GlobalCell) == 16);
+
+/// Each memory reserves this much address space: any i32 address plus any
+/// u32 offset plus a 16-byte access lands inside it, so guard pages catch
+/// every out-of-bounds access.
+inline constexpr uint64_t kMemoryReservation = (8ull << 30) + (64ull << 10);
+
+/// Bytes of stack kept free below the limit compiled code checks against:
+/// room for host functions called from wasm and for the frames of one
+/// function whose own frame estimate is wrong.
+inline constexpr uint64_t kStackReserve = 128 << 10;
+
+/// Symbols every compiled object defines (JIT and AOT alike). The runtime
+/// finds code only through these three arrays, so loading needs no lookup per
+/// function. Function bodies themselves are named "wasm_function_N" or
+/// "wasm_function_N_<name>" for profilers and debuggers.
+inline constexpr const char* kFunctionsSymbol = "wasmc_functions";       // void*[defined funcs]
+inline constexpr const char* kEntriesSymbol = "wasmc_entries";           // EntryTrampoline[types]
+inline constexpr const char* kHostAdaptersSymbol = "wasmc_host_adapters"; // void*[types]
+
+} // namespace wasmc::abi

@@ -1,0 +1,155 @@
+#include "runtime/CallState.h"
+
+#include "compiler/wasm/Error.h"
+#include "runtime/CodeRegistry.h"
+#include "runtime/Signals.h"
+
+#include <pthread.h>
+#include <utility>
+
+namespace wasmc::rt {
+namespace {
+
+// Read by the signal handler. initial-exec keeps the access a plain
+// thread-pointer offset: the general-dynamic model may allocate the TLS
+// block lazily inside __tls_get_addr, which is not signal-safe.
+constinit thread_local Activation* innermost __attribute__((tls_model("initial-exec"))) = nullptr;
+
+struct CachedStack {
+  StackBounds bounds;
+  bool known = false;
+};
+constinit thread_local CachedStack cachedStack;
+
+// What a host function left for the Trap it is about to cause.
+thread_local std::string pendingHostMessage;
+thread_local int32_t pendingExitCode = 0;
+
+StackBounds queryThreadStack() {
+  pthread_attr_t attr;
+  if (pthread_getattr_np(pthread_self(), &attr) != 0)
+    fatal("pthread_getattr_np failed: cannot find this thread's stack");
+  void* addr = nullptr;
+  size_t size = 0;
+  size_t guard = 0;
+  int stackResult = pthread_attr_getstack(&attr, &addr, &size);
+  int guardResult = pthread_attr_getguardsize(&attr, &guard);
+  pthread_attr_destroy(&attr);
+  if (stackResult != 0 || guardResult != 0)
+    fatal("pthread_attr_getstack failed: cannot find this thread's stack");
+  uintptr_t low = reinterpret_cast<uintptr_t>(addr);
+  return StackBounds{low, low + size, guard};
+}
+
+// Kept out of line so the jump buffer belongs to a frame that stays live for
+// the whole call, and so nothing in invokeWasm's frame is modified between
+// sigsetjmp and a siglongjmp (such locals would be indeterminate after it).
+[[gnu::noinline]] bool runProtected(Activation& activation, abi::EntryTrampoline entry,
+                                    void* code, void* vmctx, abi::Slot* slots) {
+  // Frame walks stop below this frame: everything above is host code.
+  activation.entryFrame = reinterpret_cast<uintptr_t>(__builtin_frame_address(0));
+  // savemask 0: the handlers use SA_NODEFER, so a trap never leaves its
+  // signal blocked and there is no mask to restore.
+  if (sigsetjmp(activation.jmp, 0) != 0)
+    return true;
+  entry(code, vmctx, slots);
+  return false;
+}
+
+Trap buildTrap(const Activation& activation) {
+  Trap trap;
+  trap.code = activation.trapCode;
+  for (uint32_t i = 0; i < activation.pcCount; ++i) {
+    uintptr_t pc = activation.pcs[i];
+    // A return address points after the call; the call itself (pc - 1) may
+    // be the last instruction of its function.
+    uintptr_t probe = (i == 0 && activation.firstPcIsFault) ? pc : pc - 1;
+    if (!isWasmCode(probe))
+      continue;
+    if (std::optional<Frame> frame = lookupFrame(probe)) {
+      frame->pc = pc;
+      trap.backtrace.push_back(std::move(*frame));
+    }
+  }
+  if (trap.code == abi::TrapCode::HostTrap)
+    trap.hostMessage = std::exchange(pendingHostMessage, std::string());
+  if (trap.code == abi::TrapCode::Exit)
+    trap.exitCode = std::exchange(pendingExitCode, 0);
+  return trap;
+}
+
+} // namespace
+
+Activation* currentActivation() { return innermost; }
+
+const StackBounds& currentThreadStack() {
+  if (!cachedStack.known) {
+    cachedStack.bounds = queryThreadStack();
+    cachedStack.known = true;
+  }
+  return cachedStack.bounds;
+}
+
+void recordTrap(Activation& activation, abi::TrapCode code, uintptr_t pc, uintptr_t fp,
+                uintptr_t lowBound) {
+  activation.trapCode = code;
+  activation.pcCount = 0;
+  activation.firstPcIsFault = pc != 0;
+  if (pc != 0)
+    activation.pcs[activation.pcCount++] = pc;
+  // Only frames between the trap and the entry are read, and only while the
+  // chain climbs: a frame pointer clobbered by code built without frame
+  // pointers ends the walk instead of sending it into unmapped memory.
+  uintptr_t low = lowBound > activation.stack.low ? lowBound : activation.stack.low;
+  while (activation.pcCount < kMaxTrapFrames && fp >= low && fp < activation.entryFrame &&
+         fp % sizeof(uintptr_t) == 0) {
+    const auto* frame = reinterpret_cast<const uintptr_t*>(fp);
+    uintptr_t next = frame[0];
+    uintptr_t returnAddress = frame[1];
+    if (returnAddress == 0)
+      break;
+    activation.pcs[activation.pcCount++] = returnAddress;
+    if (next <= fp)
+      break;
+    fp = next;
+  }
+}
+
+std::optional<Trap> invokeWasm(abi::EntryTrampoline entry, void* code, void* vmctx,
+                               abi::Slot* slots, abi::StoreRecord* store) {
+  installTrapHandlers();
+  ensureSignalStack();
+  Activation activation;
+  activation.prev = innermost;
+  activation.stack = currentThreadStack();
+  uintptr_t savedLimit = 0;
+  if (store) {
+    savedLimit = store->stackLimit;
+    store->stackLimit = activation.stack.low + abi::kStackReserve;
+  }
+  innermost = &activation;
+  bool trapped = runProtected(activation, entry, code, vmctx, slots);
+  innermost = activation.prev;
+  if (store)
+    store->stackLimit = savedLimit;
+  if (!trapped)
+    return std::nullopt;
+  return buildTrap(activation);
+}
+
+void raiseTrap(abi::TrapCode code) {
+  Activation* activation = innermost;
+  if (!activation)
+    fatal("raiseTrap called outside of a wasm call");
+  uintptr_t fp = reinterpret_cast<uintptr_t>(__builtin_frame_address(0));
+  recordTrap(*activation, code, 0, fp, fp);
+  siglongjmp(activation->jmp, 1);
+}
+
+void raiseTrapCode(uint32_t code) { raiseTrap(static_cast<abi::TrapCode>(code)); }
+
+void setPendingHostTrap(std::string message) { pendingHostMessage = std::move(message); }
+
+void setPendingExit(int32_t exitCode) { pendingExitCode = exitCode; }
+
+} // namespace wasmc::rt

@@ -1,0 +1,108 @@
+#include "runtime/CodeRegistry.h"
+
+#include "compiler/wasm/Error.h"
+#include "runtime/RangeSet.h"
+
+#include <algorithm>
+#include <map>
+#include <mutex>
+
+namespace wasmc::rt {
+namespace {
+
+/// Functions at most this far apart share one range in the signal-safe set.
+constexpr uintptr_t kMergeGap = 4096;
+
+/// Read from the signal handler: constant-initialised, never destroyed state.
+constinit RangeSet codeRanges;
+
+struct FunctionEntry {
+  uintptr_t end;
+  uint32_t funcIndex;
+  std::string name;
+};
+
+struct ModuleEntry {
+  std::vector<uint32_t> slots;    // in codeRanges
+  std::vector<uintptr_t> starts;  // keys in Registry::functions
+};
+
+/// The slow-path tables. Heap-allocated and never freed so that a module
+/// unregistered from a static destructor still finds them alive.
+struct Registry {
+  std::mutex mutex;
+  uint64_t nextHandle = 1;
+  std::map<uint64_t, ModuleEntry> modules;
+  std::map<uintptr_t, FunctionEntry> functions; // by start address
+};
+
+Registry& registry() {
+  static Registry* instance = new Registry();
+  return *instance;
+}
+
+} // namespace
+
+uint64_t registerCode(std::vector<FunctionRange> functions) {
+  std::sort(functions.begin(), functions.end(),
+            [](const FunctionRange& a, const FunctionRange& b) { return a.start < b.start; });
+  Registry& reg = registry();
+  std::lock_guard<std::mutex> lock(reg.mutex);
+  ModuleEntry module;
+  size_t i = 0;
+  while (i < functions.size()) {
+    uintptr_t start = functions[i].start;
+    uintptr_t end = functions[i].end;
+    size_t j = i + 1;
+    while (j < functions.size() && functions[j].start <= end + kMergeGap) {
+      end = std::max(end, functions[j].end);
+      ++j;
+    }
+    if (end > start) {
+      uint32_t slot = codeRanges.insert(start, end);
+      if (slot == RangeSet::kNoSlot)
+        fatal("code registry full: too many live compiled modules");
+      module.slots.push_back(slot);
+    }
+    i = j;
+  }
+  for (FunctionRange& function : functions) {
+    if (function.end <= function.start)
+      continue;
+    module.starts.push_back(function.start);
+    reg.functions[function.start] =
+        FunctionEntry{function.end, function.funcIndex, std::move(function.name)};
+  }
+  uint64_t handle = reg.nextHandle++;
+  reg.modules.emplace(handle, std::move(module));
+  return handle;
+}
+
+void unregisterCode(uint64_t handle) {
+  Registry& reg = registry();
+  std::lock_guard<std::mutex> lock(reg.mutex);
+  auto it = reg.modules.find(handle);
+  if (it == reg.modules.end())
+    return;
+  for (uint32_t slot : it->second.slots)
+    codeRanges.erase(slot);
+  for (uintptr_t start : it->second.starts)
+    reg.functions.erase(start);
+  reg.modules.erase(it);
+}
+
+bool isWasmCode(uintptr_t pc) { return codeRanges.contains(pc); }
+
+std::optional<Frame> lookupFrame(uintptr_t pc) {
+  Registry& reg = registry();
+  std::lock_guard<std::mutex> lock(reg.mutex);
+  auto it = reg.functions.upper_bound(pc);
+  if (it == reg.functions.begin())
+    return std::nullopt;
+  --it;
+  if (pc >= it->second.end)
+    return std::nullopt;
+  return Frame{it->second.funcIndex, it->second.name, pc};
+}
+
+} // namespace wasmc::rt

@@ -1,0 +1,45 @@
+#pragma once
+// A validated module together with its native code, however that code was
+// produced (JIT in this process, or a loaded .cwasm). Immutable and shared
+// by every instance made from it.
+
+#include "compiler/wasm/Module.h"
+#include "runtime/Abi.h"
+#include "runtime/CodeRegistry.h"
+
+#include <memory>
+#include <vector>
+
+namespace wasmc::rt {
+
+/// The three arrays every compiled object exports (runtime/Abi.h).
+struct CodeTables {
+  void* const* functions = nullptr;           // per defined function
+  const abi::EntryTrampoline* entries = nullptr; // per type index
+  void* const* hostAdapters = nullptr;        // per type index
+};
+
+class CompiledModule {
+public:
+  /// `owner` keeps the code mapped (a JIT session, a dlopen handle); it is
+  /// released after the code is unregistered from the trap handler.
+  CompiledModule(wasm::Module module, CodeTables code, std::shared_ptr<void> owner,
+                 std::vector<FunctionRange> ranges);
+  ~CompiledModule();
+  CompiledModule(const CompiledModule&) = delete;
+  CompiledModule& operator=(const CompiledModule&) = delete;
+
+  const wasm::Module& module() const { return module_; }
+  const CodeTables& code() const { return code_; }
+  /// Canonical signature id per type index.
+  const std::vector<uint32_t>& signatureIds() const { return sigIds_; }
+
+private:
+  wasm::Module module_;
+  CodeTables code_;
+  std::shared_ptr<void> owner_;
+  uint64_t registration_ = 0;
+  std::vector<uint32_t> sigIds_;
+};
+
+} // namespace wasmc::rt

@@ -1,0 +1,244 @@
+#include "runtime/Instance.h"
+
+#include "runtime/Builtins.h"
+#include "runtime/Invoke.h"
+#include "runtime/Linker.h"
+#include "runtime/Store.h"
+
+#include <cstring>
+
+namespace wasmc::rt {
+
+namespace {
+
+Error unlinkable(const wasm::Import& import, const char* what) {
+  return makeError(ErrorKind::Unlinkable, import.offset,
+                   std::string(what) + ": " + import.module + "." + import.name);
+}
+
+/// Import matching of limits: the provided object must be at least as large
+/// and, if the import declares a maximum, have one no larger.
+bool limitsMatch(uint64_t actualMin, bool actualHasMax, uint64_t actualMax, const wasm::Limits& wanted) {
+  if (actualMin < wanted.min)
+    return false;
+  if (!wanted.hasMax)
+    return true;
+  return actualHasMax && actualMax <= wanted.max;
+}
+
+} // namespace
+
+Instance::Instance(Store& store, std::shared_ptr<const CompiledModule> module)
+    : store_(store), compiled_(std::move(module)) {}
+
+const Extern* Instance::findExport(const std::string& name) const {
+  for (const auto& [exportName, value] : exports_)
+    if (exportName == name)
+      return &value;
+  return nullptr;
+}
+
+std::span<const uint8_t> Instance::dataSegment(uint32_t index) const {
+  if (dataDropped_[index])
+    return {};
+  return module().slice(module().datas[index].bytes);
+}
+
+Expected<void> Instance::resolveImports(const Linker& linker) {
+  const wasm::Module& m = module();
+  const CodeTables& code = compiled_->code();
+  for (const wasm::Import& import : m.imports) {
+    const Extern* found = linker.find(import.module, import.name);
+    if (!found)
+      return unlinkable(import, "unknown import");
+    if (found->kind != import.kind)
+      return unlinkable(import, "incompatible import type");
+    switch (import.kind) {
+    case wasm::ExternKind::Func: {
+      Function* func = found->func;
+      if (func->type != m.types[import.funcType])
+        return unlinkable(import, "incompatible import type");
+      if (func->isHost() && !func->ref.code)
+        func->ref.code = code.hostAdapters[import.funcType];
+      functions_.push_back(func);
+      break;
+    }
+    case wasm::ExternKind::Table: {
+      Table* table = found->table;
+      if (table->type().elemType != import.table.elemType ||
+          !limitsMatch(table->size(), table->type().limits.hasMax, table->type().limits.max, import.table.limits))
+        return unlinkable(import, "incompatible import type");
+      tables_.push_back(table);
+      break;
+    }
+    case wasm::ExternKind::Memory: {
+      MemoryInstance* memory = found->memory;
+      if (!limitsMatch(memory->memory->pages(), memory->declared.hasMax, memory->declared.max,
+                       import.memory.limits))
+        return unlinkable(import, "incompatible import type");
+      memory_ = memory;
+      break;
+    }
+    case wasm::ExternKind::Global: {
+      Global* global = found->global;
+      if (!(global->type == import.global))
+        return unlinkable(import, "incompatible import type");
+      globals_.push_back(global);
+      break;
+    }
+    }
+  }
+  return {};
+}
+
+void Instance::evaluate(const wasm::ConstExpr& expr, abi::Slot& out) const {
+  out = abi::Slot{};
+  switch (expr.kind) {
+  case wasm::ConstExpr::Kind::RefNull: break;
+  case wasm::ConstExpr::Kind::RefFunc: {
+    const void* ref = funcRefs_[expr.index];
+    std::memcpy(out.bytes, &ref, sizeof ref);
+    break;
+  }
+  case wasm::ConstExpr::Kind::GlobalGet: std::memcpy(out.bytes, globals_[expr.index]->cell.bytes, 16); break;
+  default: std::memcpy(out.bytes, expr.bits.data(), 16); break;
+  }
+}
+
+Expected<void> Instance::createDefinitions() {
+  const wasm::Module& m = module();
+  const CodeTables& code = compiled_->code();
+  const std::vector<uint32_t>& sigIds = compiled_->signatureIds();
+
+  for (uint32_t i = 0; i < m.functions.size(); ++i) {
+    wasm::TypeIndex type = m.functions[i].type;
+    Function* func = store_.createFunction();
+    func->type = m.types[type];
+    func->instance = this;
+    func->ref = abi::FuncRef{code.functions[i], &vmctx_, sigIds[type], 0,
+                             reinterpret_cast<void*>(code.entries[type]), func};
+    functions_.push_back(func);
+  }
+  for (Function* func : functions_)
+    funcRefs_.push_back(&func->ref);
+
+  for (size_t i = m.numImportedTables; i < m.tables.size(); ++i)
+    tables_.push_back(WASMC_TRY(store_.createTable(m.tables[i])));
+  for (Table* table : tables_)
+    tableRecords_.push_back(table->record());
+
+  if (m.memories.size() > m.numImportedMemories)
+    memory_ = WASMC_TRY(store_.createMemory(m.memories[m.numImportedMemories]));
+
+  for (const wasm::Global& global : m.globals) {
+    Value initial;
+    initial.type = global.type.type;
+    evaluate(global.init, initial.slot);
+    globals_.push_back(store_.createGlobal(global.type, initial));
+  }
+  for (Global* global : globals_)
+    globalCells_.push_back(&global->cell);
+
+  vmctx_.memoryBase = memory_ ? memory_->memory->base() : nullptr;
+  vmctx_.memory = memory_ ? memory_->memory->record() : nullptr;
+  vmctx_.store = store_.record();
+  vmctx_.builtins = &builtinTable();
+  vmctx_.tables = tableRecords_.data();
+  vmctx_.globals = globalCells_.data();
+  vmctx_.funcs = funcRefs_.data();
+  vmctx_.sigIds = sigIds.data();
+  vmctx_.instance = this;
+  return {};
+}
+
+void Instance::buildExports() {
+  for (const wasm::Export& exp : module().exports) {
+    Extern value;
+    value.kind = exp.kind;
+    switch (exp.kind) {
+    case wasm::ExternKind::Func: value.func = functions_[exp.index]; break;
+    case wasm::ExternKind::Table: value.table = tables_[exp.index]; break;
+    case wasm::ExternKind::Memory: value.memory = memory_; break;
+    case wasm::ExternKind::Global: value.global = globals_[exp.index]; break;
+    }
+    exports_.emplace_back(exp.name, value);
+  }
+}
+
+Expected<void> Instance::initializeSegments() {
+  const wasm::Module& m = module();
+  elemSegments_.resize(m.elems.size());
+  for (uint32_t i = 0; i < m.elems.size(); ++i) {
+    const wasm::ElemSegment& seg = m.elems[i];
+    std::vector<void*>& refs = elemSegments_[i];
+    refs.reserve(seg.items.size());
+    for (const wasm::ConstExpr& item : seg.items) {
+      abi::Slot slot;
+      evaluate(item, slot);
+      void* ref;
+      std::memcpy(&ref, slot.bytes, sizeof ref);
+      refs.push_back(ref);
+    }
+  }
+  dataDropped_.assign(m.datas.size(), false);
+
+  // Active segments are table.init / memory.init followed by a drop, in
+  // module order; a trap stops instantiation with earlier writes kept.
+  auto trapError = [](abi::TrapCode code) {
+    return makeError(ErrorKind::Uninstantiable, kNoOffset, trapMessage(code));
+  };
+  for (uint32_t i = 0; i < m.elems.size(); ++i) {
+    const wasm::ElemSegment& seg = m.elems[i];
+    if (seg.mode == wasm::SegmentMode::Active) {
+      abi::Slot offset;
+      evaluate(seg.offset, offset);
+      uint32_t dst;
+      std::memcpy(&dst, offset.bytes, 4);
+      uint32_t count = static_cast<uint32_t>(elemSegments_[i].size());
+      if (auto code = builtinTableInit(this, seg.table, i, dst, 0, count); code != abi::TrapCode::None)
+        return trapError(code);
+    }
+    if (seg.mode != wasm::SegmentMode::Passive)
+      dropElemSegment(i);
+  }
+  for (uint32_t i = 0; i < m.datas.size(); ++i) {
+    const wasm::DataSegment& seg = m.datas[i];
+    if (seg.mode != wasm::SegmentMode::Active)
+      continue;
+    abi::Slot offset;
+    evaluate(seg.offset, offset);
+    uint32_t dst;
+    std::memcpy(&dst, offset.bytes, 4);
+    if (auto code = builtinMemoryInit(this, i, dst, 0, seg.bytes.size); code != abi::TrapCode::None)
+      return trapError(code);
+    dropDataSegment(i);
+  }
+  return {};
+}
+
+Expected<void> Instance::runStart() {
+  if (!module().start)
+    return {};
+  CallResult result = callFunction(store_, *functions_[*module().start], {});
+  if (result.trap) {
+    startTrap_ = std::move(result.trap);
+    return makeError(ErrorKind::Uninstantiable, kNoOffset, startTrap_->message());
+  }
+  return {};
+}
+
+Expected<Instance*> Instance::instantiate(Store& store, std::shared_ptr<const CompiledModule> module,
+                                          const Linker& linker) {
+  auto owned = std::make_unique<Instance>(store, std::move(module));
+  WASMC_TRY(owned->resolveImports(linker));
+  // From here on the instance belongs to the store even if a later step
+  // fails: its functions may already sit in tables shared with others.
+  Instance* instance = store.adoptInstance(std::move(owned));
+  WASMC_TRY(instance->createDefinitions());
+  instance->buildExports();
+  WASMC_TRY(instance->initializeSegments());
+  WASMC_TRY(instance->runStart());
+  return instance;
+}
+
+} // namespace wasmc::rt

@@ -1,0 +1,81 @@
+#pragma once
+// An instance of a compiled module: its VMContext and the objects behind it,
+// created by instantiate() in the spec's order (imports, globals, element and
+// data segments, start function).
+
+#include "compiler/wasm/Error.h"
+#include "runtime/CompiledModule.h"
+#include "runtime/Function.h"
+#include "runtime/Trap.h"
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace wasmc::rt {
+
+class Linker;
+class Store;
+
+class Instance {
+public:
+  /// Resolves imports with `linker`, builds the instance inside `store` and
+  /// runs the start function. Errors: Unlinkable ("unknown import",
+  /// "incompatible import type"), Uninstantiable (a segment out of bounds, a
+  /// trap in the start function: the message is the trap's). As in the spec,
+  /// an instance whose segments or start function trapped still exists in
+  /// the store, with the effects that happened before the trap.
+  static Expected<Instance*> instantiate(Store& store, std::shared_ptr<const CompiledModule> module,
+                                         const Linker& linker);
+
+  /// The trap of a failed start function (after instantiate returned
+  /// Uninstantiable), for backtraces.
+  const std::optional<Trap>& startTrap() const { return startTrap_; }
+
+  const wasm::Module& module() const { return compiled_->module(); }
+  const std::vector<std::pair<std::string, Extern>>& exports() const { return exports_; }
+  const Extern* findExport(const std::string& name) const;
+  MemoryInstance* memory() const { return memory_; }
+  Store& store() const { return store_; }
+  abi::VMContext* vmctx() { return &vmctx_; }
+
+  static Instance* fromVmctx(abi::VMContext* vmctx) { return static_cast<Instance*>(vmctx->instance); }
+
+  // --- used by the builtins ---------------------------------------------
+  Table* table(uint32_t index) const { return tables_[index]; }
+  /// Element segment contents (references), empty once dropped.
+  std::vector<void*>& elemSegment(uint32_t index) { return elemSegments_[index]; }
+  /// Data segment bytes, empty once dropped.
+  std::span<const uint8_t> dataSegment(uint32_t index) const;
+  void dropElemSegment(uint32_t index) { elemSegments_[index].clear(); }
+  void dropDataSegment(uint32_t index) { dataDropped_[index] = true; }
+
+  Instance(Store& store, std::shared_ptr<const CompiledModule> module);
+
+private:
+  Expected<void> resolveImports(const Linker& linker);
+  Expected<void> createDefinitions();
+  void buildExports();
+  void evaluate(const wasm::ConstExpr& expr, abi::Slot& out) const;
+  Expected<void> initializeSegments();
+  Expected<void> runStart();
+
+  Store& store_;
+  std::shared_ptr<const CompiledModule> compiled_;
+  abi::VMContext vmctx_{};
+
+  std::vector<const abi::FuncRef*> funcRefs_; // VMContext::funcs
+  std::vector<Function*> functions_;
+  std::vector<Table*> tables_;
+  std::vector<abi::TableRecord*> tableRecords_; // VMContext::tables
+  std::vector<Global*> globals_;
+  std::vector<abi::GlobalCell*> globalCells_;   // VMContext::globals
+  MemoryInstance* memory_ = nullptr;
+  std::vector<std::vector<void*>> elemSegments_;
+  std::vector<bool> dataDropped_;
+  std::vector<std::pair<std::string, Extern>> exports_;
+  std::optional<Trap> startTrap_;
+};
+
+} // namespace wasmc::rt

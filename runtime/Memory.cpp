@@ -1,0 +1,86 @@
+#include "runtime/Memory.h"
+
+#include "runtime/RangeSet.h"
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <string>
+#include <sys/mman.h>
+
+namespace wasmc::rt {
+namespace {
+
+/// Every live reservation; read by the signal handler.
+constinit RangeSet reservations;
+
+Error memoryError(std::string message) {
+  return makeError(ErrorKind::Uninstantiable, kNoOffset, std::move(message));
+}
+
+} // namespace
+
+Expected<std::unique_ptr<Memory>> Memory::create(uint32_t minPages,
+                                                 std::optional<uint32_t> maxPages,
+                                                 uint64_t limitBytes) {
+  uint64_t capPages = std::min<uint64_t>(kMaxWasmPages, limitBytes / kWasmPageSize);
+  if (maxPages)
+    capPages = std::min<uint64_t>(capPages, *maxPages);
+  if (minPages > kMaxWasmPages)
+    return memoryError("memory size must be at most 65536 pages (4GiB)");
+  if (uint64_t(minPages) * kWasmPageSize > limitBytes)
+    return memoryError("memory minimum size of " + std::to_string(minPages) +
+                       " pages exceeds the memory limit of " + std::to_string(limitBytes) +
+                       " bytes");
+  if (maxPages && *maxPages < minPages)
+    return memoryError("memory maximum is smaller than its minimum");
+
+  // MAP_NORESERVE: the guard region and the uncommitted tail must not count
+  // against the commit limit; only pages made accessible by mprotect do.
+  void* mapped = mmap(nullptr, abi::kMemoryReservation, PROT_NONE,
+                      MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+  if (mapped == MAP_FAILED)
+    return memoryError(std::string("cannot reserve linear memory address space: ") +
+                       std::strerror(errno));
+  auto* base = static_cast<uint8_t*>(mapped);
+  uint64_t size = uint64_t(minPages) * kWasmPageSize;
+  if (size != 0 && mprotect(base, size, PROT_READ | PROT_WRITE) != 0) {
+    int error = errno;
+    munmap(base, abi::kMemoryReservation);
+    return memoryError(std::string("cannot commit linear memory: ") + std::strerror(error));
+  }
+  uintptr_t start = reinterpret_cast<uintptr_t>(base);
+  uint32_t slot = reservations.insert(start, start + abi::kMemoryReservation);
+  if (slot == RangeSet::kNoSlot) {
+    munmap(base, abi::kMemoryReservation);
+    return memoryError("too many live linear memories");
+  }
+  return std::unique_ptr<Memory>(new Memory(base, size, static_cast<uint32_t>(capPages), slot));
+}
+
+Memory::Memory(uint8_t* base, uint64_t sizeBytes, uint32_t maxPages, uint32_t slot)
+    : record_{base, sizeBytes}, maxPages_(maxPages), slot_(slot) {}
+
+Memory::~Memory() {
+  // Unpublish first: once unmapped the range may be handed to someone else.
+  reservations.erase(slot_);
+  munmap(record_.base, abi::kMemoryReservation);
+}
+
+int64_t Memory::grow(uint32_t deltaPages) {
+  uint32_t oldPages = pages();
+  uint64_t newPages = uint64_t(oldPages) + deltaPages;
+  if (newPages > maxPages_)
+    return -1;
+  if (deltaPages == 0)
+    return oldPages;
+  uint64_t newSize = newPages * kWasmPageSize;
+  if (mprotect(record_.base + record_.size, newSize - record_.size, PROT_READ | PROT_WRITE) != 0)
+    return -1;
+  record_.size = newSize;
+  return oldPages;
+}
+
+bool isInMemoryReservation(uintptr_t addr) { return reservations.contains(addr); }
+
+} // namespace wasmc::rt

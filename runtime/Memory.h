@@ -1,0 +1,60 @@
+#pragma once
+// A 32-bit linear memory: one fixed reservation of abi::kMemoryReservation
+// bytes (addressable part plus guard region, PROT_NONE), of which the first
+// pages() * 64 KiB are readable and writable. The base never moves.
+
+#include "compiler/wasm/Error.h"
+#include "runtime/Abi.h"
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+
+namespace wasmc::rt {
+
+inline constexpr uint64_t kWasmPageSize = 64 * 1024;
+inline constexpr uint32_t kMaxWasmPages = 65536; // 4 GiB
+inline constexpr uint64_t kDefaultMemoryLimit = uint64_t(kMaxWasmPages) * kWasmPageSize;
+
+class Memory {
+public:
+  /// Reserves the address space and commits `minPages`. `maxPages` is the
+  /// module's declared maximum; `limitBytes` the embedder's cap (for example
+  /// `-W max-memory-size`). Fails with an Error, never a crash, when the
+  /// minimum exceeds the cap or the system refuses the mapping.
+  static Expected<std::unique_ptr<Memory>> create(uint32_t minPages,
+                                                  std::optional<uint32_t> maxPages,
+                                                  uint64_t limitBytes = kDefaultMemoryLimit);
+  ~Memory();
+  Memory(const Memory&) = delete;
+  Memory& operator=(const Memory&) = delete;
+
+  /// Current size in wasm pages.
+  uint32_t pages() const { return static_cast<uint32_t>(record_.size / kWasmPageSize); }
+  /// The most pages grow() can ever reach (declared max, 65536 and the cap).
+  uint32_t maxPages() const { return maxPages_; }
+  uint8_t* base() const { return record_.base; }
+  uint64_t sizeBytes() const { return record_.size; }
+
+  /// memory.grow: adds `deltaPages` and returns the old page count, or -1 if
+  /// that would pass the maximum or the cap, or the system refuses to commit
+  /// the pages. The base never moves. Not thread-safe (one store, one thread).
+  int64_t grow(uint32_t deltaPages);
+
+  /// The record compiled code reads (base and current size), kept current by
+  /// grow(). Lives as long as this Memory.
+  abi::MemoryRecord* record() { return &record_; }
+
+private:
+  Memory(uint8_t* base, uint64_t sizeBytes, uint32_t maxPages, uint32_t slot);
+
+  abi::MemoryRecord record_;
+  uint32_t maxPages_;
+  uint32_t slot_; // in the reservation registry
+};
+
+/// True if `addr` lies in the reservation (accessible part or guard region)
+/// of a live Memory. Async-signal-safe and lock-free.
+bool isInMemoryReservation(uintptr_t addr);
+
+} // namespace wasmc::rt

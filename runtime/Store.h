@@ -1,0 +1,49 @@
+#pragma once
+// A Store owns every runtime object of one embedding session: instances,
+// functions, tables, memories and globals. Objects refer to each other by raw
+// pointer and all die with the store (the wasm 2.0 object model: a failed
+// instantiation can leave its functions in tables shared with others). Not
+// thread-safe: one store is used by one thread at a time.
+
+#include "compiler/wasm/Error.h"
+#include "runtime/Function.h"
+#include "runtime/Value.h"
+
+#include <deque>
+#include <memory>
+#include <vector>
+
+namespace wasmc::rt {
+
+class Instance;
+
+class Store {
+public:
+  Store();
+  ~Store();
+  Store(const Store&) = delete;
+  Store& operator=(const Store&) = delete;
+
+  abi::StoreRecord* record() { return &record_; }
+
+  /// The cap on any one memory of this store, in bytes (`-W max-memory-size`).
+  uint64_t memoryLimitBytes = kDefaultMemoryLimit;
+
+  Function* createHostFunction(wasm::FuncType type, HostFn fn);
+  Global* createGlobal(wasm::GlobalType type, const Value& initial);
+  Expected<Table*> createTable(wasm::TableType type);
+  Expected<MemoryInstance*> createMemory(wasm::MemoryType type);
+  /// Function objects for an instance's defined functions.
+  Function* createFunction();
+  Instance* adoptInstance(std::unique_ptr<Instance> instance);
+
+private:
+  abi::StoreRecord record_{};
+  std::deque<Function> functions_;
+  std::deque<Global> globals_;
+  std::deque<std::unique_ptr<Table>> tables_;
+  std::deque<std::unique_ptr<MemoryInstance>> memories_;
+  std::vector<std::unique_ptr<Instance>> instances_;
+};
+
+} // namespace wasmc::rt

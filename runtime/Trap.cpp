@@ -1,0 +1,44 @@
+#include "runtime/Trap.h"
+
+namespace wasmc::rt {
+
+const char* trapMessage(abi::TrapCode code) {
+  using abi::TrapCode;
+  switch (code) {
+  case TrapCode::None: return "no trap";
+  case TrapCode::Unreachable: return "unreachable";
+  case TrapCode::MemoryOutOfBounds: return "out of bounds memory access";
+  case TrapCode::IntegerDivideByZero: return "integer divide by zero";
+  case TrapCode::IntegerOverflow: return "integer overflow";
+  case TrapCode::InvalidConversion: return "invalid conversion to integer";
+  case TrapCode::UndefinedElement: return "undefined element";
+  case TrapCode::UninitializedElement: return "uninitialized element";
+  case TrapCode::IndirectCallTypeMismatch: return "indirect call type mismatch";
+  case TrapCode::TableOutOfBounds: return "out of bounds table access";
+  case TrapCode::StackExhausted: return "call stack exhausted";
+  case TrapCode::HostTrap: return "host function trapped";
+  case TrapCode::Exit: return "exit";
+  }
+  return "unknown trap";
+}
+
+std::string Trap::message() const {
+  if (code == abi::TrapCode::HostTrap && !hostMessage.empty())
+    return hostMessage;
+  if (code == abi::TrapCode::Exit)
+    return "exit " + std::to_string(exitCode);
+  return trapMessage(code);
+}
+
+std::string Trap::describe() const {
+  std::string out = message();
+  for (size_t i = 0; i < backtrace.size(); ++i) {
+    const Frame& frame = backtrace[i];
+    out += "\n  #" + std::to_string(i) + " wasm function " + std::to_string(frame.funcIndex);
+    if (!frame.name.empty())
+      out += " " + frame.name;
+  }
+  return out;
+}
+
+} // namespace wasmc::rt

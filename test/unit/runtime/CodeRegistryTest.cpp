@@ -1,0 +1,96 @@
+#include "runtime/CodeRegistry.h"
+
+#include <atomic>
+#include <gtest/gtest.h>
+#include <thread>
+
+namespace wasmc::rt {
+namespace {
+
+// Fake code addresses: nothing is executed, and nothing real lives here.
+constexpr uintptr_t kBase = 0x7e0000000000;
+
+TEST(CodeRegistryTest, FindsFunctionsAndForgetsThem) {
+  uint64_t handle = registerCode({{kBase, kBase + 0x40, 0, "first"},
+                                  {kBase + 0x40, kBase + 0x100, 7, "second"}});
+  EXPECT_NE(handle, 0u);
+  EXPECT_TRUE(isWasmCode(kBase));
+  EXPECT_TRUE(isWasmCode(kBase + 0xff));
+  EXPECT_FALSE(isWasmCode(kBase + 0x100));
+  EXPECT_FALSE(isWasmCode(kBase - 1));
+
+  std::optional<Frame> frame = lookupFrame(kBase + 0x50);
+  ASSERT_TRUE(frame);
+  EXPECT_EQ(frame->funcIndex, 7u);
+  EXPECT_EQ(frame->name, "second");
+  EXPECT_EQ(frame->pc, kBase + 0x50);
+  frame = lookupFrame(kBase + 0x3f);
+  ASSERT_TRUE(frame);
+  EXPECT_EQ(frame->funcIndex, 0u);
+  EXPECT_FALSE(lookupFrame(kBase + 0x100));
+
+  unregisterCode(handle);
+  EXPECT_FALSE(isWasmCode(kBase));
+  EXPECT_FALSE(lookupFrame(kBase + 0x50));
+  unregisterCode(handle); // unknown handles are ignored
+}
+
+TEST(CodeRegistryTest, DistantFunctionsDoNotClaimTheGap) {
+  uintptr_t far = kBase + (1 << 20);
+  uint64_t handle = registerCode({{far, far + 0x10, 1, "b"}, {kBase, kBase + 0x10, 0, "a"}});
+  EXPECT_TRUE(isWasmCode(kBase + 8));
+  EXPECT_TRUE(isWasmCode(far + 8));
+  EXPECT_FALSE(isWasmCode(kBase + (1 << 19)));
+  EXPECT_FALSE(lookupFrame(kBase + 0x20));
+  unregisterCode(handle);
+}
+
+TEST(CodeRegistryTest, CloseFunctionsShareOneRangeButNotTheirFrames) {
+  uint64_t handle = registerCode({{kBase, kBase + 0x10, 0, "a"}, {kBase + 0x30, kBase + 0x40, 1, "b"}});
+  EXPECT_TRUE(isWasmCode(kBase + 0x20)); // padding or a trampoline of the same module
+  EXPECT_FALSE(lookupFrame(kBase + 0x20));
+  unregisterCode(handle);
+}
+
+TEST(CodeRegistryTest, ModulesAreIndependent) {
+  uint64_t a = registerCode({{kBase, kBase + 0x10, 0, "a"}});
+  uint64_t b = registerCode({{kBase + 0x100000, kBase + 0x100010, 0, "b"}});
+  EXPECT_NE(a, b);
+  unregisterCode(a);
+  EXPECT_FALSE(isWasmCode(kBase));
+  EXPECT_TRUE(isWasmCode(kBase + 0x100000));
+  EXPECT_EQ(lookupFrame(kBase + 0x100000)->name, "b");
+  unregisterCode(b);
+}
+
+TEST(CodeRegistryTest, ManyRegistrationsReuseSlots) {
+  for (int i = 0; i < 5000; ++i) {
+    uintptr_t start = kBase + uintptr_t(i) * 0x10000;
+    uint64_t handle = registerCode({{start, start + 0x10, 0, ""}});
+    ASSERT_TRUE(isWasmCode(start));
+    unregisterCode(handle);
+    ASSERT_FALSE(isWasmCode(start));
+  }
+}
+
+TEST(CodeRegistryTest, ReadersSeeStableRangesWhileOthersChange) {
+  uint64_t stable = registerCode({{kBase, kBase + 0x10, 0, "stable"}});
+  std::atomic<bool> stop{false};
+  std::atomic<int> misses{0};
+  std::thread reader([&] {
+    while (!stop.load())
+      if (!isWasmCode(kBase + 4))
+        misses.fetch_add(1);
+  });
+  for (int i = 0; i < 20000; ++i) {
+    uintptr_t start = kBase + 0x1000000 + uintptr_t(i % 16) * 0x10000;
+    unregisterCode(registerCode({{start, start + 0x10, 0, ""}}));
+  }
+  stop.store(true);
+  reader.join();
+  EXPECT_EQ(misses.load(), 0);
+  unregisterCode(stable);
+}
+
+} // namespace
+} // namespace wasmc::rt
