@@ -1,0 +1,159 @@
+// The per-function driver: sets up the frame (locals, memory base, stack
+// check), walks the body with BodyDecoder and hands each instruction to its
+// family, skipping code that can never run.
+
+#include "compiler/codegen/FunctionLowering.h"
+
+#include "compiler/codegen/FunctionContext.h"
+#include "compiler/codegen/ModuleContext.h"
+
+#include <llvm/IR/MDBuilder.h>
+
+namespace wasmc::codegen {
+
+using namespace llvm;
+
+namespace {
+
+/// Conservative size of the frame wasm code can make this function use:
+/// every parameter and local in a 16-byte slot. Spills beyond that come out
+/// of abi::kStackReserve.
+uint64_t frameEstimate(const wasm::Module& module, wasm::FuncIndex index) {
+  uint64_t values = module.funcType(index).params.size() + module.definedFunc(index).numLocals;
+  return std::min<uint64_t>(values * 16, uint64_t(1) << 30);
+}
+
+/// An implementation limit (Wasmtime has the same one): each local is a
+/// stack slot, and millions of them only make a frame nobody can run.
+constexpr uint64_t kMaxLocals = 50000;
+
+class Lowering {
+public:
+  Lowering(ModuleContext& mc, wasm::FuncIndex index) : fc_(mc, index, mc.definedFunction(index)) {}
+
+  Expected<void> lower() {
+    const uint64_t numLocals = fc_.module.definedFunc(fc_.funcIndex).numLocals;
+    if (numLocals > kMaxLocals)
+      return makeError(ErrorKind::Unsupported, fc_.module.definedFunc(fc_.funcIndex).entryOffset,
+                       "function " + std::to_string(fc_.funcIndex) + " declares " + std::to_string(numLocals) +
+                           " locals; wasmc supports at most " + std::to_string(kMaxLocals));
+    emitPrologue();
+    const wasm::Function& func = fc_.module.definedFunc(fc_.funcIndex);
+    wasm::ByteReader reader(fc_.module.slice(func.body), func.body.offset);
+    auto result = wasm::decodeBody(reader, *this);
+    if (!result) {
+      result.error().function = fc_.funcIndex;
+      return std::move(result).error();
+    }
+    // Blocks that were left open in dead code still need a terminator.
+    for (BasicBlock& block : *fc_.fn)
+      if (!block.getTerminator()) {
+        IRBuilder<> tail(&block);
+        tail.CreateUnreachable();
+      }
+    return {};
+  }
+
+  Expected<void> visit(const wasm::Instr& instr) {
+    if (fc_.unreachable() && !handleInDeadCode(instr))
+      return {};
+    if (lowerControl(fc_, instr) || lowerVariable(fc_, instr) || lowerNumeric(fc_, instr) ||
+        lowerConvert(fc_, instr) || lowerMemory(fc_, instr) || lowerCall(fc_, instr) ||
+        lowerTable(fc_, instr) || lowerSimd(fc_, instr))
+      return {};
+    Error error = makeError(ErrorKind::Unsupported, instr.offset,
+                            std::string("instruction not supported yet: ") + wasm::opcodeName(instr.op));
+    return error;
+  }
+
+private:
+  /// In dead code only the block structure matters: nested blocks are
+  /// counted, and the else/end of the block that went dead is lowered.
+  bool handleInDeadCode(const wasm::Instr& instr) {
+    switch (instr.op) {
+    case wasm::Opcode::Block:
+    case wasm::Opcode::Loop:
+    case wasm::Opcode::If: ++fc_.deadDepth; return false;
+    case wasm::Opcode::Else: return fc_.deadDepth == 0;
+    case wasm::Opcode::End:
+      if (fc_.deadDepth == 0)
+        return true;
+      --fc_.deadDepth;
+      return false;
+    default: return false;
+    }
+  }
+
+  void emitPrologue() {
+    Function* fn = fc_.fn;
+    BasicBlock* entry = BasicBlock::Create(fc_.ctx, "entry", fn);
+    fc_.b.SetInsertPoint(entry);
+    fc_.vmctx = fn->getArg(0);
+    fc_.vmctx->setName("vmctx");
+
+    const wasm::FuncType& type = fc_.module.funcType(fc_.funcIndex);
+    for (unsigned i = 0; i < type.params.size(); ++i) {
+      AllocaInst* slot = fc_.b.CreateAlloca(fc_.llvmType(type.params[i]), nullptr, "param");
+      fc_.b.CreateStore(fn->getArg(i + 1), slot);
+      fc_.locals.push_back(slot);
+    }
+    for (const wasm::LocalDecl& decl : fc_.module.definedFunc(fc_.funcIndex).locals) {
+      Type* localType = fc_.llvmType(decl.type);
+      for (uint32_t i = 0; i < decl.count; ++i) {
+        AllocaInst* slot = fc_.b.CreateAlloca(localType, nullptr, "local");
+        fc_.b.CreateStore(Constant::getNullValue(localType), slot);
+        fc_.locals.push_back(slot);
+      }
+    }
+
+    if (!fc_.module.memories.empty())
+      fc_.memoryBase = fc_.loadVmctxField(offsetof(abi::VMContext, memoryBase), fc_.ptr(), "membase");
+
+    emitStackCheck();
+
+    // The function body is the outermost block; its end block returns.
+    ControlFrame frame;
+    frame.kind = wasm::Opcode::End;
+    for (wasm::ValType result : type.results)
+      frame.resultTypes.push_back(fc_.llvmType(result));
+    frame.endBlock = BasicBlock::Create(fc_.ctx, "return", fn);
+    IRBuilder<> rb(frame.endBlock);
+    for (Type* resultType : frame.resultTypes)
+      frame.endPhis.push_back(rb.CreatePHI(resultType, 2));
+    if (frame.endPhis.empty())
+      rb.CreateRetVoid();
+    else if (frame.endPhis.size() == 1)
+      rb.CreateRet(frame.endPhis[0]);
+    else {
+      Value* aggregate = PoisonValue::get(fn->getReturnType());
+      for (unsigned i = 0; i < frame.endPhis.size(); ++i)
+        aggregate = rb.CreateInsertValue(aggregate, frame.endPhis[i], i);
+      rb.CreateRet(aggregate);
+    }
+    fc_.control.push_back(std::move(frame));
+  }
+
+  /// Traps with StackExhausted before this function's frame could reach the
+  /// stack limit of the running thread (StoreRecord::stackLimit).
+  void emitStackCheck() {
+    IRBuilder<>& b = fc_.b;
+    Value* store = fc_.loadVmctxField(offsetof(abi::VMContext, store), fc_.ptr(), "store");
+    Value* limit = b.CreateLoad(b.getInt64Ty(),
+                                b.CreateConstInBoundsGEP1_64(b.getInt8Ty(), store, offsetof(abi::StoreRecord, stackLimit)),
+                                "stack_limit");
+    Value* frame = b.CreatePtrToInt(fc_.callIntrinsic(Intrinsic::frameaddress, {fc_.ptr()}, {b.getInt32(0)}),
+                                    b.getInt64Ty());
+    uint64_t estimate = frameEstimate(fc_.module, fc_.funcIndex);
+    // frame - estimate < limit, without wrapping below zero.
+    Value* exhausted = b.CreateICmpULT(frame, b.CreateAdd(limit, b.getInt64(estimate)));
+    fc_.trapIf(exhausted, abi::TrapCode::StackExhausted);
+  }
+
+  FunctionContext fc_;
+};
+
+} // namespace
+
+Expected<void> lowerFunction(ModuleContext& mc, wasm::FuncIndex index) { return Lowering(mc, index).lower(); }
+
+} // namespace wasmc::codegen

@@ -1,0 +1,52 @@
+// Parametric and variable instructions: drop, select, locals, globals.
+
+#include "compiler/codegen/FunctionContext.h"
+
+namespace wasmc::codegen {
+
+using namespace llvm;
+using wasm::Opcode;
+
+namespace {
+
+/// The address of global `index`'s cell (VMContext::globals[index]).
+Value* globalCell(FunctionContext& fc, uint32_t index) {
+  Value* globals = fc.loadVmctxField(offsetof(abi::VMContext, globals), fc.ptr(), "globals");
+  Value* slot = fc.b.CreateConstInBoundsGEP1_64(fc.ptr(), globals, index);
+  LoadInst* cell = fc.b.CreateLoad(fc.ptr(), slot, "global_cell");
+  cell->setMetadata(LLVMContext::MD_invariant_load, MDNode::get(fc.ctx, {}));
+  return cell;
+}
+
+} // namespace
+
+bool lowerVariable(FunctionContext& fc, const wasm::Instr& instr) {
+  IRBuilder<>& b = fc.b;
+  switch (instr.op) {
+  case Opcode::Drop: fc.pop(); return true;
+  case Opcode::Select:
+  case Opcode::SelectT: {
+    Value* condition = b.CreateICmpNE(fc.pop(), fc.constI32(0));
+    Value* ifFalse = fc.pop();
+    Value* ifTrue = fc.pop();
+    fc.push(b.CreateSelect(condition, ifTrue, ifFalse));
+    return true;
+  }
+  case Opcode::LocalGet: {
+    AllocaInst* slot = fc.locals[instr.index];
+    fc.push(b.CreateLoad(slot->getAllocatedType(), slot));
+    return true;
+  }
+  case Opcode::LocalSet: b.CreateStore(fc.pop(), fc.locals[instr.index]); return true;
+  case Opcode::LocalTee: b.CreateStore(fc.stack.back(), fc.locals[instr.index]); return true;
+  case Opcode::GlobalGet: {
+    Type* type = fc.llvmType(fc.module.globalTypes[instr.index].type);
+    fc.push(b.CreateLoad(type, globalCell(fc, instr.index)));
+    return true;
+  }
+  case Opcode::GlobalSet: b.CreateStore(fc.pop(), globalCell(fc, instr.index)); return true;
+  default: return false;
+  }
+}
+
+} // namespace wasmc::codegen

@@ -1,0 +1,174 @@
+// Module-wide lowering: LLVM types for wasm signatures, function
+// declarations, and the trampolines between the host's slot arrays and the
+// wasm calling convention (see runtime/Abi.h).
+
+#include "compiler/codegen/ModuleContext.h"
+
+#include "runtime/Abi.h"
+
+#include <llvm/IR/Constants.h>
+#include <llvm/IR/Function.h>
+#include <llvm/IR/GlobalVariable.h>
+
+namespace wasmc::codegen {
+
+using namespace llvm;
+
+void addFunctionAttributes(Function* function) {
+  // Backtraces walk the frame-pointer chain, from signal handlers too.
+  function->addFnAttr("frame-pointer", "all");
+  // A frame larger than a page must touch each page in order, so it hits the
+  // stack guard page instead of jumping over it.
+  function->addFnAttr("probe-stack", "inline-asm");
+  function->addFnAttr(Attribute::NoUnwind);
+}
+
+ModuleContext::ModuleContext(LLVMContext& context, const wasm::Module& module,
+                             std::unique_ptr<llvm::Module> llvmModule)
+    : ctx(context), module(module), llvmModule(std::move(llvmModule)) {
+  functionTypes_.reserve(module.types.size());
+  for (const wasm::FuncType& type : module.types)
+    functionTypes_.push_back(wasmFunctionType(type));
+}
+
+Type* ModuleContext::valueType(wasm::ValType type) const {
+  switch (type) {
+  case wasm::ValType::I32: return Type::getInt32Ty(ctx);
+  case wasm::ValType::I64: return Type::getInt64Ty(ctx);
+  case wasm::ValType::F32: return Type::getFloatTy(ctx);
+  case wasm::ValType::F64: return Type::getDoubleTy(ctx);
+  case wasm::ValType::V128: return FixedVectorType::get(Type::getInt64Ty(ctx), 2);
+  case wasm::ValType::FuncRef:
+  case wasm::ValType::ExternRef: return PointerType::getUnqual(ctx);
+  }
+  return nullptr;
+}
+
+Type* ModuleContext::resultType(const wasm::FuncType& type) const {
+  if (type.results.empty())
+    return Type::getVoidTy(ctx);
+  if (type.results.size() == 1)
+    return valueType(type.results[0]);
+  std::vector<Type*> fields;
+  for (wasm::ValType result : type.results)
+    fields.push_back(valueType(result));
+  return StructType::get(ctx, fields);
+}
+
+FunctionType* ModuleContext::wasmFunctionType(const wasm::FuncType& type) const {
+  std::vector<Type*> params{PointerType::getUnqual(ctx)};
+  for (wasm::ValType param : type.params)
+    params.push_back(valueType(param));
+  return FunctionType::get(resultType(type), params, false);
+}
+
+void ModuleContext::declareFunctions() {
+  functions_.reserve(module.functions.size());
+  for (uint32_t i = 0; i < module.functions.size(); ++i) {
+    wasm::FuncIndex index = module.numImportedFuncs + i;
+    std::string name = "wasm_function_" + std::to_string(index);
+    std::string wasmName = module.funcName(index);
+    if (!wasmName.empty())
+      name += "_" + wasmName;
+    // Internal: reachable only through wasmc_functions, so LLVM may inline,
+    // specialise and change the calling convention of direct calls.
+    Function* function = Function::Create(functionTypes_[module.functions[i].type],
+                                          GlobalValue::InternalLinkage, name, llvmModule.get());
+    addFunctionAttributes(function);
+    functions_.push_back(function);
+  }
+}
+
+namespace {
+
+Value* slotAddress(IRBuilder<>& b, Value* slots, unsigned index) {
+  return b.CreateConstInBoundsGEP1_64(b.getInt8Ty(), slots, uint64_t(index) * sizeof(abi::Slot));
+}
+
+} // namespace
+
+Function* ModuleContext::emitEntryTrampoline(wasm::TypeIndex typeIndex) {
+  const wasm::FuncType& type = module.types[typeIndex];
+  Type* ptrTy = PointerType::getUnqual(ctx);
+  FunctionType* trampolineType = FunctionType::get(Type::getVoidTy(ctx), {ptrTy, ptrTy, ptrTy}, false);
+  Function* trampoline = Function::Create(trampolineType, GlobalValue::InternalLinkage,
+                                          "wasm_entry_" + std::to_string(typeIndex), llvmModule.get());
+  addFunctionAttributes(trampoline);
+  IRBuilder<> b(BasicBlock::Create(ctx, "entry", trampoline));
+  Value* code = trampoline->getArg(0);
+  Value* vmctx = trampoline->getArg(1);
+  Value* slots = trampoline->getArg(2);
+  std::vector<Value*> args{vmctx};
+  for (unsigned i = 0; i < type.params.size(); ++i)
+    args.push_back(b.CreateLoad(valueType(type.params[i]), slotAddress(b, slots, i)));
+  CallInst* call = b.CreateCall(functionTypes_[typeIndex], code, args);
+  if (type.results.size() == 1) {
+    b.CreateStore(call, slotAddress(b, slots, 0));
+  } else {
+    for (unsigned i = 0; i < type.results.size(); ++i)
+      b.CreateStore(b.CreateExtractValue(call, i), slotAddress(b, slots, i));
+  }
+  b.CreateRetVoid();
+  return trampoline;
+}
+
+Function* ModuleContext::emitHostAdapter(wasm::TypeIndex typeIndex) {
+  const wasm::FuncType& type = module.types[typeIndex];
+  Function* adapter = Function::Create(functionTypes_[typeIndex], GlobalValue::InternalLinkage,
+                                       "wasm_host_adapter_" + std::to_string(typeIndex), llvmModule.get());
+  addFunctionAttributes(adapter);
+  IRBuilder<> b(BasicBlock::Create(ctx, "entry", adapter));
+  Type* ptrTy = PointerType::getUnqual(ctx);
+  Type* i32Ty = Type::getInt32Ty(ctx);
+  Value* hostFunc = adapter->getArg(0);
+  size_t count = std::max<size_t>(1, std::max(type.params.size(), type.results.size()));
+  AllocaInst* slots = b.CreateAlloca(ArrayType::get(Type::getInt128Ty(ctx), count));
+  slots->setAlignment(Align(16));
+  for (unsigned i = 0; i < type.params.size(); ++i)
+    b.CreateStore(adapter->getArg(i + 1), slotAddress(b, slots, i));
+  FunctionType* callbackType = FunctionType::get(i32Ty, {ptrTy, ptrTy}, false);
+  Value* callback = b.CreateLoad(ptrTy, b.CreateConstInBoundsGEP1_64(b.getInt8Ty(), hostFunc, offsetof(abi::HostFunc, callback)));
+  Value* status = b.CreateCall(callbackType, callback, {hostFunc, slots});
+  BasicBlock* failed = BasicBlock::Create(ctx, "trap", adapter);
+  BasicBlock* done = BasicBlock::Create(ctx, "done", adapter);
+  b.CreateCondBr(b.CreateICmpNE(status, b.getInt32(0)), failed, done);
+  b.SetInsertPoint(failed);
+  FunctionType* raiseType = FunctionType::get(Type::getVoidTy(ctx), {i32Ty}, false);
+  Value* raise = b.CreateLoad(ptrTy, b.CreateConstInBoundsGEP1_64(b.getInt8Ty(), hostFunc, offsetof(abi::HostFunc, raiseTrap)));
+  b.CreateCall(raiseType, raise, {status});
+  b.CreateUnreachable();
+  b.SetInsertPoint(done);
+  if (type.results.empty()) {
+    b.CreateRetVoid();
+  } else if (type.results.size() == 1) {
+    b.CreateRet(b.CreateLoad(valueType(type.results[0]), slotAddress(b, slots, 0)));
+  } else {
+    Value* result = PoisonValue::get(resultType(type));
+    for (unsigned i = 0; i < type.results.size(); ++i)
+      result = b.CreateInsertValue(result, b.CreateLoad(valueType(type.results[i]), slotAddress(b, slots, i)), i);
+    b.CreateRet(result);
+  }
+  return adapter;
+}
+
+void ModuleContext::emitPointerArray(const char* name, const std::vector<Constant*>& elements) {
+  Type* ptrTy = PointerType::getUnqual(ctx);
+  ArrayType* arrayType = ArrayType::get(ptrTy, elements.size());
+  new GlobalVariable(*llvmModule, arrayType, /*isConstant=*/true, GlobalValue::ExternalLinkage,
+                     ConstantArray::get(arrayType, elements), name);
+}
+
+void ModuleContext::emitTrampolinesAndTables() {
+  std::vector<Constant*> functions(functions_.begin(), functions_.end());
+  std::vector<Constant*> entries;
+  std::vector<Constant*> adapters;
+  for (wasm::TypeIndex type = 0; type < module.types.size(); ++type) {
+    entries.push_back(emitEntryTrampoline(type));
+    adapters.push_back(emitHostAdapter(type));
+  }
+  emitPointerArray(abi::kFunctionsSymbol, functions);
+  emitPointerArray(abi::kEntriesSymbol, entries);
+  emitPointerArray(abi::kHostAdaptersSymbol, adapters);
+}
+
+} // namespace wasmc::codegen

@@ -1,0 +1,54 @@
+#pragma once
+// Private to compiler/codegen: what lowering needs across a whole module —
+// the llvm::Module, wasm function types as LLVM types, and the declared
+// functions — plus the generation of trampolines and the symbol tables.
+
+#include "compiler/wasm/Module.h"
+
+#include <llvm/IR/IRBuilder.h>
+#include <llvm/IR/Module.h>
+
+#include <memory>
+#include <vector>
+
+namespace wasmc::codegen {
+
+class ModuleContext {
+public:
+  ModuleContext(llvm::LLVMContext& context, const wasm::Module& module, std::unique_ptr<llvm::Module> llvmModule);
+
+  llvm::LLVMContext& ctx;
+  const wasm::Module& module;
+  std::unique_ptr<llvm::Module> llvmModule;
+
+  /// The LLVM type of a wasm value type.
+  llvm::Type* valueType(wasm::ValType type) const;
+  /// void, the single result, or a struct of the results.
+  llvm::Type* resultType(const wasm::FuncType& type) const;
+  /// The wasm calling convention: result(ptr vmctx, params...).
+  llvm::FunctionType* wasmFunctionType(wasm::TypeIndex type) const { return functionTypes_[type]; }
+  llvm::FunctionType* wasmFunctionType(const wasm::FuncType& type) const;
+  /// The LLVM function of defined function `index` (index includes imports).
+  llvm::Function* definedFunction(wasm::FuncIndex index) const {
+    return functions_[index - module.numImportedFuncs];
+  }
+
+  /// Declares every defined function (bodies come later).
+  void declareFunctions();
+  /// Emits the entry trampolines, host adapters and the three symbol arrays.
+  void emitTrampolinesAndTables();
+
+private:
+  llvm::Function* emitEntryTrampoline(wasm::TypeIndex type);
+  llvm::Function* emitHostAdapter(wasm::TypeIndex type);
+  void emitPointerArray(const char* name, const std::vector<llvm::Constant*>& elements);
+
+  std::vector<llvm::FunctionType*> functionTypes_;
+  std::vector<llvm::Function*> functions_;
+};
+
+/// Attributes every function we emit carries (frame pointers for backtraces,
+/// stack probes for big frames, no unwind tables needed).
+void addFunctionAttributes(llvm::Function* function);
+
+} // namespace wasmc::codegen
