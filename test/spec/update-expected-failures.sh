@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Re-runs every core spec script and rewrites the counts in
+# expected-failures.txt. A script that now passes is dropped from the list; a
+# listed script keeps its reason with the new count; a script that fails but
+# was not listed is printed and NOT added: explain it (or fix it) by hand.
+#
+# usage: test/spec/update-expected-failures.sh [path/to/wasmc]
+#        (WASMC_SPEC_TESTSUITE_DIR selects the suite, as in CMake)
+set -euo pipefail
+
+root=$(cd "$(dirname "$0")/../.." && pwd)
+wasmc=${1:-$root/build/tools/wasmc/wasmc}
+suite=${WASMC_SPEC_TESTSUITE_DIR:-$root/../shared/testsuite}/core
+list=$root/test/spec/expected-failures.txt
+
+[[ -x $wasmc ]] || { echo "no wasmc binary at $wasmc (build first, or pass its path)" >&2; exit 1; }
+[[ -d $suite ]] || { echo "no spec scripts at $suite (set WASMC_SPEC_TESTSUITE_DIR)" >&2; exit 1; }
+
+declare -A reasons
+while read -r name _count reason; do
+  [[ -z $name || $name == \#* ]] && continue
+  reasons[$name]=$reason
+done < "$list"
+
+new=$(mktemp)
+trap 'rm -f "$new"' EXIT
+sed -n '/^#/!q;p' "$list" > "$new"
+unexplained=0
+for script in "$suite"/*.wast; do
+  name=$(basename "$script")
+  summary=$("$wasmc" wast "$script" 2>/dev/null | tail -n 1 || true)
+  failed=$(sed -n 's/^[0-9]* passed, \([0-9]*\) failed.*/\1/p' <<<"$summary")
+  [[ -n $failed ]] || { echo "$name: no summary line (crash?)" >&2; unexplained=1; continue; }
+  [[ $failed == 0 ]] && continue
+  if [[ -n ${reasons[$name]:-} ]]; then
+    echo "$name $failed ${reasons[$name]}" >> "$new"
+  else
+    echo "$name: $failed failures and no entry: fix them or add a line with a reason" >&2
+    unexplained=1
+  fi
+done
+cp "$new" "$list"
+exit $unexplained

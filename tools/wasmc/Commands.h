@@ -1,0 +1,23 @@
+#pragma once
+// The subcommands main() dispatches to; each returns the process exit status.
+
+#include "compiler/wasm/Error.h"
+#include "tools/wasmc/Options.h"
+
+#include <cstdio>
+#include <string>
+
+namespace wasmc::tools {
+
+/// Runs spec scripts; prints failures and "N passed, N failed, N skipped" last.
+int runWastCommand(const WastOptions& options);
+
+/// Decodes and validates a module, then prints its imports and exports.
+int runValidateCommand(const ValidateOptions& options);
+
+/// The one-line form of every bad-input report: "wasmc: error: FILE: ...".
+inline void reportError(const std::string& file, const Error& error) {
+  std::fprintf(stderr, "wasmc: error: %s: %s\n", file.c_str(), error.describe().c_str());
+}
+
+} // namespace wasmc::tools

@@ -1,0 +1,18 @@
+#pragma once
+// The embedding glue: wasm bytes -> validated module -> native code -> a
+// runtime CompiledModule. The one place that joins codegen and runtime.
+
+#include "compiler/codegen/Codegen.h"
+#include "runtime/CompiledModule.h"
+
+#include <memory>
+#include <span>
+
+namespace wasmc::tools {
+
+/// Decodes, validates and JIT-compiles `bytes`. Errors: Malformed, Invalid,
+/// Unsupported.
+Expected<std::shared_ptr<const rt::CompiledModule>> compileModule(std::span<const uint8_t> bytes,
+                                                                  const codegen::Options& options);
+
+} // namespace wasmc::tools

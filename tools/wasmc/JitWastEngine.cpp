@@ -1,0 +1,109 @@
+#include "tools/wasmc/JitWastEngine.h"
+
+#include "compiler/wasm/Validator.h"
+#include "runtime/Instance.h"
+#include "runtime/Invoke.h"
+#include "tools/wasmc/Engine.h"
+#include "tools/wasmc/Spectest.h"
+
+#include <cstring>
+
+namespace wasmc::tools {
+
+namespace {
+
+Error scriptError(std::string message) { return makeError(ErrorKind::Usage, kNoOffset, std::move(message)); }
+
+// Externref values cross the script boundary as host ids; in the runtime an
+// externref is an opaque pointer, and id N is carried as N + 1 so that
+// `ref.extern 0` is not the null reference.
+rt::Value toRuntime(const WastValue& value) {
+  if (wasm::isRefType(value.type)) {
+    if (value.isNull)
+      return rt::Value::ref(value.type, nullptr);
+    uintptr_t bits = value.type == wasm::ValType::ExternRef ? value.bits[0] + 1 : value.bits[0];
+    return rt::Value::ref(value.type, reinterpret_cast<void*>(bits));
+  }
+  rt::Value out;
+  out.type = value.type;
+  std::memcpy(out.slot.bytes, value.bits.data(), 16);
+  return out;
+}
+
+WastValue toScript(const rt::Value& value) {
+  WastValue out;
+  out.type = value.type;
+  if (wasm::isRefType(value.type)) {
+    uintptr_t bits = reinterpret_cast<uintptr_t>(value.asRef());
+    out.isNull = bits == 0;
+    if (bits)
+      out.bits[0] = value.type == wasm::ValType::ExternRef ? bits - 1 : bits;
+    return out;
+  }
+  std::memcpy(out.bits.data(), value.slot.bytes, 16);
+  // Narrow values occupy the low bytes only.
+  if (value.type == wasm::ValType::I32 || value.type == wasm::ValType::F32)
+    out.bits = {out.bits[0] & 0xFFFFFFFFu, 0};
+  else if (value.type != wasm::ValType::V128)
+    out.bits[1] = 0;
+  return out;
+}
+
+} // namespace
+
+JitWastEngine::JitWastEngine(codegen::Options options)
+    : options_(options), spectest_(defineSpectest(store_, linker_)) {}
+
+Expected<void> JitWastEngine::compile(std::span<const uint8_t> bytes) {
+  WASMC_TRY(wasm::loadModule(bytes));
+  return {};
+}
+
+Expected<InstanceId> JitWastEngine::instantiate(std::span<const uint8_t> bytes) {
+  if (!spectest_)
+    return spectest_.error();
+  std::shared_ptr<const rt::CompiledModule> module = WASMC_TRY(compileModule(bytes, options_));
+  rt::Instance* instance = WASMC_TRY(rt::Instance::instantiate(store_, std::move(module), linker_));
+  instances_.push_back(instance);
+  return static_cast<InstanceId>(instances_.size() - 1);
+}
+
+Expected<ActionOutcome> JitWastEngine::invoke(InstanceId id, const std::string& field,
+                                              const std::vector<WastValue>& args) {
+  const rt::Extern* found = instances_.at(id)->findExport(field);
+  if (!found || found->kind != wasm::ExternKind::Func)
+    return scriptError("no exported function \"" + field + "\"");
+  std::vector<rt::Value> values;
+  for (const WastValue& arg : args)
+    values.push_back(toRuntime(arg));
+  std::string mismatch = rt::checkArguments(found->func->type, values);
+  if (!mismatch.empty())
+    return scriptError("calling \"" + field + "\": " + mismatch);
+  rt::CallResult result = rt::callFunction(store_, *found->func, values);
+  ActionOutcome outcome;
+  if (result.trap) {
+    outcome.trapped = true;
+    outcome.trapMessage = result.trap->message();
+    return outcome;
+  }
+  for (const rt::Value& value : result.values)
+    outcome.values.push_back(toScript(value));
+  return outcome;
+}
+
+Expected<WastValue> JitWastEngine::getGlobal(InstanceId id, const std::string& field) {
+  const rt::Extern* found = instances_.at(id)->findExport(field);
+  if (!found || found->kind != wasm::ExternKind::Global)
+    return scriptError("no exported global \"" + field + "\"");
+  rt::Value value;
+  value.type = found->global->type.type;
+  std::memcpy(value.slot.bytes, found->global->cell.bytes, 16);
+  return toScript(value);
+}
+
+Expected<void> JitWastEngine::registerAs(InstanceId id, const std::string& moduleName) {
+  linker_.defineInstance(moduleName, *instances_.at(id));
+  return {};
+}
+
+} // namespace wasmc::tools

@@ -1,0 +1,70 @@
+#include "tools/wasmc/Commands.h"
+#include "tools/wasmc/JitWastEngine.h"
+#include "tools/wasmc/WastRunner.h"
+#include "tools/wasmc/WastScript.h"
+
+#include <cinttypes>
+#include <memory>
+
+namespace wasmc::tools {
+
+namespace {
+
+/// The engine a script runs on: a fresh JIT store per script.
+std::unique_ptr<WastEngine> createEngine(const WastOptions& options) {
+  return std::make_unique<JitWastEngine>(codegen::Options{.optLevel = options.optLevel});
+}
+
+void printCounts(const RunCounts& counts) {
+  std::printf("%" PRIu64 " passed, %" PRIu64 " failed, %" PRIu64 " skipped\n", counts.passed,
+              counts.failed, counts.skipped);
+}
+
+} // namespace
+
+int runWastCommand(const WastOptions& options) {
+  RunOptions runOptions{.checkMessages = options.checkMessages};
+  RunCounts total;
+  size_t loadFailures = 0;
+  for (const std::string& file : options.files) {
+    Expected<WastScript> script = loadWastScript(file);
+    if (!script) {
+      std::fflush(stdout);
+      reportError(file, script.error());
+      ++loadFailures;
+      continue;
+    }
+    std::unique_ptr<WastEngine> engine = createEngine(options);
+    RunCounts counts = runWastScript(*script, *engine, file, runOptions, stdout);
+    if (options.files.size() > 1) {
+      std::printf("%s: ", file.c_str());
+      printCounts(counts);
+    }
+    total += counts;
+  }
+  // A lone script that could not be read ran nothing: the error line says it all.
+  if (loadFailures == options.files.size())
+    return 1;
+
+  if (options.checkMessages)
+    std::printf("%" PRIu64 " passed with a different message\n", total.messageNotes);
+  int status = total.failed == 0 ? 0 : 1;
+  if (options.expectFailures) {
+    uint64_t expected = *options.expectFailures;
+    status = total.failed == expected ? 0 : 1;
+    if (total.failed < expected)
+      std::printf("expected %" PRIu64 " failures, got %" PRIu64
+                  ": fewer than expected, lower the expected count\n",
+                  expected, total.failed);
+    else if (total.failed > expected)
+      std::printf("expected %" PRIu64 " failures, got %" PRIu64 ": more than expected\n", expected,
+                  total.failed);
+  }
+  if (loadFailures)
+    status = 1;
+  printCounts(total);
+  std::fflush(stdout);
+  return status;
+}
+
+} // namespace wasmc::tools

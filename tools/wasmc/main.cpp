@@ -1,0 +1,14 @@
+#include "tools/wasmc/Commands.h"
+#include "tools/wasmc/Options.h"
+
+int main(int argc, char** argv) {
+  using namespace wasmc::tools;
+  ParsedCommandLine parsed = parseCommandLine(argc, argv);
+  if (parsed.exitStatus)
+    return *parsed.exitStatus;
+  switch (parsed.options.command) {
+  case Options::Command::Wast: return runWastCommand(parsed.options.wast);
+  case Options::Command::Validate: return runValidateCommand(parsed.options.validate);
+  }
+  return 2;
+}
