@@ -33,6 +33,9 @@ install_missing() {
 }
 
 configure_and_build() {
+  # Paths relative to the checkout in ccache's keys: a fresh clone elsewhere
+  # (as CI makes) still hits the cache of earlier builds on this machine.
+  export CCACHE_BASEDIR="$PWD"
   cmake -S . -B "$BUILD_DIR" -G Ninja \
     -DCMAKE_BUILD_TYPE=Release \
     -DCMAKE_C_COMPILER=clang-19 -DCMAKE_CXX_COMPILER=clang++-19
