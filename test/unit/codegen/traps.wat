@@ -1,0 +1,23 @@
+;; Modules for JitTest.cpp: out-of-bounds accesses that must trap in order,
+;; and recursion that must exhaust the stack cleanly.
+(module
+  (memory (export "memory") 1)
+  ;; The largest effective address wasm can form: 0xFFFFFFFF + 0xFFFFFFFF.
+  (func (export "store_max") (param $addr i32) (param $value i32)
+    (i32.store offset=4294967295 (local.get $addr) (local.get $value)))
+  (func (export "store_max64") (param $addr i32)
+    (i64.store offset=4294967295 (local.get $addr) (i64.const -1)))
+  ;; A load whose result is unused must still trap.
+  (func (export "unused_load") (param $addr i32)
+    (drop (i32.load (local.get $addr))))
+  ;; A store before a trapping access must stay visible after the trap.
+  (func (export "store_then_trap") (param $addr i32) (result i32)
+    (i32.store (i32.const 0) (i32.const 42))
+    (i32.load (local.get $addr)))
+  (func (export "read") (param $addr i32) (result i32)
+    (i32.load (local.get $addr)))
+  (func $recurse (export "recurse") (param i32) (result i32)
+    (i32.add (i32.const 1) (call $recurse (local.get 0))))
+  (func (export "divide") (param i32 i32) (result i32)
+    (i32.div_s (local.get 0) (local.get 1)))
+)
