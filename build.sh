@@ -15,7 +15,7 @@ MODE=${1:-build}
 PACKAGES=(
   cmake ninja-build ccache
   clang-19 lld-19 llvm-19-dev liblld-19-dev libclang-rt-19-dev
-  libcli11-dev libgtest-dev
+  libcli11-dev libgtest-dev zlib1g-dev libzstd-dev
   wabt binaryen wasi-libc libclang-rt-19-dev-wasm32
 )
 

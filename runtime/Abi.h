@@ -166,4 +166,61 @@ inline constexpr const char* kFunctionsSymbol = "wasmc_functions";       // void
 inline constexpr const char* kEntriesSymbol = "wasmc_entries";           // EntryTrampoline[types]
 inline constexpr const char* kHostAdaptersSymbol = "wasmc_host_adapters"; // void*[types]
 
+/// Compiled artifacts (.cwasm): an ELF shared object whose section
+/// kArtifactSection holds an ArtifactHeader followed by the module's wasm
+/// bytes (the metadata instantiation decodes). The loader checks everything
+/// here, and the hash of the whole file, before it maps any code.
+inline constexpr const char* kArtifactSection = ".wasmc_artifact";
+inline constexpr char kArtifactMagic[8] = {'W', 'A', 'S', 'M', 'C', 'A', 'O', 'T'};
+inline constexpr uint32_t kArtifactFormatVersion = 1;
+
+struct ArtifactHeader {
+  char magic[8];
+  uint32_t formatVersion;
+  uint32_t abiVersion;
+  uint8_t buildId[32];       // the compiling wasmc's build id
+  char triple[64];           // NUL-terminated target triple
+  char cpu[64];              // NUL-terminated CPU name the code was tuned for
+  uint64_t requiredFeatures; // CpuFeature bits the code assumes
+  uint64_t fileHash;         // hash of the whole file with this field zeroed
+  uint64_t wasmSize;         // wasm bytes that follow the header
+  char features[1024];       // NUL-terminated LLVM feature string, for messages
+};
+
+/// CPU features an artifact can require, checked at load time without LLVM.
+enum CpuFeature : uint64_t {
+  kCpuSse3 = 1 << 0,
+  kCpuSsse3 = 1 << 1,
+  kCpuSse41 = 1 << 2,
+  kCpuSse42 = 1 << 3,
+  kCpuPopcnt = 1 << 4,
+  kCpuAvx = 1 << 5,
+  kCpuAvx2 = 1 << 6,
+  kCpuBmi1 = 1 << 7,
+  kCpuBmi2 = 1 << 8,
+  kCpuLzcnt = 1 << 9,
+  kCpuFma = 1 << 10,
+  kCpuF16c = 1 << 11,
+  kCpuMovbe = 1 << 12,
+  kCpuAvx512f = 1 << 13,
+  kCpuAvx512bw = 1 << 14,
+  kCpuAvx512dq = 1 << 15,
+  kCpuAvx512vl = 1 << 16,
+};
+
+/// LLVM's names for the features above. Code generation enables only these
+/// (plus the x86-64 baseline), so an artifact never depends on a feature
+/// the loader cannot check.
+struct CpuFeatureName {
+  uint64_t bit;
+  const char* llvmName;
+};
+inline constexpr CpuFeatureName kCpuFeatureNames[] = {
+    {kCpuSse3, "sse3"},         {kCpuSsse3, "ssse3"},       {kCpuSse41, "sse4.1"},      {kCpuSse42, "sse4.2"},
+    {kCpuPopcnt, "popcnt"},     {kCpuAvx, "avx"},           {kCpuAvx2, "avx2"},         {kCpuBmi1, "bmi"},
+    {kCpuBmi2, "bmi2"},         {kCpuLzcnt, "lzcnt"},       {kCpuFma, "fma"},           {kCpuF16c, "f16c"},
+    {kCpuMovbe, "movbe"},       {kCpuAvx512f, "avx512f"},   {kCpuAvx512bw, "avx512bw"}, {kCpuAvx512dq, "avx512dq"},
+    {kCpuAvx512vl, "avx512vl"},
+};
+
 } // namespace wasmc::abi

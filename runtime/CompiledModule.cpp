@@ -2,7 +2,38 @@
 
 #include "runtime/Signatures.h"
 
+#include <algorithm>
+
 namespace wasmc::rt {
+
+std::vector<FunctionRange> functionRanges(const wasm::Module& module, const CodeTables& code,
+                                          const std::vector<CodeBlock>& blocks) {
+  std::vector<uintptr_t> boundaries;
+  for (size_t i = 0; i < module.types.size(); ++i) {
+    boundaries.push_back(reinterpret_cast<uintptr_t>(code.entries[i]));
+    boundaries.push_back(reinterpret_cast<uintptr_t>(code.hostAdapters[i]));
+  }
+  for (size_t i = 0; i < module.functions.size(); ++i)
+    boundaries.push_back(reinterpret_cast<uintptr_t>(code.functions[i]));
+  std::sort(boundaries.begin(), boundaries.end());
+  std::vector<FunctionRange> ranges;
+  ranges.reserve(module.functions.size());
+  for (uint32_t i = 0; i < module.functions.size(); ++i) {
+    uintptr_t start = reinterpret_cast<uintptr_t>(code.functions[i]);
+    uintptr_t end = start;
+    for (const auto& [blockStart, blockEnd] : blocks)
+      if (start >= blockStart && start < blockEnd)
+        end = blockEnd;
+    auto next = std::upper_bound(boundaries.begin(), boundaries.end(), start);
+    if (next != boundaries.end())
+      end = std::min(end, *next);
+    wasm::FuncIndex index = module.numImportedFuncs + i;
+    ranges.push_back(FunctionRange{start, end, index, module.funcName(index)});
+  }
+  std::sort(ranges.begin(), ranges.end(),
+            [](const FunctionRange& a, const FunctionRange& b) { return a.start < b.start; });
+  return ranges;
+}
 
 CompiledModule::CompiledModule(wasm::Module module, CodeTables code, std::shared_ptr<void> owner,
                                std::vector<FunctionRange> ranges)

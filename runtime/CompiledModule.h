@@ -19,6 +19,16 @@ struct CodeTables {
   void* const* hostAdapters = nullptr;        // per type index
 };
 
+/// An executable address range holding compiled code: [first, second).
+using CodeBlock = std::pair<uintptr_t, uintptr_t>;
+
+/// Per-function code ranges for the trap handler and backtraces: each
+/// function runs from its entry to the next entry of any function or
+/// trampoline, or to the end of the code block holding it. (Function symbols
+/// are local, so boundaries come from the code tables, for JIT and AOT alike.)
+std::vector<FunctionRange> functionRanges(const wasm::Module& module, const CodeTables& code,
+                                          const std::vector<CodeBlock>& blocks);
+
 class CompiledModule {
 public:
   /// `owner` keeps the code mapped (a JIT session, a dlopen handle); it is

@@ -14,15 +14,13 @@
 namespace wasmc::codegen {
 
 struct Options {
-  unsigned optLevel = 2; // 0..3, LLVM's -O levels
+  unsigned optLevel = 2;      // 0..3, LLVM's -O levels
+  std::string cpu = "native"; // "native" (this host), "generic" (x86-64 baseline) or an LLVM CPU name
 };
 
-/// Where one compiled wasm function lives in memory.
-struct FunctionRange {
-  uintptr_t start = 0;
-  uintptr_t end = 0;
-  uint32_t funcIndex = 0;
-  std::string name;
+/// What an artifact records about the wasmc that compiled it.
+struct ArtifactIdentity {
+  uint8_t buildId[32] = {};
 };
 
 /// Code compiled into this process by the JIT. Destroying it frees the code;
@@ -35,9 +33,9 @@ public:
   void* const* functions = nullptr;           // per defined function
   const abi::EntryTrampoline* entries = nullptr; // per type index
   void* const* hostAdapters = nullptr;        // per type index
-  /// Per defined function, sorted by address; for the trap handler's code
-  /// registry and backtraces.
-  std::vector<FunctionRange> ranges;
+  /// The executable memory the code occupies, [first, second) pairs; with
+  /// the tables this gives the trap handler its function ranges.
+  std::vector<std::pair<uintptr_t, uintptr_t>> codeBlocks;
 };
 
 /// Lowers and optimises a validated module and emits a relocatable ELF object
@@ -45,6 +43,19 @@ public:
 /// Thread-safe. Errors: ErrorKind::Unsupported (instructions wasmc cannot
 /// lower yet, LLVM failures).
 Expected<std::vector<char>> compileToObject(const wasm::Module& module, const Options& options);
+
+/// compileToObject for a .cwasm: the object also carries the artifact
+/// section (runtime/Abi.h ArtifactHeader + the module's wasm bytes), with
+/// fileHash left zero for the runtime to seal after linking.
+Expected<std::vector<char>> compileArtifactObject(const wasm::Module& module, const Options& options,
+                                                  const ArtifactIdentity& identity);
+
+/// Links an artifact object into an ELF shared object with lld, in process.
+Expected<std::vector<uint8_t>> linkSharedObject(const std::vector<char>& object);
+
+enum class TextForm { LlvmIr, Assembly };
+/// The optimised LLVM IR or the assembly of a module, for --emit.
+Expected<std::string> emitText(const wasm::Module& module, const Options& options, TextForm form);
 
 /// Lowers, optimises and JIT-compiles a validated module. Thread-safe.
 Expected<std::unique_ptr<JitCode>> compileJit(const wasm::Module& module, const Options& options);

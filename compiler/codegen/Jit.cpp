@@ -68,35 +68,6 @@ private:
   std::map<JITDylib*, std::vector<std::pair<uintptr_t, uintptr_t>>> ranges_;
 };
 
-/// Function boundaries: each function runs from its entry to the next entry
-/// of any function or trampoline, or to the end of its executable block.
-std::vector<FunctionRange> functionRanges(const wasm::Module& module, const JitCode& code,
-                                          const std::vector<std::pair<uintptr_t, uintptr_t>>& blocks) {
-  std::vector<uintptr_t> boundaries;
-  for (size_t i = 0; i < module.types.size(); ++i) {
-    boundaries.push_back(reinterpret_cast<uintptr_t>(code.entries[i]));
-    boundaries.push_back(reinterpret_cast<uintptr_t>(code.hostAdapters[i]));
-  }
-  for (size_t i = 0; i < module.functions.size(); ++i)
-    boundaries.push_back(reinterpret_cast<uintptr_t>(code.functions[i]));
-  std::sort(boundaries.begin(), boundaries.end());
-  std::vector<FunctionRange> ranges;
-  for (uint32_t i = 0; i < module.functions.size(); ++i) {
-    uintptr_t start = reinterpret_cast<uintptr_t>(code.functions[i]);
-    uintptr_t end = start;
-    for (const auto& [blockStart, blockEnd] : blocks)
-      if (start >= blockStart && start < blockEnd)
-        end = blockEnd;
-    auto next = std::upper_bound(boundaries.begin(), boundaries.end(), start);
-    if (next != boundaries.end())
-      end = std::min(end, *next);
-    wasm::FuncIndex index = module.numImportedFuncs + i;
-    ranges.push_back(FunctionRange{start, end, index, module.funcName(index)});
-  }
-  std::sort(ranges.begin(), ranges.end(), [](const FunctionRange& a, const FunctionRange& b) { return a.start < b.start; });
-  return ranges;
-}
-
 /// Functions LLVM may call on its own (memcpy for big copies, libm for
 /// rounding on CPUs without SSE4.1). Nothing else of the process is visible.
 SymbolMap libcallSymbols(ExecutionSession& session) {
@@ -209,7 +180,7 @@ Expected<std::unique_ptr<JitCode>> compileJit(const wasm::Module& module, const 
   code->functions = static_cast<void* const*>(WASMC_TRY(lookup(abi::kFunctionsSymbol)));
   code->entries = static_cast<const abi::EntryTrampoline*>(WASMC_TRY(lookup(abi::kEntriesSymbol)));
   code->hostAdapters = static_cast<void* const*>(WASMC_TRY(lookup(abi::kHostAdaptersSymbol)));
-  code->ranges = functionRanges(module, *code, process->recorder->take(&*dylib));
+  code->codeBlocks = process->recorder->take(&*dylib);
   return std::unique_ptr<JitCode>(std::move(code));
 }
 

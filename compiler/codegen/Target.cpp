@@ -1,6 +1,13 @@
+// The TargetMachine: host triple, a chosen CPU, and a feature set limited to
+// what runtime/Abi.h can name, so artifacts never depend on a feature the
+// loader cannot check with cpuid.
+
 #include "compiler/codegen/Target.h"
 
+#include "runtime/Abi.h"
+
 #include <llvm/ADT/StringMap.h>
+#include <llvm/MC/MCSubtargetInfo.h>
 #include <llvm/MC/TargetRegistry.h>
 #include <llvm/Support/TargetSelect.h>
 #include <llvm/TargetParser/Host.h>
@@ -32,10 +39,34 @@ CodeGenOptLevel codeGenLevel(unsigned optLevel) {
   }
 }
 
-std::string hostFeatures() {
+/// Features every x86-64 CPU has; everything else must be checkable.
+constexpr const char* kBaseline[] = {"64bit", "cmov", "cx8", "fxsr", "mmx", "sse", "sse2", "x87", "cx16", "sahf"};
+
+bool isAllowed(StringRef name) {
+  for (const char* base : kBaseline)
+    if (name == base)
+      return true;
+  for (const abi::CpuFeatureName& feature : abi::kCpuFeatureNames)
+    if (name == feature.llvmName)
+      return true;
+  return false;
+}
+
+/// This host's features, keeping only those an artifact may depend on.
+std::string nativeFeatures() {
   SubtargetFeatures features;
-  for (const auto& [name, enabled] : sys::getHostCPUFeatures())
-    features.AddFeature(name, enabled);
+  for (const auto& entry : sys::getHostCPUFeatures())
+    features.AddFeature(entry.getKey(), entry.getValue() && isAllowed(entry.getKey()));
+  return features.getString();
+}
+
+/// For named CPUs: turn off the extensions the loader cannot check.
+std::string namedCpuFeatures() {
+  SubtargetFeatures features;
+  for (const char* extra : {"avx512vnni", "avx512vbmi", "avx512vbmi2", "avx512ifma", "avx512bitalg",
+                            "avx512vpopcntdq", "avx512bf16", "avx512fp16", "avx512cd", "avxvnni", "gfni",
+                            "vaes", "vpclmulqdq", "sha", "aes", "pclmul", "adx", "amx-tile"})
+    features.AddFeature(extra, false);
   return features.getString();
 }
 
@@ -48,13 +79,34 @@ Expected<std::unique_ptr<TargetMachine>> createTargetMachine(const Options& opti
   const Target* target = TargetRegistry::lookupTarget(triple, lookupError);
   if (!target)
     return makeError(ErrorKind::Unsupported, kNoOffset, "no LLVM target for " + triple + ": " + lookupError);
+  std::string cpu;
+  std::string features;
+  if (options.cpu.empty() || options.cpu == "native") {
+    cpu = sys::getHostCPUName().str();
+    features = nativeFeatures();
+  } else if (options.cpu == "generic") {
+    cpu = "x86-64";
+  } else {
+    cpu = options.cpu;
+    features = namedCpuFeatures();
+  }
   TargetOptions targetOptions;
   std::unique_ptr<TargetMachine> machine(target->createTargetMachine(
-      triple, sys::getHostCPUName(), hostFeatures(), targetOptions, Reloc::PIC_, std::nullopt,
-      codeGenLevel(options.optLevel)));
+      triple, cpu, features, targetOptions, Reloc::PIC_, std::nullopt, codeGenLevel(options.optLevel)));
   if (!machine)
     return makeError(ErrorKind::Unsupported, kNoOffset, "cannot create a target machine for " + triple);
+  if (!machine->getMCSubtargetInfo()->isCPUStringValid(cpu))
+    return makeError(ErrorKind::Usage, kNoOffset, "unknown CPU '" + options.cpu + "' for " + triple);
   return machine;
+}
+
+uint64_t requiredFeatureBits(const TargetMachine& machine) {
+  const MCSubtargetInfo* info = machine.getMCSubtargetInfo();
+  uint64_t bits = 0;
+  for (const abi::CpuFeatureName& feature : abi::kCpuFeatureNames)
+    if (info->checkFeatures(std::string("+") + feature.llvmName))
+      bits |= feature.bit;
+  return bits;
 }
 
 } // namespace wasmc::codegen

@@ -15,6 +15,9 @@ int runWastCommand(const WastOptions& options);
 /// Decodes and validates a module, then prints its imports and exports.
 int runValidateCommand(const ValidateOptions& options);
 
+/// Compiles a module ahead of time to a .cwasm (or --emit form).
+int runCompileCommand(const CompileOptions& options);
+
 /// The one-line form of every bad-input report: "wasmc: error: FILE: ...".
 inline void reportError(const std::string& file, const Error& error) {
   std::fprintf(stderr, "wasmc: error: %s: %s\n", file.c_str(), error.describe().c_str());

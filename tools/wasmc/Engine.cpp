@@ -1,6 +1,14 @@
 #include "tools/wasmc/Engine.h"
 
 #include "compiler/wasm/Validator.h"
+#include "runtime/Artifact.h"
+#include "tools/wasmc/Aot.h"
+
+#include <unistd.h>
+
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
 
 namespace wasmc::tools {
 
@@ -9,13 +17,29 @@ Expected<std::shared_ptr<const rt::CompiledModule>> compileModule(std::span<cons
   wasm::Module module = WASMC_TRY(wasm::loadModule(bytes));
   std::unique_ptr<codegen::JitCode> jit = WASMC_TRY(codegen::compileJit(module, options));
   rt::CodeTables tables{jit->functions, jit->entries, jit->hostAdapters};
-  std::vector<rt::FunctionRange> ranges;
-  ranges.reserve(jit->ranges.size());
-  for (const codegen::FunctionRange& range : jit->ranges)
-    ranges.push_back(rt::FunctionRange{range.start, range.end, range.funcIndex, range.name});
+  std::vector<rt::FunctionRange> ranges = rt::functionRanges(module, tables, jit->codeBlocks);
   std::shared_ptr<void> owner(jit.release(), [](void* code) { delete static_cast<codegen::JitCode*>(code); });
   return std::shared_ptr<const rt::CompiledModule>(
       std::make_shared<rt::CompiledModule>(std::move(module), tables, std::move(owner), std::move(ranges)));
+}
+
+Expected<std::shared_ptr<const rt::CompiledModule>> compileModuleAot(std::span<const uint8_t> bytes,
+                                                                     const codegen::Options& options) {
+  std::vector<uint8_t> artifact = WASMC_TRY(compileArtifact(bytes, options));
+  const char* base = std::getenv("TMPDIR");
+  std::string pattern = std::string(base && *base ? base : "/tmp") + "/wasmc-aot-XXXXXX.cwasm";
+  std::vector<char> path(pattern.begin(), pattern.end());
+  path.push_back('\0');
+  int fd = ::mkstemps(path.data(), 6);
+  if (fd < 0)
+    return makeError(ErrorKind::Io, kNoOffset, "cannot create a temporary file: " + std::string(std::strerror(errno)));
+  bool written = ::write(fd, artifact.data(), artifact.size()) == static_cast<ssize_t>(artifact.size());
+  ::close(fd);
+  auto loaded = written ? rt::loadArtifact(path.data())
+                        : Expected<std::shared_ptr<const rt::CompiledModule>>(
+                              makeError(ErrorKind::Io, kNoOffset, "cannot write the temporary artifact"));
+  ::unlink(path.data()); // the dynamic linker keeps its mapping
+  return loaded;
 }
 
 } // namespace wasmc::tools

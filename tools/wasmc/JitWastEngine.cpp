@@ -51,8 +51,8 @@ WastValue toScript(const rt::Value& value) {
 
 } // namespace
 
-JitWastEngine::JitWastEngine(codegen::Options options)
-    : options_(options), spectest_(defineSpectest(store_, linker_)) {}
+JitWastEngine::JitWastEngine(codegen::Options options, bool aot)
+    : options_(options), aot_(aot), spectest_(defineSpectest(store_, linker_)) {}
 
 Expected<void> JitWastEngine::compile(std::span<const uint8_t> bytes) {
   WASMC_TRY(wasm::loadModule(bytes));
@@ -62,7 +62,8 @@ Expected<void> JitWastEngine::compile(std::span<const uint8_t> bytes) {
 Expected<InstanceId> JitWastEngine::instantiate(std::span<const uint8_t> bytes) {
   if (!spectest_)
     return spectest_.error();
-  std::shared_ptr<const rt::CompiledModule> module = WASMC_TRY(compileModule(bytes, options_));
+  std::shared_ptr<const rt::CompiledModule> module =
+      WASMC_TRY(aot_ ? compileModuleAot(bytes, options_) : compileModule(bytes, options_));
   rt::Instance* instance = WASMC_TRY(rt::Instance::instantiate(store_, std::move(module), linker_));
   instances_.push_back(instance);
   return static_cast<InstanceId>(instances_.size() - 1);

@@ -18,7 +18,8 @@ namespace wasmc::tools {
 
 class JitWastEngine final : public WastEngine {
 public:
-  explicit JitWastEngine(codegen::Options options);
+  /// `aot`: every module goes through a .cwasm and the artifact loader.
+  JitWastEngine(codegen::Options options, bool aot);
 
   Expected<void> compile(std::span<const uint8_t> bytes) override;
   Expected<InstanceId> instantiate(std::span<const uint8_t> bytes) override;
@@ -29,6 +30,7 @@ public:
 
 private:
   codegen::Options options_;
+  bool aot_;
   rt::Store store_;
   rt::Linker linker_;
   Expected<void> spectest_;

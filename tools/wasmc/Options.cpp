@@ -29,11 +29,23 @@ ParsedCommandLine parseCommandLine(int argc, char** argv) {
       "Succeed only if exactly N assertions fail in total (for expected-failure lists)");
   wast->add_option("-O,--opt-level", options.wast.optLevel, "Optimisation level 0..3 (default 2)")
       ->check(CLI::Range(0, 3));
+  wast->add_flag("--aot", options.wast.aot,
+                 "Compile each module ahead of time to a .cwasm, load it and run that");
   wast->add_option("files", options.wast.files, "Scripts to run")->required();
 
   CLI::App* validate =
       app.add_subcommand("validate", "Decode and validate a module; print its imports and exports");
   validate->add_option("file", options.validate.file, "The .wasm module")->required();
+
+  CLI::App* compile = app.add_subcommand("compile", "Compile a module ahead of time to a .cwasm artifact");
+  compile->add_option("file", options.compile.input, "The .wasm module")->required();
+  compile->add_option("-o,--output", options.compile.output, "Output file (default: FILE with .cwasm)");
+  compile->add_option("--emit", options.compile.emit, "Write an intermediate form instead: obj, asm or llvm")
+      ->check(CLI::IsMember({"obj", "asm", "llvm"}));
+  compile->add_option("--target-cpu", options.compile.targetCpu,
+                      "CPU to compile for: native (default), generic, or an LLVM CPU name");
+  compile->add_option("-O,--opt-level", options.compile.optLevel, "Optimisation level 0..3 (default 2)")
+      ->check(CLI::Range(0, 3));
 
   try {
     app.parse(argc, argv);
@@ -47,6 +59,8 @@ ParsedCommandLine parseCommandLine(int argc, char** argv) {
     options.command = Options::Command::Wast;
     if (expectOption->count() > 0)
       options.wast.expectFailures = expectFailures;
+  } else if (compile->parsed()) {
+    options.command = Options::Command::Compile;
   } else {
     options.command = Options::Command::Validate;
   }

@@ -15,17 +15,27 @@ struct WastOptions {
   /// When set, success means exactly this many failures in total.
   std::optional<uint64_t> expectFailures;
   unsigned optLevel = 2; // -O0..-O3
+  bool aot = false;      // compile each module to a .cwasm and run that
 };
 
 struct ValidateOptions {
   std::string file;
 };
 
+struct CompileOptions {
+  std::string input;
+  std::string output;
+  std::string emit;               // "" (a .cwasm), "obj", "asm" or "llvm"
+  std::string targetCpu = "native";
+  unsigned optLevel = 2;
+};
+
 struct Options {
-  enum class Command : uint8_t { Wast, Validate };
+  enum class Command : uint8_t { Wast, Validate, Compile };
   Command command = Command::Wast;
   WastOptions wast;
   ValidateOptions validate;
+  CompileOptions compile;
 };
 
 /// The parsed command line, or the exit status when parsing already finished

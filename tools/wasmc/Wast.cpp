@@ -12,7 +12,7 @@ namespace {
 
 /// The engine a script runs on: a fresh JIT store per script.
 std::unique_ptr<WastEngine> createEngine(const WastOptions& options) {
-  return std::make_unique<JitWastEngine>(codegen::Options{.optLevel = options.optLevel});
+  return std::make_unique<JitWastEngine>(codegen::Options{.optLevel = options.optLevel}, options.aot);
 }
 
 void printCounts(const RunCounts& counts) {

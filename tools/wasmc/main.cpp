@@ -9,6 +9,7 @@ int main(int argc, char** argv) {
   switch (parsed.options.command) {
   case Options::Command::Wast: return runWastCommand(parsed.options.wast);
   case Options::Command::Validate: return runValidateCommand(parsed.options.validate);
+  case Options::Command::Compile: return runCompileCommand(parsed.options.compile);
   }
   return 2;
 }

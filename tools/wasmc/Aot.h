@@ -1,0 +1,15 @@
+#pragma once
+// Ahead-of-time compilation to .cwasm artifacts: compile, link with lld in
+// process, seal with the integrity hash. Loading is rt::loadArtifact.
+
+#include "compiler/codegen/Codegen.h"
+
+#include <span>
+#include <vector>
+
+namespace wasmc::tools {
+
+/// Decodes, validates and compiles `bytes` into the bytes of a .cwasm.
+Expected<std::vector<uint8_t>> compileArtifact(std::span<const uint8_t> bytes, const codegen::Options& options);
+
+} // namespace wasmc::tools
