@@ -53,12 +53,13 @@ Expected<Compilation> compile(const wasm::Module& module, const Options& options
   return c;
 }
 
-Expected<std::vector<char>> emitObject(Compilation& c) {
+/// Runs LLVM's code generator: an object file or assembly text.
+Expected<std::vector<char>> emitMachineCode(Compilation& c, CodeGenFileType type) {
   SmallVector<char, 0> buffer;
   raw_svector_ostream stream(buffer);
   legacy::PassManager codegen;
-  if (c.machine->addPassesToEmitFile(codegen, stream, nullptr, CodeGenFileType::ObjectFile))
-    return makeError(ErrorKind::Unsupported, kNoOffset, "LLVM cannot emit an object file for this target");
+  if (c.machine->addPassesToEmitFile(codegen, stream, nullptr, type))
+    return makeError(ErrorKind::Unsupported, kNoOffset, "LLVM cannot emit machine code for this target");
   codegen.run(*c.mc->llvmModule);
   return std::vector<char>(buffer.begin(), buffer.end());
 }
@@ -97,14 +98,14 @@ void addArtifactSection(Compilation& c, const wasm::Module& module, const Artifa
 
 Expected<std::vector<char>> compileToObject(const wasm::Module& module, const Options& options) {
   Compilation c = WASMC_TRY(compile(module, options));
-  return emitObject(c);
+  return emitMachineCode(c, CodeGenFileType::ObjectFile);
 }
 
 Expected<std::vector<char>> compileArtifactObject(const wasm::Module& module, const Options& options,
                                                   const ArtifactIdentity& identity) {
   Compilation c = WASMC_TRY(compile(module, options));
   addArtifactSection(c, module, identity);
-  return emitObject(c);
+  return emitMachineCode(c, CodeGenFileType::ObjectFile);
 }
 
 Expected<std::string> emitText(const wasm::Module& module, const Options& options, TextForm form) {
@@ -115,13 +116,8 @@ Expected<std::string> emitText(const wasm::Module& module, const Options& option
     c.mc->llvmModule->print(out, nullptr);
     return text;
   }
-  SmallVector<char, 0> buffer;
-  raw_svector_ostream stream(buffer);
-  legacy::PassManager codegen;
-  if (c.machine->addPassesToEmitFile(codegen, stream, nullptr, CodeGenFileType::AssemblyFile))
-    return makeError(ErrorKind::Unsupported, kNoOffset, "LLVM cannot emit assembly for this target");
-  codegen.run(*c.mc->llvmModule);
-  return std::string(buffer.begin(), buffer.end());
+  std::vector<char> assembly = WASMC_TRY(emitMachineCode(c, CodeGenFileType::AssemblyFile));
+  return std::string(assembly.begin(), assembly.end());
 }
 
 } // namespace wasmc::codegen
