@@ -165,6 +165,9 @@ inline constexpr uint64_t kStackReserve = 128 << 10;
 inline constexpr const char* kFunctionsSymbol = "wasmc_functions";       // void*[defined funcs]
 inline constexpr const char* kEntriesSymbol = "wasmc_entries";           // EntryTrampoline[types]
 inline constexpr const char* kHostAdaptersSymbol = "wasmc_host_adapters"; // void*[types]
+/// An empty function emitted after all others: the end of the module's code
+/// (objects are emitted without function sections, so code stays in order).
+inline constexpr const char* kCodeEndSymbol = "wasmc_code_end";
 
 /// Compiled artifacts (.cwasm): an ELF shared object whose section
 /// kArtifactSection holds an ArtifactHeader followed by the module's wasm

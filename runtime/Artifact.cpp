@@ -216,7 +216,8 @@ Expected<std::shared_ptr<const CompiledModule>> loadArtifact(const std::string& 
   tables.functions = static_cast<void* const*>(::dlsym(handle, abi::kFunctionsSymbol));
   tables.entries = static_cast<const abi::EntryTrampoline*>(::dlsym(handle, abi::kEntriesSymbol));
   tables.hostAdapters = static_cast<void* const*>(::dlsym(handle, abi::kHostAdaptersSymbol));
-  if (!tables.functions || !tables.entries || !tables.hostAdapters)
+  tables.codeEnd = ::dlsym(handle, abi::kCodeEndSymbol);
+  if (!tables.functions || !tables.entries || !tables.hostAdapters || !tables.codeEnd)
     return artifactError("artifact lacks its code tables");
   // Any address inside the object identifies it; the tables are.
   std::pair<void*, std::vector<CodeBlock>> request{const_cast<void*>(static_cast<const void*>(tables.entries)), {}};

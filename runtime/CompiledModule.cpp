@@ -15,6 +15,8 @@ std::vector<FunctionRange> functionRanges(const wasm::Module& module, const Code
   }
   for (size_t i = 0; i < module.functions.size(); ++i)
     boundaries.push_back(reinterpret_cast<uintptr_t>(code.functions[i]));
+  if (code.codeEnd)
+    boundaries.push_back(reinterpret_cast<uintptr_t>(code.codeEnd));
   std::sort(boundaries.begin(), boundaries.end());
   std::vector<FunctionRange> ranges;
   ranges.reserve(module.functions.size());

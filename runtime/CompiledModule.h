@@ -17,6 +17,7 @@ struct CodeTables {
   void* const* functions = nullptr;           // per defined function
   const abi::EntryTrampoline* entries = nullptr; // per type index
   void* const* hostAdapters = nullptr;        // per type index
+  const void* codeEnd = nullptr;              // abi::kCodeEndSymbol
 };
 
 /// An executable address range holding compiled code: [first, second).

@@ -33,6 +33,7 @@ public:
   void* const* functions = nullptr;           // per defined function
   const abi::EntryTrampoline* entries = nullptr; // per type index
   void* const* hostAdapters = nullptr;        // per type index
+  const void* codeEnd = nullptr;              // abi::kCodeEndSymbol
   /// The executable memory the code occupies, [first, second) pairs; with
   /// the tables this gives the trap handler its function ranges.
   std::vector<std::pair<uintptr_t, uintptr_t>> codeBlocks;
@@ -52,6 +53,12 @@ Expected<std::vector<char>> compileArtifactObject(const wasm::Module& module, co
 
 /// Links an artifact object into an ELF shared object with lld, in process.
 Expected<std::vector<uint8_t>> linkSharedObject(const std::vector<char>& object);
+
+/// Links an artifact object into an executable with lld, in process.
+/// `arguments` is a complete ld.lld command line in which the single element
+/// "@OBJECT@" stands for the object and "@OUTPUT@" for the output file.
+Expected<std::vector<uint8_t>> linkExecutable(const std::vector<char>& object,
+                                              const std::vector<std::string>& arguments);
 
 enum class TextForm { LlvmIr, Assembly };
 /// The optimised LLVM IR or the assembly of a module, for --emit.

@@ -180,6 +180,7 @@ Expected<std::unique_ptr<JitCode>> compileJit(const wasm::Module& module, const 
   code->functions = static_cast<void* const*>(WASMC_TRY(lookup(abi::kFunctionsSymbol)));
   code->entries = static_cast<const abi::EntryTrampoline*>(WASMC_TRY(lookup(abi::kEntriesSymbol)));
   code->hostAdapters = static_cast<void* const*>(WASMC_TRY(lookup(abi::kHostAdaptersSymbol)));
+  code->codeEnd = WASMC_TRY(lookup(abi::kCodeEndSymbol));
   code->codeBlocks = process->recorder->take(&*dylib);
   return std::unique_ptr<JitCode>(std::move(code));
 }

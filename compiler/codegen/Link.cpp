@@ -58,20 +58,20 @@ bool writeFile(const std::string& path, const char* data, size_t size) {
   return static_cast<bool>(out);
 }
 
-} // namespace
-
-Expected<std::vector<uint8_t>> linkSharedObject(const std::vector<char>& object) {
+/// Runs lld on `arguments` after writing `object` to the "@OBJECT@" slot;
+/// returns the bytes lld wrote to "@OUTPUT@".
+Expected<std::vector<uint8_t>> runLld(const std::vector<char>& object, const std::vector<std::string>& arguments) {
   TempDir dir;
   if (!dir.ok())
     return linkError("cannot create a temporary directory: " + std::string(std::strerror(errno)));
   std::string input = dir.file("module.o");
-  std::string output = dir.file("module.so");
+  std::string output = dir.file("module.out");
   if (!writeFile(input, object.data(), object.size()))
     return linkError("cannot write " + input);
+  std::vector<const char*> args;
+  for (const std::string& argument : arguments)
+    args.push_back(argument == "@OBJECT@" ? input.c_str() : argument == "@OUTPUT@" ? output.c_str() : argument.c_str());
 
-  std::vector<const char*> args = {"ld.lld", "-shared", "--hash-style=gnu", "-z", "noexecstack", "-z", "relro",
-                                   "-z", "now", "-O1", "--no-undefined-version", input.c_str(), "-o",
-                                   output.c_str()};
   std::string messages;
   llvm::raw_string_ostream errors(messages);
   llvm::raw_null_ostream quiet;
@@ -90,6 +90,17 @@ Expected<std::vector<uint8_t>> linkSharedObject(const std::vector<char>& object)
   if (bytes.empty())
     return linkError("lld produced no output");
   return bytes;
+}
+
+} // namespace
+
+Expected<std::vector<uint8_t>> linkSharedObject(const std::vector<char>& object) {
+  return runLld(object, {"ld.lld", "-shared", "--hash-style=gnu", "-z", "noexecstack", "-z", "relro", "-z", "now",
+                         "-O1", "@OBJECT@", "-o", "@OUTPUT@"});
+}
+
+Expected<std::vector<uint8_t>> linkExecutable(const std::vector<char>& object, const std::vector<std::string>& arguments) {
+  return runLld(object, arguments);
 }
 
 } // namespace wasmc::codegen

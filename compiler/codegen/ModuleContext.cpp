@@ -166,6 +166,11 @@ void ModuleContext::emitTrampolinesAndTables() {
     entries.push_back(emitEntryTrampoline(type));
     adapters.push_back(emitHostAdapter(type));
   }
+  // Last in the module, so last in .text: where the module's code ends.
+  Function* end = Function::Create(FunctionType::get(Type::getVoidTy(ctx), false), GlobalValue::ExternalLinkage,
+                                   abi::kCodeEndSymbol, llvmModule.get());
+  addFunctionAttributes(end);
+  IRBuilder<>(BasicBlock::Create(ctx, "entry", end)).CreateRetVoid();
   emitPointerArray(abi::kFunctionsSymbol, functions);
   emitPointerArray(abi::kEntriesSymbol, entries);
   emitPointerArray(abi::kHostAdaptersSymbol, adapters);

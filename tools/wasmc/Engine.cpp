@@ -16,7 +16,7 @@ Expected<std::shared_ptr<const rt::CompiledModule>> compileModule(std::span<cons
                                                                   const codegen::Options& options) {
   wasm::Module module = WASMC_TRY(wasm::loadModule(bytes));
   std::unique_ptr<codegen::JitCode> jit = WASMC_TRY(codegen::compileJit(module, options));
-  rt::CodeTables tables{jit->functions, jit->entries, jit->hostAdapters};
+  rt::CodeTables tables{jit->functions, jit->entries, jit->hostAdapters, jit->codeEnd};
   std::vector<rt::FunctionRange> ranges = rt::functionRanges(module, tables, jit->codeBlocks);
   std::shared_ptr<void> owner(jit.release(), [](void* code) { delete static_cast<codegen::JitCode*>(code); });
   return std::shared_ptr<const rt::CompiledModule>(
