@@ -52,4 +52,18 @@ bool lowerSimdInteger(FunctionContext& fc, const wasm::Instr& instr);
 bool lowerSimdFloat(FunctionContext& fc, const wasm::Instr& instr);
 bool lowerSimdConvert(FunctionContext& fc, const wasm::Instr& instr);
 
+/// Pops one (or two) operands as `shape`, applies `op`, pushes the v128.
+template <class Op> bool unary(FunctionContext& fc, LaneShape shape, Op op) {
+  llvm::Value* operand = popAs(fc, shape);
+  pushV128(fc, op(operand));
+  return true;
+}
+
+template <class Op> bool binary(FunctionContext& fc, LaneShape shape, Op op) {
+  llvm::Value* rhs = popAs(fc, shape);
+  llvm::Value* lhs = popAs(fc, shape);
+  pushV128(fc, op(lhs, rhs));
+  return true;
+}
+
 } // namespace wasmc::codegen

@@ -20,19 +20,6 @@ namespace {
 
 using Intrinsic::ID;
 
-template <class Op> bool unary(FunctionContext& fc, LaneShape shape, Op op) {
-  Value* operand = popAs(fc, shape);
-  pushV128(fc, op(operand));
-  return true;
-}
-
-template <class Op> bool binary(FunctionContext& fc, LaneShape shape, Op op) {
-  Value* rhs = popAs(fc, shape);
-  Value* lhs = popAs(fc, shape);
-  pushV128(fc, op(lhs, rhs));
-  return true;
-}
-
 bool unaryIntrinsic(FunctionContext& fc, LaneShape shape, ID id) {
   return unary(fc, shape, [&](Value* x) { return fc.callIntrinsic(id, {x->getType()}, {x}); });
 }

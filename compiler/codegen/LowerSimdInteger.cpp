@@ -19,19 +19,6 @@ namespace {
 
 using Intrinsic::ID;
 
-template <class Op> bool unary(FunctionContext& fc, LaneShape shape, Op op) {
-  Value* operand = popAs(fc, shape);
-  pushV128(fc, op(operand));
-  return true;
-}
-
-template <class Op> bool binary(FunctionContext& fc, LaneShape shape, Op op) {
-  Value* rhs = popAs(fc, shape);
-  Value* lhs = popAs(fc, shape);
-  pushV128(fc, op(lhs, rhs));
-  return true;
-}
-
 bool binaryIntrinsic(FunctionContext& fc, LaneShape shape, ID id) {
   return binary(fc, shape, [&](Value* lhs, Value* rhs) {
     return fc.callIntrinsic(id, {lhs->getType()}, {lhs, rhs});
