@@ -1,0 +1,75 @@
+#pragma once
+// wasi_snapshot_preview1 for wasmc: a WasiCtx holds one guest's arguments,
+// environment, descriptors (stdio inherited, preopened directories and
+// sockets) and its bound memory; addToLinker registers the 46 host functions
+// over it. No global state: each context is independent.
+
+#include "compiler/wasm/Error.h"
+#include "wasi/Fds.h"
+#include "wasi/GuestMemory.h"
+#include "wasi/Paths.h"
+
+#include <string>
+#include <vector>
+
+namespace wasmc::rt {
+class Linker;
+class Memory;
+class Store;
+} // namespace wasmc::rt
+
+namespace wasmc::wasi {
+
+class WasiCtx {
+public:
+  /// A context with the host's stdin, stdout and stderr as fds 0..2 (borrowed,
+  /// never closed by the guest's fd_close), no arguments, no environment
+  /// and nothing preopened: the guest reaches no file.
+  WasiCtx();
+  ~WasiCtx();
+  WasiCtx(const WasiCtx&) = delete;
+  WasiCtx& operator=(const WasiCtx&) = delete;
+
+  /// argv as the guest sees it, argv[0] included.
+  void setArgs(std::vector<std::string> args) { args_ = std::move(args); }
+  /// "NAME=VALUE" entries, in order.
+  void setEnv(std::vector<std::string> env) { env_ = std::move(env); }
+
+  /// Opens `hostPath` (a directory) and gives it to the guest as the next
+  /// preopen (fds 3, 4, ... in call order) named `guestName`. Errors: Io
+  /// (the directory cannot be opened).
+  Expected<void> preopenDirectory(const std::string& hostPath, const std::string& guestName);
+  /// Gives the guest a listening socket as the next preopened fd, for
+  /// sock_accept. Takes ownership of `hostFd`. Errors: Io (not a socket).
+  Expected<void> preopenSocket(int hostFd);
+
+  /// How paths are resolved beneath preopens (tests force one strategy).
+  void setResolveStrategy(ResolveStrategy strategy) { strategy_ = strategy; }
+  ResolveStrategy resolveStrategy() const { return strategy_; }
+
+  /// The guest memory every pointer refers to: bind the instance's exported
+  /// "memory" after instantiation and before calling _start/_initialize.
+  /// Until then (or with null) every pointer is EFAULT.
+  void bindMemory(const rt::Memory* memory) { memory_ = GuestMemory(memory); }
+
+  // --- for the host functions --------------------------------------------
+  const GuestMemory& memory() const { return memory_; }
+  FdTable& fds() { return fds_; }
+  const std::vector<std::string>& args() const { return args_; }
+  const std::vector<std::string>& env() const { return env_; }
+
+private:
+  std::vector<std::string> args_;
+  std::vector<std::string> env_;
+  FdTable fds_;
+  uint32_t nextPreopen_ = 3;
+  GuestMemory memory_;
+  ResolveStrategy strategy_ = ResolveStrategy::Auto;
+};
+
+/// Defines every wasi_snapshot_preview1 function in `linker` as a host
+/// function of `store`, bound to `ctx`. `ctx` must outlive every call into
+/// instances linked this way. The only entry point of wasmc_wasi.
+Expected<void> addToLinker(rt::Store& store, rt::Linker& linker, WasiCtx& ctx);
+
+} // namespace wasmc::wasi
