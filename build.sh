@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # One entry point for a fresh Debian 12 machine (run as root, or with sudo
 # available): installs what is missing, configures, builds, then
-#   ./build.sh example   runs wasmc on the bundled example program
+#   ./build.sh example   runs the bundled hello program (WASI) with wasmc run
 #   ./build.sh test      runs the whole test suite (what CI runs)
 #   ./build.sh build     only builds
 # BUILD_DIR (default: build) and JOBS (default: nproc) can be overridden.
@@ -48,7 +48,7 @@ configure_and_build
 case "$MODE" in
   build) ;;
   example)
-    "$BUILD_DIR/tools/wasmc/wasmc" validate "$BUILD_DIR/test/programs/hello.wasm"
+    "$BUILD_DIR/tools/wasmc/wasmc" run "$BUILD_DIR/test/programs/hello.wasm" hello world
     ;;
   test)
     cd "$BUILD_DIR"

@@ -18,6 +18,10 @@ int runValidateCommand(const ValidateOptions& options);
 /// Compiles a module ahead of time to a .cwasm (or --emit form).
 int runCompileCommand(const CompileOptions& options);
 
+/// Runs a WASI command (_start), a reactor (_initialize), or with --invoke
+/// one export; returns the guest's exit status (1 for a trap or bad input).
+int runRunCommand(const RunCommandOptions& options);
+
 /// The one-line form of every bad-input report: "wasmc: error: FILE: ...".
 inline void reportError(const std::string& file, const Error& error) {
   std::fprintf(stderr, "wasmc: error: %s: %s\n", file.c_str(), error.describe().c_str());

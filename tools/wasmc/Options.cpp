@@ -2,15 +2,76 @@
 
 #include <CLI/CLI.hpp>
 
+#include <cstring>
+#include <sys/stat.h>
+
 #ifndef WASMC_VERSION
 #error "WASMC_VERSION must be defined by the build"
 #endif
 
 namespace wasmc::tools {
 
+namespace {
+
+/// `wasmc run` options that take a value in the next argument (unless given
+/// as --name=value or -O2). Kept in step with the run options below.
+bool runOptionTakesValue(const char* arg) {
+  static const char* const kValued[] = {"--dir", "--env",       "--invoke",    "--argv0",
+                                        "-O",    "--opt-level", "--tcplisten", "--wasi-resolve"};
+  for (const char* name : kValued)
+    if (std::strcmp(arg, name) == 0)
+      return true;
+  return false;
+}
+
+/// Where FILE is among the arguments of `wasmc run` (from `first`): the first
+/// argument that is neither an option nor an option's value, or the one after
+/// "--". Returns argc when there is none. Everything after FILE belongs to
+/// the guest, options included, so CLI11 never sees it.
+int findRunFile(int argc, char** argv, int first) {
+  for (int i = first; i < argc; ++i) {
+    const char* arg = argv[i];
+    if (std::strcmp(arg, "--") == 0)
+      return i + 1 < argc ? i + 1 : argc;
+    if (arg[0] != '-' || arg[1] == '\0')
+      return i;
+    if (runOptionTakesValue(arg))
+      ++i;
+  }
+  return argc;
+}
+
+bool isRegularFile(const char* path) {
+  struct stat info;
+  return ::stat(path, &info) == 0 && S_ISREG(info.st_mode);
+}
+
+} // namespace
+
 ParsedCommandLine parseCommandLine(int argc, char** argv) {
   ParsedCommandLine result;
   Options& options = result.options;
+
+  // `wasmc FILE ARGS...` is `wasmc run FILE ARGS...`.
+  std::vector<char*> args(argv, argv + argc);
+  static char runWord[] = "run";
+  if (argc >= 2 && std::strcmp(argv[1], "run") != 0 && std::strcmp(argv[1], "wast") != 0 &&
+      std::strcmp(argv[1], "validate") != 0 && std::strcmp(argv[1], "compile") != 0 &&
+      argv[1][0] != '-' && isRegularFile(argv[1]))
+    args.insert(args.begin() + 1, runWord);
+  // For run, hand CLI11 only what comes up to FILE; the rest is the guest's.
+  int parseCount = static_cast<int>(args.size());
+  if (args.size() >= 2 && std::strcmp(args[1], "run") == 0) {
+    int file = findRunFile(parseCount, args.data(), 2);
+    if (file < parseCount) {
+      for (int i = file + 1; i < parseCount; ++i)
+        options.run.args.push_back(args[i]);
+      // A "--" right after FILE only separates wasmc's arguments from the guest's.
+      if (!options.run.args.empty() && options.run.args.front() == "--")
+        options.run.args.erase(options.run.args.begin());
+      parseCount = file + 1;
+    }
+  }
 
   CLI::App app{"wasmc: a WebAssembly 2.0 runtime", "wasmc"};
   app.set_version_flag("--version", "wasmc " WASMC_VERSION);
@@ -47,8 +108,54 @@ ParsedCommandLine parseCommandLine(int argc, char** argv) {
   compile->add_option("-O,--opt-level", options.compile.optLevel, "Optimisation level 0..3 (default 2)")
       ->check(CLI::Range(0, 3));
 
+  CLI::App* run = app.add_subcommand(
+      "run", "Run a WASI program (wasi_snapshot_preview1): its _start, its _initialize (a "
+             "reactor), or with --invoke one exported function. `wasmc FILE ARGS...` is short for "
+             "`wasmc run FILE ARGS...`. The exit status is the program's proc_exit code; a trap "
+             "prints its message and backtrace and exits with 1.");
+  run->footer("Everything after FILE goes to the program, options included:\n"
+              "  wasmc run [OPTIONS] [--] FILE [--] [ARGS...]\n"
+              "Examples:\n"
+              "  wasmc run --dir . --env HOME=/ prog.wasm -v input.txt\n"
+              "  wasmc run --invoke add math.wasm 2 40\n");
+  run->add_option("--dir", options.run.dirs,
+                  "HOST[::GUEST]: give the guest the host directory HOST, preopened under the "
+                  "name GUEST (default: HOST as written; `--dir .` maps the current directory). "
+                  "Repeatable. Without --dir the guest reaches no file.")
+      ->type_name("HOST[::GUEST]");
+  run->add_option("--env", options.run.env,
+                  "NAME=VALUE sets a guest environment variable; NAME alone passes on the host's "
+                  "value. Repeatable. Nothing else is inherited.")
+      ->type_name("NAME[=VALUE]");
+  run->add_option("--invoke", options.run.invoke,
+                  "Call this exported function instead of _start, with ARGS parsed by its "
+                  "parameter types (i32/i64 decimal, f32/f64 decimal floats), and print its "
+                  "results one per line. A reactor's _initialize runs first.")
+      ->type_name("NAME");
+  run->add_option("--argv0", options.run.argv0,
+                  "The guest's argv[0] (default: FILE as given)")
+      ->type_name("NAME");
+  run->add_option("--tcplisten", options.run.tcpListen,
+                  "ADDR:PORT: listen on a TCP socket and preopen it for sock_accept (after the "
+                  "--dir preopens). Repeatable.")
+      ->type_name("ADDR:PORT");
+  run->add_option("--wasi-resolve", options.run.wasiResolve,
+                  "How paths are resolved beneath --dir directories: auto (default: openat2 with "
+                  "RESOLVE_BENEATH, or the walk where the kernel lacks it), openat2, or walk (a "
+                  "component-by-component walk; for testing)")
+      ->check(CLI::IsMember({"auto", "openat2", "walk"}))
+      ->type_name("MODE");
+  run->add_option("-O,--opt-level", options.run.optLevel, "Optimisation level 0..3 (default 2)")
+      ->check(CLI::Range(0, 3));
+  run->add_option("file", options.run.file, "The .wasm module")->required()->type_name("FILE");
+  std::vector<std::string> helpOnlyArgs;
+  run->add_option("args", helpOnlyArgs,
+                  "Arguments for the program, passed as written (options included; a `--` "
+                  "right after FILE is dropped)")
+      ->type_name("ARGS");
+
   try {
-    app.parse(argc, argv);
+    app.parse(parseCount, args.data());
   } catch (const CLI::ParseError& error) {
     int status = app.exit(error);
     result.exitStatus = status == 0 ? 0 : 2;
@@ -61,6 +168,8 @@ ParsedCommandLine parseCommandLine(int argc, char** argv) {
       options.wast.expectFailures = expectFailures;
   } else if (compile->parsed()) {
     options.command = Options::Command::Compile;
+  } else if (run->parsed()) {
+    options.command = Options::Command::Run;
   } else {
     options.command = Options::Command::Validate;
   }

@@ -30,16 +30,31 @@ struct CompileOptions {
   unsigned optLevel = 2;
 };
 
+struct RunCommandOptions {
+  std::string file;                 // the module
+  std::vector<std::string> args;    // the guest's arguments after argv[0]
+  std::optional<std::string> argv0; // default: `file` as given
+  std::vector<std::string> dirs;    // HOST[::GUEST]
+  std::vector<std::string> env;     // NAME=VALUE, or NAME to inherit the host's value
+  std::vector<std::string> tcpListen; // ADDR:PORT sockets to preopen for sock_accept
+  std::optional<std::string> invoke;
+  std::string wasiResolve = "auto"; // sandbox path resolution: auto, openat2 or walk
+  unsigned optLevel = 2;
+};
+
 struct Options {
-  enum class Command : uint8_t { Wast, Validate, Compile };
+  enum class Command : uint8_t { Wast, Validate, Compile, Run };
   Command command = Command::Wast;
   WastOptions wast;
   ValidateOptions validate;
   CompileOptions compile;
+  RunCommandOptions run;
 };
 
 /// The parsed command line, or the exit status when parsing already finished
 /// the run: --help and --version (0) or a usage error (2), with the text printed.
+/// `wasmc FILE ARGS...` (a first argument that is an existing file and not a
+/// subcommand) means `wasmc run FILE ARGS...`.
 struct ParsedCommandLine {
   Options options;
   std::optional<int> exitStatus;

@@ -10,6 +10,7 @@ int main(int argc, char** argv) {
   case Options::Command::Wast: return runWastCommand(parsed.options.wast);
   case Options::Command::Validate: return runValidateCommand(parsed.options.validate);
   case Options::Command::Compile: return runCompileCommand(parsed.options.compile);
+  case Options::Command::Run: return runRunCommand(parsed.options.run);
   }
   return 2;
 }
