@@ -98,16 +98,52 @@ int collectCode(dl_phdr_info* info, size_t, void* data) {
 
 } // namespace
 
+namespace {
+
+/// The GNU build-id note of the running executable (the linker derives it
+/// from the linked bytes), read from memory: no file I/O at start-up.
+int findBuildIdNote(dl_phdr_info* info, size_t, void* data) {
+  auto* out = static_cast<std::vector<uint8_t>*>(data);
+  for (int i = 0; i < info->dlpi_phnum; ++i) {
+    const ElfW(Phdr)& phdr = info->dlpi_phdr[i];
+    if (phdr.p_type != PT_NOTE)
+      continue;
+    auto* at = reinterpret_cast<const uint8_t*>(info->dlpi_addr + phdr.p_vaddr);
+    const uint8_t* end = at + phdr.p_memsz;
+    while (at + sizeof(ElfW(Nhdr)) <= end) {
+      ElfW(Nhdr) note;
+      std::memcpy(&note, at, sizeof note);
+      const uint8_t* name = at + sizeof note;
+      const uint8_t* desc = name + ((note.n_namesz + 3) & ~3u);
+      if (desc + note.n_descsz > end)
+        break;
+      if (note.n_type == NT_GNU_BUILD_ID && note.n_namesz == 4 && std::memcmp(name, "GNU", 4) == 0) {
+        out->assign(desc, desc + note.n_descsz);
+        return 1;
+      }
+      at = desc + ((note.n_descsz + 3) & ~3u);
+    }
+  }
+  return 1; // only the first object (the executable) is of interest
+}
+
+} // namespace
+
 const std::array<uint8_t, 32>& wasmcBuildId() {
   static std::array<uint8_t, 32> id{};
   static std::once_flag once;
   std::call_once(once, [] {
-    auto exe = readWholeFile("/proc/self/exe");
-    std::span<const uint8_t> bytes;
-    if (exe)
-      bytes = *exe;
+    std::vector<uint8_t> source;
+    dl_iterate_phdr(&findBuildIdNote, &source);
+    if (source.empty()) {
+      // No build-id note: hash the executable itself (slower, same effect).
+      auto exe = readWholeFile("/proc/self/exe");
+      if (exe)
+        source = std::move(*exe);
+    }
+    uint64_t seed = hashBytes(source, abi::kAbiVersion);
     for (int i = 0; i < 4; ++i) {
-      uint64_t part = hashBytes(bytes, 0x9E3779B97F4A7C15ull * (i + 1) + abi::kAbiVersion);
+      uint64_t part = hashBytes(std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(&seed), 8), i + 1);
       std::memcpy(id.data() + 8 * i, &part, 8);
     }
   });

@@ -147,7 +147,13 @@ ParsedCommandLine parseCommandLine(int argc, char** argv) {
       ->type_name("MODE");
   run->add_option("-O,--opt-level", options.run.optLevel, "Optimisation level 0..3 (default 2)")
       ->check(CLI::Range(0, 3));
-  run->add_option("file", options.run.file, "The .wasm module")->required()->type_name("FILE");
+  run->add_flag("--no-cache", options.run.noCache,
+                "Compile on the JIT in this process instead of through the compile cache "
+                "($XDG_CACHE_HOME/wasmc or ~/.cache/wasmc, keyed by module, wasmc build, options "
+                "and CPU)");
+  run->add_option("file", options.run.file, "The .wasm module, or a .cwasm from `wasmc compile`")
+      ->required()
+      ->type_name("FILE");
   std::vector<std::string> helpOnlyArgs;
   run->add_option("args", helpOnlyArgs,
                   "Arguments for the program, passed as written (options included; a `--` "

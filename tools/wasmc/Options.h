@@ -40,6 +40,7 @@ struct RunCommandOptions {
   std::optional<std::string> invoke;
   std::string wasiResolve = "auto"; // sandbox path resolution: auto, openat2 or walk
   unsigned optLevel = 2;
+  bool noCache = false;             // compile on the JIT instead of through the compile cache
 };
 
 struct Options {
