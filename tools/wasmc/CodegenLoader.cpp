@@ -1,0 +1,96 @@
+// The Codegen.h functions for wasmc and its tests: each loads the code
+// generator plugin (libwasmc_codegen.so, with LLVM) on first use and
+// forwards to it. Nothing here links LLVM, so commands that only run
+// compiled code start without loading it.
+
+#include "compiler/codegen/PluginApi.h"
+
+#include <dlfcn.h>
+#include <unistd.h>
+
+#include <climits>
+#include <cstdlib>
+#include <mutex>
+#include <string>
+
+#ifndef WASMC_CODEGEN_PLUGIN_PATH
+#error "WASMC_CODEGEN_PLUGIN_PATH must be defined by the build"
+#endif
+
+namespace wasmc::codegen {
+
+JitCode::~JitCode() = default;
+
+namespace {
+
+/// Where the plugin is: $WASMC_CODEGEN_PLUGIN, next to the executable, or
+/// where the build put it.
+std::vector<std::string> candidates() {
+  std::vector<std::string> paths;
+  if (const char* configured = std::getenv("WASMC_CODEGEN_PLUGIN"); configured && *configured)
+    paths.push_back(configured);
+  char exe[PATH_MAX];
+  ssize_t length = ::readlink("/proc/self/exe", exe, sizeof exe - 1);
+  if (length > 0) {
+    std::string dir(exe, static_cast<size_t>(length));
+    dir.resize(dir.rfind('/') + 1);
+    paths.push_back(dir + "libwasmc_codegen.so");
+  }
+  paths.push_back(WASMC_CODEGEN_PLUGIN_PATH);
+  return paths;
+}
+
+Expected<const PluginApi*> plugin() {
+  static const PluginApi* api = nullptr;
+  static std::string failure;
+  static std::once_flag once;
+  std::call_once(once, [] {
+    for (const std::string& path : candidates()) {
+      void* handle = ::dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL);
+      if (!handle) {
+        failure += std::string(failure.empty() ? "" : "; ") + ::dlerror();
+        continue;
+      }
+      auto entry = reinterpret_cast<const PluginApi* (*)()>(::dlsym(handle, kPluginEntry));
+      const PluginApi* found = entry ? entry() : nullptr;
+      if (found && found->version == kPluginApiVersion) {
+        api = found; // stays loaded for the life of the process
+        return;
+      }
+      failure += (failure.empty() ? "" : "; ") + path + ": not a matching wasmc code generator";
+      ::dlclose(handle);
+    }
+  });
+  if (!api)
+    return makeError(ErrorKind::Unsupported, kNoOffset, "cannot load the code generator: " + failure);
+  return api;
+}
+
+} // namespace
+
+Expected<std::vector<char>> compileToObject(const wasm::Module& module, const Options& options) {
+  return WASMC_TRY(plugin())->compileToObject(module, options);
+}
+
+Expected<std::vector<char>> compileArtifactObject(const wasm::Module& module, const Options& options,
+                                                  const ArtifactIdentity& identity) {
+  return WASMC_TRY(plugin())->compileArtifactObject(module, options, identity);
+}
+
+Expected<std::vector<uint8_t>> linkSharedObject(const std::vector<char>& object) {
+  return WASMC_TRY(plugin())->linkSharedObject(object);
+}
+
+Expected<std::vector<uint8_t>> linkExecutable(const std::vector<char>& object, const std::vector<std::string>& arguments) {
+  return WASMC_TRY(plugin())->linkExecutable(object, arguments);
+}
+
+Expected<std::string> emitText(const wasm::Module& module, const Options& options, TextForm form) {
+  return WASMC_TRY(plugin())->emitText(module, options, form);
+}
+
+Expected<std::unique_ptr<JitCode>> compileJit(const wasm::Module& module, const Options& options) {
+  return WASMC_TRY(plugin())->compileJit(module, options);
+}
+
+} // namespace wasmc::codegen
