@@ -4,6 +4,8 @@
 # `--dir .`. stderr is shown on failure but not compared.
 #   -DWASMC -DWASM -DNATIVE -DWORK   paths
 #   -DARGS=a;b   -DENV=N=V;...   -DSTDIN=file (default /dev/null)
+#   -DMODE=jit (default: wasmc run FILE.wasm), aot (wasmc compile to a .cwasm,
+#   then wasmc run that) or exe (wasmc compile --exe, then run the executable)
 
 foreach(var WASMC WASM NATIVE WORK)
   if(NOT DEFINED ${var})
@@ -27,8 +29,27 @@ execute_process(
   WORKING_DIRECTORY "${WORK}/native"
   INPUT_FILE "${STDIN}" OUTPUT_FILE "${WORK}/native.out" ERROR_FILE "${WORK}/native.err"
   RESULT_VARIABLE native_status TIMEOUT 240)
+set(wasm_command "${WASMC}" run --dir . ${wasm_env} "${WASM}")
+if(MODE STREQUAL "aot" OR MODE STREQUAL "exe")
+  set(compiled "${WORK}/module.cwasm")
+  set(flags "")
+  if(MODE STREQUAL "exe")
+    set(compiled "${WORK}/module-exe")
+    set(flags --exe)
+  endif()
+  execute_process(COMMAND "${WASMC}" compile ${flags} "${WASM}" -o "${compiled}"
+                  RESULT_VARIABLE status ERROR_VARIABLE errors)
+  if(NOT status EQUAL 0)
+    message(FATAL_ERROR "wasmc compile ${flags} failed (${status}): ${errors}")
+  endif()
+  if(MODE STREQUAL "aot")
+    set(wasm_command "${WASMC}" run --dir . ${wasm_env} "${compiled}")
+  else()
+    set(wasm_command "${compiled}" --dir . ${wasm_env} --)
+  endif()
+endif()
 execute_process(
-  COMMAND "${WASMC}" run --dir . ${wasm_env} "${WASM}" ${ARGS}
+  COMMAND ${wasm_command} ${ARGS}
   WORKING_DIRECTORY "${WORK}/wasm"
   INPUT_FILE "${STDIN}" OUTPUT_FILE "${WORK}/wasm.out" ERROR_FILE "${WORK}/wasm.err"
   RESULT_VARIABLE wasm_status TIMEOUT 240)

@@ -2,6 +2,7 @@
 #   WASMC  the wasmc executable      WASM  the test's .wasm
 #   WORK   a scratch directory (recreated; removed afterwards on success)
 #   EXTRA  optional extra `wasmc run` options (a ;-list)
+#   AOT    when true: `wasmc compile` the module to a .cwasm first and run that
 # The test's NAME.json (next to the .wasm, optional) gives args, env, root
 # (a fixture directory, copied fresh and preopened as "/"), exit_code
 # (default 0) and stdout/stderr prefixes ("legacy" format; see the suite's
@@ -62,7 +63,16 @@ if(NOT error AND env_count GREATER 0)
   endforeach()
 endif()
 
-list(APPEND command "${WASM}")
+set(module "${WASM}")
+if(AOT)
+  set(module "${WORK}.cwasm")
+  execute_process(COMMAND "${WASMC}" compile "${WASM}" -o "${module}" RESULT_VARIABLE compiled
+                  ERROR_VARIABLE compile_errors)
+  if(NOT compiled EQUAL 0)
+    message(FATAL_ERROR "wasmc compile failed (${compiled}): ${compile_errors}")
+  endif()
+endif()
+list(APPEND command "${module}")
 string(JSON arg_count ERROR_VARIABLE error LENGTH "${json}" args)
 if(NOT error AND arg_count GREATER 0)
   math(EXPR last "${arg_count} - 1")

@@ -103,6 +103,10 @@ ParsedCommandLine parseCommandLine(int argc, char** argv) {
   compile->add_option("-o,--output", options.compile.output, "Output file (default: FILE with .cwasm)");
   compile->add_option("--emit", options.compile.emit, "Write an intermediate form instead: obj, asm or llvm")
       ->check(CLI::IsMember({"obj", "asm", "llvm"}));
+  compile->add_flag("--exe", options.compile.exe,
+                    "Link a standalone executable (runtime and WASI included, no LLVM) that runs the "
+                    "module as a WASI program: PROG [--dir HOST[::GUEST]] [--env NAME[=VALUE]] "
+                    "[--invoke NAME] [--] [ARGS...]");
   compile->add_option("--target-cpu", options.compile.targetCpu,
                       "CPU to compile for: native (default), generic, or an LLVM CPU name");
   compile->add_option("-O,--opt-level", options.compile.optLevel, "Optimisation level 0..3 (default 2)")

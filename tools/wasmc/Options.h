@@ -28,6 +28,7 @@ struct CompileOptions {
   std::string emit;               // "" (a .cwasm), "obj", "asm" or "llvm"
   std::string targetCpu = "native";
   unsigned optLevel = 2;
+  bool exe = false;               // link a standalone executable instead of a .cwasm
 };
 
 struct RunCommandOptions {
