@@ -74,6 +74,7 @@ Value* FunctionContext::loadVmctxField(size_t offset, Type* type, const char* na
   LoadInst* load = b.CreateLoad(type, address, name);
   // VMContext fields never change while compiled code runs.
   load->setMetadata(LLVMContext::MD_invariant_load, MDNode::get(ctx, {}));
+  load->setMetadata(LLVMContext::MD_tbaa, mc.tbaaRuntime);
   return load;
 }
 
@@ -106,6 +107,12 @@ void FunctionContext::callBuiltinChecked(size_t offset, ArrayRef<Value*> args) {
   b.CreateUnreachable();
   b.SetInsertPoint(cont);
 }
+
+void FunctionContext::markLinearMemory(Instruction* access) const {
+  access->setMetadata(LLVMContext::MD_tbaa, mc.tbaaLinearMemory);
+}
+
+void FunctionContext::markGlobal(Instruction* access) const { access->setMetadata(LLVMContext::MD_tbaa, mc.tbaaGlobal); }
 
 Value* FunctionContext::callIntrinsic(Intrinsic::ID id, ArrayRef<Type*> types, ArrayRef<Value*> args) {
   return b.CreateIntrinsic(id, types, args);

@@ -100,6 +100,10 @@ public:
   /// Calls a builtin that returns a TrapCode, trapping when it is non-zero.
   void callBuiltinChecked(size_t offset, llvm::ArrayRef<llvm::Value*> args);
 
+  /// Tags an access with its alias class (ModuleContext::tbaa*).
+  void markLinearMemory(llvm::Instruction* access) const;
+  void markGlobal(llvm::Instruction* access) const;
+
   llvm::Value* callIntrinsic(llvm::Intrinsic::ID id, llvm::ArrayRef<llvm::Type*> types,
                              llvm::ArrayRef<llvm::Value*> args);
 

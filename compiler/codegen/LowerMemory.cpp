@@ -58,6 +58,7 @@ void lowerLoad(FunctionContext& fc, const wasm::Instr& instr) {
   uint32_t size = wasm::opcodeInfo(instr.op).size;
   Value* address = memoryAccessAddress(fc, fc.pop(), instr.mem.offset, size);
   LoadInst* load = fc.b.CreateAlignedLoad(access.memoryType, address, Align(1), /*isVolatile=*/true);
+  fc.markLinearMemory(load);
   Value* value = load;
   if (access.memoryType != access.valueType)
     value = access.isSigned ? fc.b.CreateSExt(load, access.valueType) : fc.b.CreateZExt(load, access.valueType);
@@ -71,7 +72,7 @@ void lowerStore(FunctionContext& fc, const wasm::Instr& instr) {
   Value* address = memoryAccessAddress(fc, fc.pop(), instr.mem.offset, size);
   if (access.memoryType != access.valueType)
     value = fc.b.CreateTrunc(value, access.memoryType);
-  fc.b.CreateAlignedStore(value, address, Align(1), /*isVolatile=*/true);
+  fc.markLinearMemory(fc.b.CreateAlignedStore(value, address, Align(1), /*isVolatile=*/true));
 }
 
 Value* memoryRecord(FunctionContext& fc) {

@@ -21,14 +21,16 @@ namespace {
 Value* loadFrom(FunctionContext& fc, const wasm::Instr& instr, Value* address, Type* type) {
   uint32_t size = wasm::opcodeInfo(instr.op).size;
   Value* host = memoryAccessAddress(fc, address, instr.mem.offset, size);
-  return fc.b.CreateAlignedLoad(type, host, Align(1), /*isVolatile=*/true);
+  LoadInst* load = fc.b.CreateAlignedLoad(type, host, Align(1), /*isVolatile=*/true);
+  fc.markLinearMemory(load);
+  return load;
 }
 
 /// Stores `value` at wasm address `address` plus the instruction's offset.
 void storeTo(FunctionContext& fc, const wasm::Instr& instr, Value* address, Value* value) {
   uint32_t size = wasm::opcodeInfo(instr.op).size;
   Value* host = memoryAccessAddress(fc, address, instr.mem.offset, size);
-  fc.b.CreateAlignedStore(value, host, Align(1), /*isVolatile=*/true);
+  fc.markLinearMemory(fc.b.CreateAlignedStore(value, host, Align(1), /*isVolatile=*/true));
 }
 
 /// v128.loadMxN_s/u: N lanes of M bits, each extended to 2M bits.

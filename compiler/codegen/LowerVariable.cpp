@@ -1,6 +1,7 @@
 // Parametric and variable instructions: drop, select, locals, globals.
 
 #include "compiler/codegen/FunctionContext.h"
+#include "compiler/codegen/ModuleContext.h"
 
 namespace wasmc::codegen {
 
@@ -15,6 +16,7 @@ Value* globalCell(FunctionContext& fc, uint32_t index) {
   Value* slot = fc.b.CreateConstInBoundsGEP1_64(fc.ptr(), globals, index);
   LoadInst* cell = fc.b.CreateLoad(fc.ptr(), slot, "global_cell");
   cell->setMetadata(LLVMContext::MD_invariant_load, MDNode::get(fc.ctx, {}));
+  cell->setMetadata(LLVMContext::MD_tbaa, fc.mc.tbaaRuntime);
   return cell;
 }
 
@@ -41,10 +43,12 @@ bool lowerVariable(FunctionContext& fc, const wasm::Instr& instr) {
   case Opcode::LocalTee: b.CreateStore(fc.stack.back(), fc.locals[instr.index]); return true;
   case Opcode::GlobalGet: {
     Type* type = fc.llvmType(fc.module.globalTypes[instr.index].type);
-    fc.push(b.CreateLoad(type, globalCell(fc, instr.index)));
+    LoadInst* value = b.CreateLoad(type, globalCell(fc, instr.index));
+    fc.markGlobal(value);
+    fc.push(value);
     return true;
   }
-  case Opcode::GlobalSet: b.CreateStore(fc.pop(), globalCell(fc, instr.index)); return true;
+  case Opcode::GlobalSet: fc.markGlobal(b.CreateStore(fc.pop(), globalCell(fc, instr.index))); return true;
   default: return false;
   }
 }

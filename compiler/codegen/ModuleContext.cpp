@@ -9,6 +9,7 @@
 #include <llvm/IR/Constants.h>
 #include <llvm/IR/Function.h>
 #include <llvm/IR/GlobalVariable.h>
+#include <llvm/IR/MDBuilder.h>
 
 namespace wasmc::codegen {
 
@@ -29,6 +30,15 @@ ModuleContext::ModuleContext(LLVMContext& context, const wasm::Module& module,
   functionTypes_.reserve(module.types.size());
   for (const wasm::FuncType& type : module.types)
     functionTypes_.push_back(wasmFunctionType(type));
+  MDBuilder md(ctx);
+  MDNode* root = md.createTBAARoot("wasmc");
+  auto tag = [&](const char* name) {
+    MDNode* type = md.createTBAAScalarTypeNode(name, root);
+    return md.createTBAAStructTagNode(type, type, 0);
+  };
+  tbaaLinearMemory = tag("linear memory");
+  tbaaGlobal = tag("global");
+  tbaaRuntime = tag("runtime");
 }
 
 Type* ModuleContext::valueType(wasm::ValType type) const {

@@ -21,6 +21,15 @@ public:
   const wasm::Module& module;
   std::unique_ptr<llvm::Module> llvmModule;
 
+  /// Type-based alias analysis tags for the three kinds of memory compiled
+  /// code touches, which never overlap: linear memory, global cells, and
+  /// runtime structures (VMContext, tables, FuncRefs). Lets LLVM keep a
+  /// global (the shadow stack pointer, say) in a register across stores to
+  /// linear memory.
+  llvm::MDNode* tbaaLinearMemory = nullptr;
+  llvm::MDNode* tbaaGlobal = nullptr;
+  llvm::MDNode* tbaaRuntime = nullptr;
+
   /// The LLVM type of a wasm value type.
   llvm::Type* valueType(wasm::ValType type) const;
   /// void, the single result, or a struct of the results.
