@@ -7,11 +7,15 @@
 
 namespace wasmc::tools {
 
-Expected<std::vector<uint8_t>> compileArtifact(std::span<const uint8_t> bytes, const codegen::Options& options) {
+Expected<std::vector<char>> compileArtifactObject(std::span<const uint8_t> bytes, const codegen::Options& options) {
   wasm::Module module = WASMC_TRY(wasm::loadModule(bytes));
   codegen::ArtifactIdentity identity;
   std::memcpy(identity.buildId, rt::wasmcBuildId().data(), sizeof identity.buildId);
-  std::vector<char> object = WASMC_TRY(codegen::compileArtifactObject(module, options, identity));
+  return codegen::compileArtifactObject(module, options, identity);
+}
+
+Expected<std::vector<uint8_t>> compileArtifact(std::span<const uint8_t> bytes, const codegen::Options& options) {
+  std::vector<char> object = WASMC_TRY(compileArtifactObject(bytes, options));
   std::vector<uint8_t> artifact = WASMC_TRY(codegen::linkSharedObject(object));
   WASMC_TRY(rt::sealArtifact(artifact));
   return artifact;

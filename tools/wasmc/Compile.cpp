@@ -3,11 +3,8 @@
 #include "tools/wasmc/Commands.h"
 #include "tools/wasmc/FileIo.h"
 
-#include "runtime/Artifact.h"
-
 #include <sys/stat.h>
 
-#include <cstring>
 #include <fstream>
 
 namespace wasmc::tools {
@@ -33,10 +30,7 @@ const std::vector<std::string>& executableLinkLine() {
 }
 
 Expected<std::vector<uint8_t>> compileExecutable(std::span<const uint8_t> bytes, const codegen::Options& options) {
-  wasm::Module module = WASMC_TRY(wasm::loadModule(bytes));
-  codegen::ArtifactIdentity identity;
-  std::memcpy(identity.buildId, rt::wasmcBuildId().data(), sizeof identity.buildId);
-  std::vector<char> object = WASMC_TRY(codegen::compileArtifactObject(module, options, identity));
+  std::vector<char> object = WASMC_TRY(compileArtifactObject(bytes, options));
   return codegen::linkExecutable(object, executableLinkLine());
 }
 
