@@ -244,7 +244,10 @@ Expected<std::shared_ptr<const CompiledModule>> loadArtifact(const std::string& 
   auto wasmBytes = std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(header + 1), header->wasmSize);
   wasm::Module module = WASMC_TRY(wasm::decodeModule(wasmBytes));
 
-  void* handle = ::dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL);
+  // A name without a slash would make the dynamic linker search the library
+  // path instead of opening this file.
+  std::string dlopenPath = path.find('/') == std::string::npos ? "./" + path : path;
+  void* handle = ::dlopen(dlopenPath.c_str(), RTLD_NOW | RTLD_LOCAL);
   if (!handle)
     return artifactError(std::string("cannot load: ") + ::dlerror());
   std::shared_ptr<void> owner(handle, [](void* h) { ::dlclose(h); });

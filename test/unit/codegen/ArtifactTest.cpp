@@ -77,6 +77,24 @@ TEST(Artifact, LoadsAndRuns) {
   ASSERT_FALSE(trapped.trap->backtrace.empty());
 }
 
+// Regression: a path without a slash made dlopen search the library path.
+TEST(Artifact, LoadsFromAPathWithoutASlash) {
+  char dir[] = "/tmp/wasmc-artifact-dir-XXXXXX";
+  ASSERT_NE(::mkdtemp(dir), nullptr);
+  char previous[4096];
+  ASSERT_NE(::getcwd(previous, sizeof previous), nullptr);
+  ASSERT_EQ(::chdir(dir), 0);
+  {
+    std::ofstream out("plain.cwasm", std::ios::binary);
+    out.write(reinterpret_cast<const char*>(artifact().data()), static_cast<std::streamsize>(artifact().size()));
+  }
+  auto loaded = rt::loadArtifact("plain.cwasm");
+  EXPECT_TRUE(loaded) << (loaded ? "" : loaded.error().describe());
+  ::unlink("plain.cwasm");
+  ASSERT_EQ(::chdir(previous), 0);
+  ::rmdir(dir);
+}
+
 TEST(Artifact, RefusesWrongMagic) {
   std::vector<uint8_t> bytes = artifact();
   bytes[headerOffset(bytes)] ^= 0xFF;
