@@ -22,6 +22,9 @@ int runCompileCommand(const CompileOptions& options);
 /// one export; returns the guest's exit status (1 for a trap or bad input).
 int runRunCommand(const RunCommandOptions& options);
 
+/// Measures benchmarks on several engines; writes JSON, a table and a chart.
+int runBenchCommand(const BenchOptions& options);
+
 /// The one-line form of every bad-input report: "wasmc: error: FILE: ...".
 inline void reportError(const std::string& file, const Error& error) {
   std::fprintf(stderr, "wasmc: error: %s: %s\n", file.c_str(), error.describe().c_str());

@@ -57,6 +57,7 @@ ParsedCommandLine parseCommandLine(int argc, char** argv) {
   static char runWord[] = "run";
   if (argc >= 2 && std::strcmp(argv[1], "run") != 0 && std::strcmp(argv[1], "wast") != 0 &&
       std::strcmp(argv[1], "validate") != 0 && std::strcmp(argv[1], "compile") != 0 &&
+      std::strcmp(argv[1], "bench") != 0 &&
       argv[1][0] != '-' && isRegularFile(argv[1]))
     args.insert(args.begin() + 1, runWord);
   // For run, hand CLI11 only what comes up to FILE; the rest is the guest's.
@@ -164,6 +165,41 @@ ParsedCommandLine parseCommandLine(int argc, char** argv) {
                   "right after FILE is dropped)")
       ->type_name("ARGS");
 
+  BenchOptions& benchOptions = options.bench;
+  benchOptions.programsDir = WASMC_BENCH_DIR;
+  benchOptions.sightglassDir = WASMC_SIGHTGLASS_DIR;
+  benchOptions.enginesDir = WASMC_BENCH_ENGINES_DIR;
+  for (int i = 0; i < argc; ++i)
+    benchOptions.commandLine += (i ? " " : "") + std::string(i ? argv[i] : "wasmc");
+  CLI::App* bench = app.add_subcommand(
+      "bench", "Measure compile, instantiate and execute time of benchmarks on wasmc and other engines; "
+               "write results.json, table.md and chart.svg");
+  bench->footer("With no MODULES, runs the suites: our C programs (plain and tuned wasm, and native) and the\n"
+                "sightglass modules. Each run is checked against the expected output.\n"
+                "Examples:\n"
+                "  wasmc bench                                   # everything, 5 runs\n"
+                "  wasmc bench --suite tuned --engine wasmc-aot,native --runs 3\n"
+                "  wasmc bench --filter matmul,sqlite3 --out /tmp/b\n");
+  bench->add_option("--suite", benchOptions.suites, "Suites: plain, tuned, sightglass (default: all three)")
+      ->delimiter(',');
+  bench->add_option("--engine", benchOptions.engines,
+                    "Engines: wasmc-aot, wasmc-jit, native, node, wasm2c, wasm-interp, or all (default: all "
+                    "installed but wasm-interp)")
+      ->delimiter(',');
+  bench->add_option("--filter", benchOptions.filters, "Only benchmarks whose name contains one of these")
+      ->delimiter(',');
+  bench->add_option("--runs", benchOptions.runs, "Runs per benchmark and engine (default 5)")
+      ->check(CLI::Range(1, 1000));
+  bench->add_option("-O,--opt-level", benchOptions.optLevel, "wasmc optimisation level 0..3 (default 2)")
+      ->check(CLI::Range(0, 3));
+  bench->add_option("--timeout", benchOptions.timeoutSeconds, "Seconds one run may take (default 600)");
+  bench->add_option("--out", benchOptions.outDir, "Directory for the results (default bench-results)");
+  bench->add_option("--programs", benchOptions.programsDir, "Where the C programs are built")
+      ->capture_default_str();
+  bench->add_option("--sightglass", benchOptions.sightglassDir, "The sightglass modules")->capture_default_str();
+  bench->add_option("--engines-dir", benchOptions.enginesDir, "The node and wasm2c runners")->capture_default_str();
+  bench->add_option("modules", benchOptions.modules, "Benchmark these .wasm files instead of the suites");
+
   try {
     app.parse(parseCount, args.data());
   } catch (const CLI::ParseError& error) {
@@ -180,6 +216,8 @@ ParsedCommandLine parseCommandLine(int argc, char** argv) {
     options.command = Options::Command::Compile;
   } else if (run->parsed()) {
     options.command = Options::Command::Run;
+  } else if (bench->parsed()) {
+    options.command = Options::Command::Bench;
   } else {
     options.command = Options::Command::Validate;
   }

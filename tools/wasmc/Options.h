@@ -44,13 +44,29 @@ struct RunCommandOptions {
   bool noCache = false;             // compile on the JIT instead of through the compile cache
 };
 
+struct BenchOptions {
+  std::vector<std::string> modules;  // instead of the suites: these .wasm files
+  std::vector<std::string> suites = {"plain", "tuned", "sightglass"};
+  std::vector<std::string> engines;  // empty: every installed default engine
+  std::vector<std::string> filters;  // keep benchmarks whose name contains one of these
+  unsigned runs = 5;
+  unsigned optLevel = 2;
+  double timeoutSeconds = 600;       // per run
+  std::string outDir = "bench-results";
+  std::string programsDir;           // default: the build's WASMC_BENCH_DIR
+  std::string sightglassDir;         // default: WASMC_SIGHTGLASS_DIR
+  std::string enginesDir;            // default: test/bench/engines of the source tree
+  std::string commandLine;           // as typed, for the results
+};
+
 struct Options {
-  enum class Command : uint8_t { Wast, Validate, Compile, Run };
+  enum class Command : uint8_t { Wast, Validate, Compile, Run, Bench };
   Command command = Command::Wast;
   WastOptions wast;
   ValidateOptions validate;
   CompileOptions compile;
   RunCommandOptions run;
+  BenchOptions bench;
 };
 
 /// The parsed command line, or the exit status when parsing already finished

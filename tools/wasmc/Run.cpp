@@ -6,6 +6,7 @@
 #include "tools/wasmc/Commands.h"
 #include "tools/wasmc/Engine.h"
 #include "tools/wasmc/FileIo.h"
+#include "tools/wasmc/PhaseReport.h"
 #include "tools/wasmc/RunModule.h"
 
 namespace wasmc::tools {
@@ -18,6 +19,7 @@ int runRunCommand(const RunCommandOptions& options) {
     return 1;
   }
   codegen::Options codegenOptions{.optLevel = options.optLevel};
+  uint64_t compileStart = monotonicNs();
   Expected<std::shared_ptr<const rt::CompiledModule>> compiled =
       rt::looksLikeArtifact(*bytes) ? rt::loadArtifact(file)
       : options.noCache             ? compileModule(*bytes, codegenOptions)
@@ -26,7 +28,7 @@ int runRunCommand(const RunCommandOptions& options) {
     reportError(file, compiled.error());
     return 1;
   }
-  return runModule(std::move(*compiled), options);
+  return runModule(std::move(*compiled), options, monotonicNs() - compileStart);
 }
 
 } // namespace wasmc::tools

@@ -8,6 +8,7 @@
 #include "runtime/Linker.h"
 #include "runtime/Store.h"
 #include "tools/wasmc/Commands.h"
+#include "tools/wasmc/PhaseReport.h"
 #include "tools/wasmc/RunModule.h"
 #include "wasi/Wasi.h"
 
@@ -214,12 +215,9 @@ int fail(const std::string& file, const Error& error) {
   return 1;
 }
 
-} // namespace
-
-int runModule(std::shared_ptr<const rt::CompiledModule> module, const RunCommandOptions& options) {
-  // A guest writing to a closed pipe gets EPIPE, as under wasmtime, instead
-  // of the host dying of SIGPIPE.
-  std::signal(SIGPIPE, SIG_IGN);
+/// runModule without the report: fills `times` with what it measured.
+int runTimed(std::shared_ptr<const rt::CompiledModule> module, const RunCommandOptions& options,
+             PhaseTimes& times) {
   const std::string& file = options.file;
   rt::Store store;
   rt::Linker linker;
@@ -228,8 +226,12 @@ int runModule(std::shared_ptr<const rt::CompiledModule> module, const RunCommand
     return fail(file, configured.error());
   if (Expected<void> linked = wasi::addToLinker(store, linker, wasiCtx); !linked)
     return fail(file, linked.error());
+  BenchMarkers markers;
+  markers.addToLinker(store, linker);
 
+  uint64_t instantiateStart = monotonicNs();
   Expected<rt::Instance*> instantiated = rt::Instance::instantiate(store, std::move(module), linker);
+  times.instantiateNs = monotonicNs() - instantiateStart;
   if (!instantiated)
     return fail(file, instantiated.error());
   rt::Instance& instance = **instantiated;
@@ -280,7 +282,13 @@ int runModule(std::shared_ptr<const rt::CompiledModule> module, const RunCommand
     if (!start->type.params.empty() || !start->type.results.empty())
       return fail(file, usageError("_start must take and return nothing, but has type " +
                                    start->type.toString()));
+    uint64_t executeStart = monotonicNs();
     rt::CallResult result = rt::callFunction(store, *start, {});
+    times.executeNs = monotonicNs() - executeStart;
+    if (markers.complete()) {
+      times.executeNs = markers.elapsedNs();
+      times.benchMarkers = true;
+    }
     return result.trap ? trapStatus(file, *result.trap) : 0;
   }
 
@@ -291,6 +299,22 @@ int runModule(std::shared_ptr<const rt::CompiledModule> module, const RunCommand
     std::printf("%s\n", formatValue(value).c_str());
   std::fflush(stdout);
   return 0;
+}
+
+} // namespace
+
+int runModule(std::shared_ptr<const rt::CompiledModule> module, const RunCommandOptions& options,
+              uint64_t compileNs) {
+  // A guest writing to a closed pipe gets EPIPE, as under wasmtime, instead
+  // of the host dying of SIGPIPE.
+  std::signal(SIGPIPE, SIG_IGN);
+  PhaseTimes times{.compileNs = compileNs};
+  times.exitCode = runTimed(std::move(module), options, times);
+  if (const char* reportPath = std::getenv(kBenchReportVariable); reportPath && *reportPath) {
+    if (Expected<void> written = writePhaseReport(reportPath, times); !written)
+      return fail(options.file, written.error());
+  }
+  return times.exitCode;
 }
 
 } // namespace wasmc::tools

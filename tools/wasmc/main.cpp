@@ -11,6 +11,7 @@ int main(int argc, char** argv) {
   case Options::Command::Validate: return runValidateCommand(parsed.options.validate);
   case Options::Command::Compile: return runCompileCommand(parsed.options.compile);
   case Options::Command::Run: return runRunCommand(parsed.options.run);
+  case Options::Command::Bench: return runBenchCommand(parsed.options.bench);
   }
   return 2;
 }
