@@ -18,9 +18,14 @@
 //
 // Report: if WASMC_BENCH_REPORT names a file, one JSON object is written to it:
 //   {"compile_ns":N,"instantiate_ns":N,"execute_ns":N,"bench_markers":B,"exit_code":N}
-//   compile_ns      new WebAssembly.Module(bytes) (synchronous compile; V8 may
-//                   still tier up in the background later, which lands in
-//                   execute_ns, as it would for any node user)
+//   compile_ns      new WebAssembly.Module(bytes). With node 20's V8 defaults
+//                   (--wasm-lazy-compilation, Liftoff baseline, dynamic
+//                   tiering) this is mostly decoding and validation: each
+//                   function is compiled when first called and re-optimised
+//                   by TurboFan in background threads, so most compilation
+//                   lands in execute_ns, as for any node user. V8 flags given
+//                   to node (e.g. --no-wasm-lazy-compilation, --no-liftoff)
+//                   move it into compile_ns.
 //   instantiate_ns  new WebAssembly.Instance(module, imports)
 //   execute_ns      bench.end - bench.start when the module called both
 //                   (bench_markers true), else the whole wasi.start() call,
