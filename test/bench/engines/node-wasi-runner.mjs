@@ -138,7 +138,8 @@ try {
   executeNs = t3 - t2;
   if (typeof exitCode !== 'number') exitCode = 0;
 } catch (e) {
-  const what = e instanceof WebAssembly.RuntimeError ? 'trap' : 'error';
+  // RangeError: V8's stack limit (about 1 MB by default) hit by wasm recursion.
+  const what = e instanceof WebAssembly.RuntimeError || e instanceof RangeError ? 'trap' : 'error';
   process.stderr.write(`node-wasi-runner: ${what}: ${e && e.stack ? e.stack : e}\n`);
   process.exit(134);
 }
