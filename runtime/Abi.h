@@ -11,7 +11,7 @@
 
 namespace wasmc::abi {
 
-inline constexpr uint32_t kAbiVersion = 1;
+inline constexpr uint32_t kAbiVersion = 2;
 
 /// Every way a wasm call can end abnormally. Values are stable: they cross
 /// the compiled-code boundary and appear in artifacts.
@@ -98,13 +98,12 @@ struct StoreRecord {
 };
 
 /// Runtime services compiled code calls through VMContext::builtins (never by
-/// symbol, so artifacts have no undefined symbols). Builtins that can fail
+/// symbol: an artifact's only undefined symbols are the libc functions LLVM
+/// itself may call, memcpy/memmove/memset and libm's rounding functions). Builtins that can fail
 /// return a TrapCode (0 for success); the compiled caller raises the trap.
 struct Builtins {
   void (*raiseTrap)(VMContext* vmctx, uint32_t trapCode);
   uint32_t (*memoryGrow)(VMContext* vmctx, uint32_t deltaPages); // old pages or 0xFFFFFFFF
-  uint32_t (*memoryFill)(VMContext* vmctx, uint32_t dst, uint32_t value, uint32_t count);
-  uint32_t (*memoryCopy)(VMContext* vmctx, uint32_t dst, uint32_t src, uint32_t count);
   uint32_t (*memoryInit)(VMContext* vmctx, uint32_t segment, uint32_t dst, uint32_t src,
                          uint32_t count);
   void (*dataDrop)(VMContext* vmctx, uint32_t segment);

@@ -27,22 +27,6 @@ uint32_t memoryGrow(VMContext* vmctx, uint32_t delta) {
   return old < 0 ? UINT32_MAX : static_cast<uint32_t>(old);
 }
 
-uint32_t memoryFill(VMContext* vmctx, uint32_t dst, uint32_t value, uint32_t count) {
-  Memory& memory = *Instance::fromVmctx(vmctx)->memory()->memory;
-  if (outOfBounds(dst, count, memory.sizeBytes()))
-    return code(TrapCode::MemoryOutOfBounds);
-  std::memset(memory.base() + dst, static_cast<int>(value & 0xFF), count);
-  return 0;
-}
-
-uint32_t memoryCopy(VMContext* vmctx, uint32_t dst, uint32_t src, uint32_t count) {
-  Memory& memory = *Instance::fromVmctx(vmctx)->memory()->memory;
-  if (outOfBounds(dst, count, memory.sizeBytes()) || outOfBounds(src, count, memory.sizeBytes()))
-    return code(TrapCode::MemoryOutOfBounds);
-  std::memmove(memory.base() + dst, memory.base() + src, count);
-  return 0;
-}
-
 uint32_t memoryInit(VMContext* vmctx, uint32_t segment, uint32_t dst, uint32_t src, uint32_t count) {
   return code(builtinMemoryInit(Instance::fromVmctx(vmctx), segment, dst, src, count));
 }
@@ -84,7 +68,7 @@ uint32_t tableInit(VMContext* vmctx, uint32_t table, uint32_t segment, uint32_t 
 void elemDrop(VMContext* vmctx, uint32_t segment) { Instance::fromVmctx(vmctx)->dropElemSegment(segment); }
 
 constexpr abi::Builtins kBuiltins = {
-    &raiseTrapBuiltin, &memoryGrow, &memoryFill, &memoryCopy, &memoryInit, &dataDrop,
+    &raiseTrapBuiltin, &memoryGrow, &memoryInit, &dataDrop,
     &tableGrow,        &tableFill,  &tableCopy,  &tableInit,  &elemDrop,
 };
 

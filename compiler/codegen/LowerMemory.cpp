@@ -79,6 +79,39 @@ Value* memoryRecord(FunctionContext& fc) {
   return fc.loadVmctxField(offsetof(abi::VMContext, memory), fc.ptr(), "memory");
 }
 
+Value* memorySizeBytes(FunctionContext& fc) {
+  IRBuilder<>& b = fc.b;
+  Value* sizeAddress = b.CreateConstInBoundsGEP1_64(fc.i8(), memoryRecord(fc), offsetof(abi::MemoryRecord, size));
+  return b.CreateLoad(fc.i64(), sizeAddress, "memory_size");
+}
+
+/// memory.copy and memory.fill, inline: both ranges are checked against the
+/// current size first (a trap writes nothing, as the spec requires), then
+/// llvm.memmove / llvm.memset, which LLVM expands into a few moves when the
+/// length is a small constant and otherwise calls libc. A call into the
+/// runtime for every small copy cost fannkuch 12% of its time.
+void lowerCopyOrFill(FunctionContext& fc, Opcode op) {
+  IRBuilder<>& b = fc.b;
+  std::vector<Value*> args = fc.popN(3); // dst, src or value, count
+  Value* size = memorySizeBytes(fc);
+  // 64-bit sums of 32-bit values cannot wrap.
+  Value* count = b.CreateZExt(args[2], fc.i64());
+  Value* dst = b.CreateZExt(args[0], fc.i64());
+  Value* outside = b.CreateICmpUGT(b.CreateAdd(dst, count), size);
+  Value* src = nullptr;
+  if (op == Opcode::MemoryCopy) {
+    src = b.CreateZExt(args[1], fc.i64());
+    outside = b.CreateOr(outside, b.CreateICmpUGT(b.CreateAdd(src, count), size));
+  }
+  fc.trapIf(outside, abi::TrapCode::MemoryOutOfBounds);
+  Value* dstPointer = b.CreateInBoundsGEP(fc.i8(), fc.memoryBase, dst);
+  CallInst* call = op == Opcode::MemoryCopy
+                       ? b.CreateMemMove(dstPointer, Align(1), b.CreateInBoundsGEP(fc.i8(), fc.memoryBase, src),
+                                         Align(1), count)
+                       : b.CreateMemSet(dstPointer, b.CreateTrunc(args[1], fc.i8()), count, Align(1));
+  fc.markLinearMemory(call);
+}
+
 } // namespace
 
 bool lowerMemory(FunctionContext& fc, const wasm::Instr& instr) {
@@ -92,25 +125,16 @@ bool lowerMemory(FunctionContext& fc, const wasm::Instr& instr) {
     return true;
   }
   switch (instr.op) {
-  case Opcode::MemorySize: {
-    Value* sizeAddress = b.CreateConstInBoundsGEP1_64(fc.i8(), memoryRecord(fc), offsetof(abi::MemoryRecord, size));
-    Value* bytes = b.CreateLoad(fc.i64(), sizeAddress);
-    fc.push(b.CreateTrunc(b.CreateLShr(bytes, 16), fc.i32()));
+  case Opcode::MemorySize:
+    fc.push(b.CreateTrunc(b.CreateLShr(memorySizeBytes(fc), 16), fc.i32()));
     return true;
-  }
   case Opcode::MemoryGrow: {
     FunctionType* type = FunctionType::get(fc.i32(), {fc.ptr(), fc.i32()}, false);
     fc.push(fc.callBuiltin(offsetof(abi::Builtins, memoryGrow), type, {fc.pop()}));
     return true;
   }
   case Opcode::MemoryFill:
-  case Opcode::MemoryCopy: {
-    std::vector<Value*> args = fc.popN(3); // dst, value/src, count
-    size_t builtin = instr.op == Opcode::MemoryFill ? offsetof(abi::Builtins, memoryFill)
-                                                    : offsetof(abi::Builtins, memoryCopy);
-    fc.callBuiltinChecked(builtin, args);
-    return true;
-  }
+  case Opcode::MemoryCopy: lowerCopyOrFill(fc, instr.op); return true;
   case Opcode::MemoryInit: {
     std::vector<Value*> args = fc.popN(3); // dst, src, count
     args.insert(args.begin(), fc.constI32(instr.index));

@@ -97,6 +97,32 @@ TEST_P(JitAtLevel, StoreBeforeTrapStaysVisible) {
   EXPECT_EQ(f.memory()[0], 42);
 }
 
+TEST_P(JitAtLevel, WrappingAddressSumsReachTheWrappedAddress) {
+  Fixture f(compile(GetParam()));
+  ASSERT_NE(f.instance, nullptr);
+  auto i32 = [](uint32_t v) { return rt::Value::i32(v); };
+  // 0xFFFFFFF0 + 0x20 wraps to 0x10.
+  ASSERT_FALSE(f.call("store_sum", {i32(0xFFFFFFF0), i32(0x20), i32(0x11223344)}).trap);
+  EXPECT_EQ(f.memory()[0x10], 0x44);
+  EXPECT_EQ(f.call("load_sum", {i32(0x10), i32(0)}).values.at(0).asI32(), 0x11223344u);
+  EXPECT_EQ(f.call("load_sum", {i32(0x20), i32(0xFFFFFFF0)}).values.at(0).asI32(), 0x11223344u);
+  // The last in-bounds word, reached both ways.
+  ASSERT_FALSE(f.call("store_sum", {i32(65532), i32(0), i32(7)}).trap);
+  EXPECT_FALSE(f.call("load_sum", {i32(65531), i32(0xFFFFFFFF)}).trap);
+  EXPECT_EQ(f.call("load_sum", {i32(65533), i32(0xFFFFFFFF)}).values.at(0).asI32(), 7u);
+  EXPECT_EQ(f.call("load_sum_v128", {i32(65520), i32(0)}).values.at(0).asI32(), 7u);
+  // Sums that do not wrap but pass the size trap, whichever view they hit.
+  for (auto [a, b] : {std::pair<uint32_t, uint32_t>{65533, 0}, {65536, 0}, {0x80000000u, 0x7FFFFFF0u},
+                      {0xFFFFFFFFu, 0}, {65535, 0xFFFFFFFF}}) {
+    rt::CallResult result = f.call("load_sum", {i32(a), i32(b)});
+    ASSERT_TRUE(result.trap) << a << " + " << b;
+    EXPECT_EQ(result.trap->code, abi::TrapCode::MemoryOutOfBounds);
+    EXPECT_TRUE(f.call("store_sum", {i32(a), i32(b), i32(1)}).trap) << a << " + " << b;
+  }
+  EXPECT_TRUE(f.call("load_sum_v128", {i32(65521), i32(0)}).trap);
+  EXPECT_TRUE(f.call("load_sum_v128", {i32(0xFFFFFFF8u), i32(0)}).trap);
+}
+
 TEST_P(JitAtLevel, TrapLeavesThisAndOtherInstancesUsable) {
   auto module = compile(GetParam());
   Fixture first(module);

@@ -20,4 +20,13 @@
     (i32.add (i32.const 1) (call $recurse (local.get 0))))
   (func (export "divide") (param i32 i32) (result i32)
     (i32.div_s (local.get 0) (local.get 1)))
+  ;; Addresses that are an i32.add: a sum that wraps must reach the wrapped
+  ;; address (so the add cannot simply be done in 64 bits), one that does not
+  ;; must trap past the size.
+  (func (export "store_sum") (param $a i32) (param $b i32) (param $value i32)
+    (i32.store (i32.add (local.get $a) (local.get $b)) (local.get $value)))
+  (func (export "load_sum") (param $a i32) (param $b i32) (result i32)
+    (i32.load (i32.add (local.get $a) (local.get $b))))
+  (func (export "load_sum_v128") (param $a i32) (param $b i32) (result i32)
+    (i32x4.extract_lane 3 (v128.load (i32.add (local.get $a) (local.get $b)))))
 )
