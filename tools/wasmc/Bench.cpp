@@ -136,7 +136,8 @@ public:
       }
       Expected<Prepared> prepared = prepareEngine(engines_[i], result_.bench, setup_);
       if (!prepared) {
-        entry.status = ResultStatus::Failed;
+        bool unsupported = prepared.error().kind == ErrorKind::Unsupported;
+        entry.status = unsupported ? ResultStatus::Skipped : ResultStatus::Failed;
         entry.message = prepared.error().message;
         continue;
       }

@@ -36,8 +36,11 @@ Expected<Prepared> buildAhead(const Benchmark& bench, const EngineSetup& setup, 
   spec.stdoutPath = log;
   spec.stderrPath = log;
   ProcessResult result = WASMC_TRY(runProcess(spec));
+  // build-wasm2c.sh exits with 3 for a module wasm2c cannot translate (SIMD).
+  if (result.exitStatus == 3 && std::string(what) == "wasm2c build")
+    return makeError(ErrorKind::Unsupported, kNoOffset, "wasm2c cannot translate this module: " + tailOf(log));
   if (result.exitStatus != 0)
-    return makeError(ErrorKind::Unsupported, kNoOffset, std::string(what) + " failed: " + tailOf(log));
+    return makeError(ErrorKind::Io, kNoOffset, std::string(what) + " failed: " + tailOf(log));
   return Prepared{.artifact = artifact, .compileNs = result.wallNs};
 }
 

@@ -49,7 +49,9 @@ struct Prepared {
 };
 
 /// Compiles ahead of time where the engine does (wasmc AOT, wasm2c).
-/// Errors carry the tail of the compiler's stderr.
+/// Errors carry the tail of the compiler's stderr: ErrorKind::Unsupported
+/// when the engine cannot take this module at all (wasm2c and SIMD), else
+/// ErrorKind::Io.
 Expected<Prepared> prepareEngine(EngineKind engine, const Benchmark& bench, const EngineSetup& setup);
 
 /// The process that runs `bench` once on `engine`.

@@ -258,23 +258,24 @@ std::string formatSvg(const BenchRun& run) {
                                         (static_cast<double>(run.engines.size()) * kBar + kGroupGap) + 20);
   width = std::max(width, 700.0);
   double panelHeight = kPlotHeight + kPanelGap;
-  double height = 40 + static_cast<double>(suites.size()) * panelHeight;
+  double height = 60 + static_cast<double>(suites.size()) * panelHeight;
   std::string out = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"" + format("%.0f", width) + "\" height=\"" +
                     format("%.0f", height) + "\" font-family=\"sans-serif\" font-size=\"10\">\n";
   out += "<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n";
   // Legend.
   double x = kLeft;
   for (const std::string& engine : run.engines) {
+    const std::string& label = engine; // the baseline of a panel is its 1.0 line
     out += "<rect x=\"" + format("%.0f", x) + "\" y=\"8\" width=\"10\" height=\"10\" fill=\"" + colourOf(engine) +
-           "\"/><text x=\"" + format("%.0f", x + 14) + "\" y=\"17\">" + engine + "</text>\n";
-    x += 20 + 7 * static_cast<double>(engine.size());
+           "\"/><text x=\"" + format("%.0f", x + 14) + "\" y=\"17\">" + label + "</text>\n";
+    x += 20 + 6.5 * static_cast<double>(label.size());
   }
-  double top = 40;
+  double top = 60;
   for (auto& [suite, results] : suites) {
     std::string baseline = suite == "sightglass" || suite == "module" ? "wasmc-aot" : "native";
     double bottom = top + kPlotHeight;
     auto yOf = [&](double ratio) { return bottom - std::min(ratio, kCap) / kCap * kPlotHeight; };
-    out += "<text x=\"" + format("%.0f", kLeft) + "\" y=\"" + format("%.0f", top - 6) + "\" font-size=\"12\">" + suite +
+    out += "<text x=\"" + format("%.0f", kLeft) + "\" y=\"" + format("%.0f", top - 12) + "\" font-size=\"12\">" + suite +
            ": execute time / " + baseline + " (lower is better)</text>\n";
     for (double tick = 0; tick <= kCap; tick += 0.5) {
       std::string y = format("%.1f", yOf(tick));
