@@ -62,6 +62,22 @@ Expected<void> writeText(const std::string& path, const std::string& text) {
   return {};
 }
 
+/// The first `count` non-empty lines of `text`, joined with " | ".
+std::string firstLines(const std::string& text, size_t count) {
+  std::string result;
+  size_t start = 0;
+  while (count > 0 && start < text.size()) {
+    size_t end = text.find('\n', start);
+    std::string line = text.substr(start, end == std::string::npos ? std::string::npos : end - start);
+    start = end == std::string::npos ? text.size() : end + 1;
+    if (line.empty())
+      continue;
+    result += (result.empty() ? "" : " | ") + line.substr(0, 200);
+    --count;
+  }
+  return result;
+}
+
 bool sameContents(const std::string& a, const std::string& b) {
   Expected<std::string> left = readFileText(a);
   Expected<std::string> right = readFileText(b);
@@ -193,8 +209,8 @@ private:
       return failed("timed out after " + std::to_string(static_cast<int>(setup_.timeoutSeconds)) + " s");
     if (process.exitStatus != 0) {
       Expected<std::string> errors = readFileText(stderrPath);
-      std::string tail = errors ? errors->substr(errors->size() > 400 ? errors->size() - 400 : 0) : "";
-      return failed("exit status " + std::to_string(process.exitStatus) + ": " + tail);
+      return failed("exit status " + std::to_string(process.exitStatus) + ": " +
+                    firstLines(errors ? *errors : std::string(), 3) + " (" + stderrPath + ")");
     }
     if (!reference_.empty() && !sameContents(reference_, stdoutPath))
       return failed("stdout differs from " + reference_ + " (see " + stdoutPath + ")");
@@ -241,7 +257,7 @@ void printProgress(const BenchmarkResult& result) {
     if (engine.status == ResultStatus::Skipped)
       line += "-";
     else if (engine.status == ResultStatus::Failed)
-      line += "FAILED (" + engine.message.substr(0, 200) + ")";
+      line += "FAILED (" + engine.message.substr(0, 300) + ")";
     else {
       char text[64];
       std::snprintf(text, sizeof text, "%.1f ms", static_cast<double>(engine.execute.median()) / 1e6);
