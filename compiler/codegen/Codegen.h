@@ -16,7 +16,18 @@ namespace wasmc::codegen {
 struct Options {
   unsigned optLevel = 2;      // 0..3, LLVM's -O levels
   std::string cpu = "native"; // "native" (this host), "generic" (x86-64 baseline) or an LLVM CPU name
+  /// Threads compiling partitions in parallel: 0 = one per hardware thread;
+  /// 1 = one partition compiled on the calling thread.
+  unsigned jobs = 0;
+  /// Partitions the module's functions are split into, each lowered,
+  /// optimised and code-generated on its own (LLVM inlines only within a
+  /// partition). 0 = automatic: one per job, fewer for small modules.
+  unsigned partitions = 0;
 };
+
+/// Relocatable ELF objects, one per partition, in link order (the last one
+/// holds the code tables and wasmc_code_end).
+using ObjectFiles = std::vector<std::vector<char>>;
 
 /// What an artifact records about the wasmc that compiled it.
 struct ArtifactIdentity {
@@ -39,30 +50,34 @@ public:
   std::vector<std::pair<uintptr_t, uintptr_t>> codeBlocks;
 };
 
-/// Lowers and optimises a validated module and emits a relocatable ELF object
-/// for this host (the shared first half of the JIT and AOT paths).
-/// Thread-safe. Errors: ErrorKind::Unsupported (instructions wasmc cannot
-/// lower yet, LLVM failures).
-Expected<std::vector<char>> compileToObject(const wasm::Module& module, const Options& options);
+/// Lowers and optimises a validated module and emits relocatable ELF objects
+/// for this host (the shared first half of the JIT and AOT paths), one per
+/// partition, compiled on up to options.jobs threads. All threads are joined
+/// before it returns; on failure the error of the first failing partition
+/// (lowest function index) is returned. Thread-safe. Errors:
+/// ErrorKind::Unsupported (instructions wasmc cannot lower yet, LLVM
+/// failures), with the function index where one applies.
+Expected<ObjectFiles> compileToObjects(const wasm::Module& module, const Options& options);
 
-/// compileToObject for a .cwasm: the object also carries the artifact
+/// compileToObjects for a .cwasm: the last object also carries the artifact
 /// section (runtime/Abi.h ArtifactHeader + the module's wasm bytes), with
 /// fileHash left zero for the runtime to seal after linking.
-Expected<std::vector<char>> compileArtifactObject(const wasm::Module& module, const Options& options,
-                                                  const ArtifactIdentity& identity);
+Expected<ObjectFiles> compileArtifactObjects(const wasm::Module& module, const Options& options,
+                                             const ArtifactIdentity& identity);
 
-/// Links an artifact object into an ELF shared object with lld, in process.
-Expected<std::vector<uint8_t>> linkSharedObject(const std::vector<char>& object);
+/// Links artifact objects into an ELF shared object with lld, in process.
+Expected<std::vector<uint8_t>> linkSharedObject(const ObjectFiles& objects);
 
-/// Links an artifact object into an executable with lld, in process.
+/// Links artifact objects into an executable with lld, in process.
 /// `arguments` is a complete ld.lld command line in which the single element
-/// "@OBJECT@" stands for the object and "@OUTPUT@" for the output file.
-Expected<std::vector<uint8_t>> linkExecutable(const std::vector<char>& object,
-                                              const std::vector<std::string>& arguments);
+/// "@OBJECT@" stands for the objects (in order) and "@OUTPUT@" for the output file.
+Expected<std::vector<uint8_t>> linkExecutable(const ObjectFiles& objects, const std::vector<std::string>& arguments);
 
-enum class TextForm { LlvmIr, Assembly };
-/// The optimised LLVM IR or the assembly of a module, for --emit.
-Expected<std::string> emitText(const wasm::Module& module, const Options& options, TextForm form);
+enum class EmitForm { LlvmIr, Assembly, Object };
+/// The optimised LLVM IR, the assembly or the object file of a module, for
+/// --emit, partitioned as compileToObjects would: the text of each
+/// partition in link order, or one relocatable object merged by lld.
+Expected<std::string> emitModule(const wasm::Module& module, const Options& options, EmitForm form);
 
 /// Lowers, optimises and JIT-compiles a validated module. Thread-safe.
 Expected<std::unique_ptr<JitCode>> compileJit(const wasm::Module& module, const Options& options);

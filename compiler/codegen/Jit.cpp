@@ -1,5 +1,5 @@
-// The JIT: the object compileToObject produces, linked into this process by
-// ORC's JITLink. One LLJIT per process, one JITDylib per compiled module, so
+// The JIT: the objects compileToObjects produces, linked into this process
+// by ORC's JITLink. One LLJIT per process, one JITDylib per compiled module, so
 // dropping a module frees exactly its code. Compiled code sees no process
 // symbols: only the libcalls LLVM itself may emit are defined for it.
 
@@ -155,7 +155,7 @@ private:
 } // namespace
 
 Expected<std::unique_ptr<JitCode>> compileJit(const wasm::Module& module, const Options& options) {
-  std::vector<char> object = WASMC_TRY(compileToObject(module, options));
+  ObjectFiles objects = WASMC_TRY(compileToObjects(module, options));
   JitProcess* process = WASMC_TRY(jitProcess());
   std::lock_guard<std::recursive_mutex> lock(process->mutex);
   LLJIT& jit = *process->jit;
@@ -167,9 +167,15 @@ Expected<std::unique_ptr<JitCode>> compileJit(const wasm::Module& module, const 
   auto code = std::make_unique<JitCodeImpl>(*process, *dylib);
   if (auto error = dylib->define(absoluteSymbols(libcallSymbols(session))))
     return toError(std::move(error), "JIT");
-  auto buffer = MemoryBuffer::getMemBufferCopy(StringRef(object.data(), object.size()), "wasm.o");
-  if (auto error = jit.addObjectFile(*dylib, std::move(buffer)))
-    return toError(std::move(error), "JIT");
+  // All partitions in one JITDylib, where their hidden function symbols
+  // resolve against each other. Looking up the tables below links the last
+  // object, which references every function, and so every other object.
+  for (size_t i = 0; i < objects.size(); ++i) {
+    auto buffer = MemoryBuffer::getMemBufferCopy(StringRef(objects[i].data(), objects[i].size()),
+                                                 "wasm" + std::to_string(i) + ".o");
+    if (auto error = jit.addObjectFile(*dylib, std::move(buffer)))
+      return toError(std::move(error), "JIT");
+  }
 
   auto lookup = [&](const char* name) -> Expected<void*> {
     auto address = jit.lookup(*dylib, name);

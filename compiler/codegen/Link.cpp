@@ -1,8 +1,8 @@
-// In-process linking with lld: an artifact object becomes an ELF shared
-// object. lld works on files, so the object and its output pass through a
-// private temporary directory.
+// In-process linking with lld: an artifact's objects (one per partition)
+// become an ELF shared object or an executable. lld works on files, so the
+// objects and the output pass through a private temporary directory.
 
-#include "compiler/codegen/Codegen.h"
+#include "compiler/codegen/Link.h"
 
 #include <lld/Common/Driver.h>
 #include <llvm/Support/raw_ostream.h>
@@ -58,19 +58,28 @@ bool writeFile(const std::string& path, const char* data, size_t size) {
   return static_cast<bool>(out);
 }
 
-/// Runs lld on `arguments` after writing `object` to the "@OBJECT@" slot;
-/// returns the bytes lld wrote to "@OUTPUT@".
-Expected<std::vector<uint8_t>> runLld(const std::vector<char>& object, const std::vector<std::string>& arguments) {
+/// Runs lld on `arguments` after writing `objects` to the "@OBJECT@" slot
+/// (in order); returns the bytes lld wrote to "@OUTPUT@".
+Expected<std::vector<uint8_t>> runLld(const ObjectFiles& objects, const std::vector<std::string>& arguments) {
   TempDir dir;
   if (!dir.ok())
     return linkError("cannot create a temporary directory: " + std::string(std::strerror(errno)));
-  std::string input = dir.file("module.o");
+  std::vector<std::string> inputs;
+  for (size_t i = 0; i < objects.size(); ++i) {
+    inputs.push_back(dir.file(("module" + std::to_string(i) + ".o").c_str()));
+    if (!writeFile(inputs.back(), objects[i].data(), objects[i].size()))
+      return linkError("cannot write " + inputs.back());
+  }
   std::string output = dir.file("module.out");
-  if (!writeFile(input, object.data(), object.size()))
-    return linkError("cannot write " + input);
   std::vector<const char*> args;
-  for (const std::string& argument : arguments)
-    args.push_back(argument == "@OBJECT@" ? input.c_str() : argument == "@OUTPUT@" ? output.c_str() : argument.c_str());
+  for (const std::string& argument : arguments) {
+    if (argument == "@OBJECT@") {
+      for (const std::string& input : inputs)
+        args.push_back(input.c_str());
+    } else {
+      args.push_back(argument == "@OUTPUT@" ? output.c_str() : argument.c_str());
+    }
+  }
 
   std::string messages;
   llvm::raw_string_ostream errors(messages);
@@ -94,13 +103,17 @@ Expected<std::vector<uint8_t>> runLld(const std::vector<char>& object, const std
 
 } // namespace
 
-Expected<std::vector<uint8_t>> linkSharedObject(const std::vector<char>& object) {
-  return runLld(object, {"ld.lld", "-shared", "--hash-style=gnu", "-z", "noexecstack", "-z", "relro", "-z", "now",
+Expected<std::vector<uint8_t>> linkSharedObject(const ObjectFiles& objects) {
+  return runLld(objects, {"ld.lld", "-shared", "--hash-style=gnu", "-z", "noexecstack", "-z", "relro", "-z", "now",
                          "-O1", "@OBJECT@", "-o", "@OUTPUT@"});
 }
 
-Expected<std::vector<uint8_t>> linkExecutable(const std::vector<char>& object, const std::vector<std::string>& arguments) {
-  return runLld(object, arguments);
+Expected<std::vector<uint8_t>> linkExecutable(const ObjectFiles& objects, const std::vector<std::string>& arguments) {
+  return runLld(objects, arguments);
+}
+
+Expected<std::vector<uint8_t>> linkRelocatable(const ObjectFiles& objects) {
+  return runLld(objects, {"ld.lld", "-r", "@OBJECT@", "-o", "@OUTPUT@"});
 }
 
 } // namespace wasmc::codegen

@@ -26,7 +26,7 @@ void addFunctionAttributes(Function* function) {
 
 ModuleContext::ModuleContext(LLVMContext& context, const wasm::Module& module,
                              std::unique_ptr<llvm::Module> llvmModule)
-    : ctx(context), module(module), llvmModule(std::move(llvmModule)) {
+    : ctx(context), module(module), llvmModule(std::move(llvmModule)), functions_(module.functions.size()) {
   functionTypes_.reserve(module.types.size());
   for (const wasm::FuncType& type : module.types)
     functionTypes_.push_back(wasmFunctionType(type));
@@ -72,21 +72,28 @@ FunctionType* ModuleContext::wasmFunctionType(const wasm::FuncType& type) const 
   return FunctionType::get(resultType(type), params, false);
 }
 
-void ModuleContext::declareFunctions() {
-  functions_.reserve(module.functions.size());
-  for (uint32_t i = 0; i < module.functions.size(); ++i) {
-    wasm::FuncIndex index = module.numImportedFuncs + i;
-    std::string name = "wasm_function_" + std::to_string(index);
-    std::string wasmName = module.funcName(index);
-    if (!wasmName.empty())
-      name += "_" + wasmName;
-    // Internal: reachable only through wasmc_functions, so LLVM may inline,
-    // specialise and change the calling convention of direct calls.
-    Function* function = Function::Create(functionTypes_[module.functions[i].type],
-                                          GlobalValue::InternalLinkage, name, llvmModule.get());
-    addFunctionAttributes(function);
-    functions_.push_back(function);
+void ModuleContext::prepareFunctions(bool split) { split_ = split; }
+
+Function* ModuleContext::declareFunction(wasm::FuncIndex index) {
+  std::string name = "wasm_function_" + std::to_string(index);
+  std::string wasmName = module.funcName(index);
+  if (!wasmName.empty())
+    name += "_" + wasmName;
+  // One partition: internal, reachable only through wasmc_functions. Split:
+  // a hidden symbol, so other partitions' objects can call it directly and
+  // the last one can list it in wasmc_functions, without exporting it from
+  // a .cwasm. Every function is in wasmc_functions (its address is taken)
+  // either way, so LLVM could not change its calling convention or drop it
+  // anyway; inlining within a partition is unaffected.
+  Function* function = Function::Create(functionTypes_[module.funcTypes[index]],
+                                        split_ ? GlobalValue::ExternalLinkage : GlobalValue::InternalLinkage,
+                                        name, llvmModule.get());
+  if (split_) {
+    function->setVisibility(GlobalValue::HiddenVisibility);
+    function->setDSOLocal(true);
   }
+  addFunctionAttributes(function);
+  return function;
 }
 
 namespace {
@@ -169,7 +176,10 @@ void ModuleContext::emitPointerArray(const char* name, const std::vector<Constan
 }
 
 void ModuleContext::emitTrampolinesAndTables() {
-  std::vector<Constant*> functions(functions_.begin(), functions_.end());
+  std::vector<Constant*> functions;
+  functions.reserve(module.functions.size());
+  for (uint32_t i = 0; i < module.functions.size(); ++i)
+    functions.push_back(definedFunction(module.numImportedFuncs + i));
   std::vector<Constant*> entries;
   std::vector<Constant*> adapters;
   for (wasm::TypeIndex type = 0; type < module.types.size(); ++type) {

@@ -37,23 +37,32 @@ public:
   /// The wasm calling convention: result(ptr vmctx, params...).
   llvm::FunctionType* wasmFunctionType(wasm::TypeIndex type) const { return functionTypes_[type]; }
   llvm::FunctionType* wasmFunctionType(const wasm::FuncType& type) const;
-  /// The LLVM function of defined function `index` (index includes imports).
-  llvm::Function* definedFunction(wasm::FuncIndex index) const {
-    return functions_[index - module.numImportedFuncs];
+  /// The LLVM function of defined function `index` (index includes imports):
+  /// one this partition defines, or a declaration of another partition's.
+  llvm::Function* definedFunction(wasm::FuncIndex index) {
+    llvm::Function*& function = functions_[index - module.numImportedFuncs];
+    if (!function)
+      function = declareFunction(index);
+    return function;
   }
 
-  /// Declares every defined function (bodies come later).
-  void declareFunctions();
+  /// Defined functions are declared on first use (definedFunction), with
+  /// internal linkage, or, when this llvm::Module is one partition of
+  /// several (`split`, set before lowering), with hidden external symbols
+  /// the other partitions link against.
+  void prepareFunctions(bool split);
   /// Emits the entry trampolines, host adapters and the three symbol arrays.
   void emitTrampolinesAndTables();
 
 private:
+  llvm::Function* declareFunction(wasm::FuncIndex index);
   llvm::Function* emitEntryTrampoline(wasm::TypeIndex type);
   llvm::Function* emitHostAdapter(wasm::TypeIndex type);
   void emitPointerArray(const char* name, const std::vector<llvm::Constant*>& elements);
 
   std::vector<llvm::FunctionType*> functionTypes_;
-  std::vector<llvm::Function*> functions_;
+  std::vector<llvm::Function*> functions_; // per defined function, null until declared
+  bool split_ = false;                      // see prepareFunctions
 };
 
 /// Attributes every function we emit carries (frame pointers for backtraces,

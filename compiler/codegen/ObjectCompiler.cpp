@@ -1,9 +1,12 @@
 // wasm::Module -> LLVM IR -> optimised IR -> ELF object bytes (or text for
-// --emit). The shared first half of the JIT and AOT paths.
+// --emit), one object per partition, partitions compiled in parallel. The
+// shared first half of the JIT and AOT paths.
 
 #include "compiler/codegen/Codegen.h"
 #include "compiler/codegen/FunctionLowering.h"
+#include "compiler/codegen/Link.h"
 #include "compiler/codegen/ModuleContext.h"
+#include "compiler/codegen/Partition.h"
 #include "compiler/codegen/Pipeline.h"
 #include "compiler/codegen/Target.h"
 
@@ -15,6 +18,7 @@
 #include <llvm/TargetParser/Host.h>
 
 #include <cstring>
+#include <optional>
 
 namespace wasmc::codegen {
 
@@ -22,18 +26,29 @@ using namespace llvm;
 
 namespace {
 
-/// Everything one compilation owns; the module is lowered and optimised.
+/// Everything one partition's compilation owns; the module is lowered and
+/// optimised.
 struct Compilation {
   std::unique_ptr<TargetMachine> machine;
   std::unique_ptr<LLVMContext> context = std::make_unique<LLVMContext>();
   std::unique_ptr<ModuleContext> mc;
 };
 
-Expected<void> lowerModule(ModuleContext& mc) {
-  mc.declareFunctions();
-  for (uint32_t i = 0; i < mc.module.functions.size(); ++i)
-    WASMC_TRY(lowerFunction(mc, mc.module.numImportedFuncs + i));
-  mc.emitTrampolinesAndTables();
+Expected<void> lowerModule(ModuleContext& mc, const Partition& partition, unsigned optLevel) {
+  mc.prepareFunctions(partition.split);
+  for (uint32_t i = partition.begin; i < partition.end; ++i) {
+    if (!partition.defines(mc.module, i, optLevel))
+      continue;
+    wasm::FuncIndex index = mc.module.numImportedFuncs + i;
+    if (auto lowered = lowerFunction(mc, index); !lowered) {
+      Error error = std::move(lowered).error();
+      if (error.function == kNoFunction)
+        error.function = index;
+      return error;
+    }
+  }
+  if (partition.tables)
+    mc.emitTrampolinesAndTables();
   std::string problems;
   raw_string_ostream out(problems);
   if (verifyModule(*mc.llvmModule, &out))
@@ -41,15 +56,20 @@ Expected<void> lowerModule(ModuleContext& mc) {
   return {};
 }
 
-Expected<Compilation> compile(const wasm::Module& module, const Options& options) {
+Expected<Compilation> compile(const wasm::Module& module, const Options& options, const Partition& partition) {
   Compilation c;
-  c.machine = WASMC_TRY(createTargetMachine(options));
+  // A big function gets LLVM's -O0 code generator (FastISel, fast register
+  // allocation, none of the IR passes that need scalar evolution).
+  Options machineOptions = options;
+  if (partition.big)
+    machineOptions.optLevel = 0;
+  c.machine = WASMC_TRY(createTargetMachine(machineOptions));
   auto llvmModule = std::make_unique<llvm::Module>("wasm", *c.context);
   llvmModule->setTargetTriple(c.machine->getTargetTriple().str());
   llvmModule->setDataLayout(c.machine->createDataLayout());
   c.mc = std::make_unique<ModuleContext>(*c.context, module, std::move(llvmModule));
-  WASMC_TRY(lowerModule(*c.mc));
-  optimizeModule(*c.mc->llvmModule, *c.machine, options.optLevel);
+  WASMC_TRY(lowerModule(*c.mc, partition, options.optLevel));
+  optimizeModule(*c.mc->llvmModule, *c.machine, options.optLevel, partition.big);
   return c;
 }
 
@@ -94,30 +114,86 @@ void addArtifactSection(Compilation& c, const wasm::Module& module, const Artifa
   global->setAlignment(Align(16));
 }
 
-} // namespace
-
-Expected<std::vector<char>> compileToObject(const wasm::Module& module, const Options& options) {
-  Compilation c = WASMC_TRY(compile(module, options));
+/// One partition, start to finish, on the calling thread; its LLVM context
+/// is gone when this returns, so only the object stays in memory.
+Expected<std::vector<char>> compilePartition(const wasm::Module& module, const Options& options,
+                                             const Partition& partition, const ArtifactIdentity* identity) {
+  Compilation c = WASMC_TRY(compile(module, options, partition));
+  if (identity && partition.tables)
+    addArtifactSection(c, module, *identity);
   return emitMachineCode(c, CodeGenFileType::ObjectFile);
 }
 
-Expected<std::vector<char>> compileArtifactObject(const wasm::Module& module, const Options& options,
-                                                  const ArtifactIdentity& identity) {
-  Compilation c = WASMC_TRY(compile(module, options));
-  addArtifactSection(c, module, identity);
-  return emitMachineCode(c, CodeGenFileType::ObjectFile);
+/// Runs `compilePart` for every partition of `module` on up to
+/// options.jobs threads; the results in partition order, or the error of
+/// the first partition that failed.
+template <class T, class Compile>
+Expected<std::vector<T>> forEachPartition(const wasm::Module& module, const Options& options, Compile compilePart) {
+  std::vector<Partition> plan = planPartitions(module, options);
+  std::vector<std::optional<Expected<T>>> results(plan.size());
+  runParallel(static_cast<unsigned>(plan.size()), jobCount(options),
+              [&](unsigned i) { results[i].emplace(compilePart(plan[i])); });
+  std::vector<T> values;
+  values.reserve(plan.size());
+  for (std::optional<Expected<T>>& result : results) {
+    if (!*result)
+      return std::move(*result).error();
+    values.push_back(std::move(**result));
+  }
+  return values;
 }
 
-Expected<std::string> emitText(const wasm::Module& module, const Options& options, TextForm form) {
-  Compilation c = WASMC_TRY(compile(module, options));
+Expected<ObjectFiles> compileObjects(const wasm::Module& module, const Options& options,
+                                     const ArtifactIdentity* identity) {
+  return forEachPartition<std::vector<char>>(module, options, [&](const Partition& partition) {
+    return compilePartition(module, options, partition, identity);
+  });
+}
+
+/// One partition as LLVM IR or assembly text, headed (when the module is
+/// split) by a comment saying which functions it holds.
+Expected<std::string> partitionText(const wasm::Module& module, const Options& options, const Partition& partition,
+                                    EmitForm form) {
+  Compilation c = WASMC_TRY(compile(module, options, partition));
   std::string text;
-  raw_string_ostream out(text);
-  if (form == TextForm::LlvmIr) {
+  if (partition.split)
+    text = std::string(form == EmitForm::LlvmIr ? ";" : "#") + " wasmc partition: defined functions [" +
+           std::to_string(partition.begin) + ", " + std::to_string(partition.end) + ")" +
+           (partition.big ? ", one big function" : "") + (partition.tables ? ", tables" : "") + "\n";
+  if (form == EmitForm::LlvmIr) {
+    raw_string_ostream out(text);
     c.mc->llvmModule->print(out, nullptr);
     return text;
   }
   std::vector<char> assembly = WASMC_TRY(emitMachineCode(c, CodeGenFileType::AssemblyFile));
-  return std::string(assembly.begin(), assembly.end());
+  return text.append(assembly.begin(), assembly.end());
+}
+
+} // namespace
+
+Expected<ObjectFiles> compileToObjects(const wasm::Module& module, const Options& options) {
+  return compileObjects(module, options, nullptr);
+}
+
+Expected<ObjectFiles> compileArtifactObjects(const wasm::Module& module, const Options& options,
+                                             const ArtifactIdentity& identity) {
+  return compileObjects(module, options, &identity);
+}
+
+Expected<std::string> emitModule(const wasm::Module& module, const Options& options, EmitForm form) {
+  if (form == EmitForm::Object) {
+    ObjectFiles objects = WASMC_TRY(compileObjects(module, options, nullptr));
+    if (objects.size() == 1)
+      return std::string(objects[0].begin(), objects[0].end());
+    std::vector<uint8_t> merged = WASMC_TRY(linkRelocatable(objects));
+    return std::string(merged.begin(), merged.end());
+  }
+  std::vector<std::string> parts = WASMC_TRY(forEachPartition<std::string>(
+      module, options, [&](const Partition& partition) { return partitionText(module, options, partition, form); }));
+  std::string text;
+  for (const std::string& part : parts)
+    text += part;
+  return text;
 }
 
 } // namespace wasmc::codegen

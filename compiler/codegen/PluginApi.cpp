@@ -3,8 +3,8 @@
 extern "C" __attribute__((visibility("default"))) const wasmc::codegen::PluginApi* wasmc_codegen_plugin_api() {
   using namespace wasmc::codegen;
   static const PluginApi api = {
-      kPluginApiVersion, &compileToObject, &compileArtifactObject, &linkSharedObject,
-      &linkExecutable,   &emitText,        &compileJit,
+      kPluginApiVersion, &compileToObjects, &compileArtifactObjects, &linkSharedObject,
+      &linkExecutable,   &emitModule,       &compileJit,
   };
   return &api;
 }

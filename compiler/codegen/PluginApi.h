@@ -10,15 +10,15 @@
 namespace wasmc::codegen {
 
 /// Bump when a signature below or a type in Codegen.h changes.
-inline constexpr uint32_t kPluginApiVersion = 1;
+inline constexpr uint32_t kPluginApiVersion = 2;
 
 struct PluginApi {
   uint32_t version;
-  Expected<std::vector<char>> (*compileToObject)(const wasm::Module&, const Options&);
-  Expected<std::vector<char>> (*compileArtifactObject)(const wasm::Module&, const Options&, const ArtifactIdentity&);
-  Expected<std::vector<uint8_t>> (*linkSharedObject)(const std::vector<char>&);
-  Expected<std::vector<uint8_t>> (*linkExecutable)(const std::vector<char>&, const std::vector<std::string>&);
-  Expected<std::string> (*emitText)(const wasm::Module&, const Options&, TextForm);
+  Expected<ObjectFiles> (*compileToObjects)(const wasm::Module&, const Options&);
+  Expected<ObjectFiles> (*compileArtifactObjects)(const wasm::Module&, const Options&, const ArtifactIdentity&);
+  Expected<std::vector<uint8_t>> (*linkSharedObject)(const ObjectFiles&);
+  Expected<std::vector<uint8_t>> (*linkExecutable)(const ObjectFiles&, const std::vector<std::string>&);
+  Expected<std::string> (*emitModule)(const wasm::Module&, const Options&, EmitForm);
   Expected<std::unique_ptr<JitCode>> (*compileJit)(const wasm::Module&, const Options&);
 };
 

@@ -9,9 +9,11 @@
 
 namespace wasmc::tools {
 
-/// Decodes, validates and compiles `bytes` into an object carrying the
-/// artifact section stamped with this wasmc's build id (before linking).
-Expected<std::vector<char>> compileArtifactObject(std::span<const uint8_t> bytes, const codegen::Options& options);
+/// Decodes, validates and compiles `bytes` into objects (one per partition),
+/// the last carrying the artifact section stamped with this wasmc's build id
+/// (before linking).
+Expected<codegen::ObjectFiles> compileArtifactObjects(std::span<const uint8_t> bytes,
+                                                      const codegen::Options& options);
 
 /// Decodes, validates and compiles `bytes` into the bytes of a .cwasm.
 Expected<std::vector<uint8_t>> compileArtifact(std::span<const uint8_t> bytes, const codegen::Options& options);

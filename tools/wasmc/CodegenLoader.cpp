@@ -68,25 +68,25 @@ Expected<const PluginApi*> plugin() {
 
 } // namespace
 
-Expected<std::vector<char>> compileToObject(const wasm::Module& module, const Options& options) {
-  return WASMC_TRY(plugin())->compileToObject(module, options);
+Expected<ObjectFiles> compileToObjects(const wasm::Module& module, const Options& options) {
+  return WASMC_TRY(plugin())->compileToObjects(module, options);
 }
 
-Expected<std::vector<char>> compileArtifactObject(const wasm::Module& module, const Options& options,
-                                                  const ArtifactIdentity& identity) {
-  return WASMC_TRY(plugin())->compileArtifactObject(module, options, identity);
+Expected<ObjectFiles> compileArtifactObjects(const wasm::Module& module, const Options& options,
+                                             const ArtifactIdentity& identity) {
+  return WASMC_TRY(plugin())->compileArtifactObjects(module, options, identity);
 }
 
-Expected<std::vector<uint8_t>> linkSharedObject(const std::vector<char>& object) {
-  return WASMC_TRY(plugin())->linkSharedObject(object);
+Expected<std::vector<uint8_t>> linkSharedObject(const ObjectFiles& objects) {
+  return WASMC_TRY(plugin())->linkSharedObject(objects);
 }
 
-Expected<std::vector<uint8_t>> linkExecutable(const std::vector<char>& object, const std::vector<std::string>& arguments) {
-  return WASMC_TRY(plugin())->linkExecutable(object, arguments);
+Expected<std::vector<uint8_t>> linkExecutable(const ObjectFiles& objects, const std::vector<std::string>& arguments) {
+  return WASMC_TRY(plugin())->linkExecutable(objects, arguments);
 }
 
-Expected<std::string> emitText(const wasm::Module& module, const Options& options, TextForm form) {
-  return WASMC_TRY(plugin())->emitText(module, options, form);
+Expected<std::string> emitModule(const wasm::Module& module, const Options& options, EmitForm form) {
+  return WASMC_TRY(plugin())->emitModule(module, options, form);
 }
 
 Expected<std::unique_ptr<JitCode>> compileJit(const wasm::Module& module, const Options& options) {

@@ -30,8 +30,8 @@ const std::vector<std::string>& executableLinkLine() {
 }
 
 Expected<std::vector<uint8_t>> compileExecutable(std::span<const uint8_t> bytes, const codegen::Options& options) {
-  std::vector<char> object = WASMC_TRY(compileArtifactObject(bytes, options));
-  return codegen::linkExecutable(object, executableLinkLine());
+  codegen::ObjectFiles objects = WASMC_TRY(compileArtifactObjects(bytes, options));
+  return codegen::linkExecutable(objects, executableLinkLine());
 }
 
 std::string defaultOutput(const CompileOptions& options) {
@@ -51,7 +51,7 @@ std::string defaultOutput(const CompileOptions& options) {
 
 Expected<void> compileCommand(const CompileOptions& options, const std::string& output) {
   std::vector<uint8_t> bytes = WASMC_TRY(readFileBytes(options.input));
-  codegen::Options codegenOptions{.optLevel = options.optLevel, .cpu = options.targetCpu};
+  codegen::Options codegenOptions{.optLevel = options.optLevel, .cpu = options.targetCpu, .jobs = options.jobs};
   if (options.exe) {
     std::vector<uint8_t> program = WASMC_TRY(compileExecutable(bytes, codegenOptions));
     WASMC_TRY(writeFile(output, program.data(), program.size()));
@@ -63,12 +63,10 @@ Expected<void> compileCommand(const CompileOptions& options, const std::string& 
     return writeFile(output, artifact.data(), artifact.size());
   }
   wasm::Module module = WASMC_TRY(wasm::loadModule(bytes));
-  if (options.emit == "obj") {
-    std::vector<char> object = WASMC_TRY(codegen::compileToObject(module, codegenOptions));
-    return writeFile(output, object.data(), object.size());
-  }
-  auto form = options.emit == "asm" ? codegen::TextForm::Assembly : codegen::TextForm::LlvmIr;
-  std::string text = WASMC_TRY(codegen::emitText(module, codegenOptions, form));
+  auto form = options.emit == "obj"   ? codegen::EmitForm::Object
+              : options.emit == "asm" ? codegen::EmitForm::Assembly
+                                      : codegen::EmitForm::LlvmIr;
+  std::string text = WASMC_TRY(codegen::emitModule(module, codegenOptions, form));
   return writeFile(output, text.data(), text.size());
 }
 

@@ -112,6 +112,10 @@ ParsedCommandLine parseCommandLine(int argc, char** argv) {
                       "CPU to compile for: native (default), generic, or an LLVM CPU name");
   compile->add_option("-O,--opt-level", options.compile.optLevel, "Optimisation level 0..3 (default 2)")
       ->check(CLI::Range(0, 3));
+  compile->add_option("-j,--jobs", options.compile.jobs,
+                      "Threads compiling parts of the module in parallel (default: one per hardware "
+                      "thread; 1 compiles the module as one unit)")
+      ->check(CLI::Range(1, 256));
 
   CLI::App* run = app.add_subcommand(
       "run", "Run a WASI program (wasi_snapshot_preview1): its _start, its _initialize (a "
@@ -152,6 +156,10 @@ ParsedCommandLine parseCommandLine(int argc, char** argv) {
       ->type_name("MODE");
   run->add_option("-O,--opt-level", options.run.optLevel, "Optimisation level 0..3 (default 2)")
       ->check(CLI::Range(0, 3));
+  run->add_option("-j,--jobs", options.run.jobs,
+                  "Threads compiling parts of the module in parallel (default: one per hardware "
+                  "thread; 1 compiles the module as one unit)")
+      ->check(CLI::Range(1, 256));
   run->add_flag("--no-cache", options.run.noCache,
                 "Compile on the JIT in this process instead of through the compile cache "
                 "($XDG_CACHE_HOME/wasmc or ~/.cache/wasmc, keyed by module, wasmc build, options "

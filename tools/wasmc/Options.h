@@ -28,6 +28,7 @@ struct CompileOptions {
   std::string emit;               // "" (a .cwasm), "obj", "asm" or "llvm"
   std::string targetCpu = "native";
   unsigned optLevel = 2;
+  unsigned jobs = 0;              // compile threads (0: one per hardware thread)
   bool exe = false;               // link a standalone executable instead of a .cwasm
 };
 
@@ -41,6 +42,7 @@ struct RunCommandOptions {
   std::optional<std::string> invoke;
   std::string wasiResolve = "auto"; // sandbox path resolution: auto, openat2 or walk
   unsigned optLevel = 2;
+  unsigned jobs = 0;                // compile threads (0: one per hardware thread)
   bool noCache = false;             // compile on the JIT instead of through the compile cache
 };
 

@@ -18,7 +18,7 @@ int runRunCommand(const RunCommandOptions& options) {
     reportError(file, bytes.error());
     return 1;
   }
-  codegen::Options codegenOptions{.optLevel = options.optLevel};
+  codegen::Options codegenOptions{.optLevel = options.optLevel, .jobs = options.jobs};
   uint64_t compileStart = monotonicNs();
   Expected<std::shared_ptr<const rt::CompiledModule>> compiled =
       rt::looksLikeArtifact(*bytes) ? rt::loadArtifact(file)
