@@ -11,7 +11,7 @@
 
 namespace wasmc::abi {
 
-inline constexpr uint32_t kAbiVersion = 2;
+inline constexpr uint32_t kAbiVersion = 3;
 
 /// Every way a wasm call can end abnormally. Values are stable: they cross
 /// the compiled-code boundary and appear in artifacts.
@@ -92,9 +92,13 @@ struct alignas(16) GlobalCell {
 };
 
 /// State shared by every instance of a store: the stack limit of the thread
-/// currently running wasm (the prologue of every function compares against it).
+/// currently running wasm. Every function prologue compares against it, so
+/// it is copied into each VMContext of the store (one load instead of two
+/// dependent ones per call); whoever changes it updates all `contexts`.
 struct StoreRecord {
-  uintptr_t stackLimit;
+  uintptr_t stackLimit = 0;
+  VMContext* const* contexts = nullptr; // the store's instances
+  size_t contextCount = 0;
 };
 
 /// Runtime services compiled code calls through VMContext::builtins (never by
@@ -122,7 +126,7 @@ struct Builtins {
 struct VMContext {
   uint8_t* memoryBase;        // memory 0's base (stable), or null without a memory
   MemoryRecord* memory;       // memory 0's live bounds, or null
-  StoreRecord* store;         // stack limit
+  uintptr_t stackLimit;       // StoreRecord::stackLimit of the instance's store
   const Builtins* builtins;
   TableRecord** tables;       // per table index
   GlobalCell** globals;       // per global index
@@ -133,7 +137,7 @@ struct VMContext {
 
 static_assert(offsetof(VMContext, memoryBase) == 0);
 static_assert(offsetof(VMContext, memory) == 8);
-static_assert(offsetof(VMContext, store) == 16);
+static_assert(offsetof(VMContext, stackLimit) == 16);
 static_assert(offsetof(VMContext, builtins) == 24);
 static_assert(offsetof(VMContext, tables) == 32);
 static_assert(offsetof(VMContext, globals) == 40);

@@ -115,6 +115,12 @@ void recordTrap(Activation& activation, abi::TrapCode code, uintptr_t pc, uintpt
   }
 }
 
+void setStackLimit(abi::StoreRecord& store, uintptr_t limit) {
+  store.stackLimit = limit;
+  for (size_t i = 0; i < store.contextCount; ++i)
+    store.contexts[i]->stackLimit = limit;
+}
+
 std::optional<Trap> invokeWasm(abi::EntryTrampoline entry, void* code, void* vmctx,
                                abi::Slot* slots, abi::StoreRecord* store) {
   installTrapHandlers();
@@ -125,13 +131,13 @@ std::optional<Trap> invokeWasm(abi::EntryTrampoline entry, void* code, void* vmc
   uintptr_t savedLimit = 0;
   if (store) {
     savedLimit = store->stackLimit;
-    store->stackLimit = activation.stack.low + abi::kStackReserve;
+    setStackLimit(*store, activation.stack.low + abi::kStackReserve);
   }
   innermost = &activation;
   bool trapped = runProtected(activation, entry, code, vmctx, slots);
   innermost = activation.prev;
   if (store)
-    store->stackLimit = savedLimit;
+    setStackLimit(*store, savedLimit);
   if (!trapped)
     return std::nullopt;
   return buildTrap(activation);

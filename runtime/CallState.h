@@ -51,11 +51,14 @@ Activation* currentActivation();
 void recordTrap(Activation& activation, abi::TrapCode code, uintptr_t pc, uintptr_t fp,
                 uintptr_t lowBound);
 
+/// Sets the stack limit of `store` and of every VMContext in it.
+void setStackLimit(abi::StoreRecord& store, uintptr_t limit);
+
 /// Calls `entry(code, vmctx, slots)` on the calling thread. Installs the
-/// trap handlers and this thread's signal stack if needed, and sets
-/// `store->stackLimit` (if `store` is non-null) to this thread's stack low
-/// end plus abi::kStackReserve for the duration of the call, restoring the
-/// previous value afterwards. Returns nullopt on a normal return (results
+/// trap handlers and this thread's signal stack if needed, and sets the
+/// stack limit of `store` (if non-null; setStackLimit) to this thread's
+/// stack low end plus abi::kStackReserve for the duration of the call,
+/// restoring the previous value afterwards. Returns nullopt on a normal return (results
 /// are in `slots`), or the Trap. Thread-safe; reentrant from host functions.
 std::optional<Trap> invokeWasm(abi::EntryTrampoline entry, void* code, void* vmctx,
                                abi::Slot* slots, abi::StoreRecord* store);

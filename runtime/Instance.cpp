@@ -141,7 +141,7 @@ Expected<void> Instance::createDefinitions() {
 
   vmctx_.memoryBase = memory_ ? memory_->memory->base() : nullptr;
   vmctx_.memory = memory_ ? memory_->memory->record() : nullptr;
-  vmctx_.store = store_.record();
+  store_.addContext(&vmctx_);
   vmctx_.builtins = &builtinTable();
   vmctx_.tables = tableRecords_.data();
   vmctx_.globals = globalCells_.data();

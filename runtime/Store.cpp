@@ -65,6 +65,13 @@ Expected<MemoryInstance*> Store::createMemory(wasm::MemoryType type) {
   return memories_.emplace_back(std::move(instance)).get();
 }
 
+void Store::addContext(abi::VMContext* vmctx) {
+  vmctx->stackLimit = record_.stackLimit; // instantiated while wasm runs: already limited
+  contexts_.push_back(vmctx);
+  record_.contexts = contexts_.data();
+  record_.contextCount = contexts_.size();
+}
+
 Instance* Store::adoptInstance(std::unique_ptr<Instance> instance) {
   return instances_.emplace_back(std::move(instance)).get();
 }

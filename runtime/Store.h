@@ -25,6 +25,9 @@ public:
   Store& operator=(const Store&) = delete;
 
   abi::StoreRecord* record() { return &record_; }
+  /// Makes `vmctx` follow the store's stack limit (StoreRecord::contexts);
+  /// it must live as long as the store.
+  void addContext(abi::VMContext* vmctx);
 
   /// The cap on any one memory of this store, in bytes (`-W max-memory-size`).
   uint64_t memoryLimitBytes = kDefaultMemoryLimit;
@@ -39,6 +42,7 @@ public:
 
 private:
   abi::StoreRecord record_{};
+  std::vector<abi::VMContext*> contexts_;
   std::deque<Function> functions_;
   std::deque<Global> globals_;
   std::deque<std::unique_ptr<Table>> tables_;

@@ -134,13 +134,11 @@ private:
   }
 
   /// Traps with StackExhausted before this function's frame could reach the
-  /// stack limit of the running thread (StoreRecord::stackLimit).
+  /// stack limit of the running thread (VMContext::stackLimit, a copy of
+  /// StoreRecord::stackLimit).
   void emitStackCheck() {
     IRBuilder<>& b = fc_.b;
-    Value* store = fc_.loadVmctxField(offsetof(abi::VMContext, store), fc_.ptr(), "store");
-    Value* limit = b.CreateLoad(b.getInt64Ty(),
-                                b.CreateConstInBoundsGEP1_64(b.getInt8Ty(), store, offsetof(abi::StoreRecord, stackLimit)),
-                                "stack_limit");
+    Value* limit = fc_.loadVmctxField(offsetof(abi::VMContext, stackLimit), b.getInt64Ty(), "stack_limit");
     Value* frame = b.CreatePtrToInt(fc_.callIntrinsic(Intrinsic::frameaddress, {fc_.ptr()}, {b.getInt32(0)}),
                                     b.getInt64Ty());
     uint64_t estimate = frameEstimate(fc_.module, fc_.funcIndex);

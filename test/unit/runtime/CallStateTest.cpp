@@ -45,6 +45,23 @@ uintptr_t limitSeenByWasm(abi::StoreRecord& store) {
   return test::valueOf(slots[0]);
 }
 
+/// An "entry trampoline" that reports the limit the VMContext holds.
+void captureContextLimit(void*, void* vmctx, abi::Slot* slots) {
+  slots[0] = test::slotOf(static_cast<abi::VMContext*>(vmctx)->stackLimit);
+}
+
+TEST(CallStateTest, StackLimitReachesEveryContextOfTheStore) {
+  abi::VMContext first{}, second{};
+  first.stackLimit = second.stackLimit = 77;
+  abi::VMContext* contexts[] = {&first, &second};
+  abi::StoreRecord store{77, contexts, 2};
+  abi::Slot slots[1] = {};
+  ASSERT_FALSE(invokeWasm(captureContextLimit, nullptr, &second, slots, &store));
+  EXPECT_EQ(test::valueOf(slots[0]), queryStack().low + abi::kStackReserve);
+  EXPECT_EQ(first.stackLimit, 77u) << "restored on return";
+  EXPECT_EQ(second.stackLimit, 77u);
+}
+
 void expectLimitInsideThisThreadsStack() {
   ThreadStack stack = queryStack();
   abi::StoreRecord store{12345};
