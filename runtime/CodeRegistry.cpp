@@ -41,14 +41,11 @@ Registry& registry() {
   return *instance;
 }
 
-} // namespace
-
-uint64_t registerCode(std::vector<FunctionRange> functions) {
+/// Publishes `functions` to the signal handler and the backtrace map as part
+/// of `module`. The caller holds the registry's lock.
+void addFunctions(Registry& reg, ModuleEntry& module, std::vector<FunctionRange> functions) {
   std::sort(functions.begin(), functions.end(),
             [](const FunctionRange& a, const FunctionRange& b) { return a.start < b.start; });
-  Registry& reg = registry();
-  std::lock_guard<std::mutex> lock(reg.mutex);
-  ModuleEntry module;
   size_t i = 0;
   while (i < functions.size()) {
     uintptr_t start = functions[i].start;
@@ -73,9 +70,26 @@ uint64_t registerCode(std::vector<FunctionRange> functions) {
     reg.functions[function.start] =
         FunctionEntry{function.end, function.funcIndex, std::move(function.name)};
   }
+}
+
+} // namespace
+
+uint64_t registerCode(std::vector<FunctionRange> functions) {
+  Registry& reg = registry();
+  std::lock_guard<std::mutex> lock(reg.mutex);
+  ModuleEntry module;
+  addFunctions(reg, module, std::move(functions));
   uint64_t handle = reg.nextHandle++;
   reg.modules.emplace(handle, std::move(module));
   return handle;
+}
+
+void addCode(uint64_t handle, std::vector<FunctionRange> functions) {
+  Registry& reg = registry();
+  std::lock_guard<std::mutex> lock(reg.mutex);
+  auto it = reg.modules.find(handle);
+  if (it != reg.modules.end())
+    addFunctions(reg, it->second, std::move(functions));
 }
 
 void unregisterCode(uint64_t handle) {

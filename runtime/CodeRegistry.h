@@ -28,6 +28,12 @@ struct FunctionRange {
 /// Aborts if more than 65,536 code clusters are live at once.
 uint64_t registerCode(std::vector<FunctionRange> functions);
 
+/// Adds code compiled later (a lazily compiled function) to the
+/// registration `handle`, so unregisterCode forgets it too. Call it before
+/// the code can run. Unknown handles are ignored. Thread-safe; aborts like
+/// registerCode when the code registry is full.
+void addCode(uint64_t handle, std::vector<FunctionRange> functions);
+
 /// Forgets a module's code; call it before unmapping the code, when no
 /// thread can still be running it. Unknown handles are ignored. Thread-safe.
 void unregisterCode(uint64_t handle);

@@ -40,11 +40,14 @@ std::vector<FunctionRange> functionRanges(const wasm::Module& module, const Code
 CompiledModule::CompiledModule(wasm::Module module, CodeTables code, std::shared_ptr<void> owner,
                                std::vector<FunctionRange> ranges)
     : module_(std::move(module)), code_(code), owner_(std::move(owner)) {
-  if (!ranges.empty())
-    registration_ = registerCode(std::move(ranges));
+  registration_ = registerCode(std::move(ranges));
   sigIds_.reserve(module_.types.size());
   for (const wasm::FuncType& type : module_.types)
     sigIds_.push_back(canonicalSignature(type));
+}
+
+void CompiledModule::addCode(std::vector<FunctionRange> ranges) const {
+  rt::addCode(registration_, std::move(ranges));
 }
 
 CompiledModule::~CompiledModule() {

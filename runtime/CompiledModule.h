@@ -42,6 +42,10 @@ public:
 
   const wasm::Module& module() const { return module_; }
   const CodeTables& code() const { return code_; }
+  /// Registers code compiled after construction (functions a lazy JIT
+  /// compiles on first call) with the trap handler, before it can run.
+  /// Thread-safe.
+  void addCode(std::vector<FunctionRange> ranges) const;
   /// Canonical signature id per type index.
   const std::vector<uint32_t>& signatureIds() const { return sigIds_; }
 

@@ -7,6 +7,7 @@
 #include "runtime/Abi.h"
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -23,6 +24,10 @@ struct Options {
   /// optimised and code-generated on its own (LLVM inlines only within a
   /// partition). 0 = automatic: one per job, fewer for small modules.
   unsigned partitions = 0;
+  /// compileJit only: compile each function when it is first called instead
+  /// of all of them up front (a big module starts at once; calls between
+  /// functions go through stubs, and LLVM inlines nothing).
+  bool lazy = false;
 };
 
 /// Relocatable ELF objects, one per partition, in link order (the last one
@@ -48,6 +53,11 @@ public:
   /// The executable memory the code occupies, [first, second) pairs; with
   /// the tables this gives the trap handler its function ranges.
   std::vector<std::pair<uintptr_t, uintptr_t>> codeBlocks;
+  /// Options::lazy: `functions` holds stubs, and each function compiled
+  /// later is reported here (defined-function index counting imports, and
+  /// the [start, end) of its code) before that code can run, on the thread
+  /// that first called it. Set it before running any of the module's code.
+  std::function<void(uint32_t funcIndex, uintptr_t start, uintptr_t end)> onCompiled;
 };
 
 /// Lowers and optimises a validated module and emits relocatable ELF objects

@@ -3,7 +3,7 @@
 // dropping a module frees exactly its code. Compiled code sees no process
 // symbols: only the libcalls LLVM itself may emit are defined for it.
 
-#include "compiler/codegen/Codegen.h"
+#include "compiler/codegen/JitPrivate.h"
 #include "compiler/codegen/LlvmError.h"
 #include "compiler/codegen/Target.h"
 
@@ -25,51 +25,56 @@ using namespace llvm::orc;
 
 JitCode::~JitCode() = default;
 
-namespace {
-
-/// Records the executable memory each JITDylib's code landed in, as JITLink
-/// fixes up the graph. (Function symbols are local and do not survive into
-/// the link graph by name, so function boundaries come from wasmc_functions.)
-class CodeRangeRecorder : public ObjectLinkingLayer::Plugin {
-public:
-  void modifyPassConfig(MaterializationResponsibility& responsibility, jitlink::LinkGraph&,
-                        jitlink::PassConfiguration& config) override {
-    JITDylib* dylib = &responsibility.getTargetJITDylib();
-    config.PostFixupPasses.push_back([this, dylib](jitlink::LinkGraph& graph) -> llvm::Error {
-      std::vector<std::pair<uintptr_t, uintptr_t>> found;
-      for (jitlink::Section& section : graph.sections()) {
-        if ((section.getMemProt() & MemProt::Exec) == MemProt::None)
-          continue;
-        for (jitlink::Block* block : section.blocks()) {
-          uintptr_t start = block->getAddress().getValue();
-          found.emplace_back(start, start + block->getSize());
-        }
-      }
-      std::lock_guard<std::mutex> lock(mutex_);
-      auto& ranges = ranges_[dylib];
-      ranges.insert(ranges.end(), found.begin(), found.end());
-      return llvm::Error::success();
-    });
-  }
-
-  llvm::Error notifyFailed(MaterializationResponsibility&) override { return llvm::Error::success(); }
-  llvm::Error notifyRemovingResources(JITDylib&, ResourceKey) override { return llvm::Error::success(); }
-  void notifyTransferringResources(JITDylib&, ResourceKey, ResourceKey) override {}
-
-  std::vector<std::pair<uintptr_t, uintptr_t>> take(JITDylib* dylib) {
+void CodeRangeRecorder::modifyPassConfig(MaterializationResponsibility& responsibility, jitlink::LinkGraph&,
+                                         jitlink::PassConfiguration& config) {
+  JITDylib* dylib = &responsibility.getTargetJITDylib();
+  Watcher watcher;
+  {
     std::lock_guard<std::mutex> lock(mutex_);
-    auto ranges = std::move(ranges_[dylib]);
-    ranges_.erase(dylib);
-    return ranges;
+    if (auto found = watchers_.find(dylib); found != watchers_.end())
+      watcher = found->second;
   }
+  SymbolStringPtr symbol;
+  if (!responsibility.getSymbols().empty())
+    symbol = responsibility.getSymbols().begin()->first;
+  config.PostFixupPasses.push_back([this, dylib, watcher, symbol](jitlink::LinkGraph& graph) -> llvm::Error {
+    std::vector<CodeRange> found;
+    for (jitlink::Section& section : graph.sections()) {
+      if ((section.getMemProt() & MemProt::Exec) == MemProt::None)
+        continue;
+      for (jitlink::Block* block : section.blocks()) {
+        uintptr_t start = block->getAddress().getValue();
+        found.emplace_back(start, start + block->getSize());
+      }
+    }
+    if (watcher) {
+      watcher(symbol, std::move(found));
+      return llvm::Error::success();
+    }
+    std::lock_guard<std::mutex> lock(mutex_);
+    auto& ranges = ranges_[dylib];
+    ranges.insert(ranges.end(), found.begin(), found.end());
+    return llvm::Error::success();
+  });
+}
 
-private:
-  std::mutex mutex_;
-  std::map<JITDylib*, std::vector<std::pair<uintptr_t, uintptr_t>>> ranges_;
-};
+std::vector<CodeRange> CodeRangeRecorder::take(JITDylib* dylib) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  auto ranges = std::move(ranges_[dylib]);
+  ranges_.erase(dylib);
+  return ranges;
+}
 
-/// Functions LLVM may call on its own (memcpy for big copies, libm for
-/// rounding on CPUs without SSE4.1). Nothing else of the process is visible.
+void CodeRangeRecorder::watch(JITDylib* dylib, Watcher watcher) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  watchers_[dylib] = std::move(watcher);
+}
+
+void CodeRangeRecorder::unwatch(JITDylib* dylib) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  watchers_.erase(dylib);
+}
+
 SymbolMap libcallSymbols(ExecutionSession& session) {
   SymbolMap symbols;
   auto add = [&](const char* name, auto* function) {
@@ -97,15 +102,6 @@ SymbolMap libcallSymbols(ExecutionSession& session) {
   add("fmaxf", static_cast<float (*)(float, float)>(&::fmaxf));
   return symbols;
 }
-
-struct JitProcess {
-  std::unique_ptr<LLJIT> jit;
-  std::shared_ptr<CodeRangeRecorder> recorder;
-  // Recursive: a JitCode destroyed on an error path of compileJit removes
-  // its dylib while compileJit still holds the lock.
-  std::recursive_mutex mutex;
-  uint64_t nextDylib = 0;
-};
 
 Expected<JitProcess*> jitProcess() {
   static JitProcess process;
@@ -138,6 +134,8 @@ Expected<JitProcess*> jitProcess() {
   return &process;
 }
 
+namespace {
+
 class JitCodeImpl final : public JitCode {
 public:
   JitCodeImpl(JitProcess& process, JITDylib& dylib) : process_(process), dylib_(dylib) {}
@@ -155,6 +153,8 @@ private:
 } // namespace
 
 Expected<std::unique_ptr<JitCode>> compileJit(const wasm::Module& module, const Options& options) {
+  if (options.lazy)
+    return compileJitLazy(module, options);
   ObjectFiles objects = WASMC_TRY(compileToObjects(module, options));
   JitProcess* process = WASMC_TRY(jitProcess());
   std::lock_guard<std::recursive_mutex> lock(process->mutex);

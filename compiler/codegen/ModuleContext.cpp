@@ -74,11 +74,15 @@ FunctionType* ModuleContext::wasmFunctionType(const wasm::FuncType& type) const 
 
 void ModuleContext::prepareFunctions(bool split) { split_ = split; }
 
-Function* ModuleContext::declareFunction(wasm::FuncIndex index) {
+std::string functionSymbol(const wasm::Module& module, wasm::FuncIndex index) {
   std::string name = "wasm_function_" + std::to_string(index);
   std::string wasmName = module.funcName(index);
   if (!wasmName.empty())
     name += "_" + wasmName;
+  return name;
+}
+
+Function* ModuleContext::declareFunction(wasm::FuncIndex index) {
   // One partition: internal, reachable only through wasmc_functions. Split:
   // a hidden symbol, so other partitions' objects can call it directly and
   // the last one can list it in wasmc_functions, without exporting it from
@@ -87,7 +91,7 @@ Function* ModuleContext::declareFunction(wasm::FuncIndex index) {
   // anyway; inlining within a partition is unaffected.
   Function* function = Function::Create(functionTypes_[module.funcTypes[index]],
                                         split_ ? GlobalValue::ExternalLinkage : GlobalValue::InternalLinkage,
-                                        name, llvmModule.get());
+                                        functionSymbol(module, index), llvmModule.get());
   if (split_) {
     function->setVisibility(GlobalValue::HiddenVisibility);
     function->setDSOLocal(true);

@@ -65,6 +65,10 @@ private:
   bool split_ = false;                      // see prepareFunctions
 };
 
+/// The symbol of defined function `index` (index includes imports):
+/// "wasm_function_<index>", plus "_<name>" when the name section has one.
+std::string functionSymbol(const wasm::Module& module, wasm::FuncIndex index);
+
 /// Attributes every function we emit carries (frame pointers for backtraces,
 /// stack probes for big frames, no unwind tables needed).
 void addFunctionAttributes(llvm::Function* function);

@@ -6,7 +6,7 @@
 #include "compiler/codegen/FunctionLowering.h"
 #include "compiler/codegen/Link.h"
 #include "compiler/codegen/ModuleContext.h"
-#include "compiler/codegen/Partition.h"
+#include "compiler/codegen/ObjectCompiler.h"
 #include "compiler/codegen/Pipeline.h"
 #include "compiler/codegen/Target.h"
 
@@ -170,6 +170,11 @@ Expected<std::string> partitionText(const wasm::Module& module, const Options& o
 }
 
 } // namespace
+
+Expected<std::vector<char>> compilePartitionObject(const wasm::Module& module, const Options& options,
+                                                   const Partition& partition) {
+  return compilePartition(module, options, partition, nullptr);
+}
 
 Expected<ObjectFiles> compileToObjects(const wasm::Module& module, const Options& options) {
   return compileObjects(module, options, nullptr);

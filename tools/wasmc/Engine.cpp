@@ -18,9 +18,16 @@ Expected<std::shared_ptr<const rt::CompiledModule>> compileModule(std::span<cons
   std::unique_ptr<codegen::JitCode> jit = WASMC_TRY(codegen::compileJit(module, options));
   rt::CodeTables tables{jit->functions, jit->entries, jit->hostAdapters, jit->codeEnd};
   std::vector<rt::FunctionRange> ranges = rt::functionRanges(module, tables, jit->codeBlocks);
+  codegen::JitCode* code = jit.get();
   std::shared_ptr<void> owner(jit.release(), [](void* code) { delete static_cast<codegen::JitCode*>(code); });
-  return std::shared_ptr<const rt::CompiledModule>(
-      std::make_shared<rt::CompiledModule>(std::move(module), tables, std::move(owner), std::move(ranges)));
+  auto compiled = std::make_shared<rt::CompiledModule>(std::move(module), tables, std::move(owner), std::move(ranges));
+  // A lazy JIT compiles functions on their first call: the trap handler
+  // learns their code then. (The code belongs to `compiled`, so a plain
+  // pointer lives long enough.)
+  code->onCompiled = [module = compiled.get()](uint32_t funcIndex, uintptr_t start, uintptr_t end) {
+    module->addCode({rt::FunctionRange{start, end, funcIndex, module->module().funcName(funcIndex)}});
+  };
+  return std::shared_ptr<const rt::CompiledModule>(std::move(compiled));
 }
 
 Expected<std::shared_ptr<const rt::CompiledModule>> compileModuleAot(std::span<const uint8_t> bytes,

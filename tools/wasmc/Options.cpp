@@ -160,6 +160,10 @@ ParsedCommandLine parseCommandLine(int argc, char** argv) {
                   "Threads compiling parts of the module in parallel (default: one per hardware "
                   "thread; 1 compiles the module as one unit)")
       ->check(CLI::Range(1, 256));
+  run->add_flag("--lazy", options.run.lazy,
+                "Compile on the JIT in this process, each function when it is first called (a "
+                "big module starts at once; the code is slower: no inlining, calls through "
+                "stubs). Implies --no-cache.");
   run->add_flag("--no-cache", options.run.noCache,
                 "Compile on the JIT in this process instead of through the compile cache "
                 "($XDG_CACHE_HOME/wasmc or ~/.cache/wasmc, keyed by module, wasmc build, options "

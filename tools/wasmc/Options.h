@@ -44,6 +44,7 @@ struct RunCommandOptions {
   unsigned optLevel = 2;
   unsigned jobs = 0;                // compile threads (0: one per hardware thread)
   bool noCache = false;             // compile on the JIT instead of through the compile cache
+  bool lazy = false;                // JIT, each function compiled on its first call (implies noCache)
 };
 
 struct BenchOptions {

@@ -18,12 +18,12 @@ int runRunCommand(const RunCommandOptions& options) {
     reportError(file, bytes.error());
     return 1;
   }
-  codegen::Options codegenOptions{.optLevel = options.optLevel, .jobs = options.jobs};
+  codegen::Options codegenOptions{.optLevel = options.optLevel, .jobs = options.jobs, .lazy = options.lazy};
   uint64_t compileStart = monotonicNs();
   Expected<std::shared_ptr<const rt::CompiledModule>> compiled =
-      rt::looksLikeArtifact(*bytes) ? rt::loadArtifact(file)
-      : options.noCache             ? compileModule(*bytes, codegenOptions)
-                                    : loadThroughCache(*bytes, codegenOptions);
+      rt::looksLikeArtifact(*bytes)   ? rt::loadArtifact(file)
+      : options.noCache || options.lazy ? compileModule(*bytes, codegenOptions)
+                                        : loadThroughCache(*bytes, codegenOptions);
   if (!compiled) {
     reportError(file, compiled.error());
     return 1;

@@ -173,7 +173,7 @@ TEST_P(Partitioned, TrapsInLaterPartitionsAreTrapsAndLeaveTheInstanceUsable) {
 
   // The innermost frame is the trapping function, unless LLVM inlined it
   // into its caller, which it can only do within a partition.
-  const bool ownPartitions = std::get<1>(GetParam()) == 8;
+  const bool ownPartitions = std::get<1>(GetParam()) == 10; // one function each
   auto expectFrames = [&](const rt::Trap& trap, uint32_t callee) {
     ASSERT_FALSE(trap.backtrace.empty());
     if (ownPartitions || trap.backtrace[0].funcIndex == callee) {
@@ -202,13 +202,72 @@ TEST_P(Partitioned, TrapsInLaterPartitionsAreTrapsAndLeaveTheInstanceUsable) {
   EXPECT_EQ(f.result("divide_then_load", {50, 0}), 2u);
 }
 
+TEST_P(Partitioned, DeepRecursionReachesAFunctionCalledLast) {
+  Fixture f(compileWith(engine(), readModule(), options()));
+  ASSERT_NE(f.instance, nullptr);
+  EXPECT_EQ(f.result("deep", {20000}), 20000u + 3 + 4 + 7);
+}
+
 INSTANTIATE_TEST_SUITE_P(EnginesAndPartitions, Partitioned,
                          ::testing::Combine(::testing::Values(Engine::Jit, Engine::Aot),
-                                            ::testing::Values(1u, 3u, 8u)),
+                                            ::testing::Values(1u, 3u, 10u)),
                          [](const auto& info) {
                            return std::string(std::get<0>(info.param) == Engine::Jit ? "Jit" : "Aot") +
                                   std::to_string(std::get<1>(info.param)) + "Partitions";
                          });
+
+// --- the lazy JIT ----------------------------------------------------------------
+
+/// Each function compiled on its first call, alone: calls go through stubs,
+/// nothing is inlined, and the trap handler learns each function's code as
+/// it is compiled.
+class Lazy : public ::testing::TestWithParam<unsigned> {
+protected:
+  Fixture fixture() {
+    return Fixture(tools::compileModule(readModule(), codegen::Options{.optLevel = GetParam(), .lazy = true}));
+  }
+};
+
+TEST_P(Lazy, CallsDirectAndIndirect) {
+  Fixture f = fixture();
+  ASSERT_NE(f.instance, nullptr);
+  EXPECT_EQ(f.result("entry", {7}), 43u);
+  EXPECT_EQ(f.result("indirect", {0, 21}), 42u);
+  EXPECT_EQ(f.result("indirect", {2, 5}), 31u);
+  EXPECT_EQ(f.result("deep", {20000}), 20014u);
+  EXPECT_EQ(f.result("entry", {1000}), 6001u); // compiled already: straight through the stubs
+}
+
+TEST_P(Lazy, TrapsInLazilyCompiledCodeAreTrapsWithFullBacktraces) {
+  Fixture f = fixture();
+  ASSERT_NE(f.instance, nullptr);
+  for (int round = 0; round < 2; ++round) { // compiling on the trapping call, then compiled
+    rt::CallResult load = f.call("divide_then_load", {1, 65536});
+    ASSERT_TRUE(load.trap);
+    EXPECT_EQ(load.trap->code, abi::TrapCode::MemoryOutOfBounds);
+    ASSERT_GE(load.trap->backtrace.size(), 2u) << load.trap->describe();
+    EXPECT_EQ(load.trap->backtrace[0].funcIndex, 6u) << load.trap->describe();
+    EXPECT_EQ(load.trap->backtrace[1].funcIndex, 7u) << load.trap->describe();
+    rt::CallResult divide = f.call("indirect", {3, 0});
+    ASSERT_TRUE(divide.trap);
+    EXPECT_EQ(divide.trap->code, abi::TrapCode::IntegerDivideByZero);
+    EXPECT_EQ(divide.trap->backtrace.at(0).funcIndex, 5u) << divide.trap->describe();
+  }
+  EXPECT_EQ(f.result("divide_then_load", {50, 0}), 2u);
+}
+
+TEST_P(Lazy, TwoInstancesShareTheCompiledCode) {
+  auto compiled = tools::compileModule(readModule(), codegen::Options{.optLevel = GetParam(), .lazy = true});
+  ASSERT_TRUE(compiled);
+  Fixture first(*compiled);
+  Fixture second(*compiled);
+  ASSERT_NE(first.instance, nullptr);
+  ASSERT_NE(second.instance, nullptr);
+  EXPECT_EQ(first.result("entry", {2}), 13u);
+  EXPECT_EQ(second.result("entry", {3}), 19u);
+}
+
+INSTANTIATE_TEST_SUITE_P(OptLevels, Lazy, ::testing::Values(0u, 2u));
 
 // --- compile errors ------------------------------------------------------------
 

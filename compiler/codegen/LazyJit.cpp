@@ -1,0 +1,211 @@
+// The lazy JIT (Options::lazy): compileJit compiles only the trampolines and
+// tables up front; every defined function is compiled, on its own, the first
+// time it is called. Built from ORC's lazy re-exports:
+//
+//   module dylib:  the tables object, the libcalls, and one stub per
+//                  function under the function's symbol. A stub first
+//                  jumps to ORC's resolver, which looks the body up in
+//   bodies dylib:  one materialization unit per function, compiling the
+//                  function's partition (Partition.h) to an object when
+//                  looked up, and linking it; the stub then jumps straight
+//                  to the body.
+//
+// Bodies link against the module dylib only (not their own), so a call from
+// one body to another goes through the callee's stub, and compiling one
+// function never drags in its callees. The resolver saves every argument
+// register (xmm included), so stubs work for any wasm signature.
+//
+// Trap handling: the JIT recorder reports each body's code (JitCode::
+// onCompiled) while JITLink fixes it up, before the stub can lead to it, so
+// the trap handler knows the code before it can fault.
+//
+// The compile runs on a helper thread with a big stack: the resolver runs
+// on the calling wasm thread, whose stack may be nearly used up.
+
+#include "compiler/codegen/JitPrivate.h"
+#include "compiler/codegen/LlvmError.h"
+#include "compiler/codegen/ModuleContext.h"
+#include "compiler/codegen/ObjectCompiler.h"
+
+#include <llvm/ExecutionEngine/Orc/IndirectionUtils.h>
+#include <llvm/ExecutionEngine/Orc/LazyReexports.h>
+#include <llvm/Support/MemoryBuffer.h>
+#include <llvm/Support/thread.h>
+#include <llvm/Support/raw_ostream.h>
+
+#include <unordered_map>
+
+namespace wasmc::codegen {
+
+using namespace llvm;
+using namespace llvm::orc;
+
+namespace {
+
+/// Stack for compiling one function (see Partition.cpp's compile threads).
+constexpr unsigned kCompileStackBytes = 16u << 20;
+
+/// Where a stub jumps when its function cannot be compiled. The error was
+/// reported by ORC already; the guest cannot continue.
+void lazyCompileFailed() {
+  fatal("a function could not be compiled on its first call (see the JIT error above)");
+}
+
+/// What the function units of one module share. Owned by the module's
+/// LazyJitCode; outlives both its dylibs.
+struct LazyModule {
+  wasm::Module module; // a copy: lowered function by function, long after compileJit returned
+  Options options;
+  ObjectLayer* linker = nullptr;
+  std::unordered_map<std::string, uint32_t> indexOf; // function symbol -> defined function index (0-based)
+  JitCode* code = nullptr;                           // for onCompiled
+
+  void compiled(const SymbolStringPtr& symbol, std::vector<CodeRange> ranges) {
+    if (!symbol || !code->onCompiled)
+      return;
+    auto found = indexOf.find((*symbol).str());
+    if (found == indexOf.end())
+      return;
+    for (const CodeRange& range : ranges)
+      code->onCompiled(module.numImportedFuncs + found->second, range.first, range.second);
+  }
+};
+
+/// One function's body, compiled when first looked up.
+class FunctionUnit final : public MaterializationUnit {
+public:
+  FunctionUnit(LazyModule& lazy, uint32_t index, SymbolStringPtr symbol)
+      : MaterializationUnit(interfaceOf(symbol)), lazy_(lazy), index_(index) {}
+
+  StringRef getName() const override { return "wasm function"; }
+
+  void materialize(std::unique_ptr<MaterializationResponsibility> responsibility) override {
+    const wasm::Module& module = lazy_.module;
+    Partition partition{index_, index_ + 1, /*split=*/true, /*tables=*/false,
+                        isBigFunction(module, index_, lazy_.options.optLevel)};
+    std::optional<Expected<std::vector<char>>> object;
+    thread compiler(std::optional<unsigned>(kCompileStackBytes),
+                    [&] { object.emplace(compilePartitionObject(module, lazy_.options, partition)); });
+    compiler.join();
+    if (!*object) {
+      ExecutionSession& session = responsibility->getExecutionSession();
+      session.reportError(make_error<StringError>(object->error().describe(), inconvertibleErrorCode()));
+      responsibility->failMaterialization();
+      return;
+    }
+    std::vector<char>& bytes = **object;
+    lazy_.linker->emit(std::move(responsibility),
+                       MemoryBuffer::getMemBufferCopy(StringRef(bytes.data(), bytes.size()),
+                                                      "wasm_function_" + std::to_string(index_) + ".o"));
+  }
+
+private:
+  static Interface interfaceOf(const SymbolStringPtr& symbol) {
+    SymbolFlagsMap flags;
+    flags[symbol] = JITSymbolFlags::Callable; // hidden in the object: not exported
+    return Interface(std::move(flags), nullptr);
+  }
+
+  void discard(const JITDylib&, const SymbolStringPtr&) override {}
+
+  LazyModule& lazy_;
+  uint32_t index_;
+};
+
+class LazyJitCode final : public JitCode {
+public:
+  LazyJitCode(JitProcess& process, JITDylib& module, JITDylib& bodies)
+      : process_(process), module_(module), bodies_(bodies) {}
+  ~LazyJitCode() override {
+    std::lock_guard<std::recursive_mutex> lock(process_.mutex);
+    process_.recorder->unwatch(&bodies_);
+    if (auto error = process_.jit->getExecutionSession().removeJITDylibs({&module_, &bodies_}))
+      consumeError(std::move(error));
+    // The stubs and the resolver go after the code that jumps to them.
+    stubs.reset();
+    callThrough.reset();
+  }
+
+  LazyModule lazy;
+  std::unique_ptr<LazyCallThroughManager> callThrough;
+  std::unique_ptr<IndirectStubsManager> stubs;
+
+private:
+  JitProcess& process_;
+  JITDylib& module_;
+  JITDylib& bodies_;
+};
+
+} // namespace
+
+Expected<std::unique_ptr<JitCode>> compileJitLazy(const wasm::Module& module, const Options& options) {
+  // Only the trampolines and tables now; every function is a declaration.
+  Partition tables{0, 0, /*split=*/true, /*tables=*/true, /*big=*/false};
+  std::vector<char> tablesObject = WASMC_TRY(compilePartitionObject(module, options, tables));
+
+  JitProcess* process = WASMC_TRY(jitProcess());
+  std::lock_guard<std::recursive_mutex> lock(process->mutex);
+  LLJIT& jit = *process->jit;
+  ExecutionSession& session = jit.getExecutionSession();
+  std::string name = "wasm_module_" + std::to_string(process->nextDylib++);
+  auto moduleDylib = session.createJITDylib(name);
+  if (!moduleDylib)
+    return toError(moduleDylib.takeError(), "JIT");
+  auto bodies = session.createJITDylib(name + "_bodies");
+  if (!bodies) {
+    consumeError(session.removeJITDylib(*moduleDylib));
+    return toError(bodies.takeError(), "JIT");
+  }
+  auto code = std::make_unique<LazyJitCode>(*process, *moduleDylib, *bodies);
+  code->lazy.module = module;
+  code->lazy.options = options;
+  code->lazy.linker = &jit.getObjLinkingLayer();
+  code->lazy.code = code.get();
+
+  const Triple& triple = jit.getTargetTriple();
+  auto callThrough = createLocalLazyCallThroughManager(
+      triple, session, ExecutorAddr::fromPtr(reinterpret_cast<void*>(&lazyCompileFailed)));
+  if (!callThrough)
+    return toError(callThrough.takeError(), "lazy JIT");
+  code->callThrough = std::move(*callThrough);
+  code->stubs = createLocalIndirectStubsManagerBuilder(triple)();
+
+  if (auto error = moduleDylib->define(absoluteSymbols(libcallSymbols(session))))
+    return toError(std::move(error), "JIT");
+  bodies->setLinkOrder({{&*moduleDylib, JITDylibLookupFlags::MatchExportedSymbolsOnly}},
+                       /*LinkAgainstThisJITDylibFirst=*/false);
+  SymbolAliasMap stubs;
+  for (uint32_t i = 0; i < module.functions.size(); ++i) {
+    std::string symbolName = functionSymbol(module, module.numImportedFuncs + i);
+    SymbolStringPtr symbol = session.intern(symbolName);
+    code->lazy.indexOf.emplace(symbolName, i);
+    if (auto error = bodies->define(std::make_unique<FunctionUnit>(code->lazy, i, symbol)))
+      return toError(std::move(error), "lazy JIT");
+    stubs[symbol] = SymbolAliasMapEntry(symbol, JITSymbolFlags::Exported | JITSymbolFlags::Callable);
+  }
+  if (auto error = moduleDylib->define(lazyReexports(*code->callThrough, *code->stubs, *bodies, std::move(stubs))))
+    return toError(std::move(error), "lazy JIT");
+  process->recorder->watch(&*bodies, [lazy = &code->lazy](const SymbolStringPtr& symbol,
+                                                           std::vector<CodeRange> ranges) {
+    lazy->compiled(symbol, std::move(ranges));
+  });
+  auto buffer =
+      MemoryBuffer::getMemBufferCopy(StringRef(tablesObject.data(), tablesObject.size()), "wasm_tables.o");
+  if (auto error = jit.addObjectFile(*moduleDylib, std::move(buffer)))
+    return toError(std::move(error), "JIT");
+
+  auto lookup = [&](const char* symbol) -> Expected<void*> {
+    auto address = jit.lookup(*moduleDylib, symbol);
+    if (!address)
+      return toError(address.takeError(), "JIT symbol lookup");
+    return address->toPtr<void*>();
+  };
+  code->functions = static_cast<void* const*>(WASMC_TRY(lookup(abi::kFunctionsSymbol)));
+  code->entries = static_cast<const abi::EntryTrampoline*>(WASMC_TRY(lookup(abi::kEntriesSymbol)));
+  code->hostAdapters = static_cast<void* const*>(WASMC_TRY(lookup(abi::kHostAdaptersSymbol)));
+  code->codeEnd = WASMC_TRY(lookup(abi::kCodeEndSymbol));
+  code->codeBlocks = process->recorder->take(&*moduleDylib);
+  return std::unique_ptr<JitCode>(std::move(code));
+}
+
+} // namespace wasmc::codegen
