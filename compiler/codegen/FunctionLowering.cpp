@@ -32,11 +32,7 @@ public:
   Lowering(ModuleContext& mc, wasm::FuncIndex index) : fc_(mc, index, mc.definedFunction(index)) {}
 
   Expected<void> lower() {
-    const uint64_t numLocals = fc_.module.definedFunc(fc_.funcIndex).numLocals;
-    if (numLocals > kMaxLocals)
-      return makeError(ErrorKind::Unsupported, fc_.module.definedFunc(fc_.funcIndex).entryOffset,
-                       "function " + std::to_string(fc_.funcIndex) + " declares " + std::to_string(numLocals) +
-                           " locals; wasmc supports at most " + std::to_string(kMaxLocals));
+    WASMC_TRY(checkFunctionLimits(fc_.module, fc_.funcIndex));
     emitPrologue();
     const wasm::Function& func = fc_.module.definedFunc(fc_.funcIndex);
     wasm::ByteReader reader(fc_.module.slice(func.body), func.body.offset);
@@ -151,6 +147,18 @@ private:
 };
 
 } // namespace
+
+Expected<void> checkFunctionLimits(const wasm::Module& module, wasm::FuncIndex index) {
+  const wasm::Function& func = module.definedFunc(index);
+  if (func.numLocals > kMaxLocals) {
+    Error error = makeError(ErrorKind::Unsupported, func.entryOffset,
+                            "function " + std::to_string(index) + " declares " + std::to_string(func.numLocals) +
+                                " locals; wasmc supports at most " + std::to_string(kMaxLocals));
+    error.function = index;
+    return error;
+  }
+  return {};
+}
 
 Expected<void> lowerFunction(ModuleContext& mc, wasm::FuncIndex index) { return Lowering(mc, index).lower(); }
 

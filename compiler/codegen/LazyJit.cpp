@@ -22,6 +22,7 @@
 // The compile runs on a helper thread with a big stack: the resolver runs
 // on the calling wasm thread, whose stack may be nearly used up.
 
+#include "compiler/codegen/FunctionLowering.h"
 #include "compiler/codegen/JitPrivate.h"
 #include "compiler/codegen/LlvmError.h"
 #include "compiler/codegen/ModuleContext.h"
@@ -83,20 +84,21 @@ public:
     const wasm::Module& module = lazy_.module;
     Partition partition{index_, index_ + 1, /*split=*/true, /*tables=*/false,
                         isBigFunction(module, index_, lazy_.options.optLevel)};
-    std::optional<Expected<std::vector<char>>> object;
-    thread compiler(std::optional<unsigned>(kCompileStackBytes),
-                    [&] { object.emplace(compilePartitionObject(module, lazy_.options, partition)); });
+    // Compiling and linking (JITLink, the code recorder) both run on the
+    // helper thread: only the resolver's own frames use the wasm thread.
+    thread compiler(std::optional<unsigned>(kCompileStackBytes), [&] {
+      Expected<std::vector<char>> object = compilePartitionObject(module, lazy_.options, partition);
+      if (!object) {
+        ExecutionSession& session = responsibility->getExecutionSession();
+        session.reportError(make_error<StringError>(object.error().describe(), inconvertibleErrorCode()));
+        responsibility->failMaterialization();
+        return;
+      }
+      lazy_.linker->emit(std::move(responsibility),
+                         MemoryBuffer::getMemBufferCopy(StringRef(object->data(), object->size()),
+                                                        "wasm_function_" + std::to_string(index_) + ".o"));
+    });
     compiler.join();
-    if (!*object) {
-      ExecutionSession& session = responsibility->getExecutionSession();
-      session.reportError(make_error<StringError>(object->error().describe(), inconvertibleErrorCode()));
-      responsibility->failMaterialization();
-      return;
-    }
-    std::vector<char>& bytes = **object;
-    lazy_.linker->emit(std::move(responsibility),
-                       MemoryBuffer::getMemBufferCopy(StringRef(bytes.data(), bytes.size()),
-                                                      "wasm_function_" + std::to_string(index_) + ".o"));
   }
 
 private:
@@ -139,6 +141,8 @@ private:
 } // namespace
 
 Expected<std::unique_ptr<JitCode>> compileJitLazy(const wasm::Module& module, const Options& options) {
+  for (uint32_t i = 0; i < module.functions.size(); ++i)
+    WASMC_TRY(checkFunctionLimits(module, module.numImportedFuncs + i));
   // Only the trampolines and tables now; every function is a declaration.
   Partition tables{0, 0, /*split=*/true, /*tables=*/true, /*big=*/false};
   std::vector<char> tablesObject = WASMC_TRY(compilePartitionObject(module, options, tables));

@@ -4,8 +4,10 @@
 # `--dir .`. stderr is shown on failure but not compared.
 #   -DWASMC -DWASM -DNATIVE -DWORK   paths
 #   -DARGS=a;b   -DENV=N=V;...   -DSTDIN=file (default /dev/null)
-#   -DMODE=jit (default: wasmc run FILE.wasm), aot (wasmc compile to a .cwasm,
-#   then wasmc run that) or exe (wasmc compile --exe, then run the executable)
+#   -DMODE=jit (default: wasmc run FILE.wasm), lazy (wasmc run --no-cache
+#   --lazy: the JIT compiling each function on its first call), aot (wasmc
+#   compile to a .cwasm, then wasmc run that) or exe (wasmc compile --exe,
+#   then run the executable)
 
 foreach(var WASMC WASM NATIVE WORK)
   if(NOT DEFINED ${var})
@@ -30,6 +32,9 @@ execute_process(
   INPUT_FILE "${STDIN}" OUTPUT_FILE "${WORK}/native.out" ERROR_FILE "${WORK}/native.err"
   RESULT_VARIABLE native_status TIMEOUT 240)
 set(wasm_command "${WASMC}" run --dir . ${wasm_env} "${WASM}")
+if(MODE STREQUAL "lazy")
+  set(wasm_command "${WASMC}" run --no-cache --lazy --dir . ${wasm_env} "${WASM}")
+endif()
 if(MODE STREQUAL "aot" OR MODE STREQUAL "exe")
   set(compiled "${WORK}/module.cwasm")
   set(flags "")

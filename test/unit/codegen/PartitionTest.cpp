@@ -287,6 +287,17 @@ TEST(PartitionErrors, AnErrorInALatePartitionNamesItsFunction) {
   }
 }
 
+// The lazy JIT cannot fail a first call gracefully, so what it could not
+// compile is refused up front.
+TEST(PartitionErrors, TheLazyJitRefusesWhatItCouldNotCompileLater) {
+  std::vector<Body> bodies(12, identity());
+  bodies[10] = tooManyLocals();
+  auto compiled = tools::compileModule(moduleOf(bodies), codegen::Options{.lazy = true});
+  ASSERT_FALSE(compiled);
+  EXPECT_EQ(compiled.error().kind, ErrorKind::Unsupported);
+  EXPECT_EQ(compiled.error().function, 10u) << compiled.error().describe();
+}
+
 TEST(PartitionErrors, OfSeveralErrorsTheFirstFunctionsIsReported) {
   std::vector<Body> bodies(12, identity());
   bodies[2] = tooManyLocals();
