@@ -22,9 +22,16 @@ struct FunctionEntry {
   std::string name;
 };
 
+/// One range a module published to the signal handler.
+struct PublishedRange {
+  uint32_t slot; // in codeRanges
+  uintptr_t start;
+  uintptr_t end;
+};
+
 struct ModuleEntry {
-  std::vector<uint32_t> slots;    // in codeRanges
-  std::vector<uintptr_t> starts;  // keys in Registry::functions
+  std::vector<PublishedRange> ranges;
+  std::vector<uintptr_t> starts; // keys in Registry::functions
 };
 
 /// The slow-path tables. Heap-allocated and never freed so that a module
@@ -56,10 +63,25 @@ void addFunctions(Registry& reg, ModuleEntry& module, std::vector<FunctionRange>
       ++j;
     }
     if (end > start) {
+      // Code added later (the lazy JIT adds one function at a time) joins
+      // the module's ranges it is close to, so a module uses few slots
+      // however many functions it compiles. The union is published before
+      // the ranges it replaces are removed: no pc is ever unregistered.
+      std::vector<uint32_t> replaced;
+      std::erase_if(module.ranges, [&](const PublishedRange& range) {
+        if (range.start > end + kMergeGap || start > range.end + kMergeGap)
+          return false;
+        start = std::min(start, range.start);
+        end = std::max(end, range.end);
+        replaced.push_back(range.slot);
+        return true;
+      });
       uint32_t slot = codeRanges.insert(start, end);
       if (slot == RangeSet::kNoSlot)
         fatal("code registry full: too many live compiled modules");
-      module.slots.push_back(slot);
+      module.ranges.push_back({slot, start, end});
+      for (uint32_t old : replaced)
+        codeRanges.erase(old);
     }
     i = j;
   }
@@ -98,8 +120,8 @@ void unregisterCode(uint64_t handle) {
   auto it = reg.modules.find(handle);
   if (it == reg.modules.end())
     return;
-  for (uint32_t slot : it->second.slots)
-    codeRanges.erase(slot);
+  for (const PublishedRange& range : it->second.ranges)
+    codeRanges.erase(range.slot);
   for (uintptr_t start : it->second.starts)
     reg.functions.erase(start);
   reg.modules.erase(it);

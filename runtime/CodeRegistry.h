@@ -29,9 +29,11 @@ struct FunctionRange {
 uint64_t registerCode(std::vector<FunctionRange> functions);
 
 /// Adds code compiled later (a lazily compiled function) to the
-/// registration `handle`, so unregisterCode forgets it too. Call it before
-/// the code can run. Unknown handles are ignored. Thread-safe; aborts like
-/// registerCode when the code registry is full.
+/// registration `handle`, so unregisterCode forgets it too. Code within a
+/// page of the module's earlier ranges joins them, so a module compiled one
+/// function at a time still uses few of the signal handler's slots. Call it
+/// before the code can run. Unknown handles are ignored. Thread-safe; aborts
+/// like registerCode when the code registry is full.
 void addCode(uint64_t handle, std::vector<FunctionRange> functions);
 
 /// Forgets a module's code; call it before unmapping the code, when no

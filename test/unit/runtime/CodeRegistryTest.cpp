@@ -63,6 +63,28 @@ TEST(CodeRegistryTest, ModulesAreIndependent) {
   unregisterCode(b);
 }
 
+// The lazy JIT adds functions one at a time: more of them than the signal
+// handler has slots (65,536), each a page after the last, all stay known.
+TEST(CodeRegistryTest, CodeAddedOneFunctionAtATimeJoinsItsNeighbours) {
+  uint64_t handle = registerCode({{kBase, kBase + 0x10, 0, "tables"}});
+  constexpr uint32_t kFunctions = 70000;
+  for (uint32_t i = 1; i <= kFunctions; ++i) {
+    uintptr_t start = kBase + uintptr_t(i) * 0x1000;
+    addCode(handle, {{start, start + 0x80, i, ""}});
+  }
+  EXPECT_TRUE(isWasmCode(kBase + 0x1000 + 0x40));
+  EXPECT_TRUE(isWasmCode(kBase + uintptr_t(kFunctions) * 0x1000 + 0x7f));
+  EXPECT_EQ(lookupFrame(kBase + 0x5000 + 8)->funcIndex, 5u);
+  // A function far away is its own range and does not claim the gap.
+  uintptr_t far = kBase + (uintptr_t(1) << 32);
+  addCode(handle, {{far, far + 0x10, 1, ""}});
+  EXPECT_TRUE(isWasmCode(far));
+  EXPECT_FALSE(isWasmCode(far - 0x100000));
+  unregisterCode(handle);
+  EXPECT_FALSE(isWasmCode(kBase + 0x5000));
+  EXPECT_FALSE(isWasmCode(far));
+}
+
 TEST(CodeRegistryTest, ManyRegistrationsReuseSlots) {
   for (int i = 0; i < 5000; ++i) {
     uintptr_t start = kBase + uintptr_t(i) * 0x10000;
