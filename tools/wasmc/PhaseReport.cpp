@@ -33,11 +33,11 @@ std::string formatPhaseReport(const PhaseTimes& times) {
   char text[256];
   std::snprintf(text, sizeof text,
                 "{\"compile_ns\":%llu,\"instantiate_ns\":%llu,\"execute_ns\":%llu,\"bench_markers\":%s,"
-                "\"exit_code\":%d}\n",
+                "\"exit_code\":%d,\"until_start_ns\":%llu}\n",
                 static_cast<unsigned long long>(times.compileNs),
                 static_cast<unsigned long long>(times.instantiateNs),
                 static_cast<unsigned long long>(times.executeNs), times.benchMarkers ? "true" : "false",
-                times.exitCode);
+                times.exitCode, static_cast<unsigned long long>(times.untilStartNs));
   return text;
 }
 

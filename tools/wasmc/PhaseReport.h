@@ -25,6 +25,10 @@ struct PhaseTimes {
   uint64_t executeNs = 0;
   bool benchMarkers = false; // executeNs is bench.end - bench.start
   int exitCode = 0;
+  /// From the start of compiling (or loading) to bench.start: how long a
+  /// user waits for the measured region (the lazy JIT's start-up). 0 when
+  /// the module has no bench.start.
+  uint64_t untilStartNs = 0;
 };
 
 /// CLOCK_MONOTONIC in nanoseconds.
@@ -38,6 +42,7 @@ public:
   void addToLinker(rt::Store& store, rt::Linker& linker);
   /// True when start() and then end() were both called.
   bool complete() const { return startNs_ != 0 && endNs_ >= startNs_; }
+  uint64_t startedAt() const { return startNs_; }
   uint64_t elapsedNs() const { return endNs_ - startNs_; }
 
 private:
@@ -46,7 +51,8 @@ private:
 };
 
 /// The report as one JSON object:
-/// {"compile_ns":N,"instantiate_ns":N,"execute_ns":N,"bench_markers":B,"exit_code":N}
+/// {"compile_ns":N,"instantiate_ns":N,"execute_ns":N,"bench_markers":B,"exit_code":N,
+///  "until_start_ns":N}
 std::string formatPhaseReport(const PhaseTimes& times);
 
 /// Writes formatPhaseReport(times) to `path`.

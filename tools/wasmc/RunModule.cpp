@@ -288,6 +288,7 @@ int runTimed(std::shared_ptr<const rt::CompiledModule> module, const RunCommandO
     if (markers.complete()) {
       times.executeNs = markers.elapsedNs();
       times.benchMarkers = true;
+      times.untilStartNs = times.compileNs + times.instantiateNs + (markers.startedAt() - executeStart);
     }
     return result.trap ? trapStatus(file, *result.trap) : 0;
   }

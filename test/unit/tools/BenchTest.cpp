@@ -116,13 +116,15 @@ TEST(BenchOutput, SvgHasOneBarPerRatio) {
 }
 
 TEST(BenchPhaseReport, FormatsJson) {
-  PhaseTimes times{.compileNs = 12, .instantiateNs = 3, .executeNs = 45, .benchMarkers = true, .exitCode = 7};
+  PhaseTimes times{
+      .compileNs = 12, .instantiateNs = 3, .executeNs = 45, .benchMarkers = true, .exitCode = 7, .untilStartNs = 20};
   Expected<JsonValue> json = parseJson(formatPhaseReport(times));
   ASSERT_TRUE(json);
   EXPECT_EQ(json->find("compile_ns")->asUint(), 12u);
   EXPECT_EQ(json->find("execute_ns")->asUint(), 45u);
   EXPECT_TRUE(json->find("bench_markers")->asBool());
   EXPECT_EQ(json->find("exit_code")->asUint(), 7u);
+  EXPECT_EQ(json->find("until_start_ns")->asUint(), 20u);
 }
 
 class BenchFiles : public ::testing::Test {
