@@ -17,10 +17,12 @@ namespace wasmc::codegen {
 /// and LLVM's -O0 code generator (fast instruction and register
 /// selection). LLVM's loop, scalar-evolution and value-numbering work grows
 /// faster than linearly with function size (a generated 190 KB function
-/// took 30 s at -O2, and can exhaust the stack in scalar evolution), so one
-/// huge function could otherwise dominate or break the compile. 64 KiB is
-/// about 25,000 instructions; sqlite3's interpreter loop, its largest
-/// function, is 37 KB.
+/// took 33 s at -O2, one of 760 KB did not finish in 5 minutes), so one
+/// huge function could otherwise dominate the compile. It takes the -O0
+/// code generator too: with only the middle end's loop passes skipped, the
+/// code generator's loop strength reduction recursed through scalar
+/// evolution until the stack overflowed. 64 KiB is about 25,000
+/// instructions; sqlite3's interpreter loop, its largest function, is 37 KB.
 inline constexpr uint32_t kBigFunctionBytes = 64 * 1024;
 
 /// One llvm::Module's share of a wasm module: the defined functions in
