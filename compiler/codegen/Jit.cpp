@@ -152,6 +152,21 @@ private:
 
 } // namespace
 
+Expected<void> findCodeTables(JitProcess& process, JITDylib& dylib, JitCode& code) {
+  auto lookup = [&](const char* name) -> Expected<void*> {
+    auto address = process.jit->lookup(dylib, name);
+    if (!address)
+      return toError(address.takeError(), "JIT symbol lookup");
+    return address->toPtr<void*>();
+  };
+  code.functions = static_cast<void* const*>(WASMC_TRY(lookup(abi::kFunctionsSymbol)));
+  code.entries = static_cast<const abi::EntryTrampoline*>(WASMC_TRY(lookup(abi::kEntriesSymbol)));
+  code.hostAdapters = static_cast<void* const*>(WASMC_TRY(lookup(abi::kHostAdaptersSymbol)));
+  code.codeEnd = WASMC_TRY(lookup(abi::kCodeEndSymbol));
+  code.codeBlocks = process.recorder->take(&dylib);
+  return {};
+}
+
 Expected<std::unique_ptr<JitCode>> compileJit(const wasm::Module& module, const Options& options) {
   if (options.lazy)
     return compileJitLazy(module, options);
@@ -177,17 +192,7 @@ Expected<std::unique_ptr<JitCode>> compileJit(const wasm::Module& module, const 
       return toError(std::move(error), "JIT");
   }
 
-  auto lookup = [&](const char* name) -> Expected<void*> {
-    auto address = jit.lookup(*dylib, name);
-    if (!address)
-      return toError(address.takeError(), "JIT symbol lookup");
-    return address->toPtr<void*>();
-  };
-  code->functions = static_cast<void* const*>(WASMC_TRY(lookup(abi::kFunctionsSymbol)));
-  code->entries = static_cast<const abi::EntryTrampoline*>(WASMC_TRY(lookup(abi::kEntriesSymbol)));
-  code->hostAdapters = static_cast<void* const*>(WASMC_TRY(lookup(abi::kHostAdaptersSymbol)));
-  code->codeEnd = WASMC_TRY(lookup(abi::kCodeEndSymbol));
-  code->codeBlocks = process->recorder->take(&*dylib);
+  WASMC_TRY(findCodeTables(*process, *dylib, *code));
   return std::unique_ptr<JitCode>(std::move(code));
 }
 

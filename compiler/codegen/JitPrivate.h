@@ -61,6 +61,10 @@ Expected<JitProcess*> jitProcess();
 /// rounding on CPUs without SSE4.1). Nothing else of the process is visible.
 llvm::orc::SymbolMap libcallSymbols(llvm::orc::ExecutionSession& session);
 
+/// Looks up the three code tables and wasmc_code_end in `dylib` (linking
+/// whatever defines them) and takes the code blocks recorded for it.
+Expected<void> findCodeTables(JitProcess& process, llvm::orc::JITDylib& dylib, JitCode& code);
+
 /// compileJit with options.lazy.
 Expected<std::unique_ptr<JitCode>> compileJitLazy(const wasm::Module& module, const Options& options);
 

@@ -198,17 +198,7 @@ Expected<std::unique_ptr<JitCode>> compileJitLazy(const wasm::Module& module, co
   if (auto error = jit.addObjectFile(*moduleDylib, std::move(buffer)))
     return toError(std::move(error), "JIT");
 
-  auto lookup = [&](const char* symbol) -> Expected<void*> {
-    auto address = jit.lookup(*moduleDylib, symbol);
-    if (!address)
-      return toError(address.takeError(), "JIT symbol lookup");
-    return address->toPtr<void*>();
-  };
-  code->functions = static_cast<void* const*>(WASMC_TRY(lookup(abi::kFunctionsSymbol)));
-  code->entries = static_cast<const abi::EntryTrampoline*>(WASMC_TRY(lookup(abi::kEntriesSymbol)));
-  code->hostAdapters = static_cast<void* const*>(WASMC_TRY(lookup(abi::kHostAdaptersSymbol)));
-  code->codeEnd = WASMC_TRY(lookup(abi::kCodeEndSymbol));
-  code->codeBlocks = process->recorder->take(&*moduleDylib);
+  WASMC_TRY(findCodeTables(*process, *moduleDylib, *code));
   return std::unique_ptr<JitCode>(std::move(code));
 }
 
