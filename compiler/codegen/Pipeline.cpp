@@ -19,6 +19,8 @@
 
 #include "compiler/codegen/Pipeline.h"
 
+#include "compiler/codegen/WidenLoopAddresses.h"
+
 #include <llvm/Analysis/InlineCost.h>
 #include <llvm/Analysis/ProfileSummaryInfo.h>
 #include <llvm/Passes/PassBuilder.h>
@@ -97,6 +99,9 @@ void optimizeModule(Module& module, TargetMachine& machine, unsigned optLevel, b
   builder.registerFunctionAnalyses(functions);
   builder.registerLoopAnalyses(loops);
   builder.crossRegisterProxies(loops, functions, sccs, modules);
+  // Before the vectoriser and the unroller, so both see 64-bit addresses.
+  builder.registerVectorizerStartEPCallback(
+      [](FunctionPassManager& passes, OptimizationLevel) { passes.addPass(WidenLoopAddressesPass()); });
 
   ModulePassManager passes;
   if (bigFunction) {

@@ -3,6 +3,8 @@
 // instances usable, stack exhaustion traps on big and small stacks, and
 // instantiate/drop cycles give their address space back.
 
+#include "compiler/codegen/Codegen.h"
+#include "compiler/wasm/Validator.h"
 #include "runtime/Instance.h"
 #include "runtime/Invoke.h"
 #include "runtime/Linker.h"
@@ -16,6 +18,7 @@
 #include <fstream>
 #include <iterator>
 #include <sstream>
+#include <tuple>
 
 namespace wasmc {
 namespace {
@@ -121,6 +124,60 @@ TEST_P(JitAtLevel, WrappingAddressSumsReachTheWrappedAddress) {
   }
   EXPECT_TRUE(f.call("load_sum_v128", {i32(65521), i32(0)}).trap);
   EXPECT_TRUE(f.call("load_sum_v128", {i32(0xFFFFFFF8u), i32(0)}).trap);
+}
+
+// Loops whose i32 pointer steps wrap: WidenLoopAddresses.cpp must send
+// them to the unchanged copy of the loop.
+TEST_P(JitAtLevel, LoopAddressesThatWrapReachTheWrappedWords) {
+  Fixture f(compile(GetParam()));
+  ASSERT_NE(f.instance, nullptr);
+  auto i32 = [](uint32_t v) { return rt::Value::i32(v); };
+  auto* words = reinterpret_cast<uint32_t*>(f.memory());
+  for (uint32_t i = 0; i < 16; ++i)
+    words[i] = i + 1;
+  // Not wrapping: words 0..15 and 4..7.
+  EXPECT_EQ(f.call("sum_low_words", {i32(0), i32(16)}).values.at(0).asI32(), 136u);
+  EXPECT_EQ(f.call("sum_low_words", {i32(16), i32(4)}).values.at(0).asI32(), 5u + 6 + 7 + 8);
+  // 0xFFFFFFF0 + 4 * 4 wraps to 0: the last four steps read words 0..3.
+  rt::CallResult wrapped = f.call("sum_low_words", {i32(0xFFFFFFF0u), i32(8)});
+  ASSERT_FALSE(wrapped.trap) << wrapped.trap->message();
+  EXPECT_EQ(wrapped.values.at(0).asI32(), 1u + 2 + 3 + 4);
+  ASSERT_FALSE(f.call("fill_low_words", {i32(0xFFFFFFF8u), i32(4), i32(99)}).trap);
+  EXPECT_EQ(words[0], 99u);
+  EXPECT_EQ(words[1], 99u);
+  EXPECT_EQ(words[2], 3u);
+  // Every word loaded: within the memory, then across 0 going down and
+  // across the size going up, which must trap.
+  EXPECT_EQ(f.call("sum_words_up", {i32(60), i32(3)}).values.at(0).asI32(), 0u);
+  EXPECT_EQ(f.call("sum_words_up", {i32(0), i32(3)}).values.at(0).asI32(), 99u + 3 + 4);
+  EXPECT_EQ(f.call("sum_words_down", {i32(12), i32(4)}).values.at(0).asI32(), 4u + 3 + 99 + 99);
+  for (auto [name, p, n] : {std::tuple<const char*, uint32_t, uint32_t>{"sum_words_down", 12, 5},
+                            {"sum_words_down", 4, 1000},
+                            {"sum_words_up", 65536 - 16, 4},
+                            {"sum_words_up", 0xFFFFFFF0u, 8}}) {
+    rt::CallResult result = f.call(name, {i32(p), i32(n)});
+    ASSERT_TRUE(result.trap) << name << " " << p << " " << n;
+    EXPECT_EQ(result.trap->code, abi::TrapCode::MemoryOutOfBounds);
+  }
+}
+
+// The loops above are the ones the pass is for: at -O2 each of the four
+// functions has a checked copy with 64-bit addresses (block wasmc.wide.ph).
+TEST(Jit, LoopsSteppingPointersGetACheckedWideCopy) {
+  auto module = wasm::loadModule(readModule());
+  ASSERT_TRUE(module) << module.error().describe();
+  for (unsigned level : {0u, 2u}) {
+    auto ir = codegen::emitModule(*module, codegen::Options{.optLevel = level, .jobs = 1},
+                                  codegen::EmitForm::LlvmIr);
+    ASSERT_TRUE(ir) << ir.error().describe();
+    size_t versioned = 0;
+    for (size_t at = ir->find("\nwasmc.wide.ph"); at != std::string::npos; at = ir->find("\nwasmc.wide.ph", at + 1))
+      ++versioned;
+    if (level == 0)
+      EXPECT_EQ(versioned, 0u);
+    else
+      EXPECT_GE(versioned, 4u);
+  }
 }
 
 TEST_P(JitAtLevel, TrapLeavesThisAndOtherInstancesUsable) {

@@ -29,4 +29,47 @@
     (i32.load (i32.add (local.get $a) (local.get $b))))
   (func (export "load_sum_v128") (param $a i32) (param $b i32) (result i32)
     (i32x4.extract_lane 3 (v128.load (i32.add (local.get $a) (local.get $b)))))
+  ;; Loops stepping a pointer with i32.add (WidenLoopAddresses.cpp gives them
+  ;; 64-bit addresses when a check proves they cannot wrap). A run that wraps
+  ;; must still reach the wrapped addresses, and one that runs below 0 or past
+  ;; the size must still trap.
+  ;; Sums the words at p, p+4, ... (n of them) whose address is below 64.
+  (func (export "sum_low_words") (param $p i32) (param $n i32) (result i32)
+    (local $sum i32)
+    (block $done
+      (br_if $done (i32.eqz (local.get $n)))
+      (loop $next
+        (if (i32.lt_u (local.get $p) (i32.const 64))
+          (then (local.set $sum (i32.add (local.get $sum) (i32.load (local.get $p))))))
+        (local.set $p (i32.add (local.get $p) (i32.const 4)))
+        (br_if $next (local.tee $n (i32.sub (local.get $n) (i32.const 1))))))
+    (local.get $sum))
+  ;; Stores `value` to the words at p, p+4, ... (n of them) below 64.
+  (func (export "fill_low_words") (param $p i32) (param $n i32) (param $value i32)
+    (block $done
+      (br_if $done (i32.eqz (local.get $n)))
+      (loop $next
+        (if (i32.lt_u (local.get $p) (i32.const 64))
+          (then (i32.store (local.get $p) (local.get $value))))
+        (local.set $p (i32.add (local.get $p) (i32.const 4)))
+        (br_if $next (local.tee $n (i32.sub (local.get $n) (i32.const 1)))))))
+  ;; Sums n words from p upwards, or downwards from p, every one loaded.
+  (func (export "sum_words_up") (param $p i32) (param $n i32) (result i32)
+    (local $sum i32)
+    (block $done
+      (br_if $done (i32.eqz (local.get $n)))
+      (loop $next
+        (local.set $sum (i32.add (local.get $sum) (i32.load offset=4 (local.get $p))))
+        (local.set $p (i32.add (local.get $p) (i32.const 4)))
+        (br_if $next (local.tee $n (i32.sub (local.get $n) (i32.const 1))))))
+    (local.get $sum))
+  (func (export "sum_words_down") (param $p i32) (param $n i32) (result i32)
+    (local $sum i32)
+    (block $done
+      (br_if $done (i32.eqz (local.get $n)))
+      (loop $next
+        (local.set $sum (i32.add (local.get $sum) (i32.load (local.get $p))))
+        (local.set $p (i32.add (local.get $p) (i32.const -4)))
+        (br_if $next (local.tee $n (i32.sub (local.get $n) (i32.const 1))))))
+    (local.get $sum))
 )
