@@ -15,7 +15,9 @@
 //   propagation, GlobalOpt, dead-argument elimination): every function's
 //   address is in wasmc_functions and calls through FuncRefs are opaque, so
 //   they find nothing to do, but they cost a tenth of sqlite3's compile.
-// -O3 is LLVM's own.
+// -O3 is LLVM's own. At -O1 to -O3 the vectoriser's extension point also
+// runs WidenLoopAddressesPass (64-bit address induction variables for loops
+// that a check proves cannot wrap).
 
 #include "compiler/codegen/Pipeline.h"
 

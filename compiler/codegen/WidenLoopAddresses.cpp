@@ -9,41 +9,40 @@
 // zero-extension and address computation for every access, where native
 // code has one 64-bit pointer increment (docs/BENCHMARKS.md, matmul).
 //
-// What: for an innermost loop whose trip count scalar evolution can
-// compute, every zext(i32 -> i64) that feeds an address and whose operand
-// is an affine recurrence {start,+,step} of the loop gets the predicate
-// "this recurrence does not wrap (unsigned, with a signed step) on any
-// iteration". A check before the loop evaluates all predicates from the
-// trip count; when they hold the loop runs with each such zext replaced by
-// the 64-bit recurrence {zext(start),+,sext(step)}, which is then equal to
-// it on every iteration; when they do not, an untouched copy of the loop
-// runs. The predicates, their checks and the rewritten recurrences are
-// LLVM's (PredicatedScalarEvolution and SCEVExpander, the same machinery
-// the loop vectoriser versions loops on); this file only chooses the
-// zexts and does the versioning.
+// What: for an innermost loop whose trip count scalar evolution can bound,
+// take every zext(i32 -> i64) that feeds an address and whose operand is an
+// affine recurrence {start,+,step} of the loop. A check before the loop
+// computes, from the bound, whether any of them leaves [0, 2^32) (see
+// anyRecurrenceWraps for the arithmetic). If none does, the loop runs with
+// each such zext replaced by the 64-bit recurrence {zext(start),+,step},
+// which then equals it on every iteration; otherwise an untouched copy of
+// the loop runs. Loop strength reduction later folds the 64-bit
+// recurrences into one induction variable and x86 addressing modes.
 //
 // Rules for changing it:
 //  - A zext is rewritten only inside the checked copy, and only with the
-//    recurrence the predicates were added for.
-//  - The check must cover every iteration the loop can run. That is why the
-//    loop's backedge-taken count must be computable (a bound that holds
-//    under predicates adds those predicates to the same check).
+//    recurrence whose last value the check computed.
+//  - The check must cover every iteration the loop can run: it uses scalar
+//    evolution's symbolic maximum backedge-taken count, an upper bound for
+//    every exit, and nothing that holds only under assumptions.
 //  - The argument relies on guest i32 values never being undef or poison
 //    in the IR (the lowering masks shift counts, traps explicitly and puts
 //    no nuw/nsw on guest arithmetic); otherwise the check and the loop could
 //    see different values.
 //  - Any change needs a test in test/unit/codegen that shows a loop whose
 //    addresses wrap still reaches the wrapped addresses and one that runs
-//    past the memory still traps, at -O2 and -O3 (JitTest.cpp), and that
-//    the pass still applies (WidenLoopAddressesTest.cpp).
+//    past the memory still traps, at -O2 and -O3, and that the pass still
+//    applies to those loops (JitTest.cpp).
 
 #include "compiler/codegen/WidenLoopAddresses.h"
 
+#include <llvm/ADT/SmallPtrSet.h>
 #include <llvm/Analysis/AssumptionCache.h>
 #include <llvm/Analysis/LoopInfo.h>
 #include <llvm/Analysis/ScalarEvolution.h>
 #include <llvm/Analysis/ScalarEvolutionExpressions.h>
 #include <llvm/IR/Dominators.h>
+#include <llvm/IR/IRBuilder.h>
 #include <llvm/IR/Instructions.h>
 #include <llvm/Transforms/Utils/BasicBlockUtils.h>
 #include <llvm/Transforms/Utils/Cloning.h>
@@ -61,10 +60,24 @@ namespace {
 /// compile time, and a big body hides a few address instructions anyway.
 constexpr unsigned kMaxLoopInstructions = 400;
 
-/// At most this many no-wrap predicates per loop (one compare and a few
-/// arithmetic instructions each, run once per loop entry). The loop
-/// vectoriser's default limit for its own checks is the same.
-constexpr unsigned kMaxPredicates = 16;
+/// Loops with fewer address recurrences than this are left alone. The
+/// check costs about as much as computing the trip count plus an add and a
+/// compare per recurrence, before every entry into the loop; the wide copy
+/// saves an instruction or two per recurrence and iteration. Loops with one
+/// or two recurrences are mostly short (fannkuch's prefix reversal runs 2 to
+/// 5 times and became 6% slower), while the loops producers unrolled or
+/// vectorised have many (matmul's has 4, simd_dot's 8).
+constexpr unsigned kMinWidenings = 3;
+
+/// At most this many recurrences per loop, to bound the check.
+constexpr unsigned kMaxWidenings = 16;
+
+/// The largest step handled (wasm compilers step by element sizes); it
+/// keeps the check's arithmetic far from overflowing 64 bits.
+constexpr uint64_t kMaxStep = uint64_t(1) << 20;
+
+/// The largest backedge-taken count the check computes with.
+constexpr uint64_t kMaxIterations = 0xFFFFFFFF;
 
 struct Analyses {
   LoopInfo& loops;
@@ -74,10 +87,11 @@ struct Analyses {
   const DataLayout& layout;
 };
 
-/// One zext to replace inside the checked loop, and its 64-bit recurrence.
+/// One zext to replace inside the checked loop: zext({start,+,step}).
 struct Widening {
   ZExtInst* zext;
-  const SCEVAddRecExpr* wide;
+  const SCEVAddRecExpr* narrow;
+  int64_t step;
 };
 
 unsigned instructionCount(const Loop& loop) {
@@ -101,27 +115,67 @@ bool feedsAddress(const Instruction& value, bool throughAdd = true) {
   return false;
 }
 
-/// The zexts of `loop` that can become 64-bit recurrences, each adding its
-/// no-wrap predicate to `predicated`.
-SmallVector<Widening, 8> findWidenings(Loop& loop, PredicatedScalarEvolution& predicated) {
-  ScalarEvolution& scev = *predicated.getSE();
+/// The zexts of `loop` that feed addresses and whose operand is an affine
+/// recurrence of `loop` with a small constant step, which scalar evolution
+/// could not widen by itself.
+SmallVector<Widening, 8> findWidenings(Loop& loop, ScalarEvolution& scev) {
   SmallVector<Widening, 8> widenings;
   for (BasicBlock* block : loop.blocks()) {
     for (Instruction& instruction : *block) {
       auto* zext = dyn_cast<ZExtInst>(&instruction);
-      if (!zext || !zext->getSrcTy()->isIntegerTy(32) || !zext->getDestTy()->isIntegerTy(64) || !feedsAddress(*zext))
+      if (!zext || !zext->getSrcTy()->isIntegerTy(32) || !zext->getDestTy()->isIntegerTy(64) ||
+          !isa<SCEVZeroExtendExpr>(scev.getSCEV(zext)) || !feedsAddress(*zext))
         continue;
       const auto* narrow = dyn_cast<SCEVAddRecExpr>(scev.getSCEV(zext->getOperand(0)));
-      if (!narrow || narrow->getLoop() != &loop || !narrow->isAffine() ||
-          !isa<SCEVConstant>(narrow->getStepRecurrence(scev)))
+      if (!narrow || narrow->getLoop() != &loop || !narrow->isAffine())
         continue;
-      const SCEVAddRecExpr* wide = predicated.getAsAddRec(zext);
-      if (!wide || wide->getLoop() != &loop || !wide->isAffine())
+      const auto* step = dyn_cast<SCEVConstant>(narrow->getStepRecurrence(scev));
+      if (!step || step->getAPInt().abs().ugt(kMaxStep))
         continue;
-      widenings.push_back({zext, wide});
+      widenings.push_back({zext, narrow, step->getAPInt().getSExtValue()});
     }
   }
   return widenings;
+}
+
+/// An i1 that is true if some recurrence of `widenings` leaves [0, 2^32)
+/// within `backedges` + 1 iterations, computed before the loop.
+///
+/// A recurrence {start,+,step} takes the values start + step * i for
+/// i = 0 .. backedges. Those values lie between start, which is in
+/// [0, 2^32), and last = start + step * backedges. So if last is in
+/// [0, 2^32) too, no iteration wraps, and zext(value) equals the 64-bit
+/// recurrence {zext(start),+,step} on every iteration. With start < 2^32,
+/// backedges <= kMaxIterations and |step| <= kMaxStep, last fits in an i64
+/// with room to spare, and one unsigned compare against 2^32 tests both
+/// ends (a negative last is a huge unsigned number).
+Value* anyRecurrenceWraps(ArrayRef<Widening> widenings, const SCEV* backedges, SCEVExpander& expander,
+                          Instruction* checkPoint, ScalarEvolution& scev) {
+  IRBuilder<> builder(checkPoint);
+  Type* i64 = builder.getInt64Ty();
+  Value* wraps = builder.getFalse();
+  // A count wider than 32 bits (the loop counts with an i64, often one
+  // IndVarSimplify widened) must itself be below 2^32 for the arithmetic
+  // below to be exact; when it is not, the loop takes the untouched copy.
+  if (scev.getUnsignedRangeMax(backedges).ugt(kMaxIterations)) {
+    Value* count = expander.expandCodeFor(backedges, backedges->getType(), checkPoint);
+    builder.SetInsertPoint(checkPoint);
+    wraps = builder.CreateICmpUGT(count, ConstantInt::get(backedges->getType(), kMaxIterations), "wasmc.long");
+  }
+  const SCEV* iterations = scev.getTruncateOrZeroExtend(backedges, i64);
+  SmallPtrSet<const SCEV*, 8> checked;
+  for (const Widening& widening : widenings) {
+    const SCEV* last = scev.getAddExpr(scev.getZeroExtendExpr(widening.narrow->getStart(), i64),
+                                       scev.getMulExpr(scev.getConstant(i64, widening.step, /*isSigned=*/true),
+                                                       iterations));
+    if (!checked.insert(last).second)
+      continue;
+    Value* lastValue = expander.expandCodeFor(last, i64, checkPoint);
+    builder.SetInsertPoint(checkPoint);
+    wraps = builder.CreateOr(wraps, builder.CreateICmpUGE(lastValue, builder.getInt64(uint64_t(1) << 32)),
+                             "wasmc.wraps");
+  }
+  return wraps;
 }
 
 /// Splits the preheader of `loop` into a check block that branches on
@@ -165,31 +219,32 @@ bool widenLoop(Loop& loop, Analyses& analyses) {
   if (!loop.isLoopSimplifyForm() || !loop.getExitBlock() || !loop.isLCSSAForm(analyses.dominators))
     return false;
 
-  PredicatedScalarEvolution predicated(analyses.scev, loop);
-  const SCEV* backedges = predicated.getBackedgeTakenCount();
-  if (isa<SCEVCouldNotCompute>(backedges))
+  ScalarEvolution& scev = analyses.scev;
+  const SCEV* backedges = scev.getSymbolicMaxBackedgeTakenCount(&loop);
+  if (isa<SCEVCouldNotCompute>(backedges) || scev.getTypeSizeInBits(backedges->getType()) > 64)
     return false;
-  SmallVector<Widening, 8> widenings = findWidenings(loop, predicated);
-  const SCEVPredicate& noWrap = predicated.getPredicate();
-  if (widenings.empty() || noWrap.getComplexity() > kMaxPredicates)
+  SmallVector<Widening, 8> widenings = findWidenings(loop, scev);
+  if (widenings.size() < kMinWidenings || widenings.size() > kMaxWidenings)
     return false;
-
   Instruction* checkPoint = loop.getLoopPreheader()->getTerminator();
-  SCEVExpander checks(analyses.scev, analyses.layout, "wasmc.wraps");
+  SCEVExpander checks(scev, analyses.layout, "wasmc.check");
   if (!checks.isSafeToExpandAt(backedges, checkPoint))
     return false;
   for (const Widening& widening : widenings)
-    if (!checks.isSafeToExpandAt(widening.wide->getStart(), checkPoint))
+    if (!checks.isSafeToExpandAt(widening.narrow->getStart(), checkPoint))
       return false;
 
-  if (!noWrap.isAlwaysTrue())
-    versionLoop(loop, checks.expandCodeForPredicate(&noWrap, checkPoint), analyses);
+  versionLoop(loop, anyRecurrenceWraps(widenings, backedges, checks, checkPoint, scev), analyses);
 
-  SCEVExpander recurrences(analyses.scev, analyses.layout, "wasmc.wide");
+  Type* i64 = Type::getInt64Ty(loop.getHeader()->getContext());
+  SCEVExpander recurrences(scev, analyses.layout, "wasmc.wide");
   recurrences.disableCanonicalMode(); // one phi per recurrence, which LSR later merges
   for (const Widening& widening : widenings) {
-    Value* wide = recurrences.expandCodeFor(widening.wide, widening.zext->getType(), widening.zext);
-    widening.zext->replaceAllUsesWith(wide);
+    const SCEV* wide = scev.getAddRecExpr(scev.getZeroExtendExpr(widening.narrow->getStart(), i64),
+                                          scev.getConstant(i64, widening.step, /*isSigned=*/true), &loop,
+                                          SCEV::FlagAnyWrap);
+    Value* value = recurrences.expandCodeFor(wide, i64, widening.zext);
+    widening.zext->replaceAllUsesWith(value);
     widening.zext->eraseFromParent();
   }
   analyses.scev.forgetLoop(&loop);

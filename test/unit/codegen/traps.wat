@@ -29,46 +29,73 @@
     (i32.load (i32.add (local.get $a) (local.get $b))))
   (func (export "load_sum_v128") (param $a i32) (param $b i32) (result i32)
     (i32x4.extract_lane 3 (v128.load (i32.add (local.get $a) (local.get $b)))))
-  ;; Loops stepping a pointer with i32.add (WidenLoopAddresses.cpp gives them
-  ;; 64-bit addresses when a check proves they cannot wrap). A run that wraps
-  ;; must still reach the wrapped addresses, and one that runs below 0 or past
-  ;; the size must still trap.
-  ;; Sums the words at p, p+4, ... (n of them) whose address is below 64.
-  (func (export "sum_low_words") (param $p i32) (param $n i32) (result i32)
+  ;; Loops stepping three addresses with i32.add (WidenLoopAddresses.cpp gives
+  ;; such loops 64-bit addresses when a check proves they cannot wrap). A run
+  ;; that wraps must still reach the wrapped addresses, and one that runs
+  ;; below 0 or past the size must still trap. JitTest.cpp models each.
+  ;; Sums the words at p, p+16 and p+32 that are below 64, n times, p += 4.
+  (func (export "sum_low3") (param $p i32) (param $n i32) (result i32)
     (local $sum i32)
     (block $done
       (br_if $done (i32.eqz (local.get $n)))
       (loop $next
         (if (i32.lt_u (local.get $p) (i32.const 64))
           (then (local.set $sum (i32.add (local.get $sum) (i32.load (local.get $p))))))
+        (if (i32.lt_u (i32.add (local.get $p) (i32.const 16)) (i32.const 64))
+          (then (local.set $sum (i32.add (local.get $sum) (i32.load (i32.add (local.get $p) (i32.const 16)))))))
+        (if (i32.lt_u (i32.add (local.get $p) (i32.const 32)) (i32.const 64))
+          (then (local.set $sum (i32.add (local.get $sum) (i32.load (i32.add (local.get $p) (i32.const 32)))))))
         (local.set $p (i32.add (local.get $p) (i32.const 4)))
         (br_if $next (local.tee $n (i32.sub (local.get $n) (i32.const 1))))))
     (local.get $sum))
-  ;; Stores `value` to the words at p, p+4, ... (n of them) below 64.
-  (func (export "fill_low_words") (param $p i32) (param $n i32) (param $value i32)
+  ;; The same with an i64 count, so the loop's trip count is 64 bits wide.
+  (func (export "sum_low3_64") (param $p i32) (param $n i64) (result i32)
+    (local $sum i32)
+    (block $done
+      (br_if $done (i64.eqz (local.get $n)))
+      (loop $next
+        (if (i32.lt_u (local.get $p) (i32.const 64))
+          (then (local.set $sum (i32.add (local.get $sum) (i32.load (local.get $p))))))
+        (if (i32.lt_u (i32.add (local.get $p) (i32.const 16)) (i32.const 64))
+          (then (local.set $sum (i32.add (local.get $sum) (i32.load (i32.add (local.get $p) (i32.const 16)))))))
+        (if (i32.lt_u (i32.add (local.get $p) (i32.const 32)) (i32.const 64))
+          (then (local.set $sum (i32.add (local.get $sum) (i32.load (i32.add (local.get $p) (i32.const 32)))))))
+        (local.set $p (i32.add (local.get $p) (i32.const 4)))
+        (br_if $next (i64.ne (local.tee $n (i64.sub (local.get $n) (i64.const 1))) (i64.const 0)))))
+    (local.get $sum))
+  ;; Stores `value` to the words at p, p+16 and p+32 below 64, n times, p += 4.
+  (func (export "fill_low3") (param $p i32) (param $n i32) (param $value i32)
     (block $done
       (br_if $done (i32.eqz (local.get $n)))
       (loop $next
         (if (i32.lt_u (local.get $p) (i32.const 64))
           (then (i32.store (local.get $p) (local.get $value))))
+        (if (i32.lt_u (i32.add (local.get $p) (i32.const 16)) (i32.const 64))
+          (then (i32.store (i32.add (local.get $p) (i32.const 16)) (local.get $value))))
+        (if (i32.lt_u (i32.add (local.get $p) (i32.const 32)) (i32.const 64))
+          (then (i32.store (i32.add (local.get $p) (i32.const 32)) (local.get $value))))
         (local.set $p (i32.add (local.get $p) (i32.const 4)))
         (br_if $next (local.tee $n (i32.sub (local.get $n) (i32.const 1)))))))
-  ;; Sums n words from p upwards, or downwards from p, every one loaded.
-  (func (export "sum_words_up") (param $p i32) (param $n i32) (result i32)
-    (local $sum i32)
-    (block $done
-      (br_if $done (i32.eqz (local.get $n)))
-      (loop $next
-        (local.set $sum (i32.add (local.get $sum) (i32.load offset=4 (local.get $p))))
-        (local.set $p (i32.add (local.get $p) (i32.const 4)))
-        (br_if $next (local.tee $n (i32.sub (local.get $n) (i32.const 1))))))
-    (local.get $sum))
-  (func (export "sum_words_down") (param $p i32) (param $n i32) (result i32)
+  ;; Sums the words at p, p+4, p+8, n times, p += 4; and at p, p-4, p-8, p -= 4.
+  (func (export "sum_up3") (param $p i32) (param $n i32) (result i32)
     (local $sum i32)
     (block $done
       (br_if $done (i32.eqz (local.get $n)))
       (loop $next
         (local.set $sum (i32.add (local.get $sum) (i32.load (local.get $p))))
+        (local.set $sum (i32.add (local.get $sum) (i32.load (i32.add (local.get $p) (i32.const 4)))))
+        (local.set $sum (i32.add (local.get $sum) (i32.load (i32.add (local.get $p) (i32.const 8)))))
+        (local.set $p (i32.add (local.get $p) (i32.const 4)))
+        (br_if $next (local.tee $n (i32.sub (local.get $n) (i32.const 1))))))
+    (local.get $sum))
+  (func (export "sum_down3") (param $p i32) (param $n i32) (result i32)
+    (local $sum i32)
+    (block $done
+      (br_if $done (i32.eqz (local.get $n)))
+      (loop $next
+        (local.set $sum (i32.add (local.get $sum) (i32.load (local.get $p))))
+        (local.set $sum (i32.add (local.get $sum) (i32.load (i32.add (local.get $p) (i32.const -4)))))
+        (local.set $sum (i32.add (local.get $sum) (i32.load (i32.add (local.get $p) (i32.const -8)))))
         (local.set $p (i32.add (local.get $p) (i32.const -4)))
         (br_if $next (local.tee $n (i32.sub (local.get $n) (i32.const 1))))))
     (local.get $sum))
