@@ -1,7 +1,8 @@
 // The JIT and runtime end to end: out-of-bounds accesses trap without
 // touching anything outside the memory (at -O0 and -O3), traps leave
-// instances usable, stack exhaustion traps on big and small stacks, and
-// instantiate/drop cycles give their address space back.
+// instances usable, loops whose 32-bit addresses wrap still reach the
+// wrapped words (WidenLoopAddresses.cpp), stack exhaustion traps on big and
+// small stacks, and instantiate/drop cycles give their address space back.
 
 #include "compiler/codegen/Codegen.h"
 #include "compiler/wasm/Validator.h"
@@ -17,8 +18,8 @@
 
 #include <fstream>
 #include <iterator>
-#include <sstream>
 #include <optional>
+#include <sstream>
 
 namespace wasmc {
 namespace {

@@ -1,5 +1,6 @@
 ;; Modules for JitTest.cpp: out-of-bounds accesses that must trap in order,
-;; and recursion that must exhaust the stack cleanly.
+;; loops stepping addresses that may wrap, and recursion that must exhaust
+;; the stack cleanly.
 (module
   (memory (export "memory") 1)
   ;; The largest effective address wasm can form: 0xFFFFFFFF + 0xFFFFFFFF.
