@@ -64,6 +64,21 @@
         (local.set $p (i32.add (local.get $p) (i32.const 4)))
         (br_if $next (i64.ne (local.tee $n (i64.sub (local.get $n) (i64.const 1))) (i64.const 0)))))
     (local.get $sum))
+  ;; The same at p, p-8 and p-16, whose starts wrap below 0 when p < 16.
+  (func (export "sum_low3_back") (param $p i32) (param $n i32) (result i32)
+    (local $sum i32)
+    (block $done
+      (br_if $done (i32.eqz (local.get $n)))
+      (loop $next
+        (if (i32.lt_u (local.get $p) (i32.const 64))
+          (then (local.set $sum (i32.add (local.get $sum) (i32.load (local.get $p))))))
+        (if (i32.lt_u (i32.add (local.get $p) (i32.const -8)) (i32.const 64))
+          (then (local.set $sum (i32.add (local.get $sum) (i32.load (i32.add (local.get $p) (i32.const -8)))))))
+        (if (i32.lt_u (i32.add (local.get $p) (i32.const -16)) (i32.const 64))
+          (then (local.set $sum (i32.add (local.get $sum) (i32.load (i32.add (local.get $p) (i32.const -16)))))))
+        (local.set $p (i32.add (local.get $p) (i32.const 4)))
+        (br_if $next (local.tee $n (i32.sub (local.get $n) (i32.const 1))))))
+    (local.get $sum))
   ;; Stores `value` to the words at p, p+16 and p+32 below 64, n times, p += 4.
   (func (export "fill_low3") (param $p i32) (param $n i32) (param $value i32)
     (block $done
