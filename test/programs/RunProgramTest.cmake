@@ -9,11 +9,8 @@
 #   compile to a .cwasm, then wasmc run that) or exe (wasmc compile --exe,
 #   then run the executable)
 
-foreach(var WASMC WASM NATIVE WORK)
-  if(NOT DEFINED ${var})
-    message(FATAL_ERROR "RunProgramTest.cmake: -D${var}=... is required")
-  endif()
-endforeach()
+include(${CMAKE_CURRENT_LIST_DIR}/../RequireDefined.cmake)
+require_defined(RunProgramTest.cmake WASMC WASM NATIVE WORK)
 if(NOT STDIN)
   set(STDIN /dev/null)
 endif()

@@ -7,11 +7,8 @@
 #   -DWASMC=... -DESCAPE=escape.wasm -DWORK=dir -DCASE=name -DSTRATEGY=auto|openat2|walk
 #   -DNODIR=1 runs without --dir; -DEXTRA=... adds `wasmc run` options.
 
-foreach(var WASMC ESCAPE WORK CASE STRATEGY)
-  if(NOT DEFINED ${var})
-    message(FATAL_ERROR "RunEscapeTest.cmake: -D${var}=... is required")
-  endif()
-endforeach()
+include(${CMAKE_CURRENT_LIST_DIR}/../RequireDefined.cmake)
+require_defined(RunEscapeTest.cmake WASMC ESCAPE WORK CASE STRATEGY)
 
 file(REMOVE_RECURSE "${WORK}")
 set(out "${WORK}/outside")

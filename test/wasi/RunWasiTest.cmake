@@ -9,11 +9,8 @@
 # README). *.cleanup entries are removed from the copy before the run, as the
 # upstream runner does.
 
-foreach(var WASMC WASM WORK)
-  if(NOT DEFINED ${var})
-    message(FATAL_ERROR "RunWasiTest.cmake: -D${var}=... is required")
-  endif()
-endforeach()
+include(${CMAKE_CURRENT_LIST_DIR}/../RequireDefined.cmake)
+require_defined(RunWasiTest.cmake WASMC WASM WORK)
 
 get_filename_component(dir "${WASM}" DIRECTORY)
 get_filename_component(name "${WASM}" NAME_WE)

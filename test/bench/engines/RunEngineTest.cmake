@@ -10,11 +10,8 @@
 #   -DWASM=module.wasm   -DNATIVE=native build (not for wasm2c-simd)   -DWORK=scratch dir
 # wasm2c-simd: build-wasm2c.sh must refuse the (SIMD) module with status 3.
 
-foreach(var ENGINE ENGINES_DIR WASM WORK)
-  if(NOT DEFINED ${var})
-    message(FATAL_ERROR "RunEngineTest.cmake: -D${var}=... is required")
-  endif()
-endforeach()
+include(${CMAKE_CURRENT_LIST_DIR}/../../RequireDefined.cmake)
+require_defined(RunEngineTest.cmake ENGINE ENGINES_DIR WASM WORK)
 
 macro(skip why)
   message("WASMC_ENGINE_TEST_SKIPPED: ${why}")
