@@ -36,7 +36,6 @@
 
 #include "compiler/codegen/WidenLoopAddresses.h"
 
-#include <llvm/ADT/SmallPtrSet.h>
 #include <llvm/Analysis/AssumptionCache.h>
 #include <llvm/Analysis/LoopInfo.h>
 #include <llvm/Analysis/ScalarEvolution.h>
@@ -138,17 +137,34 @@ SmallVector<Widening, 8> findWidenings(Loop& loop, ScalarEvolution& scev) {
   return widenings;
 }
 
+/// `start` (an i32 expression) as base + c with c its constant term, or
+/// start + 0 when it has none.
+std::pair<const SCEV*, int64_t> splitConstant(const SCEV* start, ScalarEvolution& scev) {
+  const auto* sum = dyn_cast<SCEVAddExpr>(start);
+  const auto* constant = sum ? dyn_cast<SCEVConstant>(sum->getOperand(0)) : nullptr;
+  if (!constant)
+    return {start, 0};
+  return {scev.getMinusSCEV(start, constant), constant->getAPInt().getSExtValue()};
+}
+
 /// An i1 that is true if some recurrence of `widenings` leaves [0, 2^32)
 /// within `backedges` + 1 iterations, computed before the loop.
 ///
-/// A recurrence {start,+,step} takes the values start + step * i for
-/// i = 0 .. backedges. Those values lie between start, which is in
-/// [0, 2^32), and last = start + step * backedges. So if last is in
-/// [0, 2^32) too, no iteration wraps, and zext(value) equals the 64-bit
-/// recurrence {zext(start),+,step} on every iteration. With start < 2^32,
-/// backedges <= kMaxIterations and |step| <= kMaxStep, last fits in an i64
-/// with room to spare, and one unsigned compare against 2^32 tests both
-/// ends (a negative last is a huge unsigned number).
+/// The recurrences are grouped by step and by start without its constant
+/// term: a group is {base + c,+,step} for constants c in [cMin, cMax] (an
+/// unrolled loop's p, p+4, p+8, ... share one group). In 64 bits, with
+/// zb = zext(base), recurrence c takes the values zb + c + step * i for
+/// i = 0 .. backedges, an affine function of (c, i); over the rectangle
+/// [cMin, cMax] x [0, backedges] it lies between its lowest corner
+/// (cMin, at the first iteration for an upward step and at the last for a
+/// downward one) and its highest (cMax, the other way round). So if both
+/// are in [0, 2^32), every value of every recurrence of the group is,
+/// base + c (mod 2^32) did not wrap either, and zext of each narrow value
+/// equals the 64-bit recurrence {zext(base) + c,+,step} on every iteration.
+/// With zb < 2^32, |c| < 2^31, backedges <= kMaxIterations and
+/// |step| <= kMaxStep, the corners fit in an i64 with room to spare, and
+/// one unsigned compare against 2^32 tests both ends (a negative corner is
+/// a huge unsigned number).
 Value* anyRecurrenceWraps(ArrayRef<Widening> widenings, const SCEV* backedges, SCEVExpander& expander,
                           Instruction* checkPoint, ScalarEvolution& scev) {
   IRBuilder<> builder(checkPoint);
@@ -163,17 +179,36 @@ Value* anyRecurrenceWraps(ArrayRef<Widening> widenings, const SCEV* backedges, S
     wraps = builder.CreateICmpUGT(count, ConstantInt::get(backedges->getType(), kMaxIterations), "wasmc.long");
   }
   const SCEV* iterations = scev.getTruncateOrZeroExtend(backedges, i64);
-  SmallPtrSet<const SCEV*, 8> checked;
+  struct Group {
+    const SCEV* base;
+    int64_t step;
+    int64_t cMin, cMax;
+  };
+  SmallVector<Group, 8> groups;
   for (const Widening& widening : widenings) {
-    const SCEV* last = scev.getAddExpr(scev.getZeroExtendExpr(widening.narrow->getStart(), i64),
-                                       scev.getMulExpr(scev.getConstant(i64, widening.step, /*isSigned=*/true),
-                                                       iterations));
-    if (!checked.insert(last).second)
-      continue;
-    Value* lastValue = expander.expandCodeFor(last, i64, checkPoint);
-    builder.SetInsertPoint(checkPoint);
-    wraps = builder.CreateOr(wraps, builder.CreateICmpUGE(lastValue, builder.getInt64(uint64_t(1) << 32)),
-                             "wasmc.wraps");
+    auto [base, c] = splitConstant(widening.narrow->getStart(), scev);
+    auto same = [&](const Group& group) { return group.base == base && group.step == widening.step; };
+    if (auto* group = find_if(groups, same); group != groups.end()) {
+      group->cMin = std::min(group->cMin, c);
+      group->cMax = std::max(group->cMax, c);
+    } else {
+      groups.push_back({base, widening.step, c, c});
+    }
+  }
+  for (const Group& group : groups) {
+    const SCEV* zb = scev.getZeroExtendExpr(group.base, i64);
+    const SCEV* travel = scev.getMulExpr(scev.getConstant(i64, group.step, /*isSigned=*/true), iterations);
+    const SCEV* lowStart = scev.getAddExpr(zb, scev.getConstant(i64, group.cMin, /*isSigned=*/true));
+    const SCEV* highStart = scev.getAddExpr(zb, scev.getConstant(i64, group.cMax, /*isSigned=*/true));
+    // The lowest and the highest corner; the other two lie between them.
+    const SCEV* low = group.step > 0 ? lowStart : scev.getAddExpr(lowStart, travel);
+    const SCEV* high = group.step > 0 ? scev.getAddExpr(highStart, travel) : highStart;
+    for (const SCEV* corner : {low, high}) {
+      Value* value = expander.expandCodeFor(corner, i64, checkPoint);
+      builder.SetInsertPoint(checkPoint);
+      wraps = builder.CreateOr(wraps, builder.CreateICmpUGE(value, builder.getInt64(uint64_t(1) << 32)),
+                               "wasmc.wraps");
+    }
   }
   return wraps;
 }
@@ -240,8 +275,12 @@ bool widenLoop(Loop& loop, Analyses& analyses) {
   SCEVExpander recurrences(scev, analyses.layout, "wasmc.wide");
   recurrences.disableCanonicalMode(); // one phi per recurrence, which LSR later merges
   for (const Widening& widening : widenings) {
-    const SCEV* wide = scev.getAddRecExpr(scev.getZeroExtendExpr(widening.narrow->getStart(), i64),
-                                          scev.getConstant(i64, widening.step, /*isSigned=*/true), &loop,
+    // zext(base + c) == zext(base) + c, as the check proved; written this
+    // way, a group's recurrences differ by constants, so loop strength
+    // reduction keeps one induction variable and uses displacements.
+    auto [base, c] = splitConstant(widening.narrow->getStart(), scev);
+    const SCEV* start = scev.getAddExpr(scev.getZeroExtendExpr(base, i64), scev.getConstant(i64, c, /*isSigned=*/true));
+    const SCEV* wide = scev.getAddRecExpr(start, scev.getConstant(i64, widening.step, /*isSigned=*/true), &loop,
                                           SCEV::FlagAnyWrap);
     Value* value = recurrences.expandCodeFor(wide, i64, widening.zext);
     widening.zext->replaceAllUsesWith(value);
