@@ -14,14 +14,15 @@
 // affine recurrence {start,+,step} of the loop. A check before the loop
 // computes, from the bound, whether any of them leaves [0, 2^32) (see
 // anyRecurrenceWraps for the arithmetic). If none does, the loop runs with
-// each such zext replaced by the 64-bit recurrence {zext(start),+,step},
-// which then equals it on every iteration; otherwise an untouched copy of
-// the loop runs. Loop strength reduction later folds the 64-bit
+// each such zext replaced by a 64-bit recurrence, {zext(base) + c,+,step}
+// for start = base + c, which then equals it on every iteration; otherwise
+// an untouched copy of the loop runs. Loop strength reduction later folds the 64-bit
 // recurrences into one induction variable and x86 addressing modes.
 //
 // Rules for changing it:
-//  - A zext is rewritten only inside the checked copy, and only with the
-//    recurrence whose last value the check computed.
+//  - A zext is rewritten only inside the checked copy, and only with a
+//    recurrence whose group (base and step) the check covered, over the
+//    group's whole range of constants c.
 //  - The check must cover every iteration the loop can run: it uses scalar
 //    evolution's symbolic maximum backedge-taken count, an upper bound for
 //    every exit, and nothing that holds only under assumptions.
