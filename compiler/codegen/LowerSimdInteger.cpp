@@ -202,7 +202,9 @@ bool lowerSimdInteger(FunctionContext& fc, const wasm::Instr& instr) {
     // Two scalar multiplies: x86 has no fast 64-bit lane multiply (AVX-512's
     // vpmullq takes 15 cycles, without it LLVM builds one from three
     // pmuludq), and the hash loops clang vectorises this way are latency
-    // bound: the tuned hash benchmark ran 1.3x native with vpmullq, 1.0x so.
+    // bound. ScalarizeI64x2Webs.cpp later computes the arithmetic around
+    // these multiplies in scalars too, so the lanes stop crossing between
+    // vector and general registers; it recognises this shape.
     return binary(fc, shapeOf(op), [&](Value* l, Value* r) {
       Value* result = PoisonValue::get(l->getType());
       for (unsigned lane = 0; lane < 2; ++lane)

@@ -17,10 +17,13 @@
 //   they find nothing to do, but they cost a tenth of sqlite3's compile.
 // -O3 is LLVM's own. At -O1 to -O3 the vectoriser's extension point also
 // runs WidenLoopAddressesPass (64-bit address induction variables for loops
-// that a check proves cannot wrap).
+// that a check proves cannot wrap), and the end of the function
+// simplification pipeline runs ScalarizeI64x2WebsPass (i64x2 arithmetic
+// around lane-by-lane multiplies computed in scalars).
 
 #include "compiler/codegen/Pipeline.h"
 
+#include "compiler/codegen/ScalarizeI64x2Webs.h"
 #include "compiler/codegen/WidenLoopAddresses.h"
 
 #include <llvm/Analysis/InlineCost.h>
@@ -101,6 +104,10 @@ void optimizeModule(Module& module, TargetMachine& machine, unsigned optLevel, b
   builder.registerFunctionAnalyses(functions);
   builder.registerLoopAnalyses(loops);
   builder.crossRegisterProxies(loops, functions, sccs, modules);
+  // After the function simplification pipeline has turned locals into
+  // phis, and before the late clean-ups that fold the lane extracts.
+  builder.registerScalarOptimizerLateEPCallback(
+      [](FunctionPassManager& passes, OptimizationLevel) { passes.addPass(ScalarizeI64x2WebsPass()); });
   // Before the vectoriser and the unroller, so both see 64-bit addresses.
   builder.registerVectorizerStartEPCallback(
       [](FunctionPassManager& passes, OptimizationLevel) { passes.addPass(WidenLoopAddressesPass()); });

@@ -6,57 +6,24 @@
 
 #include "compiler/codegen/Codegen.h"
 #include "compiler/wasm/Validator.h"
-#include "runtime/Instance.h"
-#include "runtime/Invoke.h"
-#include "runtime/Linker.h"
-#include "runtime/Store.h"
-#include "tools/wasmc/Engine.h"
-
-#include <gtest/gtest.h>
+#include "test/unit/codegen/ModuleFixture.h"
 
 #include <pthread.h>
 
 #include <fstream>
-#include <iterator>
 #include <optional>
 #include <sstream>
 
 namespace wasmc {
 namespace {
 
-std::vector<uint8_t> readModule() {
-  std::ifstream in(WASMC_TRAPS_WASM, std::ios::binary);
-  return std::vector<uint8_t>((std::istreambuf_iterator<char>(in)), {});
-}
+std::vector<uint8_t> readModule() { return test::readWasm(WASMC_TRAPS_WASM); }
 
 std::shared_ptr<const rt::CompiledModule> compile(unsigned optLevel) {
-  auto compiled = tools::compileModule(readModule(), codegen::Options{.optLevel = optLevel});
-  if (!compiled)
-    ADD_FAILURE() << compiled.error().describe();
-  return compiled ? *compiled : nullptr;
+  return test::compileWasm(WASMC_TRAPS_WASM, optLevel);
 }
 
-struct Fixture {
-  rt::Store store;
-  rt::Linker linker;
-  rt::Instance* instance = nullptr;
-
-  explicit Fixture(std::shared_ptr<const rt::CompiledModule> module) {
-    auto created = rt::Instance::instantiate(store, std::move(module), linker);
-    EXPECT_TRUE(created) << (created ? "" : created.error().describe());
-    if (created)
-      instance = *created;
-  }
-
-  rt::CallResult call(const std::string& name, std::vector<rt::Value> args) {
-    const rt::Extern* found = instance->findExport(name);
-    EXPECT_NE(found, nullptr) << name;
-    return rt::callFunction(store, *found->func, args);
-  }
-
-  uint8_t* memory() { return instance->memory()->memory->base(); }
-  uint64_t memorySize() { return instance->memory()->memory->sizeBytes(); }
-};
+using test::Fixture;
 
 bool allZero(const uint8_t* bytes, uint64_t size) {
   for (uint64_t i = 0; i < size; ++i)

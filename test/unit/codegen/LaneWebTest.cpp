@@ -1,0 +1,88 @@
+// i64x2 webs around lane-by-lane multiplies (ScalarizeI64x2Webs.cpp): the
+// scalar chains compute what the vectors did, lane by lane, at every -O
+// level, and at -O1 and above no i64x2 value is left in the loop.
+
+#include "compiler/codegen/Codegen.h"
+#include "compiler/wasm/Validator.h"
+#include "test/unit/codegen/ModuleFixture.h"
+
+#include <bit>
+#include <cstring>
+
+namespace wasmc {
+namespace {
+
+constexpr uint64_t kP1 = 0x9E3779B185EBCA87ull;
+constexpr uint64_t kP2 = 0xC2B2AE3D27D4EB4Full;
+
+uint64_t round(uint64_t acc, uint64_t in) { return std::rotl(acc + in * kP2, 31) * kP1; }
+
+struct RoundsResult {
+  uint64_t value;
+  uint64_t b[2];
+};
+
+/// What lanes.wat's "rounds" computes, one lane at a time.
+RoundsResult roundsModel(const uint8_t* memory, uint32_t p, uint32_t n, uint64_t seed, uint32_t shift) {
+  uint64_t a[2] = {seed, seed};
+  uint64_t b[2] = {seed, 77};
+  for (; n != 0; --n, p += 32) {
+    for (unsigned lane = 0; lane < 2; ++lane) {
+      uint64_t in[2];
+      std::memcpy(in, memory + p + 8 * lane, 8);
+      std::memcpy(in + 1, memory + p + 16 + 8 * lane, 8);
+      a[lane] = round(a[lane], in[0]);
+      b[lane] = round(b[lane], in[1]);
+      b[lane] ^= b[lane] >> (shift & 63);
+      a[lane] = a[lane] - b[lane] + ((n & 3) == 1 ? 1 : 0);
+    }
+  }
+  return {(a[0] ^ (a[1] * 3)) ^ (b[0] + b[1]), {b[0], b[1]}};
+}
+
+class LaneWebAtLevel : public ::testing::TestWithParam<unsigned> {};
+
+TEST_P(LaneWebAtLevel, ScalarChainsComputeWhatTheVectorsDid) {
+  test::Fixture f(test::compileWasm(WASMC_LANES_WASM, GetParam()));
+  ASSERT_NE(f.instance, nullptr);
+  uint64_t state = 0x0123456789ABCDEFull;
+  for (uint32_t i = 0; i < 4096; i += 8) {
+    state ^= state << 13;
+    state ^= state >> 7;
+    state ^= state << 17;
+    std::memcpy(f.memory() + i, &state, 8);
+  }
+  constexpr uint32_t kOut = 8192;
+  for (uint32_t n : {0u, 1u, 2u, 5u, 64u, 127u})
+    for (uint64_t seed : {uint64_t(0), uint64_t(7), ~uint64_t(0) - 12345})
+      for (uint32_t shift : {0u, 5u, 63u, 64u + 9u}) {
+        RoundsResult expected = roundsModel(f.memory(), 0, n, seed, shift);
+        rt::CallResult result = f.call("rounds", {rt::Value::i32(0), rt::Value::i32(n), rt::Value::i64(seed),
+                                                  rt::Value::i32(shift), rt::Value::i32(kOut)});
+        ASSERT_FALSE(result.trap) << result.trap->message();
+        EXPECT_EQ(result.values.at(0).asI64(), expected.value) << n << " " << seed << " " << shift;
+        uint64_t stored[2];
+        std::memcpy(stored, f.memory() + kOut, 16);
+        EXPECT_EQ(stored[0], expected.b[0]) << n << " " << seed << " " << shift;
+        EXPECT_EQ(stored[1], expected.b[1]) << n << " " << seed << " " << shift;
+      }
+}
+
+INSTANTIATE_TEST_SUITE_P(OptLevels, LaneWebAtLevel, ::testing::Values(0u, 1u, 2u, 3u));
+
+// The web of "rounds" (both accumulators, the shift, the br_table) is
+// computed in scalars: no i64x2 phi is left at -O1 and above.
+TEST(LaneWeb, LoopCarriesNoI64x2Values) {
+  auto module = wasm::loadModule(test::readWasm(WASMC_LANES_WASM));
+  ASSERT_TRUE(module) << module.error().describe();
+  for (unsigned level : {1u, 2u, 3u}) {
+    auto ir = codegen::emitModule(*module, codegen::Options{.optLevel = level, .jobs = 1},
+                                  codegen::EmitForm::LlvmIr);
+    ASSERT_TRUE(ir) << ir.error().describe();
+    EXPECT_EQ(ir->find("phi <2 x i64>"), std::string::npos) << "-O" << level;
+    EXPECT_NE(ir->find("phi i64"), std::string::npos) << "-O" << level;
+  }
+}
+
+} // namespace
+} // namespace wasmc

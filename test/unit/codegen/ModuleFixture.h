@@ -1,0 +1,58 @@
+#pragma once
+// Shared by the end-to-end codegen tests: read a .wasm built from a .wat
+// file, compile it through the JIT, and call its exports in one instance.
+
+#include "runtime/Instance.h"
+#include "runtime/Invoke.h"
+#include "runtime/Linker.h"
+#include "runtime/Store.h"
+#include "tools/wasmc/Engine.h"
+
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <iterator>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace wasmc::test {
+
+inline std::vector<uint8_t> readWasm(const char* path) {
+  std::ifstream in(path, std::ios::binary);
+  return std::vector<uint8_t>((std::istreambuf_iterator<char>(in)), {});
+}
+
+/// The module at `path` compiled by the JIT at `optLevel`; null (and a test
+/// failure) if it does not compile.
+inline std::shared_ptr<const rt::CompiledModule> compileWasm(const char* path, unsigned optLevel) {
+  auto compiled = tools::compileModule(readWasm(path), codegen::Options{.optLevel = optLevel});
+  if (!compiled)
+    ADD_FAILURE() << compiled.error().describe();
+  return compiled ? *compiled : nullptr;
+}
+
+/// One instance of a module with no imports, in its own store.
+struct Fixture {
+  rt::Store store;
+  rt::Linker linker;
+  rt::Instance* instance = nullptr;
+
+  explicit Fixture(std::shared_ptr<const rt::CompiledModule> module) {
+    auto created = rt::Instance::instantiate(store, std::move(module), linker);
+    EXPECT_TRUE(created) << (created ? "" : created.error().describe());
+    if (created)
+      instance = *created;
+  }
+
+  rt::CallResult call(const std::string& name, std::vector<rt::Value> args) {
+    const rt::Extern* found = instance->findExport(name);
+    EXPECT_NE(found, nullptr) << name;
+    return rt::callFunction(store, *found->func, args);
+  }
+
+  uint8_t* memory() { return instance->memory()->memory->base(); }
+  uint64_t memorySize() { return instance->memory()->memory->sizeBytes(); }
+};
+
+} // namespace wasmc::test
