@@ -138,8 +138,11 @@ private:
     Value* frame = b.CreatePtrToInt(fc_.callIntrinsic(Intrinsic::frameaddress, {fc_.ptr()}, {b.getInt32(0)}),
                                     b.getInt64Ty());
     uint64_t estimate = frameEstimate(fc_.module, fc_.funcIndex);
-    // frame - estimate < limit, without wrapping below zero.
-    Value* exhausted = b.CreateICmpULT(frame, b.CreateAdd(limit, b.getInt64(estimate)));
+    // frame - estimate < limit, without wrapping below zero. The limit is a
+    // stack address, so limit + estimate cannot wrap either; saying so (nuw)
+    // lets LLVM fold the checks of inlined callees that test the same
+    // frame against a smaller size, and keep them out of the caller's loops.
+    Value* exhausted = b.CreateICmpULT(frame, b.CreateNUWAdd(limit, b.getInt64(estimate)));
     fc_.trapIf(exhausted, abi::TrapCode::StackExhausted);
   }
 

@@ -1,6 +1,7 @@
 // i64x2 webs around lane-by-lane multiplies (ScalarizeI64x2Webs.cpp): the
 // scalar chains compute what the vectors did, lane by lane, at every -O
-// level, and at -O1 and above no i64x2 value is left in the loop.
+// level, and at -O1 and above no i64x2 value is left in the loop. Also:
+// the inlined callee's stack check folds away.
 
 #include "compiler/codegen/Codegen.h"
 #include "compiler/wasm/Validator.h"
@@ -82,6 +83,22 @@ TEST(LaneWeb, LoopCarriesNoI64x2Values) {
     EXPECT_EQ(ir->find("phi <2 x i64>"), std::string::npos) << "-O" << level;
     EXPECT_NE(ir->find("phi i64"), std::string::npos) << "-O" << level;
   }
+}
+
+// $round is inlined into the loop of "rounds"; its stack check tests the
+// same frame against a smaller size than the caller's check did, so it
+// folds away (the check's add is nuw) and the loop keeps no branch to a
+// stack trap. One check is left per function.
+TEST(LaneWeb, InlinedCalleesKeepNoStackCheck) {
+  auto module = wasm::loadModule(test::readWasm(WASMC_LANES_WASM));
+  ASSERT_TRUE(module) << module.error().describe();
+  auto ir = codegen::emitModule(*module, codegen::Options{.optLevel = 2, .jobs = 1}, codegen::EmitForm::LlvmIr);
+  ASSERT_TRUE(ir) << ir.error().describe();
+  std::string stackTrap = ", i32 " + std::to_string(unsigned(abi::TrapCode::StackExhausted)) + ")";
+  size_t checks = 0;
+  for (size_t at = ir->find(stackTrap); at != std::string::npos; at = ir->find(stackTrap, at + 1))
+    ++checks;
+  EXPECT_EQ(checks, 2u);
 }
 
 } // namespace
