@@ -202,7 +202,7 @@ bool lowerSimdInteger(FunctionContext& fc, const wasm::Instr& instr) {
     // Two scalar multiplies: x86 has no fast 64-bit lane multiply (AVX-512's
     // vpmullq takes 15 cycles, without it LLVM builds one from three
     // pmuludq), and the hash loops clang vectorises this way are latency
-    // bound. ScalarizeI64x2Webs.cpp later computes the arithmetic around
+    // bound. ScalarizeI64VectorWebs.cpp later computes the arithmetic around
     // these multiplies in scalars too, so the lanes stop crossing between
     // vector and general registers; it recognises this shape.
     return binary(fc, shapeOf(op), [&](Value* l, Value* r) {

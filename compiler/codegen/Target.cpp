@@ -8,8 +8,8 @@
 
 #include <llvm/ADT/StringMap.h>
 #include <llvm/MC/MCSubtargetInfo.h>
-#include <llvm/Support/CommandLine.h>
 #include <llvm/MC/TargetRegistry.h>
+#include <llvm/Support/CommandLine.h>
 #include <llvm/Support/TargetSelect.h>
 #include <llvm/TargetParser/Host.h>
 #include <llvm/TargetParser/SubtargetFeature.h>
@@ -35,20 +35,6 @@ void alignInnermostLoops() {
   if (found != options.end() && found->second->getNumOccurrences() == 0)
     (void)found->second->addOccurrence(0, found->first(), "6");
 }
-
-} // namespace
-
-void initializeLlvm() {
-  static std::once_flag once;
-  std::call_once(once, [] {
-    InitializeNativeTarget();
-    InitializeNativeTargetAsmPrinter();
-    InitializeNativeTargetAsmParser();
-    alignInnermostLoops();
-  });
-}
-
-namespace {
 
 CodeGenOptLevel codeGenLevel(unsigned optLevel) {
   switch (optLevel) {
@@ -91,6 +77,16 @@ std::string namedCpuFeatures() {
 }
 
 } // namespace
+
+void initializeLlvm() {
+  static std::once_flag once;
+  std::call_once(once, [] {
+    InitializeNativeTarget();
+    InitializeNativeTargetAsmPrinter();
+    InitializeNativeTargetAsmParser();
+    alignInnermostLoops();
+  });
+}
 
 Expected<std::unique_ptr<TargetMachine>> createTargetMachine(const Options& options) {
   initializeLlvm();

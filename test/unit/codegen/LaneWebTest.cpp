@@ -1,7 +1,9 @@
-// i64x2 webs around lane-by-lane multiplies (ScalarizeI64x2Webs.cpp): the
-// scalar chains compute what the vectors did, lane by lane, at every -O
-// level, and at -O1 and above no i64x2 value is left in the loop. Also:
-// the inlined callee's stack check folds away.
+// Webs of i64 vector arithmetic around lane multiplies
+// (ScalarizeI64VectorWebs.cpp): the scalar chains compute what the vectors
+// did, lane by lane, at every -O level; at -O1 and above no i64x2 value is
+// left in the loop of "rounds", and no vector multiply of i64 lanes (the SLP
+// vectoriser makes them of "scalar_rounds"). Also: the inlined callee's
+// stack check folds away.
 
 #include "compiler/codegen/Codegen.h"
 #include "compiler/wasm/Validator.h"
@@ -41,6 +43,18 @@ RoundsResult roundsModel(const uint8_t* memory, uint32_t p, uint32_t n, uint64_t
   return {(a[0] ^ (a[1] * 3)) ^ (b[0] + b[1]), {b[0], b[1]}};
 }
 
+/// What lanes.wat's "scalar_rounds" computes.
+uint64_t scalarRoundsModel(const uint8_t* memory, uint32_t p, uint32_t n, uint64_t seed) {
+  uint64_t acc[4] = {seed, seed + 1, seed + 2, seed + 3};
+  for (; n != 0; --n, p += 32)
+    for (unsigned lane = 0; lane < 4; ++lane) {
+      uint64_t in;
+      std::memcpy(&in, memory + p + 8 * lane, 8);
+      acc[lane] = round(acc[lane], in);
+    }
+  return std::rotl(acc[0], 1) + std::rotl(acc[1], 7) + std::rotl(acc[2], 12) + std::rotl(acc[3], 18);
+}
+
 class LaneWebAtLevel : public ::testing::TestWithParam<unsigned> {};
 
 TEST_P(LaneWebAtLevel, ScalarChainsComputeWhatTheVectorsDid) {
@@ -67,13 +81,22 @@ TEST_P(LaneWebAtLevel, ScalarChainsComputeWhatTheVectorsDid) {
         EXPECT_EQ(stored[0], expected.b[0]) << n << " " << seed << " " << shift;
         EXPECT_EQ(stored[1], expected.b[1]) << n << " " << seed << " " << shift;
       }
+  for (uint32_t n : {0u, 1u, 3u, 100u})
+    for (uint64_t seed : {uint64_t(0), ~uint64_t(0) - 2}) {
+      rt::CallResult result =
+          f.call("scalar_rounds", {rt::Value::i32(8), rt::Value::i32(n), rt::Value::i64(seed)});
+      ASSERT_FALSE(result.trap) << result.trap->message();
+      EXPECT_EQ(result.values.at(0).asI64(), scalarRoundsModel(f.memory(), 8, n, seed)) << n << " " << seed;
+    }
 }
 
 INSTANTIATE_TEST_SUITE_P(OptLevels, LaneWebAtLevel, ::testing::Values(0u, 1u, 2u, 3u));
 
 // The web of "rounds" (both accumulators, the shift, the br_table) is
-// computed in scalars: no i64x2 phi is left at -O1 and above.
-TEST(LaneWeb, LoopCarriesNoI64x2Values) {
+// computed in scalars: no i64x2 phi is left at -O1 and above. And whatever
+// the SLP vectoriser (-O2 and -O3) made of "scalar_rounds", no vector
+// multiply of i64 lanes is left.
+TEST(LaneWeb, LoopsCarryNoI64Vectors) {
   auto module = wasm::loadModule(test::readWasm(WASMC_LANES_WASM));
   ASSERT_TRUE(module) << module.error().describe();
   for (unsigned level : {1u, 2u, 3u}) {
@@ -82,13 +105,16 @@ TEST(LaneWeb, LoopCarriesNoI64x2Values) {
     ASSERT_TRUE(ir) << ir.error().describe();
     EXPECT_EQ(ir->find("phi <2 x i64>"), std::string::npos) << "-O" << level;
     EXPECT_NE(ir->find("phi i64"), std::string::npos) << "-O" << level;
+    for (const char* multiply : {"mul <2 x i64>", "mul <4 x i64>", "mul <8 x i64>"})
+      EXPECT_EQ(ir->find(multiply), std::string::npos) << multiply << " at -O" << level;
   }
 }
 
-// $round is inlined into the loop of "rounds"; its stack check tests the
-// same frame against a smaller size than the caller's check did, so it
-// folds away (the check's add is nuw) and the loop keeps no branch to a
-// stack trap. One check is left per function.
+// $round is inlined into the loop of "rounds" ($round64 into that of
+// "scalar_rounds"); its stack check tests the same frame against a smaller
+// size than the caller's check did, so it folds away (the check's add is
+// nuw) and the loop keeps no branch to a stack trap. One check is left per
+// function, four in all.
 TEST(LaneWeb, InlinedCalleesKeepNoStackCheck) {
   auto module = wasm::loadModule(test::readWasm(WASMC_LANES_WASM));
   ASSERT_TRUE(module) << module.error().describe();
@@ -98,7 +124,7 @@ TEST(LaneWeb, InlinedCalleesKeepNoStackCheck) {
   size_t checks = 0;
   for (size_t at = ir->find(stackTrap); at != std::string::npos; at = ir->find(stackTrap, at + 1))
     ++checks;
-  EXPECT_EQ(checks, 2u);
+  EXPECT_EQ(checks, 4u);
 }
 
 } // namespace

@@ -8,20 +8,27 @@
 // cross from vector registers to general ones and back, and in a loop the
 // accumulator's chain pays those moves' latency on every iteration: the
 // tuned hash benchmark ran 1.2-1.4x native, its plain (scalar) build 0.95x.
+// LLVM's SLP vectoriser does the same to scalar code: it turns the plain
+// build's four accumulators into <4 x i64> multiplies (vpmullq).
 //
-// What: a web is a connected set of <2 x i64> values computed lane by lane
-// (phis, integer arithmetic, funnel shifts, and vectors built from two
-// scalars). Where computing a web as two scalar chains moves fewer lanes
-// between register files than computing it as vectors (counted statically:
-// each rebuilt vector and each lane extracted from the web saves moves, each
-// vector the web reads from outside and each value it hands to other vector
-// code costs two), every value of the web becomes two i64 values, and vectors
-// are rebuilt only for the uses outside the web.
+// What: a web is a connected set of vectors of i64 lanes computed lane by
+// lane (phis, integer arithmetic, funnel shifts, and vectors built from
+// scalars, lane 0 first). Where computing a web as one scalar chain per
+// lane costs fewer lane moves between register files than computing it as
+// vectors (counted statically: each vector built from scalars and each lane
+// extracted from the web saves moves, each vector multiply saves as much
+// as moving its operands' and result's lanes, each vector the web reads
+// from outside and each value it hands to other vector code costs a move
+// per lane), every value of the web becomes one i64 value per lane, and
+// vectors are rebuilt only for the uses outside the web. The pass runs
+// twice: after the function simplification pipeline (the lowering's
+// multiplies) and at the end of the optimisation pipeline (the SLP
+// vectoriser's).
 //
 // The values computed are the same, lane by lane; nothing touches memory, so
 // this pass has no bearing on traps or the sandbox.
 
-#include "compiler/codegen/ScalarizeI64x2Webs.h"
+#include "compiler/codegen/ScalarizeI64VectorWebs.h"
 
 #include <llvm/ADT/PostOrderIterator.h>
 #include <llvm/ADT/SetVector.h>
@@ -30,7 +37,6 @@
 #include <llvm/IR/IntrinsicInst.h>
 #include <llvm/IR/PatternMatch.h>
 
-#include <array>
 
 namespace wasmc::codegen {
 
@@ -42,25 +48,52 @@ namespace {
 /// Webs bigger than this are left alone, to bound compile time.
 constexpr unsigned kMaxWebSize = 4096;
 
-bool isI64x2(const Type* type) {
+/// Vectors wider than this are left alone.
+constexpr unsigned kMaxLanes = 8;
+
+using Lanes = SmallVector<Value*, 4>;
+
+/// The lane count of a vector of i64 that this pass handles, or 0.
+unsigned i64Lanes(const Type* type) {
   const auto* vector = dyn_cast<FixedVectorType>(type);
-  return vector && vector->getNumElements() == 2 && vector->getElementType()->isIntegerTy(64);
+  if (!vector || !vector->getElementType()->isIntegerTy(64) || vector->getNumElements() < 2 ||
+      vector->getNumElements() > kMaxLanes)
+    return 0;
+  return vector->getNumElements();
 }
 
-/// insertelement(insertelement(poison, a, 0), b, 1): the lowering's way of
-/// building a vector from two scalars.
-bool isGather(const Instruction* inst, Value** low = nullptr, Value** high = nullptr) {
-  Value* lowLane = nullptr;
-  Value* highLane = nullptr;
-  Value* inner = nullptr;
-  if (!match(inst, m_InsertElt(m_Value(inner), m_Value(highLane), m_SpecificInt(1))) ||
-      !match(inner, m_InsertElt(m_Undef(), m_Value(lowLane), m_SpecificInt(0))) || !inner->hasOneUse())
+/// insertelement(...insertelement(poison, a, 0)..., z, n-1): a vector built
+/// from scalars, lane by lane, each step used only by the next. `lanes`
+/// receives the scalars.
+bool isGather(const Instruction* inst, Lanes* lanes = nullptr) {
+  unsigned count = i64Lanes(inst->getType());
+  if (count == 0)
     return false;
-  if (low)
-    *low = lowLane;
-  if (high)
-    *high = highLane;
+  Lanes scalars(count);
+  const Value* vector = inst;
+  for (unsigned lane = count; lane-- > 0;) {
+    Value* scalar = nullptr;
+    Value* inner = nullptr;
+    if (!match(vector, m_InsertElt(m_Value(inner), m_Value(scalar), m_SpecificInt(lane))) ||
+        (vector != inst && !vector->hasOneUse()))
+      return false;
+    scalars[lane] = scalar;
+    vector = inner;
+  }
+  if (!isa<UndefValue>(vector))
+    return false;
+  if (lanes)
+    *lanes = std::move(scalars);
   return true;
+}
+
+/// The insertelements of a gather other than the last, which only it uses.
+SmallVector<Instruction*, 4> gatherSteps(Instruction* gather) {
+  SmallVector<Instruction*, 4> steps;
+  for (auto* step = dyn_cast<InsertElementInst>(gather->getOperand(0)); step;
+       step = dyn_cast<InsertElementInst>(step->getOperand(0)))
+    steps.push_back(step);
+  return steps;
 }
 
 bool isLaneWiseBinary(unsigned opcode) {
@@ -74,10 +107,10 @@ bool isLaneWiseBinary(unsigned opcode) {
   }
 }
 
-/// Whether `inst` can join a web: an i64x2 value whose lanes can be
+/// Whether `inst` can join a web: a vector of i64 whose lanes can be
 /// computed from its operands' lanes independently.
 bool isLaneWise(const Instruction* inst) {
-  if (!isI64x2(inst->getType()))
+  if (i64Lanes(inst->getType()) == 0)
     return false;
   if (isa<PHINode>(inst) || isGather(inst))
     return true;
@@ -103,15 +136,17 @@ SmallVector<Value*, 4> vectorOperands(Instruction* inst) {
 
 bool isLaneExtract(const Instruction* inst) {
   uint64_t lane = 0;
-  return isa<ExtractElementInst>(inst) && match(inst->getOperand(1), m_ConstantInt(lane)) && lane < 2;
+  return isa<ExtractElementInst>(inst) && match(inst->getOperand(1), m_ConstantInt(lane)) &&
+         lane < i64Lanes(inst->getOperand(0)->getType());
 }
 
 struct Web {
   SmallSetVector<Instruction*, 32> members;
-  /// Lane moves the web saves: two per rebuilt vector, one per extract.
+  /// Lane moves the web saves: one per lane of a vector built from scalars,
+  /// one per extract, two per lane of a vector multiply.
   unsigned saved = 0;
-  /// Lane moves it costs: two per vector read from outside, two per member
-  /// used outside.
+  /// Lane moves it costs: one per lane of a vector read from outside and of
+  /// a member used outside.
   unsigned cost = 0;
 };
 
@@ -123,15 +158,20 @@ Web collectWeb(Instruction* seed, DenseSet<Instruction*>& seen) {
   while (!worklist.empty() && web.members.size() <= kMaxWebSize) {
     Instruction* member = worklist.pop_back_val();
     web.members.insert(member);
+    unsigned lanes = i64Lanes(member->getType());
     if (isGather(member))
-      web.saved += 2;
+      web.saved += lanes;
+    // A vector multiply is vpmullq (15 cycles) or three pmuludq: count it
+    // as the lane moves the lowering's scalar multiplies need.
+    if (auto* binary = dyn_cast<BinaryOperator>(member); binary && binary->getOpcode() == Instruction::Mul)
+      web.saved += 2 * lanes;
     for (Value* operand : vectorOperands(member)) {
       auto* definition = dyn_cast<Instruction>(operand);
       if (definition && isLaneWise(definition)) {
         if (seen.insert(definition).second)
           worklist.push_back(definition);
       } else if (!isa<Constant>(operand) && outsideInputs.insert(operand).second) {
-        web.cost += 2;
+        web.cost += lanes;
       }
     }
     bool usedOutside = false;
@@ -147,12 +187,10 @@ Web collectWeb(Instruction* seed, DenseSet<Instruction*>& seen) {
       }
     }
     if (usedOutside)
-      web.cost += 2;
+      web.cost += lanes;
   }
   return web;
 }
-
-using Lanes = std::array<Value*, 2>;
 
 class Scalarizer {
 public:
@@ -173,10 +211,9 @@ public:
     Type* i64 = Type::getInt64Ty(function_.getContext());
     for (Instruction* member : order)
       if (auto* phi = dyn_cast<PHINode>(member))
-        for (unsigned lane = 0; lane < 2; ++lane)
-          lanes_[phi][lane] =
-              PHINode::Create(i64, phi->getNumIncomingValues(), phi->getName() + ".lane" + Twine(lane),
-                              phi->getIterator());
+        for (unsigned lane = 0; lane < i64Lanes(phi->getType()); ++lane)
+          lanes_[phi].push_back(PHINode::Create(i64, phi->getNumIncomingValues(),
+                                                phi->getName() + ".lane" + Twine(lane), phi->getIterator()));
     // In reverse post-order every other member's operands come first.
     for (Instruction* member : order)
       if (!isa<PHINode>(member))
@@ -199,13 +236,9 @@ private:
 
   void scalarize(Instruction* member) {
     IRBuilder<> builder(member);
-    Value* low = nullptr;
-    Value* high = nullptr;
-    if (isGather(member, &low, &high)) {
-      lanes_[member] = {low, high};
+    if (isGather(member, &lanes_[member]))
       return;
-    }
-    for (unsigned index = 0; index < 2; ++index) {
+    for (unsigned index = 0; index < i64Lanes(member->getType()); ++index) {
       Value* result = nullptr;
       if (auto* binary = dyn_cast<BinaryOperator>(member)) {
         result = builder.CreateBinOp(binary->getOpcode(), lane(binary->getOperand(0), index, builder),
@@ -219,7 +252,7 @@ private:
           arguments.push_back(lane(argument, index, builder));
         result = builder.CreateIntrinsic(builder.getInt64Ty(), intrinsic->getIntrinsicID(), arguments);
       }
-      lanes_[member][index] = result;
+      lanes_[member].push_back(result);
     }
   }
 
@@ -231,9 +264,10 @@ private:
       auto [entry, inserted] = perBlock.try_emplace(block);
       if (inserted) {
         IRBuilder<> builder(block->getTerminator());
-        entry->second = {lane(phi->getIncomingValue(i), 0, builder), lane(phi->getIncomingValue(i), 1, builder)};
+        for (unsigned index = 0; index < lanes_[phi].size(); ++index)
+          entry->second.push_back(lane(phi->getIncomingValue(i), index, builder));
       }
-      for (unsigned index = 0; index < 2; ++index)
+      for (unsigned index = 0; index < lanes_[phi].size(); ++index)
         cast<PHINode>(lanes_[phi][index])->addIncoming(entry->second[index], block);
     }
   }
@@ -254,26 +288,27 @@ private:
         IRBuilder<> builder(member->getParent(), isa<PHINode>(member)
                                                      ? member->getParent()->getFirstInsertionPt()
                                                      : std::next(member->getIterator()));
-        Value* vector = PoisonValue::get(member->getType());
-        vector = builder.CreateInsertElement(vector, lanes_[member][0], uint64_t(0));
-        rebuilt = builder.CreateInsertElement(vector, lanes_[member][1], uint64_t(1));
+        rebuilt = PoisonValue::get(member->getType());
+        for (unsigned index = 0; index < lanes_[member].size(); ++index)
+          rebuilt = builder.CreateInsertElement(rebuilt, lanes_[member][index], uint64_t(index));
       }
       use.set(rebuilt);
     }
   }
 
   void eraseWeb(ArrayRef<Instruction*> order) {
-    SmallVector<Instruction*, 8> gatherInners;
+    SmallVector<Instruction*, 8> steps;
     for (Instruction* member : order)
       if (isGather(member))
-        gatherInners.push_back(cast<Instruction>(member->getOperand(0)));
+        steps.append(gatherSteps(member));
     for (Instruction* member : order)
       member->dropAllReferences();
     for (Instruction* member : order)
       member->eraseFromParent();
-    for (Instruction* inner : gatherInners)
-      if (inner->use_empty())
-        inner->eraseFromParent();
+    // Each step is used only by the next, so erase from the last.
+    for (Instruction* step : steps)
+      if (step->use_empty())
+        step->eraseFromParent();
   }
 
   Function& function_;
@@ -283,14 +318,19 @@ private:
 
 } // namespace
 
-PreservedAnalyses ScalarizeI64x2WebsPass::run(Function& function, FunctionAnalysisManager&) {
-  // Seeds: vectors built from two scalar multiplies.
+PreservedAnalyses ScalarizeI64VectorWebsPass::run(Function& function, FunctionAnalysisManager&) {
+  // Seeds: vectors built from scalar multiplies (the lowering's i64x2.mul)
+  // and vector multiplies (the SLP vectoriser's).
   SmallVector<Instruction*, 8> seeds;
   for (BasicBlock& block : function)
-    for (Instruction& inst : block)
-      if (Value *low, *high; isGather(&inst, &low, &high) && match(low, m_Mul(m_Value(), m_Value())) &&
-                             match(high, m_Mul(m_Value(), m_Value())))
+    for (Instruction& inst : block) {
+      Lanes scalars;
+      bool gatheredProducts = isGather(&inst, &scalars) && all_of(scalars, [](Value* scalar) {
+                                return match(scalar, m_Mul(m_Value(), m_Value()));
+                              });
+      if (gatheredProducts || (i64Lanes(inst.getType()) != 0 && match(&inst, m_Mul(m_Value(), m_Value()))))
         seeds.push_back(&inst);
+    }
   bool changed = false;
   DenseSet<Instruction*> seen;
   for (Instruction* seed : seeds) {
