@@ -37,7 +37,6 @@
 #include <llvm/IR/IntrinsicInst.h>
 #include <llvm/IR/PatternMatch.h>
 
-
 namespace wasmc::codegen {
 
 using namespace llvm;
