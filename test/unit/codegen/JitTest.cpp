@@ -17,8 +17,6 @@
 namespace wasmc {
 namespace {
 
-std::vector<uint8_t> readModule() { return test::readWasm(WASMC_TRAPS_WASM); }
-
 std::shared_ptr<const rt::CompiledModule> compile(unsigned optLevel) {
   return test::compileWasm(WASMC_TRAPS_WASM, optLevel);
 }
@@ -160,15 +158,10 @@ TEST_P(JitAtLevel, LoopAddressesThatWrapReachTheWrappedWords) {
 // The loops above are the ones the pass is for: at -O2 each of the six
 // functions has a checked copy with 64-bit addresses (block wasmc.wide.ph).
 TEST(Jit, LoopsSteppingPointersGetACheckedWideCopy) {
-  auto module = wasm::loadModule(readModule());
-  ASSERT_TRUE(module) << module.error().describe();
   for (unsigned level : {0u, 2u}) {
-    auto ir = codegen::emitModule(*module, codegen::Options{.optLevel = level, .jobs = 1},
-                                  codegen::EmitForm::LlvmIr);
-    ASSERT_TRUE(ir) << ir.error().describe();
-    size_t versioned = 0;
-    for (size_t at = ir->find("\nwasmc.wide.ph"); at != std::string::npos; at = ir->find("\nwasmc.wide.ph", at + 1))
-      ++versioned;
+    std::string ir = test::emitWasm(WASMC_TRAPS_WASM, level, codegen::EmitForm::LlvmIr);
+    ASSERT_FALSE(ir.empty());
+    size_t versioned = test::countOccurrences(ir, "\nwasmc.wide.ph");
     if (level == 0)
       EXPECT_EQ(versioned, 0u);
     else
@@ -180,13 +173,9 @@ TEST(Jit, LoopsSteppingPointersGetACheckedWideCopy) {
 // two 64-byte lines of code made the vm benchmark 1.3x slower); functions
 // and other blocks keep LLVM's alignment.
 TEST(Jit, InnermostLoopsStartOn64ByteBoundaries) {
-  auto module = wasm::loadModule(readModule());
-  ASSERT_TRUE(module) << module.error().describe();
-  auto assembly = codegen::emitModule(*module, codegen::Options{.optLevel = 2, .jobs = 1},
-                                      codegen::EmitForm::Assembly);
-  ASSERT_TRUE(assembly) << assembly.error().describe();
-  EXPECT_NE(assembly->find("\t.p2align\t6, 0x90\n"), std::string::npos);
-  EXPECT_NE(assembly->find("\t.p2align\t4, 0x90\n"), std::string::npos);
+  std::string assembly = test::emitWasm(WASMC_TRAPS_WASM, 2, codegen::EmitForm::Assembly);
+  EXPECT_NE(assembly.find("\t.p2align\t6, 0x90\n"), std::string::npos);
+  EXPECT_NE(assembly.find("\t.p2align\t4, 0x90\n"), std::string::npos);
 }
 
 TEST_P(JitAtLevel, TrapLeavesThisAndOtherInstancesUsable) {

@@ -5,8 +5,6 @@
 // vectoriser makes them of "scalar_rounds"). Also: the inlined callee's
 // stack check folds away.
 
-#include "compiler/codegen/Codegen.h"
-#include "compiler/wasm/Validator.h"
 #include "test/unit/codegen/ModuleFixture.h"
 
 #include <bit>
@@ -97,16 +95,12 @@ INSTANTIATE_TEST_SUITE_P(OptLevels, LaneWebAtLevel, ::testing::Values(0u, 1u, 2u
 // the SLP vectoriser (-O2 and -O3) made of "scalar_rounds", no vector
 // multiply of i64 lanes is left.
 TEST(LaneWeb, LoopsCarryNoI64Vectors) {
-  auto module = wasm::loadModule(test::readWasm(WASMC_LANES_WASM));
-  ASSERT_TRUE(module) << module.error().describe();
   for (unsigned level : {1u, 2u, 3u}) {
-    auto ir = codegen::emitModule(*module, codegen::Options{.optLevel = level, .jobs = 1},
-                                  codegen::EmitForm::LlvmIr);
-    ASSERT_TRUE(ir) << ir.error().describe();
-    EXPECT_EQ(ir->find("phi <2 x i64>"), std::string::npos) << "-O" << level;
-    EXPECT_NE(ir->find("phi i64"), std::string::npos) << "-O" << level;
+    std::string ir = test::emitWasm(WASMC_LANES_WASM, level, codegen::EmitForm::LlvmIr);
+    EXPECT_EQ(ir.find("phi <2 x i64>"), std::string::npos) << "-O" << level;
+    EXPECT_NE(ir.find("phi i64"), std::string::npos) << "-O" << level;
     for (const char* multiply : {"mul <2 x i64>", "mul <4 x i64>", "mul <8 x i64>"})
-      EXPECT_EQ(ir->find(multiply), std::string::npos) << multiply << " at -O" << level;
+      EXPECT_EQ(ir.find(multiply), std::string::npos) << multiply << " at -O" << level;
   }
 }
 
@@ -116,15 +110,9 @@ TEST(LaneWeb, LoopsCarryNoI64Vectors) {
 // nuw) and the loop keeps no branch to a stack trap. One check is left per
 // function, four in all.
 TEST(LaneWeb, InlinedCalleesKeepNoStackCheck) {
-  auto module = wasm::loadModule(test::readWasm(WASMC_LANES_WASM));
-  ASSERT_TRUE(module) << module.error().describe();
-  auto ir = codegen::emitModule(*module, codegen::Options{.optLevel = 2, .jobs = 1}, codegen::EmitForm::LlvmIr);
-  ASSERT_TRUE(ir) << ir.error().describe();
+  std::string ir = test::emitWasm(WASMC_LANES_WASM, 2, codegen::EmitForm::LlvmIr);
   std::string stackTrap = ", i32 " + std::to_string(unsigned(abi::TrapCode::StackExhausted)) + ")";
-  size_t checks = 0;
-  for (size_t at = ir->find(stackTrap); at != std::string::npos; at = ir->find(stackTrap, at + 1))
-    ++checks;
-  EXPECT_EQ(checks, 4u);
+  EXPECT_EQ(test::countOccurrences(ir, stackTrap), 4u);
 }
 
 } // namespace

@@ -1,7 +1,10 @@
 #pragma once
 // Shared by the end-to-end codegen tests: read a .wasm built from a .wat
-// file, compile it through the JIT, and call its exports in one instance.
+// file, compile it through the JIT and call its exports in one instance,
+// or look at the IR or assembly the pipeline makes of it.
 
+#include "compiler/codegen/Codegen.h"
+#include "compiler/wasm/Validator.h"
 #include "runtime/Instance.h"
 #include "runtime/Invoke.h"
 #include "runtime/Linker.h"
@@ -30,6 +33,30 @@ inline std::shared_ptr<const rt::CompiledModule> compileWasm(const char* path, u
   if (!compiled)
     ADD_FAILURE() << compiled.error().describe();
   return compiled ? *compiled : nullptr;
+}
+
+/// The module at `path` as LLVM IR or assembly after the pipeline of
+/// `optLevel`, in one partition; empty (and a test failure) on an error.
+inline std::string emitWasm(const char* path, unsigned optLevel, codegen::EmitForm form) {
+  auto module = wasm::loadModule(readWasm(path));
+  if (!module) {
+    ADD_FAILURE() << module.error().describe();
+    return {};
+  }
+  auto emitted = codegen::emitModule(*module, codegen::Options{.optLevel = optLevel, .jobs = 1}, form);
+  if (!emitted) {
+    ADD_FAILURE() << emitted.error().describe();
+    return {};
+  }
+  return std::move(*emitted);
+}
+
+/// How many times `needle` occurs in `text`.
+inline size_t countOccurrences(const std::string& text, const std::string& needle) {
+  size_t count = 0;
+  for (size_t at = text.find(needle); at != std::string::npos; at = text.find(needle, at + 1))
+    ++count;
+  return count;
 }
 
 /// One instance of a module with no imports, in its own store.
