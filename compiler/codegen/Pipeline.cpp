@@ -20,10 +20,14 @@
 // that a check proves cannot wrap), and ScalarizeI64VectorWebsPass (i64
 // vector arithmetic around lane multiplies computed in scalars) runs at the
 // end of the function simplification pipeline and again at the very end,
-// after the SLP vectoriser (on at -O2 and -O3, as in clang).
+// after the SLP vectoriser (on at -O2 and -O3, as in clang). Loop strength
+// reduction, the code generator's job in LLVM, runs last at -O1 to -O3
+// (ReduceLoopStrengthPass), so that it can leave alone the loops it would
+// fill with induction variables.
 
 #include "compiler/codegen/Pipeline.h"
 
+#include "compiler/codegen/ReduceLoopStrength.h"
 #include "compiler/codegen/ScalarizeI64VectorWebs.h"
 #include "compiler/codegen/WidenLoopAddresses.h"
 
@@ -133,6 +137,10 @@ void optimizeModule(Module& module, TargetMachine& machine, unsigned optLevel, b
     default: passes = wasmPipeline(builder, OptimizationLevel::O2); break;
     }
   }
+  // Last, where the code generator would have run it at -O1 and above
+  // (initializeLlvm turns that off).
+  if (optLevel >= 1)
+    passes.addPass(createModuleToFunctionPassAdaptor(createFunctionToLoopPassAdaptor(ReduceLoopStrengthPass())));
   passes.run(module, modules);
 }
 

@@ -22,18 +22,14 @@ using namespace llvm;
 
 namespace {
 
-/// Innermost loops start on a 64-byte boundary, not LLVM's 16: a loop whose
-/// hot block spans two 64-byte lines of code runs measurably slower. The
-/// vm benchmark's interpreter loop ran 1.3x native or 1.0x depending only
-/// on where earlier functions left it, because its dispatch block crossed
-/// a line boundary or did not (docs/BENCHMARKS.md). LLVM has this only as
-/// a command-line option, so it is set the way the command line would,
-/// unless the embedding process already chose a value.
-void alignInnermostLoops() {
+/// Sets LLVM command-line option `name` to `value` the way the command line
+/// would, unless the embedding process already chose a value. Some of the
+/// code generator's choices exist only as such options.
+void setLlvmOptionDefault(StringRef name, StringRef value) {
   StringMap<cl::Option*>& options = cl::getRegisteredOptions();
-  auto found = options.find("x86-experimental-pref-innermost-loop-alignment");
+  auto found = options.find(name);
   if (found != options.end() && found->second->getNumOccurrences() == 0)
-    (void)found->second->addOccurrence(0, found->first(), "6");
+    (void)found->second->addOccurrence(0, found->first(), value);
 }
 
 CodeGenOptLevel codeGenLevel(unsigned optLevel) {
@@ -84,7 +80,15 @@ void initializeLlvm() {
     InitializeNativeTarget();
     InitializeNativeTargetAsmPrinter();
     InitializeNativeTargetAsmParser();
-    alignInnermostLoops();
+    // Innermost loops start on a 64-byte boundary, not LLVM's 16: a loop
+    // whose hot block spans two 64-byte lines of code runs measurably
+    // slower. The vm benchmark's interpreter loop ran 1.3x native or 1.0x
+    // depending only on where earlier functions left it, because its
+    // dispatch block crossed a line boundary or did not (docs/BENCHMARKS.md).
+    setLlvmOptionDefault("x86-experimental-pref-innermost-loop-alignment", "6");
+    // Loop strength reduction runs in the optimisation pipeline instead,
+    // where it can be skipped per loop (ReduceLoopStrength.cpp).
+    setLlvmOptionDefault("disable-lsr", "true");
   });
 }
 
