@@ -19,6 +19,15 @@
 // an untouched copy of the loop runs. Loop strength reduction later folds the 64-bit
 // recurrences into one induction variable and x86 addressing modes.
 //
+// Loops whose trip count scalar evolution cannot bound (a pointer compared
+// with an end pointer it steps by 16, a scan that stops at a value) get a
+// second kind of proof instead, from the guard pages (see
+// widenGuardedLoop): when every iteration accesses memory at the 64-bit
+// value before the next step, that value cannot pass 2^32 without first
+// landing between the memory's size and 2^32, where the access traps in
+// both copies. The check before the loop then only makes sure that gap is
+// wider than the step.
+//
 // Rules for changing it:
 //  - A zext is rewritten only inside the checked copy, and only with a
 //    recurrence whose group (base and step) the check covered, over the
@@ -26,6 +35,12 @@
 //  - The check must cover every iteration the loop can run: it uses scalar
 //    evolution's symbolic maximum backedge-taken count, an upper bound for
 //    every exit, and nothing that holds only under assumptions.
+//  - The guard proof widens only upward steps of at most kMaxGuardStep,
+//    only zexts that a load or store of memory 0 at a non-negative constant
+//    offset from them performs on every iteration (its block dominates the
+//    latch), only in loops that call nothing that returns (so memory cannot
+//    grow), and its check requires size <= 2^32 - step. A downward step
+//    would run below the base, where no guard page is.
 //  - The argument relies on guest i32 values never being undef or poison
 //    in the IR (the lowering masks shift counts, traps explicitly and puts
 //    no nuw/nsw on guest arithmetic); otherwise the check and the loop could
@@ -37,6 +52,8 @@
 
 #include "compiler/codegen/WidenLoopAddresses.h"
 
+#include "runtime/Abi.h"
+
 #include <llvm/Analysis/AssumptionCache.h>
 #include <llvm/Analysis/LoopInfo.h>
 #include <llvm/Analysis/ScalarEvolution.h>
@@ -44,6 +61,8 @@
 #include <llvm/IR/Dominators.h>
 #include <llvm/IR/IRBuilder.h>
 #include <llvm/IR/Instructions.h>
+#include <llvm/IR/IntrinsicInst.h>
+#include <llvm/Analysis/ValueTracking.h>
 #include <llvm/Transforms/Utils/BasicBlockUtils.h>
 #include <llvm/Transforms/Utils/Cloning.h>
 #include <llvm/Transforms/Utils/LoopSimplify.h>
@@ -75,6 +94,10 @@ constexpr unsigned kMaxWidenings = 16;
 /// The largest step handled (wasm compilers step by element sizes); it
 /// keeps the check's arithmetic far from overflowing 64 bits.
 constexpr uint64_t kMaxStep = uint64_t(1) << 20;
+
+/// The largest step the guard proof handles. Its check sends loops over
+/// memories within this much of 4 GiB to the untouched copy.
+constexpr int64_t kMaxGuardStep = int64_t(1) << 16;
 
 /// The largest backedge-taken count the check computes with.
 constexpr uint64_t kMaxIterations = 0xFFFFFFFF;
@@ -247,33 +270,11 @@ void versionLoop(Loop& loop, Value* wraps, Analyses& analyses) {
   analyses.dominators.changeImmediateDominator(exit, checkBlock);
 }
 
-/// Widens the address recurrences of one innermost loop, which is in
-/// simplified and LCSSA form. Returns true if the function changed.
-bool widenLoop(Loop& loop, Analyses& analyses) {
-  if (instructionCount(loop) > kMaxLoopInstructions || !loop.isSafeToClone())
-    return false;
-  if (!loop.isLoopSimplifyForm() || !loop.getExitBlock() || !loop.isLCSSAForm(analyses.dominators))
-    return false;
-
-  ScalarEvolution& scev = analyses.scev;
-  const SCEV* backedges = scev.getSymbolicMaxBackedgeTakenCount(&loop);
-  if (isa<SCEVCouldNotCompute>(backedges) || scev.getTypeSizeInBits(backedges->getType()) > 64)
-    return false;
-  SmallVector<Widening, 8> widenings = findWidenings(loop, scev);
-  if (widenings.size() < kMinWidenings || widenings.size() > kMaxWidenings)
-    return false;
-  Instruction* checkPoint = loop.getLoopPreheader()->getTerminator();
-  SCEVExpander checks(scev, analyses.layout, "wasmc.check");
-  if (!checks.isSafeToExpandAt(backedges, checkPoint))
-    return false;
-  for (const Widening& widening : widenings)
-    if (!checks.isSafeToExpandAt(widening.narrow->getStart(), checkPoint))
-      return false;
-
-  versionLoop(loop, anyRecurrenceWraps(widenings, backedges, checks, checkPoint, scev), analyses);
-
+/// Replaces each zext of `widenings`, inside the checked copy of `loop`,
+/// with its 64-bit recurrence.
+void useWideRecurrences(Loop& loop, ArrayRef<Widening> widenings, ScalarEvolution& scev) {
   Type* i64 = Type::getInt64Ty(loop.getHeader()->getContext());
-  SCEVExpander recurrences(scev, analyses.layout, "wasmc.wide");
+  SCEVExpander recurrences(scev, loop.getHeader()->getDataLayout(), "wasmc.wide");
   recurrences.disableCanonicalMode(); // one phi per recurrence, which LSR later merges
   for (const Widening& widening : widenings) {
     // zext(base + c) == zext(base) + c, as the check proved; written this
@@ -287,7 +288,135 @@ bool widenLoop(Loop& loop, Analyses& analyses) {
     widening.zext->replaceAllUsesWith(value);
     widening.zext->eraseFromParent();
   }
-  analyses.scev.forgetLoop(&loop);
+  scev.forgetLoop(&loop);
+}
+
+/// If `pointer` points into memory 0, the memory base load it is based
+/// on: FunctionLowering's `load ptr, ptr %vmctx` (VMContext::memoryBase is
+/// at offset 0, and the VMContext is every wasm function's first argument).
+LoadInst* memoryBaseOf(Value* pointer) {
+  auto* base = dyn_cast<LoadInst>(getUnderlyingObject(pointer));
+  if (!base || !base->getType()->isPointerTy())
+    return nullptr;
+  auto* vmctx = dyn_cast<Argument>(base->getPointerOperand());
+  return vmctx && vmctx->getArgNo() == 0 ? base : nullptr;
+}
+
+/// True if nothing `loop` calls can return, so nothing in it can grow a
+/// memory: intrinsics aside, only the trap builtins.
+bool callsNothingThatReturns(const Loop& loop) {
+  for (const BasicBlock* block : loop.blocks())
+    for (const Instruction& instruction : *block)
+      if (const auto* call = dyn_cast<CallBase>(&instruction); call && !isa<IntrinsicInst>(call) && !call->doesNotReturn())
+        return false;
+  return true;
+}
+
+/// The guest loads and stores of memory 0 that every iteration of `loop`
+/// performs (their blocks dominate the latch), with their memory base.
+SmallVector<std::pair<Instruction*, LoadInst*>, 8> accessesEveryIteration(const Loop& loop, DominatorTree& dominators) {
+  SmallVector<std::pair<Instruction*, LoadInst*>, 8> accesses;
+  BasicBlock* latch = loop.getLoopLatch();
+  for (BasicBlock* block : loop.blocks()) {
+    if (!dominators.dominates(block, latch))
+      continue;
+    for (Instruction& instruction : *block)
+      if (isa<LoadInst, StoreInst>(instruction))
+        if (LoadInst* base = memoryBaseOf(getLoadStorePointerOperand(&instruction)))
+          accesses.push_back({&instruction, base});
+  }
+  return accesses;
+}
+
+/// True if one of `accesses` is at memoryBase + zext + c for a constant
+/// c >= 0: whenever the zext's value reaches memory's size or beyond, that
+/// access traps in the same iteration.
+bool accessedEveryIteration(const ZExtInst& zext, ArrayRef<std::pair<Instruction*, LoadInst*>> accesses,
+                            ScalarEvolution& scev) {
+  for (auto [access, base] : accesses) {
+    const SCEV* address = scev.getSCEV(getLoadStorePointerOperand(access));
+    const SCEV* offset = scev.getMinusSCEV(address, scev.getAddExpr(scev.getSCEV(base), scev.getSCEV(const_cast<ZExtInst*>(&zext))));
+    if (const auto* constant = dyn_cast<SCEVConstant>(offset); constant && constant->getAPInt().isNonNegative())
+      return true;
+  }
+  return false;
+}
+
+/// Widens the address recurrences of a loop whose trip count scalar
+/// evolution cannot bound, with the guard proof. Each widened zext(p), p
+/// = {start,+,step} with 0 < step <= kMaxGuardStep, is accessed at
+/// zext(p) + c, c >= 0, on every iteration before the latch. Its 64-bit
+/// value w differs from zext(p) only once w >= 2^32; since w starts below
+/// 2^32 and grows by step, the iteration before took it into
+/// [2^32 - step, 2^32), and with size <= 2^32 - step (the check; the loop
+/// calls nothing that could grow the memory) that iteration's access
+/// trapped, in the narrow copy as in the wide one, and no later iteration
+/// ran.
+bool widenGuardedLoop(Loop& loop, Analyses& analyses) {
+  ScalarEvolution& scev = analyses.scev;
+  if (!callsNothingThatReturns(loop))
+    return false;
+  auto accesses = accessesEveryIteration(loop, analyses.dominators);
+  if (accesses.empty())
+    return false;
+  SmallVector<Widening, 8> widenings;
+  int64_t largestStep = 0;
+  for (const Widening& widening : findWidenings(loop, scev)) {
+    if (widening.step <= 0 || widening.step > kMaxGuardStep || !accessedEveryIteration(*widening.zext, accesses, scev))
+      continue;
+    widenings.push_back(widening);
+    largestStep = std::max(largestStep, widening.step);
+  }
+  if (widenings.size() < kMinWidenings || widenings.size() > kMaxWidenings)
+    return false;
+  Instruction* checkPoint = loop.getLoopPreheader()->getTerminator();
+  SCEVExpander checks(scev, analyses.layout, "wasmc.check");
+  for (const Widening& widening : widenings)
+    if (!checks.isSafeToExpandAt(widening.narrow->getStart(), checkPoint))
+      return false;
+
+  // All accesses share one base load, so its VMContext holds the record.
+  LoadInst* memoryBase = accesses.front().second;
+  IRBuilder<> builder(checkPoint);
+  Value* vmctx = memoryBase->getPointerOperand();
+  LoadInst* record = builder.CreateLoad(builder.getPtrTy(), builder.CreateConstInBoundsGEP1_64(builder.getInt8Ty(), vmctx, offsetof(abi::VMContext, memory)), "wasmc.memory");
+  record->copyMetadata(*memoryBase, {LLVMContext::MD_tbaa, LLVMContext::MD_invariant_load});
+  LoadInst* size = builder.CreateLoad(builder.getInt64Ty(), builder.CreateConstInBoundsGEP1_64(builder.getInt8Ty(), record, offsetof(abi::MemoryRecord, size)), "wasmc.size");
+  size->copyMetadata(*memoryBase, {LLVMContext::MD_tbaa});
+  Value* tooLarge = builder.CreateICmpUGT(size, builder.getInt64((uint64_t(1) << 32) - uint64_t(largestStep)), "wasmc.wraps");
+
+  versionLoop(loop, tooLarge, analyses);
+  useWideRecurrences(loop, widenings, scev);
+  return true;
+}
+
+/// Widens the address recurrences of one innermost loop, which is in
+/// simplified and LCSSA form. Returns true if the function changed.
+bool widenLoop(Loop& loop, Analyses& analyses) {
+  if (instructionCount(loop) > kMaxLoopInstructions || !loop.isSafeToClone())
+    return false;
+  if (!loop.isLoopSimplifyForm() || !loop.getExitBlock() || !loop.isLCSSAForm(analyses.dominators))
+    return false;
+
+  ScalarEvolution& scev = analyses.scev;
+  const SCEV* backedges = scev.getSymbolicMaxBackedgeTakenCount(&loop);
+  if (isa<SCEVCouldNotCompute>(backedges))
+    return widenGuardedLoop(loop, analyses);
+  if (scev.getTypeSizeInBits(backedges->getType()) > 64)
+    return false;
+  SmallVector<Widening, 8> widenings = findWidenings(loop, scev);
+  if (widenings.size() < kMinWidenings || widenings.size() > kMaxWidenings)
+    return false;
+  Instruction* checkPoint = loop.getLoopPreheader()->getTerminator();
+  SCEVExpander checks(scev, analyses.layout, "wasmc.check");
+  if (!checks.isSafeToExpandAt(backedges, checkPoint))
+    return false;
+  for (const Widening& widening : widenings)
+    if (!checks.isSafeToExpandAt(widening.narrow->getStart(), checkPoint))
+      return false;
+
+  versionLoop(loop, anyRecurrenceWraps(widenings, backedges, checks, checkPoint, scev), analyses);
+  useWideRecurrences(loop, widenings, scev);
   return true;
 }
 

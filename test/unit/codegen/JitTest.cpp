@@ -10,6 +10,7 @@
 
 #include <pthread.h>
 
+#include <cstring>
 #include <fstream>
 #include <optional>
 #include <sstream>
@@ -155,8 +156,61 @@ TEST_P(JitAtLevel, LoopAddressesThatWrapReachTheWrappedWords) {
     expectModel("sum_down3", p, n, -4, {0, -4, -8}, false);
 }
 
-// The loops above are the ones the pass is for: at -O2 each of the six
-// functions has a checked copy with 64-bit addresses (block wasmc.wide.ph).
+// What traps.wat's "sum_until3" computes over a memory of `size` bytes.
+std::optional<uint32_t> untilModel(const uint8_t* memory, uint64_t size, uint32_t p, uint32_t end) {
+  uint32_t sum = 0;
+  do {
+    for (uint32_t delta : {0u, 4u, 8u}) {
+      uint32_t address = p + delta;
+      if (uint64_t(address) + 4 > size)
+        return std::nullopt;
+      uint32_t word;
+      std::memcpy(&word, memory + address, 4);
+      sum += word;
+    }
+    p += 16;
+  } while (p != end);
+  return sum;
+}
+
+// A loop with no countable trip count, widened by the guard proof: runs
+// that leave the memory trap where the unchanged loop would, and once the
+// memory is 4 GiB (no gap between its size and 2^32 is left) the check
+// sends a run that wraps to the unchanged copy, which reaches the low words.
+TEST_P(JitAtLevel, GuardedLoopAddressesTrapOrWrapAsTheyShould) {
+  Fixture f(compile(GetParam()));
+  ASSERT_NE(f.instance, nullptr);
+  auto i32 = [](uint32_t v) { return rt::Value::i32(v); };
+  for (uint32_t i = 0; i < 64; ++i)
+    f.memory()[i] = uint8_t(i * 7 + 1);
+  auto expectModel = [&](uint32_t p, uint32_t end) {
+    std::optional<uint32_t> expected = untilModel(f.memory(), f.memorySize(), p, end);
+    rt::CallResult result = f.call("sum_until3", {i32(p), i32(end)});
+    if (!expected) {
+      ASSERT_TRUE(result.trap) << p << " to " << end << " should trap";
+      EXPECT_EQ(result.trap->code, abi::TrapCode::MemoryOutOfBounds);
+      return;
+    }
+    ASSERT_FALSE(result.trap) << p << " to " << end << ": " << result.trap->message();
+    EXPECT_EQ(result.values.at(0).asI32(), *expected) << p << " to " << end;
+  };
+  for (auto [p, end] : {std::pair<uint32_t, uint32_t>{0, 64}, {16, 32}, {65536 - 16, 65536}, {65536 - 48, 65536 + 16},
+                        {16, 0}, {0xFFFFFFF0u, 0x20}, {0xFFFFFFE0u, 0x20}})
+    expectModel(p, end);
+  // p = 0xFFFFE010, 0xFFFFF010, then 16 (words 16, 32 and 48), then end.
+  auto word = [&](uint32_t address) { return *reinterpret_cast<const uint32_t*>(f.memory() + address); };
+  rt::CallResult skipped = f.call("sum_low3_until", {i32(0xFFFFE010u), i32(0x1010)});
+  ASSERT_FALSE(skipped.trap) << skipped.trap->message();
+  EXPECT_EQ(skipped.values.at(0).asI32(), word(16) + word(32) + word(48));
+  ASSERT_EQ(f.call("grow", {i32(65535)}).values.at(0).asI32(), 1u);
+  ASSERT_EQ(f.memorySize(), uint64_t(1) << 32);
+  for (auto [p, end] : {std::pair<uint32_t, uint32_t>{0, 64}, {0xFFFFFFE0u, 0x20}, {0xFFFFFFF0u, 0x10}})
+    expectModel(p, end);
+}
+
+// The loops above are the ones the pass is for: at -O2 each of the seven
+// functions has a checked copy with 64-bit addresses (block wasmc.wide.ph),
+// and sum_until3's check is the guard proof's, on the memory's size.
 TEST(Jit, LoopsSteppingPointersGetACheckedWideCopy) {
   for (unsigned level : {0u, 2u}) {
     std::string ir = test::emitWasm(WASMC_TRAPS_WASM, level, codegen::EmitForm::LlvmIr);
@@ -165,7 +219,8 @@ TEST(Jit, LoopsSteppingPointersGetACheckedWideCopy) {
     if (level == 0)
       EXPECT_EQ(versioned, 0u);
     else
-      EXPECT_GE(versioned, 6u);
+      EXPECT_GE(versioned, 7u);
+    EXPECT_EQ(test::countOccurrences(ir, "%wasmc.size = load"), level == 0 ? 0u : 1u);
   }
 }
 

@@ -115,4 +115,32 @@
         (local.set $p (i32.add (local.get $p) (i32.const -4)))
         (br_if $next (local.tee $n (i32.sub (local.get $n) (i32.const 1))))))
     (local.get $sum))
+  ;; Sums the words at p, p+4 and p+8 and steps p by 16 until it equals end:
+  ;; scalar evolution cannot count these iterations (p may pass end and
+  ;; wrap), so WidenLoopAddresses.cpp's guard proof applies. Every
+  ;; iteration loads all three words.
+  (func (export "sum_until3") (param $p i32) (param $end i32) (result i32)
+    (local $sum i32)
+    (loop $next
+      (local.set $sum (i32.add (local.get $sum) (i32.load (local.get $p))))
+      (local.set $sum (i32.add (local.get $sum) (i32.load (i32.add (local.get $p) (i32.const 4)))))
+      (local.set $sum (i32.add (local.get $sum) (i32.load (i32.add (local.get $p) (i32.const 8)))))
+      (br_if $next (i32.ne (local.tee $p (i32.add (local.get $p) (i32.const 16))) (local.get $end))))
+    (local.get $sum))
+;; Like sum_low3 (loads only below 64), stepping p by 4096 until it equals
+  ;; end: a run can wrap past 2^32 without loading anything on the way, so
+  ;; the guard proof must not widen it.
+  (func (export "sum_low3_until") (param $p i32) (param $end i32) (result i32)
+    (local $sum i32)
+    (loop $next
+      (if (i32.lt_u (local.get $p) (i32.const 64))
+        (then (local.set $sum (i32.add (local.get $sum) (i32.load (local.get $p))))))
+      (if (i32.lt_u (i32.add (local.get $p) (i32.const 16)) (i32.const 64))
+        (then (local.set $sum (i32.add (local.get $sum) (i32.load (i32.add (local.get $p) (i32.const 16)))))))
+      (if (i32.lt_u (i32.add (local.get $p) (i32.const 32)) (i32.const 64))
+        (then (local.set $sum (i32.add (local.get $sum) (i32.load (i32.add (local.get $p) (i32.const 32)))))))
+      (br_if $next (i32.ne (local.tee $p (i32.add (local.get $p) (i32.const 4096))) (local.get $end))))
+    (local.get $sum))
+  (func (export "grow") (param $pages i32) (result i32)
+    (memory.grow (local.get $pages)))
 )
