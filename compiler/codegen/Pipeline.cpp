@@ -138,8 +138,10 @@ void optimizeModule(Module& module, TargetMachine& machine, unsigned optLevel, b
     }
   }
   // Last, where the code generator would have run it at -O1 and above
-  // (initializeLlvm turns that off).
-  if (optLevel >= 1)
+  // (initializeLlvm turns that off). Not for big functions, which the code
+  // generator compiles as at -O0, without it: on them LSR recursed through
+  // scalar evolution until the stack overflowed.
+  if (optLevel >= 1 && !bigFunction)
     passes.addPass(createModuleToFunctionPassAdaptor(createFunctionToLoopPassAdaptor(ReduceLoopStrengthPass())));
   passes.run(module, modules);
 }

@@ -310,15 +310,22 @@ LoadInst* memoryBaseOf(Value* pointer) {
 bool callsNothingThatReturns(const Loop& loop) {
   for (const BasicBlock* block : loop.blocks())
     for (const Instruction& instruction : *block)
-      if (const auto* call = dyn_cast<CallBase>(&instruction); call && !isa<IntrinsicInst>(call) && !call->doesNotReturn())
-        return false;
+      if (const auto* call = dyn_cast<CallBase>(&instruction))
+        if (!isa<IntrinsicInst>(call) && !call->doesNotReturn())
+          return false;
   return true;
 }
 
-/// The guest loads and stores of memory 0 that every iteration of `loop`
-/// performs (their blocks dominate the latch), with their memory base.
-SmallVector<std::pair<Instruction*, LoadInst*>, 8> accessesEveryIteration(const Loop& loop, DominatorTree& dominators) {
-  SmallVector<std::pair<Instruction*, LoadInst*>, 8> accesses;
+/// A guest load or store of memory 0, with the memory base it uses.
+struct GuestAccess {
+  Instruction* access;
+  LoadInst* memoryBase;
+};
+
+/// The guest accesses that every iteration of `loop` performs (their
+/// blocks dominate the latch).
+SmallVector<GuestAccess, 8> accessesEveryIteration(const Loop& loop, DominatorTree& dominators) {
+  SmallVector<GuestAccess, 8> accesses;
   BasicBlock* latch = loop.getLoopLatch();
   for (BasicBlock* block : loop.blocks()) {
     if (!dominators.dominates(block, latch))
@@ -334,11 +341,11 @@ SmallVector<std::pair<Instruction*, LoadInst*>, 8> accessesEveryIteration(const 
 /// True if one of `accesses` is at memoryBase + zext + c for a constant
 /// c >= 0: whenever the zext's value reaches memory's size or beyond, that
 /// access traps in the same iteration.
-bool accessedEveryIteration(const ZExtInst& zext, ArrayRef<std::pair<Instruction*, LoadInst*>> accesses,
-                            ScalarEvolution& scev) {
+bool accessedEveryIteration(const ZExtInst& zext, ArrayRef<GuestAccess> accesses, ScalarEvolution& scev) {
   for (auto [access, base] : accesses) {
     const SCEV* address = scev.getSCEV(getLoadStorePointerOperand(access));
-    const SCEV* offset = scev.getMinusSCEV(address, scev.getAddExpr(scev.getSCEV(base), scev.getSCEV(const_cast<ZExtInst*>(&zext))));
+    const SCEV* accessed = scev.getAddExpr(scev.getSCEV(base), scev.getSCEV(const_cast<ZExtInst*>(&zext)));
+    const SCEV* offset = scev.getMinusSCEV(address, accessed);
     if (const auto* constant = dyn_cast<SCEVConstant>(offset); constant && constant->getAPInt().isNonNegative())
       return true;
   }
@@ -365,7 +372,9 @@ bool widenGuardedLoop(Loop& loop, Analyses& analyses, bool allOrNothing) {
   SmallVector<Widening, 8> widenings;
   int64_t largestStep = 0;
   for (const Widening& widening : findWidenings(loop, scev)) {
-    if (widening.step <= 0 || widening.step > kMaxGuardStep || !accessedEveryIteration(*widening.zext, accesses, scev)) {
+    bool covered = widening.step > 0 && widening.step <= kMaxGuardStep &&
+                   accessedEveryIteration(*widening.zext, accesses, scev);
+    if (!covered) {
       if (allOrNothing)
         return false;
       continue;
@@ -381,15 +390,22 @@ bool widenGuardedLoop(Loop& loop, Analyses& analyses, bool allOrNothing) {
     if (!checks.isSafeToExpandAt(widening.narrow->getStart(), checkPoint))
       return false;
 
-  // All accesses share one base load, so its VMContext holds the record.
-  LoadInst* memoryBase = accesses.front().second;
+  // Every memory base is loaded from the VMContext argument, whose
+  // MemoryRecord has memory 0's current size (with the same TBAA tag).
+  LoadInst* memoryBase = accesses.front().memoryBase;
   IRBuilder<> builder(checkPoint);
   Value* vmctx = memoryBase->getPointerOperand();
-  LoadInst* record = builder.CreateLoad(builder.getPtrTy(), builder.CreateConstInBoundsGEP1_64(builder.getInt8Ty(), vmctx, offsetof(abi::VMContext, memory)), "wasmc.memory");
+  auto field = [&](Value* base, size_t offset) {
+    return builder.CreateConstInBoundsGEP1_64(builder.getInt8Ty(), base, offset);
+  };
+  LoadInst* record =
+      builder.CreateLoad(builder.getPtrTy(), field(vmctx, offsetof(abi::VMContext, memory)), "wasmc.memory");
   record->copyMetadata(*memoryBase, {LLVMContext::MD_tbaa, LLVMContext::MD_invariant_load});
-  LoadInst* size = builder.CreateLoad(builder.getInt64Ty(), builder.CreateConstInBoundsGEP1_64(builder.getInt8Ty(), record, offsetof(abi::MemoryRecord, size)), "wasmc.size");
+  LoadInst* size =
+      builder.CreateLoad(builder.getInt64Ty(), field(record, offsetof(abi::MemoryRecord, size)), "wasmc.size");
   size->copyMetadata(*memoryBase, {LLVMContext::MD_tbaa});
-  Value* tooLarge = builder.CreateICmpUGT(size, builder.getInt64((uint64_t(1) << 32) - uint64_t(largestStep)), "wasmc.wraps");
+  Value* tooLarge =
+      builder.CreateICmpUGT(size, builder.getInt64((uint64_t(1) << 32) - uint64_t(largestStep)), "wasmc.wraps");
 
   versionLoop(loop, tooLarge, analyses);
   useWideRecurrences(loop, widenings, scev);
