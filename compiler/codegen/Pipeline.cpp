@@ -142,7 +142,8 @@ void optimizeModule(Module& module, TargetMachine& machine, unsigned optLevel, b
   // generator compiles as at -O0, without it: on them LSR recursed through
   // scalar evolution until the stack overflowed.
   if (optLevel >= 1 && !bigFunction)
-    passes.addPass(createModuleToFunctionPassAdaptor(createFunctionToLoopPassAdaptor(ReduceLoopStrengthPass())));
+    passes.addPass(createModuleToFunctionPassAdaptor(createFunctionToLoopPassAdaptor(ReduceLoopStrengthPass()),
+                                                     /*EagerlyInvalidate=*/true));
   passes.run(module, modules);
 }
 
