@@ -341,10 +341,10 @@ SmallVector<GuestAccess, 8> accessesEveryIteration(const Loop& loop, DominatorTr
 /// True if one of `accesses` is at memoryBase + zext + c for a constant
 /// c >= 0: whenever the zext's value reaches memory's size or beyond, that
 /// access traps in the same iteration.
-bool accessedEveryIteration(const ZExtInst& zext, ArrayRef<GuestAccess> accesses, ScalarEvolution& scev) {
+bool accessedEveryIteration(ZExtInst& zext, ArrayRef<GuestAccess> accesses, ScalarEvolution& scev) {
   for (auto [access, base] : accesses) {
     const SCEV* address = scev.getSCEV(getLoadStorePointerOperand(access));
-    const SCEV* accessed = scev.getAddExpr(scev.getSCEV(base), scev.getSCEV(const_cast<ZExtInst*>(&zext)));
+    const SCEV* accessed = scev.getAddExpr(scev.getSCEV(base), scev.getSCEV(&zext));
     const SCEV* offset = scev.getMinusSCEV(address, accessed);
     if (const auto* constant = dyn_cast<SCEVConstant>(offset); constant && constant->getAPInt().isNonNegative())
       return true;
