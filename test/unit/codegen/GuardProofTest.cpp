@@ -10,8 +10,6 @@
 
 #include "test/unit/codegen/ModuleFixture.h"
 
-#include <unistd.h>
-
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -90,23 +88,6 @@ std::string moduleText(int64_t c) {
   return out.str();
 }
 
-std::vector<uint8_t> assemble(const std::string& text) {
-  char path[] = "/tmp/wasmc-guard-XXXXXX";
-  int fd = mkstemp(path);
-  EXPECT_GE(fd, 0);
-  close(fd);
-  std::string wat = std::string(path) + ".wat";
-  std::string wasm = std::string(path) + ".wasm";
-  std::ofstream(wat) << text;
-  std::string command = std::string(WASMC_WAT2WASM) + " " + wat + " -o " + wasm;
-  EXPECT_EQ(std::system(command.c_str()), 0) << command;
-  std::vector<uint8_t> bytes = test::readWasm(wasm.c_str());
-  std::remove(path);
-  std::remove(wat.c_str());
-  std::remove(wasm.c_str());
-  return bytes;
-}
-
 /// What one of the generated loops does under wasm's semantics, on `memory`
 /// (S bytes): the sum, or nullopt for a trap; stores land in `memory`.
 /// Each access is at zext(p + delta - staticOffset) + staticOffset.
@@ -174,7 +155,7 @@ class GuardProof : public ::testing::TestWithParam<int64_t> {};
 
 TEST_P(GuardProof, WrappingLoopAddressesBehaveAsWasmSaysInEveryConfiguration) {
   const int64_t c = GetParam();
-  std::vector<uint8_t> bytes = assemble(moduleText(c));
+  std::vector<uint8_t> bytes = test::assembleWat(moduleText(c));
   ASSERT_FALSE(bytes.empty());
   const std::vector<std::pair<std::string, std::vector<int64_t>>> shapes = {
       {"mixed", {c, c + 8, 0}}, {"offsets", {c, c + 4, c + 8}}, {"static", {c, c + 4, c + 8}}};
