@@ -11,12 +11,9 @@
 
 namespace wasmc::wasi {
 
-/// Host iovecs per syscall. The host array is this fixed size whatever the
-/// guest's count; longer lists take several syscalls.
-inline constexpr int kIovecBatch = 64;
-/// Stop starting new syscalls past this many bytes, so the u32 result cannot
-/// overflow (Linux moves at most 0x7ffff000 bytes per call).
-inline constexpr uint64_t kMaxTransfer = 0x80000000ull;
+/// The most iovecs one call takes (Linux's IOV_MAX): more is EINVAL, as
+/// readv/writev say. It bounds the host copy of the list below.
+inline constexpr uint32_t kMaxIovecs = 1024;
 
 struct GuestIovec {
   uint32_t buf;
@@ -30,47 +27,34 @@ inline GuestIovec iovecAt(std::span<const uint8_t> list, size_t index) {
   return iov;
 }
 
-/// Runs `io(iovecs, count, bytesSoFar)` over the guest's iovec list in
-/// batches until one moves fewer bytes than asked. Every iovec is checked
-/// against the memory first, so Fault means no I/O happened. After partial
-/// progress an error is dropped and the byte count returned, as POSIX does.
+/// Runs `io(iovecs, count, 0)` once over the guest's iovec list. The list
+/// is read from guest memory once, checked against the memory and turned
+/// into host iovecs before any I/O: a read that lands on the list itself
+/// cannot change where later bytes go (issue 14 F7), and Fault means no
+/// I/O happened. Linux moves at most 0x7ffff000 bytes per call, so the
+/// count fits the u32 result.
 template <class Io>
 ErrnoOr<uint32_t> transfer(const GuestMemory& memory, uint32_t iovsPtr, uint32_t iovsLen, Io io) {
+  if (iovsLen > kMaxIovecs)
+    return Errno::Inval;
   std::span<uint8_t> list = WASMC_WASI_TRY(memory.array(iovsPtr, iovsLen, layout::kIovecSize));
+  struct iovec host[kMaxIovecs];
+  int count = 0;
   for (size_t i = 0; i < iovsLen; ++i) {
     GuestIovec iov = iovecAt(list, i);
-    WASMC_WASI_TRY(memory.bytes(iov.buf, iov.len));
+    std::span<uint8_t> bytes = WASMC_WASI_TRY(memory.bytes(iov.buf, iov.len));
+    if (iov.len != 0)
+      host[count++] = {bytes.data(), bytes.size()};
   }
-  struct iovec batch[kIovecBatch];
-  uint64_t total = 0;
-  size_t next = 0;
-  while (next < iovsLen && total < kMaxTransfer) {
-    int count = 0;
-    uint64_t asked = 0;
-    for (; next < iovsLen && count < kIovecBatch; ++next) {
-      GuestIovec iov = iovecAt(list, next);
-      if (iov.len == 0)
-        continue;
-      std::span<uint8_t> bytes = *memory.bytes(iov.buf, iov.len); // checked above
-      batch[count++] = {bytes.data(), bytes.size()};
-      asked += iov.len;
-    }
-    if (count == 0)
-      break;
-    ssize_t moved;
-    do {
-      moved = io(batch, count, total);
-    } while (moved < 0 && errno == EINTR);
-    if (moved < 0) {
-      if (total > 0)
-        break;
-      return errnoFromHost(errno);
-    }
-    total += static_cast<uint64_t>(moved);
-    if (static_cast<uint64_t>(moved) < asked)
-      break;
-  }
-  return static_cast<uint32_t>(total);
+  if (count == 0)
+    return 0u;
+  ssize_t moved;
+  do {
+    moved = io(host, count, uint64_t(0));
+  } while (moved < 0 && errno == EINTR);
+  if (moved < 0)
+    return errnoFromHost(errno);
+  return static_cast<uint32_t>(moved);
 }
 
 } // namespace wasmc::wasi
