@@ -57,7 +57,12 @@ Expected<Table*> Store::createTable(wasm::TableType type) {
     return makeError(ErrorKind::Uninstantiable, kNoOffset,
                      "table of " + std::to_string(type.limits.min) + " elements exceeds the limit of " +
                          std::to_string(Table::kMaxTableElements));
-  return tables_.emplace_back(std::make_unique<Table>(type)).get();
+  if (type.limits.min > tableBudget_.limit - tableBudget_.used)
+    return makeError(ErrorKind::Uninstantiable, kNoOffset,
+                     "table of " + std::to_string(type.limits.min) + " elements exceeds the store's limit of " +
+                         std::to_string(tableBudget_.limit) + " table elements (" +
+                         std::to_string(tableBudget_.used) + " in use)");
+  return tables_.emplace_back(std::make_unique<Table>(type, &tableBudget_)).get();
 }
 
 Expected<MemoryInstance*> Store::createMemory(wasm::MemoryType type) {

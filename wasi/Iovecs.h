@@ -9,11 +9,19 @@
 #include <cerrno>
 #include <sys/uio.h>
 
+#include <algorithm>
+#include <vector>
+
 namespace wasmc::wasi {
 
-/// The most iovecs one call takes (Linux's IOV_MAX): more is EINVAL, as
-/// readv/writev say. It bounds the host copy of the list below.
-inline constexpr uint32_t kMaxIovecs = 1024;
+/// Host iovecs per syscall (Linux's IOV_MAX); longer lists take several.
+inline constexpr int kIovecBatch = 1024;
+/// The most iovecs one call takes: more is EINVAL. It bounds the host copy
+/// of the list below (16 MiB).
+inline constexpr uint32_t kMaxIovecs = 1u << 20;
+/// Stop starting new syscalls past this many bytes, so the u32 result cannot
+/// overflow (Linux moves at most 0x7ffff000 bytes per call).
+inline constexpr uint64_t kMaxTransfer = 0x80000000ull;
 
 struct GuestIovec {
   uint32_t buf;
@@ -27,34 +35,47 @@ inline GuestIovec iovecAt(std::span<const uint8_t> list, size_t index) {
   return iov;
 }
 
-/// Runs `io(iovecs, count, 0)` once over the guest's iovec list. The list
-/// is read from guest memory once, checked against the memory and turned
-/// into host iovecs before any I/O: a read that lands on the list itself
-/// cannot change where later bytes go (issue 14 F7), and Fault means no
-/// I/O happened. Linux moves at most 0x7ffff000 bytes per call, so the
-/// count fits the u32 result.
+/// Runs `io(iovecs, count, bytesSoFar)` over the guest's iovec list in
+/// batches until one moves fewer bytes than asked. The list is read from
+/// guest memory once, checked against the memory and turned into host
+/// iovecs before any I/O: data that lands on the list itself cannot change
+/// where later batches go (issue 14 F7), and Fault means no I/O happened.
+/// After partial progress an error is dropped and the byte count returned,
+/// as POSIX does.
 template <class Io>
 ErrnoOr<uint32_t> transfer(const GuestMemory& memory, uint32_t iovsPtr, uint32_t iovsLen, Io io) {
+  std::span<uint8_t> list = WASMC_WASI_TRY(memory.array(iovsPtr, iovsLen, layout::kIovecSize));
   if (iovsLen > kMaxIovecs)
     return Errno::Inval;
-  std::span<uint8_t> list = WASMC_WASI_TRY(memory.array(iovsPtr, iovsLen, layout::kIovecSize));
-  struct iovec host[kMaxIovecs];
-  int count = 0;
+  std::vector<struct iovec> host;
+  host.reserve(iovsLen);
   for (size_t i = 0; i < iovsLen; ++i) {
     GuestIovec iov = iovecAt(list, i);
     std::span<uint8_t> bytes = WASMC_WASI_TRY(memory.bytes(iov.buf, iov.len));
     if (iov.len != 0)
-      host[count++] = {bytes.data(), bytes.size()};
+      host.push_back({bytes.data(), bytes.size()});
   }
-  if (count == 0)
-    return 0u;
-  ssize_t moved;
-  do {
-    moved = io(host, count, uint64_t(0));
-  } while (moved < 0 && errno == EINTR);
-  if (moved < 0)
-    return errnoFromHost(errno);
-  return static_cast<uint32_t>(moved);
+  uint64_t total = 0;
+  for (size_t next = 0; next < host.size() && total < kMaxTransfer;) {
+    int count = static_cast<int>(std::min<size_t>(kIovecBatch, host.size() - next));
+    uint64_t asked = 0;
+    for (int i = 0; i < count; ++i)
+      asked += host[next + i].iov_len;
+    ssize_t moved;
+    do {
+      moved = io(host.data() + next, count, total);
+    } while (moved < 0 && errno == EINTR);
+    if (moved < 0) {
+      if (total > 0)
+        break;
+      return errnoFromHost(errno);
+    }
+    total += static_cast<uint64_t>(moved);
+    if (static_cast<uint64_t>(moved) < asked)
+      break;
+    next += static_cast<size_t>(count);
+  }
+  return static_cast<uint32_t>(total);
 }
 
 } // namespace wasmc::wasi

@@ -61,12 +61,23 @@ TEST(IovecsTest, ABadIovecAnywhereMeansNoIo) {
   EXPECT_FALSE(called);
 }
 
-TEST(IovecsTest, MoreIovecsThanIovMaxIsInval) {
-  auto created = rt::Memory::create(1, {});
+TEST(IovecsTest, LongListsGoInBatchesUpToTheLimit) {
+  auto created = rt::Memory::create(160, {});
   ASSERT_TRUE(created);
+  uint8_t* base = (*created)->base();
   GuestMemory guest(created->get());
-  auto io = [](const iovec*, int, uint64_t) -> ssize_t { return 0; };
-  EXPECT_TRUE(transfer(guest, 0, kMaxIovecs, io));
+  constexpr uint32_t kCount = 3000;
+  for (uint32_t i = 0; i < kCount; ++i)
+    putIovec(base, 0, i, 0x10000 + i, 1);
+  int calls = 0;
+  auto io = [&](const iovec* iov, int count, uint64_t) -> ssize_t {
+    ++calls;
+    return fillWithOnes(iov, count, 0);
+  };
+  ErrnoOr<uint32_t> moved = transfer(guest, 0, kCount, io);
+  ASSERT_TRUE(moved);
+  EXPECT_EQ(*moved, kCount);
+  EXPECT_EQ(calls, 3);
   EXPECT_EQ(transfer(guest, 0, kMaxIovecs + 1, io).error(), Errno::Inval);
 }
 
