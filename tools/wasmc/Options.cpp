@@ -16,8 +16,8 @@ namespace {
 /// `wasmc run` options that take a value in the next argument (unless given
 /// as --name=value or -O2). Kept in step with the run options below.
 bool runOptionTakesValue(const char* arg) {
-  static const char* const kValued[] = {"--dir", "--env",       "--invoke",    "--argv0",
-                                        "-O",    "--opt-level", "--tcplisten", "--wasi-resolve"};
+  static const char* const kValued[] = {"--dir", "--env",       "--invoke",    "--argv0",        "-O",
+                                        "-j",    "--jobs",      "--opt-level", "--tcplisten", "--wasi-resolve"};
   for (const char* name : kValued)
     if (std::strcmp(arg, name) == 0)
       return true;
