@@ -178,6 +178,8 @@ inline constexpr const char* kCodeEndSymbol = "wasmc_code_end";
 /// here, the SHA-256 of the whole file and its MAC under the user's key
 /// (runtime/Artifact.cpp), before it maps any code.
 inline constexpr const char* kArtifactSection = ".wasmc_artifact";
+/// The exported symbol at the start of that section.
+inline constexpr const char* kArtifactSymbol = "wasmc_artifact";
 inline constexpr char kArtifactMagic[8] = {'W', 'A', 'S', 'M', 'C', 'A', 'O', 'T'};
 inline constexpr uint32_t kArtifactFormatVersion = 2;
 

@@ -284,6 +284,8 @@ Expected<std::shared_ptr<const CompiledModule>> loadSealed(int memfd, const Arti
   const abi::ArtifactHeader* header = WASMC_TRY(checkArtifact(file, policy));
   auto wasmBytes = std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(header + 1), header->wasmSize);
   wasm::Module module = WASMC_TRY(wasm::decodeModule(wasmBytes));
+  Digest checked;
+  std::memcpy(checked.data(), header->digest, checked.size());
   mapping.reset();
 
   // The dynamic linker opens the memfd through /proc; it stays open while
@@ -297,6 +299,12 @@ Expected<std::shared_ptr<const CompiledModule>> loadSealed(int memfd, const Arti
     ::dlclose(h);
     ::close(fd);
   });
+  // Had an object of that name stayed loaded (one dlclose could not
+  // unload), dlopen would have returned it: the header it maps must be the
+  // one checked.
+  auto* mappedHeader = static_cast<const abi::ArtifactHeader*>(::dlsym(handle, abi::kArtifactSymbol));
+  if (!mappedHeader || !digestsEqual(checked, mappedHeader->digest))
+    return artifactError("the dynamic linker did not map the artifact that was checked");
   CodeTables tables;
   tables.functions = static_cast<void* const*>(::dlsym(handle, abi::kFunctionsSymbol));
   tables.entries = static_cast<const abi::EntryTrampoline*>(::dlsym(handle, abi::kEntriesSymbol));

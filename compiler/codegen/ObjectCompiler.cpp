@@ -109,7 +109,7 @@ void addArtifactSection(Compilation& c, const wasm::Module& module, const Artifa
   llvm::Module& m = *c.mc->llvmModule;
   Constant* data = ConstantDataArray::get(*c.context, ArrayRef<uint8_t>(contents));
   auto* global = new GlobalVariable(m, data->getType(), /*isConstant=*/true, GlobalValue::ExternalLinkage, data,
-                                    "wasmc_artifact");
+                                    abi::kArtifactSymbol);
   global->setSection(abi::kArtifactSection);
   global->setAlignment(Align(16));
 }
