@@ -122,12 +122,17 @@ std::string cacheKey(std::span<const uint8_t> bytes, const codegen::Options& opt
   const auto& [optLevel, cpu, jobs, partitions, lazy] = options;
   // jobs and partitions decide the partitioning, which decides inlining.
   unsigned effectiveJobs = jobs ? jobs : std::max(1u, std::thread::hardware_concurrency());
-  std::string settings = "O" + std::to_string(optLevel) + "|cpu=" + cpu + "|jobs=" + std::to_string(effectiveJobs) +
-                         "|partitions=" + std::to_string(partitions) + "|lazy=" + std::to_string(lazy) +
-                         "|features=" + std::to_string(rt::hostCpuFeatures()) + "|abi=" +
-                         std::to_string(abi::kAbiVersion) + "|format=" + std::to_string(abi::kArtifactFormatVersion);
-  rt::Digest identity =
-      rt::Sha256().update("wasmc cache key v2", 18).update(compilerId).update(settings.data(), settings.size()).finish();
+  // The CPU name is length-prefixed: no name can imitate the fields after it.
+  std::string settings = "O" + std::to_string(optLevel) + "|cpu=" + std::to_string(cpu.size()) + ":" + cpu +
+                         "|jobs=" + std::to_string(effectiveJobs) + "|partitions=" + std::to_string(partitions) +
+                         "|lazy=" + std::to_string(lazy) + "|features=" + std::to_string(rt::hostCpuFeatures()) +
+                         "|abi=" + std::to_string(abi::kAbiVersion) +
+                         "|format=" + std::to_string(abi::kArtifactFormatVersion);
+  rt::Digest identity = rt::Sha256()
+                            .update("wasmc cache key v2", 18)
+                            .update(compilerId)
+                            .update(settings.data(), settings.size())
+                            .finish();
   rt::Digest module = rt::sha256(bytes);
   return rt::toHex(std::span(module).first(16)) + "-" + rt::toHex(std::span(identity).first(16)) + ".cwasm";
 }
