@@ -29,8 +29,8 @@ namespace wasmc::tools {
 
 namespace {
 
-Error cacheError(const std::string& path, const std::string& what) {
-  return makeError(ErrorKind::Io, kNoOffset, "compile cache " + path + ": " + what);
+Error cacheError(ErrorKind kind, const std::string& path, const std::string& what) {
+  return makeError(kind, kNoOffset, "compile cache " + path + ": " + what);
 }
 
 /// mkdir -p, mode 0700 for what it creates (entries become code).
@@ -97,9 +97,12 @@ std::shared_ptr<const rt::CompiledModule> lookUp(int dirFd, const std::string& n
   return nullptr;
 }
 
-void warnOnce(const Error& error) {
-  std::fprintf(stderr, "wasmc: warning: %s; compiling on the JIT instead (--no-cache avoids this)\n",
-               error.message.c_str());
+/// A cache or key that must not be trusted gets a warning; one that cannot
+/// be made (a read-only home, say) silently means the JIT, as it always did.
+void warnIfRefused(const Error& error) {
+  if (error.kind == ErrorKind::Artifact)
+    std::fprintf(stderr, "wasmc: warning: %s; compiling on the JIT instead (--no-cache avoids this)\n",
+                 error.message.c_str());
 }
 
 } // namespace
@@ -139,12 +142,15 @@ std::string cacheKey(std::span<const uint8_t> bytes, const codegen::Options& opt
 
 Expected<int> openCacheDirectory(const std::string& path) {
   if (!makeDirectories(path))
-    return cacheError(path, std::string("cannot create it: ") + std::strerror(errno));
+    return cacheError(ErrorKind::Io, path, std::string("cannot create it: ") + std::strerror(errno));
   // Everything below goes through this fd: whatever happens to the path
   // later, files are only read from and written to the directory checked.
   int fd = ::open(path.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-  if (fd < 0)
-    return cacheError(path, std::string("cannot open it: ") + std::strerror(errno));
+  if (fd < 0) {
+    int err = errno; // a symlink or a file there is refused, not worked around
+    return cacheError(err == ELOOP || err == ENOTDIR ? ErrorKind::Artifact : ErrorKind::Io, path,
+                      std::string("cannot open it: ") + std::strerror(err));
+  }
   struct stat info;
   std::string refused;
   if (::fstat(fd, &info) != 0)
@@ -155,7 +161,7 @@ Expected<int> openCacheDirectory(const std::string& path) {
     refused = "writable by group or others, not used (chmod 700 it)";
   if (!refused.empty()) {
     ::close(fd);
-    return cacheError(path, refused);
+    return cacheError(ErrorKind::Artifact, path, refused);
   }
   return fd;
 }
@@ -167,12 +173,12 @@ Expected<std::shared_ptr<const rt::CompiledModule>> loadThroughCache(std::span<c
     return compileModule(bytes, options);
   Expected<rt::ArtifactKey> key = rt::loadOrCreateUserKey();
   if (!key) {
-    warnOnce(key.error());
+    warnIfRefused(key.error());
     return compileModule(bytes, options);
   }
   Expected<int> dirFd = openCacheDirectory(*directory);
   if (!dirFd) {
-    warnOnce(dirFd.error());
+    warnIfRefused(dirFd.error());
     return compileModule(bytes, options);
   }
   struct Closer {

@@ -27,15 +27,16 @@ std::string cacheKey(std::span<const uint8_t> bytes, const codegen::Options& opt
                      const std::array<uint8_t, 32>& compilerId);
 
 /// Opens the cache directory, creating it (and missing parents) with mode
-/// 0700. Returns its fd, or an error saying why it must not be used: not a
-/// directory, owned by another user, or writable by group or others.
+/// 0700. Returns its fd, or an error: ErrorKind::Artifact when it must not
+/// be trusted (a symlink or not a directory, owned by another user, or
+/// writable by group or others), ErrorKind::Io when it cannot be made.
 Expected<int> openCacheDirectory(const std::string& path);
 
 /// Loads `bytes` through the cache: a valid entry is used as is; otherwise
 /// the module is compiled to an artifact, stored (atomically) and loaded.
-/// Falls back to the in-process JIT, after one warning on stderr, when the
-/// cache or the user's key cannot be used, and silently when the cache
-/// cannot be written.
+/// Falls back to the in-process JIT: after one warning on stderr when the
+/// cache directory or the user's key is refused as untrustworthy, silently
+/// when either cannot be created or the cache cannot be written.
 Expected<std::shared_ptr<const rt::CompiledModule>> loadThroughCache(std::span<const uint8_t> bytes,
                                                                      const codegen::Options& options);
 
