@@ -183,23 +183,29 @@ inline constexpr const char* kCodeEndSymbol = "wasmc_code_end";
 /// Compiled artifacts (.cwasm): an ELF shared object whose section
 /// kArtifactSection holds an ArtifactHeader followed by the module's wasm
 /// bytes (the metadata instantiation decodes). The loader checks everything
-/// here, and the hash of the whole file, before it maps any code.
+/// here, the SHA-256 of the whole file and its MAC under the user's key
+/// (runtime/Artifact.cpp), before it maps any code.
 inline constexpr const char* kArtifactSection = ".wasmc_artifact";
+/// The exported symbol at the start of that section.
+inline constexpr const char* kArtifactSymbol = "wasmc_artifact";
 inline constexpr char kArtifactMagic[8] = {'W', 'A', 'S', 'M', 'C', 'A', 'O', 'T'};
-inline constexpr uint32_t kArtifactFormatVersion = 1;
+inline constexpr uint32_t kArtifactFormatVersion = 2;
 
 struct ArtifactHeader {
   char magic[8];
   uint32_t formatVersion;
   uint32_t abiVersion;
-  uint8_t buildId[32];       // the compiling wasmc's build id
+  uint8_t buildId[32];       // the compiler's identity: wasmc, its codegen plugin, LLVM
   char triple[64];           // NUL-terminated target triple
   char cpu[64];              // NUL-terminated CPU name the code was tuned for
   uint64_t requiredFeatures; // CpuFeature bits the code assumes
-  uint64_t fileHash;         // hash of the whole file with this field zeroed
   uint64_t wasmSize;         // wasm bytes that follow the header
+  uint8_t digest[32];        // SHA-256 of the whole file with digest and mac zeroed
+  uint8_t mac[32];           // HMAC-SHA256 of the digest under the compiling user's key
   char features[1024];       // NUL-terminated LLVM feature string, for messages
 };
+static_assert(offsetof(ArtifactHeader, mac) == offsetof(ArtifactHeader, digest) + 32,
+              "the loader zeroes digest and mac as one range");
 
 /// CPU features an artifact can require, checked at load time without LLVM.
 enum CpuFeature : uint64_t {

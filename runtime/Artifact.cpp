@@ -1,24 +1,33 @@
 // WARNING: this file decides whether foreign bytes become executable code.
 // Rules for changing it: every read of the file is bounds-checked against
-// its size; nothing is dlopen'ed before checkArtifact (including the hash)
-// has passed; a new header field is checked here in the same change.
+// its size; the bytes checked are the bytes mapped (a sealed memfd, never a
+// second open by path); nothing is dlopen'ed before checkArtifact (SHA-256
+// and MAC included) has passed; a new header field is checked here in the
+// same change. The trust model is docs/TRUST-MODEL.md.
 
 #include "runtime/Artifact.h"
 
 #include "compiler/wasm/Decoder.h"
 #include "runtime/CpuFeatures.h"
-#include "runtime/Hash.h"
+#include "runtime/Sha256.h"
 
 #include <dlfcn.h>
 #include <elf.h>
 #include <fcntl.h>
 #include <link.h>
+#include <sys/mman.h>
+#include <sys/sendfile.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <cstring>
-#include <mutex>
+#include <utility>
 #include <vector>
+
+#ifndef MFD_EXEC
+#define MFD_EXEC 0x0010U // Linux 6.3: executable even where vm.memfd_noexec is set
+#endif
 
 namespace wasmc::rt {
 
@@ -26,41 +35,29 @@ namespace {
 
 Error artifactError(std::string message) { return makeError(ErrorKind::Artifact, kNoOffset, std::move(message)); }
 
-Expected<std::vector<uint8_t>> readWholeFile(const std::string& path) {
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0)
-    return makeError(ErrorKind::Io, kNoOffset, "cannot open: " + std::string(std::strerror(errno)));
-  std::vector<uint8_t> bytes;
-  struct stat info;
-  if (::fstat(fd, &info) == 0 && info.st_size > 0)
-    bytes.reserve(static_cast<size_t>(info.st_size));
-  uint8_t chunk[1 << 16];
-  while (true) {
-    ssize_t got = ::read(fd, chunk, sizeof chunk);
-    if (got < 0 && errno == EINTR)
-      continue;
-    if (got < 0) {
-      int saved = errno;
-      ::close(fd);
-      return makeError(ErrorKind::Io, kNoOffset, "cannot read: " + std::string(std::strerror(saved)));
-    }
-    if (got == 0)
-      break;
-    bytes.insert(bytes.end(), chunk, chunk + got);
-  }
-  ::close(fd);
-  return bytes;
-}
-
 bool fits(std::span<const uint8_t> file, uint64_t offset, uint64_t size) {
   return offset <= file.size() && size <= file.size() - offset;
 }
 
-/// The header's fileHash field zeroed, the rest hashed.
-uint64_t artifactHash(std::span<const uint8_t> file, size_t headerOffset) {
-  std::vector<uint8_t> copy(file.begin(), file.end());
-  std::memset(copy.data() + headerOffset + offsetof(abi::ArtifactHeader, fileHash), 0, sizeof(uint64_t));
-  return hashBytes(copy);
+/// The SHA-256 of the file with the header's digest and mac zeroed, read
+/// in place (no copy).
+Digest artifactDigest(std::span<const uint8_t> file, size_t headerOffset) {
+  size_t zeroed = headerOffset + offsetof(abi::ArtifactHeader, digest);
+  constexpr size_t kZeroedSize = sizeof(abi::ArtifactHeader::digest) + sizeof(abi::ArtifactHeader::mac);
+  return Sha256()
+      .update(file.first(zeroed))
+      .updateZeros(kZeroedSize)
+      .update(file.subspan(zeroed + kZeroedSize))
+      .finish();
+}
+
+/// The MAC of an artifact with `digest` under `key`.
+Digest artifactMac(const ArtifactKey& key, const Digest& digest) {
+  static constexpr char kDomain[] = "wasmc artifact mac v2"; // with its NUL
+  uint8_t message[sizeof kDomain + 32];
+  std::memcpy(message, kDomain, sizeof kDomain);
+  std::memcpy(message + sizeof kDomain, digest.data(), digest.size());
+  return hmacSha256(key.bytes, message);
 }
 
 std::string hexId(const uint8_t* id) {
@@ -97,58 +94,6 @@ int collectCode(dl_phdr_info* info, size_t, void* data) {
 }
 
 } // namespace
-
-namespace {
-
-/// The GNU build-id note of the running executable (the linker derives it
-/// from the linked bytes), read from memory: no file I/O at start-up.
-int findBuildIdNote(dl_phdr_info* info, size_t, void* data) {
-  auto* out = static_cast<std::vector<uint8_t>*>(data);
-  for (int i = 0; i < info->dlpi_phnum; ++i) {
-    const ElfW(Phdr)& phdr = info->dlpi_phdr[i];
-    if (phdr.p_type != PT_NOTE)
-      continue;
-    auto* at = reinterpret_cast<const uint8_t*>(info->dlpi_addr + phdr.p_vaddr);
-    const uint8_t* end = at + phdr.p_memsz;
-    while (at + sizeof(ElfW(Nhdr)) <= end) {
-      ElfW(Nhdr) note;
-      std::memcpy(&note, at, sizeof note);
-      const uint8_t* name = at + sizeof note;
-      const uint8_t* desc = name + ((note.n_namesz + 3) & ~3u);
-      if (desc + note.n_descsz > end)
-        break;
-      if (note.n_type == NT_GNU_BUILD_ID && note.n_namesz == 4 && std::memcmp(name, "GNU", 4) == 0) {
-        out->assign(desc, desc + note.n_descsz);
-        return 1;
-      }
-      at = desc + ((note.n_descsz + 3) & ~3u);
-    }
-  }
-  return 1; // only the first object (the executable) is of interest
-}
-
-} // namespace
-
-const std::array<uint8_t, 32>& wasmcBuildId() {
-  static std::array<uint8_t, 32> id{};
-  static std::once_flag once;
-  std::call_once(once, [] {
-    std::vector<uint8_t> source;
-    dl_iterate_phdr(&findBuildIdNote, &source);
-    if (source.empty()) {
-      // No build-id note: hash the executable itself (slower, same effect).
-      auto exe = readWholeFile("/proc/self/exe");
-      if (exe)
-        source = std::move(*exe);
-    }
-    uint64_t seed = hashBytes(source, abi::kAbiVersion);
-    for (int i = 0; i < 4; ++i) {
-      uint64_t part = hashBytes(std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(&seed), 8), i + 1);
-      std::memcpy(id.data() + 8 * i, &part, 8);
-    }
-  });
-  return id;
-}
 
 bool looksLikeArtifact(std::span<const uint8_t> bytes) {
   return bytes.size() >= 4 && std::memcmp(bytes.data(), ELFMAG, SELFMAG) == 0;
@@ -192,12 +137,12 @@ Expected<std::span<const uint8_t>> findElfSection(std::span<const uint8_t> file,
   return artifactError(std::string("not a wasmc artifact (no ") + name + " section)");
 }
 
-Expected<const abi::ArtifactHeader*> checkArtifact(std::span<const uint8_t> file) {
+Expected<const abi::ArtifactHeader*> checkArtifact(std::span<const uint8_t> file, const ArtifactPolicy& policy) {
   std::span<const uint8_t> section = WASMC_TRY(findElfSection(file, abi::kArtifactSection));
   if (section.size() < sizeof(abi::ArtifactHeader))
     return artifactError("truncated artifact header");
-  // The section sits at an 8-byte aligned offset in the file we read into a
-  // vector, so the header can be used in place.
+  // The section sits at a 16-byte aligned offset of the file, which is
+  // page-aligned in memory, so the header can be used in place.
   auto* header = reinterpret_cast<const abi::ArtifactHeader*>(section.data());
   if (reinterpret_cast<uintptr_t>(header) % alignof(abi::ArtifactHeader) != 0)
     return artifactError("misaligned artifact header");
@@ -208,9 +153,9 @@ Expected<const abi::ArtifactHeader*> checkArtifact(std::span<const uint8_t> file
                          std::to_string(header->abiVersion) + " is not this wasmc's (" +
                          std::to_string(abi::kArtifactFormatVersion) + "/" + std::to_string(abi::kAbiVersion) +
                          "); recompile it");
-  if (std::memcmp(header->buildId, wasmcBuildId().data(), sizeof header->buildId) != 0)
+  if (std::memcmp(header->buildId, policy.compilerId.data(), sizeof header->buildId) != 0)
     return artifactError("artifact was compiled by another wasmc build (" + hexId(header->buildId) +
-                         ", this is " + hexId(wasmcBuildId().data()) + "); recompile it");
+                         ", this is " + hexId(policy.compilerId.data()) + "); recompile it");
   uint64_t missing = header->requiredFeatures & ~hostCpuFeatures();
   if (missing) {
     std::string names;
@@ -223,34 +168,143 @@ Expected<const abi::ArtifactHeader*> checkArtifact(std::span<const uint8_t> file
   if (header->wasmSize > section.size() - sizeof(abi::ArtifactHeader))
     return artifactError("truncated artifact metadata");
   size_t headerOffset = static_cast<size_t>(section.data() - file.data());
-  if (artifactHash(file, headerOffset) != header->fileHash)
-    return artifactError("artifact is corrupt (hash mismatch)");
+  Digest digest = artifactDigest(file, headerOffset);
+  if (!digestsEqual(digest, header->digest))
+    return artifactError("artifact is corrupt (SHA-256 mismatch)");
+  bool authentic = policy.key && digestsEqual(artifactMac(*policy.key, digest), header->mac);
+  if (!authentic && !policy.allowPrecompiled) {
+    std::string keyName = policy.key ? policy.key->path : userKeyPath().value_or("");
+    return artifactError(
+        "precompiled code not authenticated with your artifact key" +
+        (keyName.empty() ? std::string() : " (" + keyName + (policy.key ? ")" : ", which does not exist yet)")) +
+        ": it was compiled by another user or machine, or modified since; run it only if you trust "
+        "where it came from, with --allow-precompiled");
+  }
   return header;
 }
 
-Expected<void> sealArtifact(std::span<uint8_t> file) {
+Expected<void> sealArtifact(std::span<uint8_t> file, const ArtifactKey& key) {
   std::span<const uint8_t> section = WASMC_TRY(findElfSection(file, abi::kArtifactSection));
   if (section.size() < sizeof(abi::ArtifactHeader))
     return artifactError("truncated artifact header");
   size_t headerOffset = static_cast<size_t>(section.data() - file.data());
-  uint64_t hash = artifactHash(file, headerOffset);
-  std::memcpy(file.data() + headerOffset + offsetof(abi::ArtifactHeader, fileHash), &hash, sizeof hash);
+  Digest digest = artifactDigest(file, headerOffset);
+  Digest mac = artifactMac(key, digest);
+  std::memcpy(file.data() + headerOffset + offsetof(abi::ArtifactHeader, digest), digest.data(), digest.size());
+  std::memcpy(file.data() + headerOffset + offsetof(abi::ArtifactHeader, mac), mac.data(), mac.size());
   return {};
 }
 
-Expected<std::shared_ptr<const CompiledModule>> loadArtifact(const std::string& path) {
-  std::vector<uint8_t> file = WASMC_TRY(readWholeFile(path));
-  const abi::ArtifactHeader* header = WASMC_TRY(checkArtifact(file));
+namespace {
+
+Error ioError(const char* what, int err) {
+  return makeError(ErrorKind::Io, kNoOffset, std::string(what) + ": " + std::strerror(err));
+}
+
+/// An open file descriptor, closed on destruction unless released.
+struct FdOwner {
+  int fd = -1;
+  ~FdOwner() {
+    if (fd >= 0)
+      ::close(fd);
+  }
+  int release() { return std::exchange(fd, -1); }
+};
+
+/// A memory file that may be executed and sealed.
+Expected<int> createMemfd() {
+  int fd = ::memfd_create("wasmc-artifact", MFD_CLOEXEC | MFD_ALLOW_SEALING | MFD_EXEC);
+  if (fd < 0 && errno == EINVAL) // a kernel before 6.3 does not know MFD_EXEC
+    fd = ::memfd_create("wasmc-artifact", MFD_CLOEXEC | MFD_ALLOW_SEALING);
+  if (fd < 0)
+    return ioError("cannot create a memory file for the artifact", errno);
+  return fd;
+}
+
+bool writeAll(int fd, const uint8_t* data, size_t size) {
+  while (size > 0) {
+    ssize_t wrote = ::write(fd, data, size);
+    if (wrote < 0 && errno == EINTR)
+      continue;
+    if (wrote <= 0)
+      return false;
+    data += wrote;
+    size -= static_cast<size_t>(wrote);
+  }
+  return true;
+}
+
+/// Copies what remains of `from` into `to`: in the kernel with sendfile,
+/// else through a buffer.
+bool copyFile(int from, int to) {
+  while (true) {
+    ssize_t sent = ::sendfile(to, from, nullptr, 1 << 30);
+    if (sent > 0)
+      continue;
+    if (sent == 0)
+      return true;
+    if (errno == EINTR)
+      continue;
+    if (errno != EINVAL && errno != ENOSYS)
+      return false;
+    break;
+  }
+  uint8_t chunk[1 << 16];
+  while (true) {
+    ssize_t got = ::read(from, chunk, sizeof chunk);
+    if (got < 0 && errno == EINTR)
+      continue;
+    if (got < 0)
+      return false;
+    if (got == 0)
+      return true;
+    if (!writeAll(to, chunk, static_cast<size_t>(got)))
+      return false;
+  }
+}
+
+/// Seals the memfd (no write, resize or further sealing: its bytes are
+/// final), checks its bytes, decodes the module and dlopens the memfd
+/// itself. Takes ownership of `memfd`.
+Expected<std::shared_ptr<const CompiledModule>> loadSealed(int memfd, const ArtifactPolicy& policy) {
+  FdOwner owned{memfd};
+  if (::fcntl(memfd, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE | F_SEAL_SEAL) != 0)
+    return ioError("cannot seal the artifact's memory file", errno);
+  struct stat info;
+  if (::fstat(memfd, &info) != 0)
+    return ioError("cannot stat the artifact", errno);
+  if (info.st_size < static_cast<off_t>(sizeof(Elf64_Ehdr)))
+    return artifactError("not a wasmc artifact (no ELF header)");
+  size_t size = static_cast<size_t>(info.st_size);
+  void* mapped = ::mmap(nullptr, size, PROT_READ, MAP_PRIVATE, memfd, 0);
+  if (mapped == MAP_FAILED)
+    return ioError("cannot map the artifact", errno);
+  std::shared_ptr<void> mapping(mapped, [size](void* at) { ::munmap(at, size); });
+  std::span<const uint8_t> file(static_cast<const uint8_t*>(mapped), size);
+  const abi::ArtifactHeader* header = WASMC_TRY(checkArtifact(file, policy));
   auto wasmBytes = std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(header + 1), header->wasmSize);
   wasm::Module module = WASMC_TRY(wasm::decodeModule(wasmBytes));
+  Digest checked;
+  std::memcpy(checked.data(), header->digest, checked.size());
+  mapping.reset();
 
-  // A name without a slash would make the dynamic linker search the library
-  // path instead of opening this file.
-  std::string dlopenPath = path.find('/') == std::string::npos ? "./" + path : path;
-  void* handle = ::dlopen(dlopenPath.c_str(), RTLD_NOW | RTLD_LOCAL);
+  // The dynamic linker opens the memfd through /proc; it stays open while
+  // the object is loaded, so no other artifact can get its fd number and
+  // with it this object's name (dlopen reuses a loaded object of that name).
+  std::string name = "/proc/self/fd/" + std::to_string(memfd);
+  void* handle = ::dlopen(name.c_str(), RTLD_NOW | RTLD_LOCAL);
   if (!handle)
     return artifactError(std::string("cannot load: ") + ::dlerror());
-  std::shared_ptr<void> owner(handle, [](void* h) { ::dlclose(h); });
+  std::shared_ptr<void> owner(handle, [fd = owned.release()](void* h) {
+    ::dlclose(h);
+    ::close(fd);
+  });
+  // Had an object of that name stayed loaded (one dlclose could not
+  // unload), dlopen would have returned it: the header it maps must be the
+  // one checked.
+  auto* mappedHeader = static_cast<const abi::ArtifactHeader*>(::dlsym(handle, abi::kArtifactSymbol));
+  if (!mappedHeader || !digestsEqual(checked, mappedHeader->digest))
+    return artifactError("the dynamic linker did not map the artifact that was checked");
   CodeTables tables;
   tables.functions = static_cast<void* const*>(::dlsym(handle, abi::kFunctionsSymbol));
   tables.entries = static_cast<const abi::EntryTrampoline*>(::dlsym(handle, abi::kEntriesSymbol));
@@ -264,6 +318,40 @@ Expected<std::shared_ptr<const CompiledModule>> loadArtifact(const std::string& 
   std::vector<FunctionRange> ranges = functionRanges(module, tables, request.second);
   return std::shared_ptr<const CompiledModule>(
       std::make_shared<CompiledModule>(std::move(module), tables, std::move(owner), std::move(ranges)));
+}
+
+} // namespace
+
+Expected<std::shared_ptr<const CompiledModule>> loadArtifact(int fd, const ArtifactPolicy& policy) {
+  int memfd = WASMC_TRY(createMemfd());
+  if (!copyFile(fd, memfd)) {
+    int err = errno;
+    ::close(memfd);
+    return ioError("cannot read", err);
+  }
+  return loadSealed(memfd, policy);
+}
+
+Expected<std::shared_ptr<const CompiledModule>> loadArtifact(const std::string& path, const ArtifactPolicy& policy) {
+  FdOwner file{::open(path.c_str(), O_RDONLY | O_CLOEXEC)};
+  if (file.fd < 0)
+    return ioError("cannot open", errno);
+  return loadArtifact(file.fd, policy);
+}
+
+Expected<std::shared_ptr<const CompiledModule>> loadArtifactBytes(std::span<const uint8_t> bytes,
+                                                                  const ArtifactPolicy& policy) {
+  int memfd = WASMC_TRY(createMemfd());
+  if (!writeAll(memfd, bytes.data(), bytes.size())) {
+    int err = errno;
+    ::close(memfd);
+    return ioError("cannot write the artifact's memory file", err);
+  }
+  return loadSealed(memfd, policy);
+}
+
+std::string describeElfFile(std::span<const uint8_t> bytes) {
+  return findElfSection(bytes, abi::kArtifactSection) ? "a precompiled wasmc artifact (.cwasm)" : "an ELF file";
 }
 
 } // namespace wasmc::rt

@@ -1,10 +1,14 @@
 #pragma once
-// Loading compiled artifacts (.cwasm) without LLVM: every check on the file
-// (format, version, build id, CPU features, integrity hash) happens before
-// any of its code is mapped; then the dynamic linker maps it.
+// Loading compiled artifacts (.cwasm) without LLVM: the file is read once
+// into a sealed memory file, every check (format, version, compiler
+// identity, CPU features, SHA-256, and the MAC under the user's key unless
+// precompiled code is explicitly allowed) runs on those bytes, and the
+// dynamic linker maps exactly them. See docs/TRUST-MODEL.md.
 
 #include "compiler/wasm/Error.h"
 #include "runtime/Abi.h"
+#include "runtime/ArtifactKey.h"
+#include "runtime/BuildId.h"
 #include "runtime/CompiledModule.h"
 
 #include <array>
@@ -14,28 +18,49 @@
 
 namespace wasmc::rt {
 
-/// This wasmc's build id: a hash of the running executable, so any rebuild
-/// changes it. Computed once. Thread-safe.
-const std::array<uint8_t, 32>& wasmcBuildId();
+/// What an artifact must satisfy to be mapped as code.
+struct ArtifactPolicy {
+  /// The header's buildId must equal this: the identity of the compiler
+  /// that would compile the module now (tools/wasmc/CodegenLoader.h).
+  std::array<uint8_t, 32> compilerId{};
+  /// The user's key: an artifact whose MAC verifies under it is trusted.
+  /// Null when the user has none yet.
+  const ArtifactKey* key = nullptr;
+  /// The user chose to run precompiled code (--allow-precompiled): an
+  /// artifact without a valid MAC is accepted once its SHA-256 matches.
+  bool allowPrecompiled = false;
+};
 
 /// The bytes of section `name` of an ELF64 file, or an Artifact error.
 Expected<std::span<const uint8_t>> findElfSection(std::span<const uint8_t> file, const char* name);
 
-/// Checks an artifact's bytes: header fields against this wasmc and CPU, and
-/// the file hash. Returns the header's location in `file`. Errors are
-/// ErrorKind::Artifact with one-line messages.
-Expected<const abi::ArtifactHeader*> checkArtifact(std::span<const uint8_t> file);
+/// Checks an artifact's bytes: header fields against `policy` and this CPU,
+/// the SHA-256 of the file, then its MAC. Returns the header's location in
+/// `file`. Errors are ErrorKind::Artifact with one-line messages.
+Expected<const abi::ArtifactHeader*> checkArtifact(std::span<const uint8_t> file, const ArtifactPolicy& policy);
 
-/// Writes the integrity hash into an artifact produced by the compiler (the
-/// header's fileHash is zero until then).
-Expected<void> sealArtifact(std::span<uint8_t> file);
+/// Writes the SHA-256 and the MAC under `key` into an artifact produced by
+/// the compiler (both fields are zero until then).
+Expected<void> sealArtifact(std::span<uint8_t> file, const ArtifactKey& key);
 
-/// Loads the .cwasm at `path`: checkArtifact, decode the embedded module,
-/// dlopen, and the code tables. The module stays loaded while the result
-/// lives.
-Expected<std::shared_ptr<const CompiledModule>> loadArtifact(const std::string& path);
+/// Loads the artifact read from `fd` (from its current start; the caller
+/// keeps ownership of `fd`): its bytes are copied once into a sealed
+/// memfd, checked with checkArtifact, and dlopen'ed from that memfd, never
+/// from a path. The module stays loaded while the result lives.
+Expected<std::shared_ptr<const CompiledModule>> loadArtifact(int fd, const ArtifactPolicy& policy);
+
+/// loadArtifact for the file at `path` (opened once).
+Expected<std::shared_ptr<const CompiledModule>> loadArtifact(const std::string& path, const ArtifactPolicy& policy);
+
+/// loadArtifact for artifact bytes in memory (just compiled).
+Expected<std::shared_ptr<const CompiledModule>> loadArtifactBytes(std::span<const uint8_t> bytes,
+                                                                  const ArtifactPolicy& policy);
 
 /// True when `bytes` start like an artifact (an ELF file), as opposed to wasm.
 bool looksLikeArtifact(std::span<const uint8_t> bytes);
+
+/// What an ELF file given where wasm is expected is, for the error message:
+/// "a precompiled wasmc artifact (.cwasm)" or "an ELF file".
+std::string describeElfFile(std::span<const uint8_t> bytes);
 
 } // namespace wasmc::rt

@@ -71,7 +71,7 @@ Expected<ObjectFiles> compileToObjects(const wasm::Module& module, const Options
 
 /// compileToObjects for a .cwasm: the last object also carries the artifact
 /// section (runtime/Abi.h ArtifactHeader + the module's wasm bytes), with
-/// fileHash left zero for the runtime to seal after linking.
+/// digest and mac left zero for the runtime to seal after linking.
 Expected<ObjectFiles> compileArtifactObjects(const wasm::Module& module, const Options& options,
                                              const ArtifactIdentity& identity);
 

@@ -100,7 +100,7 @@ void addArtifactSection(Compilation& c, const wasm::Module& module, const Artifa
   copyString(header.cpu, sizeof header.cpu, c.machine->getTargetCPU().str());
   copyString(header.features, sizeof header.features, c.machine->getTargetFeatureString().str());
   header.requiredFeatures = requiredFeatureBits(*c.machine);
-  header.fileHash = 0; // sealed after linking
+  // digest and mac stay zero: sealed after linking (runtime/Artifact.cpp)
   header.wasmSize = module.bytes.size();
 
   std::vector<uint8_t> contents(sizeof header + module.bytes.size());
@@ -109,7 +109,7 @@ void addArtifactSection(Compilation& c, const wasm::Module& module, const Artifa
   llvm::Module& m = *c.mc->llvmModule;
   Constant* data = ConstantDataArray::get(*c.context, ArrayRef<uint8_t>(contents));
   auto* global = new GlobalVariable(m, data->getType(), /*isConstant=*/true, GlobalValue::ExternalLinkage, data,
-                                    "wasmc_artifact");
+                                    abi::kArtifactSymbol);
   global->setSection(abi::kArtifactSection);
   global->setAlignment(Align(16));
 }

@@ -2,6 +2,7 @@
 
 #include "compiler/wasm/Validator.h"
 #include "runtime/Artifact.h"
+#include "tools/wasmc/CodegenLoader.h"
 
 #include <cstring>
 
@@ -11,14 +12,15 @@ Expected<codegen::ObjectFiles> compileArtifactObjects(std::span<const uint8_t> b
                                                       const codegen::Options& options) {
   wasm::Module module = WASMC_TRY(wasm::loadModule(bytes));
   codegen::ArtifactIdentity identity;
-  std::memcpy(identity.buildId, rt::wasmcBuildId().data(), sizeof identity.buildId);
+  std::memcpy(identity.buildId, compilerIdentity().data(), sizeof identity.buildId);
   return codegen::compileArtifactObjects(module, options, identity);
 }
 
-Expected<std::vector<uint8_t>> compileArtifact(std::span<const uint8_t> bytes, const codegen::Options& options) {
+Expected<std::vector<uint8_t>> compileArtifact(std::span<const uint8_t> bytes, const codegen::Options& options,
+                                               const rt::ArtifactKey& key) {
   codegen::ObjectFiles objects = WASMC_TRY(compileArtifactObjects(bytes, options));
   std::vector<uint8_t> artifact = WASMC_TRY(codegen::linkSharedObject(objects));
-  WASMC_TRY(rt::sealArtifact(artifact));
+  WASMC_TRY(rt::sealArtifact(artifact, key));
   return artifact;
 }
 

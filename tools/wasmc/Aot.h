@@ -1,8 +1,10 @@
 #pragma once
 // Ahead-of-time compilation to .cwasm artifacts: compile, link with lld in
-// process, seal with the integrity hash. Loading is rt::loadArtifact.
+// process, seal with the SHA-256 and the MAC under the user's key. Loading
+// is rt::loadArtifact.
 
 #include "compiler/codegen/Codegen.h"
+#include "runtime/ArtifactKey.h"
 
 #include <span>
 #include <vector>
@@ -10,12 +12,14 @@
 namespace wasmc::tools {
 
 /// Decodes, validates and compiles `bytes` into objects (one per partition),
-/// the last carrying the artifact section stamped with this wasmc's build id
+/// the last carrying the artifact section stamped with compilerIdentity()
 /// (before linking).
 Expected<codegen::ObjectFiles> compileArtifactObjects(std::span<const uint8_t> bytes,
                                                       const codegen::Options& options);
 
-/// Decodes, validates and compiles `bytes` into the bytes of a .cwasm.
-Expected<std::vector<uint8_t>> compileArtifact(std::span<const uint8_t> bytes, const codegen::Options& options);
+/// Decodes, validates and compiles `bytes` into the bytes of a .cwasm,
+/// authenticated with `key`.
+Expected<std::vector<uint8_t>> compileArtifact(std::span<const uint8_t> bytes, const codegen::Options& options,
+                                               const rt::ArtifactKey& key);
 
 } // namespace wasmc::tools

@@ -1,38 +1,58 @@
+// WARNING: cache entries become native code. Rules for changing this file:
+// every entry is loaded through rt::loadArtifact with the user's key and
+// never with allowPrecompiled; every file operation goes through the
+// directory fd checked by openCacheDirectory (never a path re-resolved
+// later); files are created with O_EXCL|O_NOFOLLOW under random names and
+// renamed into place; anything that changes compiled code is in cacheKey.
+
 #include "tools/wasmc/Cache.h"
 
 #include "runtime/Artifact.h"
 #include "runtime/CpuFeatures.h"
-#include "runtime/Hash.h"
+#include "runtime/Sha256.h"
 #include "tools/wasmc/Aot.h"
+#include "tools/wasmc/CodegenLoader.h"
 #include "tools/wasmc/Engine.h"
 
 #include <fcntl.h>
+#include <sys/random.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <thread>
 
 namespace wasmc::tools {
 
 namespace {
 
-/// mkdir -p for the cache directory (mode 0700: entries become code).
+Error cacheError(ErrorKind kind, const std::string& path, const std::string& what) {
+  return makeError(kind, kNoOffset, "compile cache " + path + ": " + what);
+}
+
+/// mkdir -p, mode 0700 for what it creates (entries become code).
 bool makeDirectories(const std::string& path) {
   for (size_t slash = 1; slash <= path.size(); ++slash) {
     if (slash != path.size() && path[slash] != '/')
       continue;
-    std::string prefix = path.substr(0, slash);
-    if (::mkdir(prefix.c_str(), 0700) != 0 && errno != EEXIST)
+    if (::mkdir(path.substr(0, slash).c_str(), 0700) != 0 && errno != EEXIST)
       return false;
   }
   return true;
 }
 
-bool writeAtomically(const std::string& path, std::span<const uint8_t> bytes) {
-  std::string temp = path + ".tmp." + std::to_string(::getpid());
-  int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+/// Writes `bytes` to `name` in `dirFd`: a new file under a random name
+/// (O_EXCL|O_NOFOLLOW: a planted file or symlink there is never written
+/// through), renamed over `name` once complete.
+bool writeAtomically(int dirFd, const std::string& name, std::span<const uint8_t> bytes) {
+  uint8_t random[8];
+  if (::getrandom(random, sizeof random, 0) != static_cast<ssize_t>(sizeof random))
+    return false;
+  std::string temp = name + ".tmp." + rt::toHex(random);
+  int fd = ::openat(dirFd, temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
   if (fd < 0)
     return false;
   size_t done = 0;
@@ -46,10 +66,43 @@ bool writeAtomically(const std::string& path, std::span<const uint8_t> bytes) {
   }
   bool ok = ::close(fd) == 0 && done == bytes.size();
   if (ok)
-    ok = ::rename(temp.c_str(), path.c_str()) == 0;
+    ok = ::renameat(dirFd, temp.c_str(), dirFd, name.c_str()) == 0;
   if (!ok)
-    ::unlink(temp.c_str());
+    ::unlinkat(dirFd, temp.c_str(), 0);
   return ok;
+}
+
+/// The entry `name` if it loads with the user's key and holds exactly
+/// `bytes`; otherwise it is removed and nullptr returned.
+std::shared_ptr<const rt::CompiledModule> lookUp(int dirFd, const std::string& name, std::span<const uint8_t> bytes,
+                                                 const rt::ArtifactPolicy& policy) {
+  int fd = ::openat(dirFd, name.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
+  if (fd < 0) {
+    if (errno != ENOENT)
+      ::unlinkat(dirFd, name.c_str(), 0); // a symlink or worse: not ours
+    return nullptr;
+  }
+  struct stat info;
+  bool regular = ::fstat(fd, &info) == 0 && S_ISREG(info.st_mode);
+  auto cached = regular ? rt::loadArtifact(fd, policy)
+                        : Expected<std::shared_ptr<const rt::CompiledModule>>(
+                              makeError(ErrorKind::Artifact, kNoOffset, "not a regular file"));
+  ::close(fd);
+  // The key names the wasm bytes by their SHA-256; the comparison also
+  // catches an entry of another module moved under this name.
+  if (cached && (*cached)->module().bytes.size() == bytes.size() &&
+      std::memcmp((*cached)->module().bytes.data(), bytes.data(), bytes.size()) == 0)
+    return *cached;
+  ::unlinkat(dirFd, name.c_str(), 0); // corrupt, stale, foreign or planted: replace it
+  return nullptr;
+}
+
+/// A cache or key that must not be trusted gets a warning; one that cannot
+/// be made (a read-only home, say) silently means the JIT, as it always did.
+void warnIfRefused(const Error& error) {
+  if (error.kind == ErrorKind::Artifact)
+    std::fprintf(stderr, "wasmc: warning: %s; compiling on the JIT instead (--no-cache avoids this)\n",
+                 error.message.c_str());
 }
 
 } // namespace
@@ -64,18 +117,53 @@ std::optional<std::string> cacheDirectory() {
   return std::nullopt;
 }
 
-std::string cacheKey(std::span<const uint8_t> bytes, const codegen::Options& options) {
-  // Everything that changes the compiled code goes into the key.
-  std::string identity(reinterpret_cast<const char*>(rt::wasmcBuildId().data()), rt::wasmcBuildId().size());
-  identity += "|O" + std::to_string(options.optLevel) + "|cpu=" + options.cpu;
-  identity += "|features=" + std::to_string(rt::hostCpuFeatures());
-  uint64_t moduleHash = rt::hashBytes(bytes);
-  uint64_t identityHash =
-      rt::hashBytes(std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(identity.data()), identity.size()));
-  char name[64];
-  std::snprintf(name, sizeof name, "%016llx-%016llx.cwasm", static_cast<unsigned long long>(moduleHash),
-                static_cast<unsigned long long>(identityHash));
-  return name;
+std::string cacheKey(std::span<const uint8_t> bytes, const codegen::Options& options,
+                     const std::array<uint8_t, 32>& compilerId) {
+  // Everything that changes the compiled code goes into the key. The
+  // structured binding stops compiling when Options gains a field, so a new
+  // option cannot be forgotten here.
+  const auto& [optLevel, cpu, jobs, partitions, lazy] = options;
+  // jobs and partitions decide the partitioning, which decides inlining.
+  unsigned effectiveJobs = jobs ? jobs : std::max(1u, std::thread::hardware_concurrency());
+  // The CPU name is length-prefixed: no name can imitate the fields after it.
+  std::string settings = "O" + std::to_string(optLevel) + "|cpu=" + std::to_string(cpu.size()) + ":" + cpu +
+                         "|jobs=" + std::to_string(effectiveJobs) + "|partitions=" + std::to_string(partitions) +
+                         "|lazy=" + std::to_string(lazy) + "|features=" + std::to_string(rt::hostCpuFeatures()) +
+                         "|abi=" + std::to_string(abi::kAbiVersion) +
+                         "|format=" + std::to_string(abi::kArtifactFormatVersion);
+  rt::Digest identity = rt::Sha256()
+                            .update("wasmc cache key v2", 18)
+                            .update(compilerId)
+                            .update(settings.data(), settings.size())
+                            .finish();
+  rt::Digest module = rt::sha256(bytes);
+  return rt::toHex(std::span(module).first(16)) + "-" + rt::toHex(std::span(identity).first(16)) + ".cwasm";
+}
+
+Expected<int> openCacheDirectory(const std::string& path) {
+  if (!makeDirectories(path))
+    return cacheError(ErrorKind::Io, path, std::string("cannot create it: ") + std::strerror(errno));
+  // Everything below goes through this fd: whatever happens to the path
+  // later, files are only read from and written to the directory checked.
+  int fd = ::open(path.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+  if (fd < 0) {
+    int err = errno; // a symlink or a file there is refused, not worked around
+    return cacheError(err == ELOOP || err == ENOTDIR ? ErrorKind::Artifact : ErrorKind::Io, path,
+                      std::string("cannot open it: ") + std::strerror(err));
+  }
+  struct stat info;
+  std::string refused;
+  if (::fstat(fd, &info) != 0)
+    refused = std::string("cannot stat it: ") + std::strerror(errno);
+  else if (info.st_uid != ::geteuid())
+    refused = "owned by another user (uid " + std::to_string(info.st_uid) + "), not used";
+  else if (info.st_mode & 022)
+    refused = "writable by group or others, not used (chmod 700 it)";
+  if (!refused.empty()) {
+    ::close(fd);
+    return cacheError(ErrorKind::Artifact, path, refused);
+  }
+  return fd;
 }
 
 Expected<std::shared_ptr<const rt::CompiledModule>> loadThroughCache(std::span<const uint8_t> bytes,
@@ -83,21 +171,30 @@ Expected<std::shared_ptr<const rt::CompiledModule>> loadThroughCache(std::span<c
   std::optional<std::string> directory = cacheDirectory();
   if (!directory)
     return compileModule(bytes, options);
-  std::string path = *directory + "/" + cacheKey(bytes, options);
-  if (::access(path.c_str(), R_OK) == 0) {
-    auto cached = rt::loadArtifact(path);
-    if (cached) {
-      // A hash collision would give another module's code: compare bytes.
-      if ((*cached)->module().bytes.size() == bytes.size() &&
-          std::memcmp((*cached)->module().bytes.data(), bytes.data(), bytes.size()) == 0)
-        return cached;
-    }
-    ::unlink(path.c_str()); // corrupt, stale or foreign: replace it
-  }
-  std::vector<uint8_t> artifact = WASMC_TRY(compileArtifact(bytes, options));
-  if (!makeDirectories(*directory) || !writeAtomically(path, artifact))
+  Expected<rt::ArtifactKey> key = rt::loadOrCreateUserKey();
+  if (!key) {
+    warnIfRefused(key.error());
     return compileModule(bytes, options);
-  auto loaded = rt::loadArtifact(path);
+  }
+  Expected<int> dirFd = openCacheDirectory(*directory);
+  if (!dirFd) {
+    warnIfRefused(dirFd.error());
+    return compileModule(bytes, options);
+  }
+  struct Closer {
+    int fd;
+    ~Closer() { ::close(fd); }
+  } closer{*dirFd};
+
+  // Entries must be authenticated with the user's key: the cache never
+  // honours --allow-precompiled.
+  rt::ArtifactPolicy policy{.compilerId = compilerIdentity(), .key = &*key, .allowPrecompiled = false};
+  std::string name = cacheKey(bytes, options, policy.compilerId);
+  if (auto cached = lookUp(*dirFd, name, bytes, policy))
+    return cached;
+  std::vector<uint8_t> artifact = WASMC_TRY(compileArtifact(bytes, options, *key));
+  writeAtomically(*dirFd, name, artifact); // best effort: the run goes on without
+  auto loaded = rt::loadArtifactBytes(artifact, policy);
   if (!loaded)
     return compileModule(bytes, options);
   return loaded;

@@ -1,13 +1,16 @@
 #pragma once
 // The compile cache: a module compiled once is kept as a .cwasm under
-// $XDG_CACHE_HOME/wasmc (or ~/.cache/wasmc), keyed by a hash of the wasm
-// bytes, this wasmc's build id, the compile options and the CPU features.
-// A hit loads the artifact without touching LLVM. A corrupt or foreign entry
-// fails the artifact checks and is replaced, never trusted.
+// $XDG_CACHE_HOME/wasmc (or ~/.cache/wasmc), keyed by the SHA-256 of the
+// wasm bytes and of the compiler's identity, the compile options and the CPU
+// features. Entries are authenticated with the user's artifact key like any
+// artifact: a planted, edited or foreign entry fails the checks and is
+// replaced, never run. A cache directory someone else could write is not
+// used at all. See docs/TRUST-MODEL.md.
 
 #include "compiler/codegen/Codegen.h"
 #include "runtime/CompiledModule.h"
 
+#include <array>
 #include <memory>
 #include <optional>
 #include <span>
@@ -18,12 +21,22 @@ namespace wasmc::tools {
 /// The cache directory, or nullopt when neither XDG_CACHE_HOME nor HOME is set.
 std::optional<std::string> cacheDirectory();
 
-/// The cache file for `bytes` compiled with `options` (inside cacheDirectory()).
-std::string cacheKey(std::span<const uint8_t> bytes, const codegen::Options& options);
+/// The cache file name for `bytes` compiled with `options` by the compiler
+/// whose identity is `compilerId` (inside cacheDirectory()).
+std::string cacheKey(std::span<const uint8_t> bytes, const codegen::Options& options,
+                     const std::array<uint8_t, 32>& compilerId);
+
+/// Opens the cache directory, creating it (and missing parents) with mode
+/// 0700. Returns its fd, or an error: ErrorKind::Artifact when it must not
+/// be trusted (a symlink or not a directory, owned by another user, or
+/// writable by group or others), ErrorKind::Io when it cannot be made.
+Expected<int> openCacheDirectory(const std::string& path);
 
 /// Loads `bytes` through the cache: a valid entry is used as is; otherwise
 /// the module is compiled to an artifact, stored (atomically) and loaded.
-/// Falls back to the in-process JIT when the cache cannot be written.
+/// Falls back to the in-process JIT: after one warning on stderr when the
+/// cache directory or the user's key is refused as untrustworthy, silently
+/// when either cannot be created or the cache cannot be written.
 Expected<std::shared_ptr<const rt::CompiledModule>> loadThroughCache(std::span<const uint8_t> bytes,
                                                                      const codegen::Options& options);
 

@@ -3,7 +3,11 @@
 // forwards to it. Nothing here links LLVM, so commands that only run
 // compiled code start without loading it.
 
+#include "tools/wasmc/CodegenLoader.h"
+
 #include "compiler/codegen/PluginApi.h"
+#include "runtime/BuildId.h"
+#include "runtime/Sha256.h"
 
 #include <dlfcn.h>
 #include <unistd.h>
@@ -13,8 +17,8 @@
 #include <mutex>
 #include <string>
 
-#ifndef WASMC_CODEGEN_PLUGIN_PATH
-#error "WASMC_CODEGEN_PLUGIN_PATH must be defined by the build"
+#if !defined(WASMC_CODEGEN_PLUGIN_PATH) || !defined(WASMC_LLVM_LIBRARY) || !defined(WASMC_LLVM_VERSION)
+#error "WASMC_CODEGEN_PLUGIN_PATH, WASMC_LLVM_LIBRARY and WASMC_LLVM_VERSION must be defined by the build"
 #endif
 
 namespace wasmc::codegen {
@@ -45,21 +49,21 @@ Expected<const PluginApi*> plugin() {
   static std::string failure;
   static std::once_flag once;
   std::call_once(once, [] {
-    for (const std::string& path : candidates()) {
-      void* handle = ::dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL);
-      if (!handle) {
-        failure += std::string(failure.empty() ? "" : "; ") + ::dlerror();
-        continue;
-      }
-      auto entry = reinterpret_cast<const PluginApi* (*)()>(::dlsym(handle, kPluginEntry));
-      const PluginApi* found = entry ? entry() : nullptr;
-      if (found && found->version == kPluginApiVersion) {
-        api = found; // stays loaded for the life of the process
-        return;
-      }
-      failure += (failure.empty() ? "" : "; ") + path + ": not a matching wasmc code generator";
-      ::dlclose(handle);
+    // Exactly the file compilerIdentity() describes, or none.
+    std::string path = tools::codegenPluginPath();
+    void* handle = ::dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL);
+    if (!handle) {
+      failure = ::dlerror();
+      return;
     }
+    auto entry = reinterpret_cast<const PluginApi* (*)()>(::dlsym(handle, kPluginEntry));
+    const PluginApi* found = entry ? entry() : nullptr;
+    if (found && found->version == kPluginApiVersion) {
+      api = found; // stays loaded for the life of the process
+      return;
+    }
+    failure = path + ": not a matching wasmc code generator";
+    ::dlclose(handle);
   });
   if (!api)
     return makeError(ErrorKind::Unsupported, kNoOffset, "cannot load the code generator: " + failure);
@@ -94,3 +98,40 @@ Expected<std::unique_ptr<JitCode>> compileJit(const wasm::Module& module, const 
 }
 
 } // namespace wasmc::codegen
+
+namespace wasmc::tools {
+
+std::string codegenPluginPath() {
+  std::vector<std::string> paths = codegen::candidates();
+  for (const std::string& path : paths)
+    if (::access(path.c_str(), F_OK) == 0)
+      return path;
+  return paths.back();
+}
+
+std::array<uint8_t, 32> compilerIdentityOf(std::span<const uint8_t> wasmcId, std::span<const uint8_t> pluginId,
+                                           std::span<const uint8_t> llvmId, std::string_view llvmVersion) {
+  rt::Sha256 hash;
+  hash.update("wasmc compiler identity v1", 26);
+  for (std::span<const uint8_t> part :
+       {wasmcId, pluginId, llvmId,
+        std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(llvmVersion.data()), llvmVersion.size())}) {
+    uint64_t size = part.size();
+    hash.update(&size, sizeof size).update(part);
+  }
+  return hash.finish();
+}
+
+const std::array<uint8_t, 32>& compilerIdentity() {
+  static std::array<uint8_t, 32> id;
+  static std::once_flag once;
+  std::call_once(once, [] {
+    auto orEmpty = [](Expected<std::vector<uint8_t>> found) { return found ? *found : std::vector<uint8_t>(); };
+    std::vector<uint8_t> plugin = orEmpty(rt::fileBuildId(codegenPluginPath()));
+    std::vector<uint8_t> llvm = orEmpty(rt::fileBuildId(WASMC_LLVM_LIBRARY));
+    id = compilerIdentityOf(rt::wasmcBuildId(), plugin, llvm, WASMC_LLVM_VERSION);
+  });
+  return id;
+}
+
+} // namespace wasmc::tools

@@ -1,4 +1,5 @@
 #include "compiler/wasm/Validator.h"
+#include "runtime/Artifact.h"
 #include "tools/wasmc/Aot.h"
 #include "tools/wasmc/Commands.h"
 #include "tools/wasmc/FileIo.h"
@@ -51,6 +52,9 @@ std::string defaultOutput(const CompileOptions& options) {
 
 Expected<void> compileCommand(const CompileOptions& options, const std::string& output) {
   std::vector<uint8_t> bytes = WASMC_TRY(readFileBytes(options.input));
+  if (rt::looksLikeArtifact(bytes))
+    return makeError(ErrorKind::Malformed, kNoOffset,
+                     "this is " + rt::describeElfFile(bytes) + ", not a wasm module; compile the .wasm instead");
   codegen::Options codegenOptions{.optLevel = options.optLevel, .cpu = options.targetCpu, .jobs = options.jobs};
   if (options.exe) {
     std::vector<uint8_t> program = WASMC_TRY(compileExecutable(bytes, codegenOptions));
@@ -59,7 +63,10 @@ Expected<void> compileCommand(const CompileOptions& options, const std::string& 
     return {};
   }
   if (options.emit.empty()) {
-    std::vector<uint8_t> artifact = WASMC_TRY(compileArtifact(bytes, codegenOptions));
+    // Authenticated with the user's key: `wasmc run` trusts what this user
+    // compiled (docs/TRUST-MODEL.md).
+    rt::ArtifactKey key = WASMC_TRY(rt::loadOrCreateUserKey());
+    std::vector<uint8_t> artifact = WASMC_TRY(compileArtifact(bytes, codegenOptions, key));
     return writeFile(output, artifact.data(), artifact.size());
   }
   wasm::Module module = WASMC_TRY(wasm::loadModule(bytes));

@@ -3,12 +3,7 @@
 #include "compiler/wasm/Validator.h"
 #include "runtime/Artifact.h"
 #include "tools/wasmc/Aot.h"
-
-#include <unistd.h>
-
-#include <cstdlib>
-#include <cstring>
-#include <fstream>
+#include "tools/wasmc/CodegenLoader.h"
 
 namespace wasmc::tools {
 
@@ -32,21 +27,10 @@ Expected<std::shared_ptr<const rt::CompiledModule>> compileModule(std::span<cons
 
 Expected<std::shared_ptr<const rt::CompiledModule>> compileModuleAot(std::span<const uint8_t> bytes,
                                                                      const codegen::Options& options) {
-  std::vector<uint8_t> artifact = WASMC_TRY(compileArtifact(bytes, options));
-  const char* base = std::getenv("TMPDIR");
-  std::string pattern = std::string(base && *base ? base : "/tmp") + "/wasmc-aot-XXXXXX.cwasm";
-  std::vector<char> path(pattern.begin(), pattern.end());
-  path.push_back('\0');
-  int fd = ::mkstemps(path.data(), 6);
-  if (fd < 0)
-    return makeError(ErrorKind::Io, kNoOffset, "cannot create a temporary file: " + std::string(std::strerror(errno)));
-  bool written = ::write(fd, artifact.data(), artifact.size()) == static_cast<ssize_t>(artifact.size());
-  ::close(fd);
-  auto loaded = written ? rt::loadArtifact(path.data())
-                        : Expected<std::shared_ptr<const rt::CompiledModule>>(
-                              makeError(ErrorKind::Io, kNoOffset, "cannot write the temporary artifact"));
-  ::unlink(path.data()); // the dynamic linker keeps its mapping
-  return loaded;
+  // Compiled and loaded in this process: a key of its own, not the user's.
+  static const rt::ArtifactKey key = rt::ephemeralKey();
+  std::vector<uint8_t> artifact = WASMC_TRY(compileArtifact(bytes, options, key));
+  return rt::loadArtifactBytes(artifact, {.compilerId = compilerIdentity(), .key = &key});
 }
 
 } // namespace wasmc::tools

@@ -15,9 +15,10 @@ namespace wasmc::tools {
 Expected<std::shared_ptr<const rt::CompiledModule>> compileModule(std::span<const uint8_t> bytes,
                                                                   const codegen::Options& options);
 
-/// The AOT round trip: compiles `bytes` to a .cwasm in a temporary file,
-/// loads it with the runtime's loader (as `wasmc run FILE.cwasm` does) and
-/// removes the file. Errors as compileModule, plus Artifact.
+/// The AOT round trip: compiles `bytes` to a .cwasm, authenticated with a
+/// key that lives only in this process, and loads it with the runtime's
+/// loader (through a sealed memfd, as `wasmc run FILE.cwasm` does). Errors as
+/// compileModule, plus Artifact.
 Expected<std::shared_ptr<const rt::CompiledModule>> compileModuleAot(std::span<const uint8_t> bytes,
                                                                      const codegen::Options& options);
 

@@ -15,20 +15,12 @@ Error ioError(const char* what, int err) {
 }
 
 template <class Buffer>
-Expected<Buffer> readWhole(const std::string& path) {
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0)
-    return ioError("cannot open file", errno);
+Expected<Buffer> readRest(int fd) {
   struct stat info;
-  if (::fstat(fd, &info) != 0) {
-    int err = errno;
-    ::close(fd);
-    return ioError("cannot stat file", err);
-  }
-  if (S_ISDIR(info.st_mode)) {
-    ::close(fd);
+  if (::fstat(fd, &info) != 0)
+    return ioError("cannot stat file", errno);
+  if (S_ISDIR(info.st_mode))
     return ioError("cannot read file", EISDIR);
-  }
   Buffer buffer;
   if (info.st_size > 0)
     buffer.reserve(static_cast<size_t>(info.st_size));
@@ -37,15 +29,21 @@ Expected<Buffer> readWhole(const std::string& path) {
     ssize_t got = ::read(fd, chunk, sizeof chunk);
     if (got < 0 && errno == EINTR)
       continue;
-    if (got < 0) {
-      int err = errno;
-      ::close(fd);
-      return ioError("cannot read file", err);
-    }
+    if (got < 0)
+      return ioError("cannot read file", errno);
     if (got == 0)
       break;
     buffer.insert(buffer.end(), chunk, chunk + got);
   }
+  return buffer;
+}
+
+template <class Buffer>
+Expected<Buffer> readWhole(const std::string& path) {
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0)
+    return ioError("cannot open file", errno);
+  Expected<Buffer> buffer = readRest<Buffer>(fd);
   ::close(fd);
   return buffer;
 }
@@ -54,6 +52,10 @@ Expected<Buffer> readWhole(const std::string& path) {
 
 Expected<std::vector<uint8_t>> readFileBytes(const std::string& path) {
   return readWhole<std::vector<uint8_t>>(path);
+}
+
+Expected<std::vector<uint8_t>> readFdBytes(int fd) {
+  return readRest<std::vector<uint8_t>>(fd);
 }
 
 Expected<std::string> readFileText(const std::string& path) {

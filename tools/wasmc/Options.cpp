@@ -16,8 +16,8 @@ namespace {
 /// `wasmc run` options that take a value in the next argument (unless given
 /// as --name=value or -O2). Kept in step with the run options below.
 bool runOptionTakesValue(const char* arg) {
-  static const char* const kValued[] = {"--dir", "--env",       "--invoke",    "--argv0",
-                                        "-O",    "--opt-level", "--tcplisten", "--wasi-resolve"};
+  static const char* const kValued[] = {"--dir", "--env",       "--invoke",    "--argv0",        "-O",
+                                        "-j",    "--jobs",      "--opt-level", "--tcplisten", "--wasi-resolve"};
   for (const char* name : kValued)
     if (std::strcmp(arg, name) == 0)
       return true;
@@ -168,6 +168,10 @@ ParsedCommandLine parseCommandLine(int argc, char** argv) {
                 "Compile on the JIT in this process instead of through the compile cache "
                 "($XDG_CACHE_HOME/wasmc or ~/.cache/wasmc, keyed by module, wasmc build, options "
                 "and CPU)");
+  run->add_flag("--allow-precompiled", options.run.allowPrecompiled,
+                "Run a .cwasm that was not compiled by you (not authenticated with your artifact key, "
+                "see docs/TRUST-MODEL.md): its integrity is still checked (SHA-256), but its native code "
+                "runs with your rights, unchecked by any sandbox. Use it only for artifacts you trust.");
   run->add_option("file", options.run.file, "The .wasm module, or a .cwasm from `wasmc compile`")
       ->required()
       ->type_name("FILE");

@@ -45,6 +45,7 @@ struct RunCommandOptions {
   unsigned jobs = 0;                // compile threads (0: one per hardware thread)
   bool noCache = false;             // compile on the JIT instead of through the compile cache
   bool lazy = false;                // JIT, each function compiled on its first call (implies noCache)
+  bool allowPrecompiled = false;    // run a .cwasm not authenticated with the user's key
 };
 
 struct BenchOptions {

@@ -1,31 +1,78 @@
 // wasmc run: load a .cwasm, or compile a .wasm (through the compile cache
-// unless --no-cache, else on the JIT), then run it as a WASI program.
+// unless --no-cache, else on the JIT), then run it as a WASI program. A
+// .cwasm runs only when it is authenticated with the user's key or the user
+// passed --allow-precompiled; a file named .wasm is never mapped as code.
 
 #include "runtime/Artifact.h"
 #include "tools/wasmc/Cache.h"
+#include "tools/wasmc/CodegenLoader.h"
 #include "tools/wasmc/Commands.h"
 #include "tools/wasmc/Engine.h"
 #include "tools/wasmc/FileIo.h"
 #include "tools/wasmc/PhaseReport.h"
 #include "tools/wasmc/RunModule.h"
 
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
 namespace wasmc::tools {
 
-int runRunCommand(const RunCommandOptions& options) {
+namespace {
+
+using LoadResult = Expected<std::shared_ptr<const rt::CompiledModule>>;
+
+/// The artifact open on `fd`, checked against the user's key (read, never
+/// created here) unless precompiled code is allowed.
+LoadResult loadPrecompiled(int fd, const RunCommandOptions& options) {
+  Expected<std::optional<rt::ArtifactKey>> key = rt::readUserKey();
+  if (!key && !options.allowPrecompiled)
+    return key.error();
+  rt::ArtifactPolicy policy{.compilerId = compilerIdentity(),
+                            .key = key && *key ? &**key : nullptr,
+                            .allowPrecompiled = options.allowPrecompiled};
+  return rt::loadArtifact(fd, policy);
+}
+
+/// Opens FILE once and reads it through that one descriptor: an artifact
+/// is loaded from it, a wasm module read from it and compiled.
+LoadResult load(const RunCommandOptions& options) {
   const std::string& file = options.file;
-  Expected<std::vector<uint8_t>> bytes = readFileBytes(file);
-  if (!bytes) {
-    reportError(file, bytes.error());
-    return 1;
+  int fd = ::open(file.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0)
+    return makeError(ErrorKind::Io, kNoOffset, std::string("cannot open file: ") + std::strerror(errno));
+  struct Closer {
+    int fd;
+    ~Closer() { ::close(fd); }
+  } closer{fd};
+  uint8_t magic[4] = {};
+  ssize_t got;
+  do
+    got = ::pread(fd, magic, sizeof magic, 0);
+  while (got < 0 && errno == EINTR);
+  if (got == sizeof magic && rt::looksLikeArtifact(magic)) {
+    if (file.ends_with(".wasm"))
+      return makeError(ErrorKind::Artifact, kNoOffset,
+                       "this is a precompiled artifact, not a wasm module; a file named .wasm is never "
+                       "run as native code (name it .cwasm to load it as an artifact)");
+    return loadPrecompiled(fd, options);
   }
+  std::vector<uint8_t> bytes = WASMC_TRY(readFdBytes(fd));
   codegen::Options codegenOptions{.optLevel = options.optLevel, .jobs = options.jobs, .lazy = options.lazy};
+  if (options.noCache || options.lazy)
+    return compileModule(bytes, codegenOptions);
+  return loadThroughCache(bytes, codegenOptions);
+}
+
+} // namespace
+
+int runRunCommand(const RunCommandOptions& options) {
   uint64_t compileStart = monotonicNs();
-  Expected<std::shared_ptr<const rt::CompiledModule>> compiled =
-      rt::looksLikeArtifact(*bytes)   ? rt::loadArtifact(file)
-      : options.noCache || options.lazy ? compileModule(*bytes, codegenOptions)
-                                        : loadThroughCache(*bytes, codegenOptions);
+  LoadResult compiled = load(options);
   if (!compiled) {
-    reportError(file, compiled.error());
+    reportError(options.file, compiled.error());
     return 1;
   }
   return runModule(std::move(*compiled), options, monotonicNs() - compileStart);

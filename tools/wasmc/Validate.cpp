@@ -1,4 +1,5 @@
 #include "compiler/wasm/Validator.h"
+#include "runtime/Artifact.h"
 #include "tools/wasmc/Commands.h"
 #include "tools/wasmc/FileIo.h"
 
@@ -58,6 +59,13 @@ int runValidateCommand(const ValidateOptions& options) {
   Expected<std::vector<uint8_t>> bytes = readFileBytes(options.file);
   if (!bytes) {
     reportError(options.file, bytes.error());
+    return 1;
+  }
+  if (rt::looksLikeArtifact(*bytes)) {
+    // Say what it is rather than "magic header not detected"; never load it.
+    reportError(options.file, makeError(ErrorKind::Malformed, kNoOffset,
+                                        "this is " + rt::describeElfFile(*bytes) +
+                                            ", not a wasm module; validate the .wasm it was compiled from"));
     return 1;
   }
   Expected<Module> module = loadModule(*bytes);

@@ -1,16 +1,22 @@
 // .cwasm artifacts: a compiled artifact loads and runs; a foreign, stale,
 // truncated or corrupted one is refused with a one-line error before any of
-// its code is mapped (1,000 random corruptions, none crash).
+// its code is mapped (1,000 random corruptions, none crash); one not
+// authenticated with the user's key (another user's, or patched with its
+// SHA-256 recomputed) loads only when precompiled code is allowed.
 
 #include "runtime/Artifact.h"
 #include "runtime/Instance.h"
 #include "runtime/Invoke.h"
 #include "runtime/Linker.h"
 #include "runtime/Store.h"
+#include "runtime/Sha256.h"
 #include "tools/wasmc/Aot.h"
+#include "tools/wasmc/CodegenLoader.h"
 
 #include <gtest/gtest.h>
 
+#include <elf.h>
+#include <fcntl.h>
 #include <unistd.h>
 
 #include <cstddef>
@@ -27,9 +33,18 @@ std::vector<uint8_t> readModule() {
   return std::vector<uint8_t>((std::istreambuf_iterator<char>(in)), {});
 }
 
+const rt::ArtifactKey& userKey() {
+  static const rt::ArtifactKey key = rt::ephemeralKey();
+  return key;
+}
+
+rt::ArtifactPolicy policy(const rt::ArtifactKey* key = &userKey(), bool allowPrecompiled = false) {
+  return {.compilerId = tools::compilerIdentity(), .key = key, .allowPrecompiled = allowPrecompiled};
+}
+
 const std::vector<uint8_t>& artifact() {
   static std::vector<uint8_t> bytes = [] {
-    auto compiled = tools::compileArtifact(readModule(), codegen::Options{});
+    auto compiled = tools::compileArtifact(readModule(), codegen::Options{}, userKey());
     EXPECT_TRUE(compiled) << (compiled ? "" : compiled.error().describe());
     return compiled ? *compiled : std::vector<uint8_t>{};
   }();
@@ -37,13 +52,14 @@ const std::vector<uint8_t>& artifact() {
 }
 
 /// Writes `bytes` to a temporary .cwasm and loads it.
-Expected<std::shared_ptr<const rt::CompiledModule>> load(const std::vector<uint8_t>& bytes) {
+Expected<std::shared_ptr<const rt::CompiledModule>> load(const std::vector<uint8_t>& bytes,
+                                                         const rt::ArtifactPolicy& with = policy()) {
   char path[] = "/tmp/wasmc-artifact-test-XXXXXX";
   int fd = ::mkstemp(path);
   EXPECT_GE(fd, 0);
   EXPECT_EQ(::write(fd, bytes.data(), bytes.size()), static_cast<ssize_t>(bytes.size()));
   ::close(fd);
-  auto loaded = rt::loadArtifact(path);
+  auto loaded = rt::loadArtifact(std::string(path), with);
   ::unlink(path);
   return loaded;
 }
@@ -54,9 +70,42 @@ size_t headerOffset(const std::vector<uint8_t>& bytes) {
   return static_cast<size_t>(section->data() - bytes.data());
 }
 
-std::string loadError(const std::vector<uint8_t>& bytes) {
-  auto loaded = load(bytes);
+std::string loadError(const std::vector<uint8_t>& bytes, const rt::ArtifactPolicy& with = policy()) {
+  auto loaded = load(bytes, with);
   return loaded ? "" : loaded.error().message;
+}
+
+/// Calls divide(12, 4) in `module`: 3 unless its code was changed.
+void expectDivides(const std::shared_ptr<const rt::CompiledModule>& module) {
+  rt::Store store;
+  rt::Linker linker;
+  auto instance = rt::Instance::instantiate(store, module, linker);
+  ASSERT_TRUE(instance) << instance.error().describe();
+  const rt::Extern* divide = (*instance)->findExport("divide");
+  ASSERT_NE(divide, nullptr);
+  rt::CallResult ok = rt::callFunction(store, *divide->func, {{rt::Value::i32(12), rt::Value::i32(4)}});
+  ASSERT_FALSE(ok.trap);
+  EXPECT_EQ(ok.values[0].asI32(), 3u);
+}
+
+/// What anyone can do to an artifact: recompute its SHA-256 after editing it.
+void rehash(std::vector<uint8_t>& bytes) {
+  size_t header = headerOffset(bytes);
+  size_t digestAt = header + offsetof(abi::ArtifactHeader, digest);
+  rt::Digest digest = rt::Sha256()
+                          .update(bytes.data(), digestAt)
+                          .updateZeros(64)
+                          .update(std::span<const uint8_t>(bytes).subspan(digestAt + 64))
+                          .finish();
+  std::memcpy(bytes.data() + digestAt, digest.data(), digest.size());
+}
+
+/// The file offset of the first byte of the .text section.
+size_t textOffset(const std::vector<uint8_t>& bytes) {
+  auto text = rt::findElfSection(bytes, ".text");
+  EXPECT_TRUE(text);
+  EXPECT_FALSE(text->empty());
+  return static_cast<size_t>(text->data() - bytes.data());
 }
 
 TEST(Artifact, LoadsAndRuns) {
@@ -88,7 +137,7 @@ TEST(Artifact, LoadsFromAPathWithoutASlash) {
     std::ofstream out("plain.cwasm", std::ios::binary);
     out.write(reinterpret_cast<const char*>(artifact().data()), static_cast<std::streamsize>(artifact().size()));
   }
-  auto loaded = rt::loadArtifact("plain.cwasm");
+  auto loaded = rt::loadArtifact(std::string("plain.cwasm"), policy());
   EXPECT_TRUE(loaded) << (loaded ? "" : loaded.error().describe());
   ::unlink("plain.cwasm");
   ASSERT_EQ(::chdir(previous), 0);
@@ -119,6 +168,78 @@ TEST(Artifact, RefusesMissingCpuFeatures) {
   uint64_t all = ~uint64_t(0);
   std::memcpy(bytes.data() + headerOffset(bytes) + offsetof(abi::ArtifactHeader, requiredFeatures), &all, 8);
   EXPECT_NE(loadError(bytes).find("CPU features"), std::string::npos) << loadError(bytes);
+}
+
+// Regression (issue 14): the loader checked the file, then dlopen opened
+// it again by name. Now it maps the bytes it read from one descriptor: a
+// file unlinked (or replaced) after opening still loads exactly as read.
+TEST(Artifact, LoadsFromTheDescriptorNotThePath) {
+  char path[] = "/tmp/wasmc-artifact-fd-XXXXXX";
+  int fd = ::mkstemp(path);
+  ASSERT_GE(fd, 0);
+  ASSERT_EQ(::write(fd, artifact().data(), artifact().size()), static_cast<ssize_t>(artifact().size()));
+  ASSERT_EQ(::lseek(fd, 0, SEEK_SET), 0);
+  ASSERT_EQ(::unlink(path), 0);
+  {
+    std::ofstream planted(path, std::ios::binary); // another file at the same path
+    planted << "not an artifact";
+  }
+  auto loaded = rt::loadArtifact(fd, policy());
+  ::close(fd);
+  ::unlink(path);
+  ASSERT_TRUE(loaded) << loaded.error().describe();
+  expectDivides(*loaded);
+}
+
+// Regression (issue 14): the integrity hash was unkeyed, so patched code
+// with the hash recomputed ran. The SHA-256 still matches after rehash(),
+// but the MAC under the user's key does not.
+TEST(Artifact, RefusesPatchedCodeWithItsHashRecomputed) {
+  std::vector<uint8_t> bytes = artifact();
+  bytes[textOffset(bytes)] = 0xCC; // int3
+  rehash(bytes);
+  EXPECT_NE(loadError(bytes).find("not authenticated with your artifact key"), std::string::npos) << loadError(bytes);
+  EXPECT_NE(loadError(bytes).find("--allow-precompiled"), std::string::npos) << loadError(bytes);
+  // Without the rehash it is corrupt, whatever the policy.
+  std::vector<uint8_t> corrupt = artifact();
+  corrupt[textOffset(corrupt)] ^= 1;
+  EXPECT_NE(loadError(corrupt, policy(nullptr, true)).find("SHA-256 mismatch"), std::string::npos);
+}
+
+TEST(Artifact, AnotherUsersArtifactNeedsAllowPrecompiled) {
+  rt::ArtifactKey otherUser = rt::ephemeralKey();
+  EXPECT_NE(loadError(artifact(), policy(&otherUser)).find("not authenticated"), std::string::npos);
+  EXPECT_NE(loadError(artifact(), policy(nullptr)).find("not authenticated"), std::string::npos);
+  auto allowed = load(artifact(), policy(&otherUser, true));
+  ASSERT_TRUE(allowed) << allowed.error().describe();
+  expectDivides(*allowed);
+}
+
+TEST(Artifact, RefusesAnotherCompilerIdentity) {
+  rt::ArtifactPolicy relinked = policy();
+  relinked.compilerId[0] ^= 1; // as when the plugin or libLLVM changes
+  EXPECT_NE(loadError(artifact(), relinked).find("another wasmc build"), std::string::npos);
+}
+
+TEST(Artifact, LoadsFromMemory) {
+  auto loaded = rt::loadArtifactBytes(artifact(), policy());
+  ASSERT_TRUE(loaded) << loaded.error().describe();
+  expectDivides(*loaded);
+  // Many at once: each keeps its own memfd (and with it its name).
+  std::vector<std::shared_ptr<const rt::CompiledModule>> many;
+  for (int i = 0; i < 20; ++i) {
+    auto again = rt::loadArtifactBytes(artifact(), policy());
+    ASSERT_TRUE(again);
+    many.push_back(*again);
+  }
+  many.erase(many.begin(), many.begin() + 10);
+  for (int i = 0; i < 10; ++i) {
+    auto again = rt::loadArtifactBytes(artifact(), policy());
+    ASSERT_TRUE(again);
+    many.push_back(*again);
+  }
+  for (const auto& module : many)
+    expectDivides(module);
 }
 
 TEST(Artifact, RefusesTruncatedAndNonElfFiles) {
