@@ -119,12 +119,14 @@ bool runReference(const std::string& path, const wasm::Module& module, double ti
       pending.push_back(std::move(call));
       continue;
     }
-    if (next >= exports.size() || !line.starts_with(exports[next]->name + "() => ")) {
+    // "NAME() =>" alone for no results, else "NAME() => RESULTS".
+    if (next >= exports.size() ||
+        !(line == exports[next]->name + "() =>" || line.starts_with(exports[next]->name + "() => "))) {
       error = "unexpected line from wasm-interp (expected export " +
               (next < exports.size() ? "\"" + exports[next]->name + "\"" : std::string("none")) + "): " + line;
       return false;
     }
-    std::string_view rest = std::string_view(line).substr(exports[next]->name.size() + 6);
+    std::string_view rest = std::string_view(line).substr(std::min(line.size(), exports[next]->name.size() + 6));
     CallRecord& call = out.calls.emplace_back();
     call.exportName = exports[next]->name;
     call.hostCalls = std::move(pending);

@@ -160,6 +160,10 @@ RunLog runWasmc(const std::vector<uint8_t>& bytes, const wasm::Module& module, c
     failed.message = "pipe failed";
     return failed;
   }
+  // The child's stderr (wasmc's "internal error" line on a crash) goes to a
+  // file and into the crash message.
+  char stderrPath[] = "/tmp/wasmc-fuzz-stderr-XXXXXX";
+  int stderrFd = mkstemp(stderrPath);
   pid_t pid = fork();
   if (pid < 0) {
     close(fds[0]);
@@ -170,6 +174,8 @@ RunLog runWasmc(const std::vector<uint8_t>& bytes, const wasm::Module& module, c
   }
   if (pid == 0) {
     close(fds[0]);
+    if (stderrFd >= 0)
+      dup2(stderrFd, 2);
     RunLog log = runInProcess(bytes, module, config, fds[1]);
     writeAll(fds[1], "log\n" + serialize(log));
     close(fds[1]);
@@ -204,6 +210,19 @@ RunLog runWasmc(const std::vector<uint8_t>& bytes, const wasm::Module& module, c
   int status = 0;
   while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
   }
+  std::string childStderr;
+  if (stderrFd >= 0) {
+    char buffer[4096];
+    ssize_t n = pread(stderrFd, buffer, sizeof buffer, 0);
+    if (n > 0)
+      childStderr.assign(buffer, static_cast<size_t>(n));
+    close(stderrFd);
+    unlink(stderrPath);
+  }
+  if (size_t newline = childStderr.find('\n'); newline != std::string::npos)
+    childStderr.resize(newline);
+  if (!childStderr.empty())
+    childStderr = "; stderr: " + childStderr;
   size_t logStart = text.find("log\n");
   size_t lastCall = text.rfind("#call ", logStart);
   std::string during;
@@ -213,13 +232,14 @@ RunLog runWasmc(const std::vector<uint8_t>& bytes, const wasm::Module& module, c
   }
   if (timedOut) {
     failed.status = RunStatus::TimedOut;
-    failed.message = "no result after " + std::to_string(static_cast<int>(timeoutSeconds)) + " s" + during;
+    failed.message =
+        "no result after " + std::to_string(static_cast<int>(timeoutSeconds)) + " s" + during + childStderr;
     return failed;
   }
   if (WIFSIGNALED(status)) {
     failed.status = RunStatus::Crashed;
     failed.message = "killed by signal " + std::to_string(WTERMSIG(status)) + " (" + strsignal(WTERMSIG(status)) +
-                     ")" + during;
+                     ")" + during + childStderr;
     return failed;
   }
   std::optional<RunLog> log =
@@ -227,7 +247,8 @@ RunLog runWasmc(const std::vector<uint8_t>& bytes, const wasm::Module& module, c
   if (!log) {
     failed.status = RunStatus::Crashed;
     failed.message =
-        "exited with status " + std::to_string(WEXITSTATUS(status)) + " without a complete log" + during;
+        "exited with status " + std::to_string(WEXITSTATUS(status)) + " without a complete log" + during +
+        childStderr;
     return failed;
   }
   return *log;
