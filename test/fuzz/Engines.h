@@ -32,6 +32,10 @@ bool runReference(const std::string& path, const wasm::Module& module, double ti
 RunLog runWasmc(const std::vector<uint8_t>& bytes, const wasm::Module& module, const WasmcConfig& config,
                 double timeoutSeconds);
 
+/// Loads wasmc's code generator plugin into this process ahead of the
+/// forks, so that each child does not load it again. Optional.
+void preloadCodegen();
+
 /// The exported functions wasm-interp --run-all-exports calls: those without
 /// parameters, in export order.
 std::vector<const wasm::Export*> callableExports(const wasm::Module& module);

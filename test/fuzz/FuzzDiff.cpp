@@ -212,6 +212,7 @@ int run(int argc, char** argv) {
       return 2;
     }
 
+  preloadCodegen();
   int exitCode = 0;
   for (const std::string& file : files) {
     std::string wasmPath = file;

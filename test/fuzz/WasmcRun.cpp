@@ -9,10 +9,13 @@
 #include "tools/wasmc/JitWastEngine.h"
 
 #include <cerrno>
+#include <cstdlib>
+#include <dlfcn.h>
 #include <chrono>
 #include <csignal>
 #include <cstring>
 #include <poll.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -151,6 +154,16 @@ void writeAll(int fd, const std::string& text) {
 
 } // namespace
 
+void preloadCodegen() {
+  // The same paths CodegenLoader.cpp tries first: the child's dlopen of an
+  // already loaded library is then only a reference count, not ~0.1 s of
+  // relocations per configuration. Loading runs LLVM's static constructors,
+  // which start no threads, so forking stays safe.
+  const char* configured = std::getenv("WASMC_CODEGEN_PLUGIN");
+  if (!(configured && *configured && dlopen(configured, RTLD_NOW | RTLD_LOCAL)))
+    dlopen(WASMC_CODEGEN_PLUGIN_PATH, RTLD_NOW | RTLD_LOCAL);
+}
+
 RunLog runWasmc(const std::vector<uint8_t>& bytes, const wasm::Module& module, const WasmcConfig& config,
                 double timeoutSeconds) {
   RunLog failed;
@@ -176,6 +189,9 @@ RunLog runWasmc(const std::vector<uint8_t>& bytes, const wasm::Module& module, c
     close(fds[0]);
     if (stderrFd >= 0)
       dup2(stderrFd, 2);
+    // A crash is a result here, not something to keep a core dump of.
+    rlimit noCore{0, 0};
+    setrlimit(RLIMIT_CORE, &noCore);
     RunLog log = runInProcess(bytes, module, config, fds[1]);
     writeAll(fds[1], "log\n" + serialize(log));
     close(fds[1]);
