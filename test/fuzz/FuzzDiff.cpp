@@ -2,7 +2,9 @@
 // wasmc in five configurations, and reports every difference. See README.md
 // for what is compared and what is skipped.
 //
-//   wasmc-fuzz-diff [--configs O0,O2,O3,lazy,aot] [--timeout SECONDS] FILE.wasm|FILE.wat...
+//   wasmc-fuzz-diff [--configs O0,O2,O3,lazy,aot] [--timeout SECONDS] [--verbose] FILE.wasm|FILE.wat...
+//
+// --verbose prints every engine's log (calls, results, memory page hashes).
 //
 // Per module it prints a verdict line, the differences, and a line for
 // scripts: "result FILE module=ok|partial|skipped|diverged O0=... O2=...".
@@ -31,7 +33,34 @@ const WasmcConfig kAllConfigs[] = {
 struct Settings {
   std::vector<WasmcConfig> configs;
   double timeoutSeconds = 60;
+  bool verbose = false; // print every engine's log, for triage
 };
+
+void printLog(const std::string& engine, const RunLog& log) {
+  std::printf("  [%s] %s%s%s\n", engine.c_str(), runStatusName(log.status), log.message.empty() ? "" : ": ",
+              log.message.c_str());
+  for (const CallRecord& call : log.calls) {
+    for (const HostCall& host : call.hostCalls) {
+      std::string args;
+      for (const Value& arg : host.args)
+        args += (args.empty() ? "" : ", ") + interpText(arg);
+      std::printf("  [%s]   called %s(%s)\n", engine.c_str(), host.name.c_str(), args.c_str());
+    }
+    std::string outcome;
+    if (call.trap != TrapKind::None)
+      outcome = "trap: " + call.trapMessage;
+    for (const Value& value : call.results)
+      outcome += (outcome.empty() ? "" : ", ") + interpText(value);
+    std::printf("  [%s]   %s() => %s\n", engine.c_str(), call.exportName.c_str(), outcome.c_str());
+  }
+  for (const MemoryDump& memory : log.memories) {
+    std::printf("  [%s]   memory \"%s\": %llu bytes, page hashes", engine.c_str(), memory.name.c_str(),
+                static_cast<unsigned long long>(memory.size));
+    for (uint64_t hash : memory.pageHashes)
+      std::printf(" %016llx", static_cast<unsigned long long>(hash));
+    std::printf("\n");
+  }
+}
 
 enum class Verdict { Ok, Partial, Skipped, Diverged, Error };
 
@@ -109,6 +138,8 @@ Verdict checkModule(const std::string& file, const std::string& wasmPath, const 
     std::fprintf(stderr, "%s: %s\n", file.c_str(), error.c_str());
     return Verdict::Error;
   }
+  if (settings.verbose)
+    printLog("wasm-interp", reference);
   if (reference.status == RunStatus::TimedOut || reference.status == RunStatus::Crashed ||
       reference.status == RunStatus::Rejected) {
     skip(file, std::string("wasm-interp ") + runStatusName(reference.status) +
@@ -122,6 +153,8 @@ Verdict checkModule(const std::string& file, const std::string& wasmPath, const 
   std::optional<RunLog> first; // the first configuration's log: exact floats and memory
   for (const WasmcConfig& config : settings.configs) {
     RunLog log = runWasmc(*bytes, *module, config, settings.timeoutSeconds);
+    if (settings.verbose)
+      printLog(config.name, log);
     bool stackExhausted = false;
     RunLog merged = log;
     mergeStartCalls(merged);
@@ -167,7 +200,8 @@ Verdict checkModule(const std::string& file, const std::string& wasmPath, const 
 
 int usage() {
   std::fprintf(stderr,
-               "usage: wasmc-fuzz-diff [--configs O0,O2,O3,lazy,aot] [--timeout SECONDS] FILE.wasm|FILE.wat...\n");
+               "usage: wasmc-fuzz-diff [--configs O0,O2,O3,lazy,aot] [--timeout SECONDS] [--verbose] "
+               "FILE.wasm|FILE.wat...\n");
   return 2;
 }
 
@@ -179,6 +213,8 @@ int run(int argc, char** argv) {
     std::string arg = argv[i];
     if (arg == "--configs" && i + 1 < argc)
       configList = argv[++i];
+    else if (arg == "--verbose" || arg == "-v")
+      settings.verbose = true;
     else if (arg == "--timeout" && i + 1 < argc)
       settings.timeoutSeconds = std::atof(argv[++i]);
     else if (arg.starts_with("-"))

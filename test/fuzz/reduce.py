@@ -6,7 +6,9 @@ statement per line) while wasmc-fuzz-diff still reports a divergence.
 
 Deletes chunks of lines, halving the chunk size down to single lines, and
 keeps a deletion when the text still assembles (wat2wasm) and the differ
-still exits 1 for the given configurations (default: all). Greedy and slow
+still reports the same divergences for the given configurations (default:
+all): the same configurations, exports and kinds of difference (numbers
+ignored), unless --any, which takes any divergence. Greedy and slow
 (one differ run per try; pass only the diverging configurations to speed it
 up), but the gen-loops text puts every statement, segment and export on its
 own line, so the result is usually a handful of lines. Check by hand that
@@ -14,6 +16,7 @@ the reduced module still shows the same divergence, not another one.
 """
 import argparse
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -25,6 +28,7 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--diff", default=os.path.join(HERE, "../../build/test/fuzz/wasmc-fuzz-diff"))
     parser.add_argument("--configs", default="O0,O2,O3,lazy,aot")
+    parser.add_argument("--any", action="store_true", help="any divergence will do")
     parser.add_argument("input")
     parser.add_argument("output")
     args = parser.parse_args()
@@ -41,11 +45,30 @@ def main():
         if subprocess.run(["wat2wasm", path, "-o", os.devnull], capture_output=True).returncode:
             return False
         run = subprocess.run([args.diff, "--configs", args.configs, "--timeout", "20", path],
-                             capture_output=True)
-        return run.returncode == 1
+                             capture_output=True, text=True)
+        if run.returncode != 1:
+            return False
+        return args.any or signature(run.stdout) == wanted
 
+    def signature(output):
+        found = set()
+        for line in output.split("\n"):
+            m = re.match(r"  (\S+ vs \S+): (.*)", line)
+            if m:
+                text = re.sub(r"; stderr: .*", "", m.group(2))
+                text = re.sub(r"\(call \d+\)", "", text)
+                found.add(m.group(1) + ": " + re.sub(r"\d+", "N", text))
+        return found
+
+    wanted = None
+    args.any, wanted_any = True, args.any
     if not diverges(lines):
         sys.exit("reduce.py: the input does not diverge")
+    path = os.path.join(tmp, "c.wat")
+    wanted = signature(subprocess.run([args.diff, "--configs", args.configs, path],
+                                      capture_output=True, text=True).stdout)
+    args.any = wanted_any
+    print("keeping:", *sorted(wanted), sep="\n  ")
     chunk = max(1, len(lines) // 2)
     while True:
         i = 0
