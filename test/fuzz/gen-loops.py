@@ -13,13 +13,15 @@ most 24 pages), a funcref table, mutable globals, active and passive data and
 element segments, and "kernels" (param $p i32) (param $end i32) (result i64)
 of these shapes:
   ne     p += step until p == end       (step up or down, 1 B .. 64 KiB)
+  while  the same, tested at the top
   lt/gt  p += step while p <u end / p >u end (no wrap around 2^32 possible)
   count  i = 0 .. n with p += step       (end is n)
   index  accesses at p + (i << shift)    (end is n)
 Their bodies are unrolled 1-4 times; each copy loads or stores at p + c (c
 from -8 down to -2^31, 0, and up to 0xFFFFFFFF) with static offset=
 immediates, some only on odd iterations, some loads dropped, and mixes in
-memory.grow, memory.fill/copy/init, data.drop and table operations. The
+memory.grow (inline or in a called function), memory.fill/copy/init,
+data.drop, table operations and data-dependent early exits. The
 loop-carried checksum is returned.
 
 Every loop is bounded: ne loops reach end exactly (end = p0 + k*step mod 2^32
@@ -241,11 +243,11 @@ class Module:
     def kernel(self, index):
         """Returns (wat of the function, list of (p0, end) argument pairs)."""
         r = self.r
-        shape = r.choice(["ne", "ne", "ne", "lt", "gt", "count", "index"])
+        shape = r.choice(["ne", "ne", "ne", "while", "lt", "gt", "count", "index"])
         unroll = r.choice([1, 1, 2, 3, 4])
         stride = r.choice([1, 2, 4, 8, 16, 16, 32, 64, 4096])
         step = unroll * stride if r.random() < 0.7 else r.choice(STEPS)
-        down = shape == "gt" or (shape in ("ne", "count") and r.random() < 0.35)
+        down = shape == "gt" or (shape in ("ne", "while", "count") and r.random() < 0.35)
         delta = -step if down else step
         name = f"$k{index}"
         pre = [self.bulk_op()] if r.random() < 0.3 else []
@@ -263,12 +265,20 @@ class Module:
             tail = [count, advance, "(br_if $next (i32.gt_u (local.get $p) (local.get $end)))"]
         elif shape == "count":
             tail = [advance, count, "(br_if $next (i32.lt_u (local.get $i) (local.get $end)))"]
+        elif shape == "while":  # tested at the top, as LLVM sees it before rotating
+            body.insert(0, "(br_if $exit (i32.eq (local.get $p) (local.get $end)))")
+            tail = [count, advance, "(br $next)"]
         else:  # index: p stays, addresses p + (i << shift) + c
             shift = r.choice([0, 2, 3, 4, 12, 16])
             body = [b.replace("(local.get $p)", f"(i32.add (local.get $p) (i32.shl (local.get $i) "
                                                 f"(i32.const {shift})))") for b in body]
             tail = [count, "(br_if $next (i32.lt_u (local.get $i) (local.get $end)))"]
-        loop = "(loop $next\n      " + "\n      ".join(body + tail) + ")"
+        if r.random() < 0.2:  # a data-dependent early exit
+            body.insert(r.randint(0, len(body)),
+                        f"(br_if $exit (i64.eq (i64.and (local.get $s) (i64.const 7)) (i64.const {r.randint(0, 7)})))")
+        if r.random() < 0.1:  # a call that returns: memory could grow behind the loop's back
+            body.insert(r.randint(0, len(body)), self.mix("(i64.extend_i32_u (call $grow))"))
+        loop = "(block $exit (loop $next\n      " + "\n      ".join(body + tail) + "))"
         if r.random() < 0.2:  # nested: rerun the loop from the same start, at most 3 times
             loop = ("(local.set $p0 (local.get $p))\n"
                     "    (loop $outer\n    (local.set $p (local.get $p0))\n    (local.set $i (i32.const 0))\n"
@@ -298,7 +308,7 @@ class Module:
         r = self.r
         k = r.choice([1, 2, 3, 4, 8, 16, 33, 64])
         p0 = self.start_pointer()
-        if shape == "ne":
+        if shape in ("ne", "while"):
             return p0, u32(p0 + k * delta)
         if shape == "lt":  # p0 + k*step must not wrap, or the loop could run on
             p0 = min(p0, (1 << 32) - 1 - k * delta)
@@ -364,6 +374,7 @@ class Module:
         out.append("  (func $tf1 (type $tf_t) (i32.const 22))")
         out.append("  (func $tf2 (type $tf_t2) (i32.add (local.get 0) (i32.const 33)))")
         out.append("  (func $tf3 (type $tf_t2) (i32.mul (local.get 0) (i32.const 44)))")
+        out.append("  (func $grow (result i32) (memory.grow (i32.const 1)))")
         slots = ["$tf0", "$tf1", "$tf2", "$tf3"]
         # Some slots stay empty (uninitialized element) when the table is bigger.
         out.append(f"  (elem (i32.const 0) func {' '.join(slots)})")
