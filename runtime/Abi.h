@@ -156,6 +156,14 @@ static_assert(sizeof(Slot) == 16 && sizeof(GlobalCell) == 16);
 /// every out-of-bounds access.
 inline constexpr uint64_t kMemoryReservation = (8ull << 30) + (64ull << 10);
 
+/// PROT_NONE bytes reserved below each memory's base, against code
+/// generator bugs: no correct access forms an address below the base, and
+/// the largest negative displacement any compiled access could form if a
+/// check of WidenLoopAddresses.cpp were wrong is 2^31 (a 64-bit recurrence
+/// starts at zext(base) + c with c a sign-extended i32 constant). Faults
+/// here are traps like those above the memory (docs/SECURITY.md).
+inline constexpr uint64_t kMemoryGuardBelow = 2ull << 30;
+
 /// Bytes of stack kept free below the limit compiled code checks against:
 /// room for host functions called from wasm and for the frames of one
 /// function whose own frame estimate is wrong.

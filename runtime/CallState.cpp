@@ -128,6 +128,7 @@ std::optional<Trap> invokeWasm(abi::EntryTrampoline entry, void* code, void* vmc
   Activation activation;
   activation.prev = innermost;
   activation.stack = currentThreadStack();
+  activation.store = store;
   uintptr_t savedLimit = 0;
   if (store) {
     savedLimit = store->stackLimit;

@@ -36,6 +36,7 @@ struct Activation {
   uint32_t pcCount = 0;
   uintptr_t pcs[kMaxTrapFrames];
   StackBounds stack;       // this thread's stack
+  const abi::StoreRecord* store = nullptr; // whose memories' faults are this call's traps
   uintptr_t entryFrame = 0; // frame walks stop here (the frame that called the entry trampoline)
 };
 

@@ -52,7 +52,17 @@ struct MemoryInstance {
 /// through record_.
 class Table {
 public:
-  explicit Table(wasm::TableType type);
+  /// Elements all tables of one store may hold together (a store-wide
+  /// bound: 8 tables of kMaxTableElements each would take 640 MB). `used`
+  /// counts what the store's tables hold now.
+  struct Budget {
+    uint64_t used = 0;
+    uint64_t limit = kMaxStoreTableElements;
+  };
+
+  /// A table of `type.limits.min` null elements, charged to `budget` (which
+  /// must have room for them and outlive the table), or to nothing.
+  explicit Table(wasm::TableType type, Budget* budget = nullptr);
   Table(const Table&) = delete;
   Table& operator=(const Table&) = delete;
 
@@ -61,13 +71,15 @@ public:
   const wasm::TableType& type() const { return type_; }
   void* get(uint32_t index) const { return elements_[index]; }
   void set(uint32_t index, void* value) { elements_[index] = value; }
-  /// table.grow: returns the old size, or -1 past the maximum or the
-  /// implementation limit (kMaxTableElements).
+  /// table.grow: returns the old size, or -1 past the maximum, the
+  /// implementation limit (kMaxTableElements) or the store's budget.
   int64_t grow(uint32_t delta, void* init);
 
   static constexpr uint32_t kMaxTableElements = 10'000'000;
+  static constexpr uint64_t kMaxStoreTableElements = 10'000'000;
 
 private:
+  Budget* budget_;
   wasm::TableType type_;
   std::vector<void*> elements_;
   abi::TableRecord record_{};

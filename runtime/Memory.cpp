@@ -20,9 +20,11 @@ Error memoryError(std::string message) {
 
 } // namespace
 
+constexpr uint64_t kMappingSize = abi::kMemoryGuardBelow + abi::kMemoryReservation;
+
 Expected<std::unique_ptr<Memory>> Memory::create(uint32_t minPages,
                                                  std::optional<uint32_t> maxPages,
-                                                 uint64_t limitBytes) {
+                                                 uint64_t limitBytes, const abi::StoreRecord* owner) {
   uint64_t capPages = std::min<uint64_t>(kMaxWasmPages, limitBytes / kWasmPageSize);
   if (maxPages)
     capPages = std::min<uint64_t>(capPages, *maxPages);
@@ -37,22 +39,21 @@ Expected<std::unique_ptr<Memory>> Memory::create(uint32_t minPages,
 
   // MAP_NORESERVE: the guard region and the uncommitted tail must not count
   // against the commit limit; only pages made accessible by mprotect do.
-  void* mapped = mmap(nullptr, abi::kMemoryReservation, PROT_NONE,
-                      MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+  void* mapped = mmap(nullptr, kMappingSize, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
   if (mapped == MAP_FAILED)
     return memoryError(std::string("cannot reserve linear memory address space: ") +
                        std::strerror(errno));
-  auto* base = static_cast<uint8_t*>(mapped);
+  auto* base = static_cast<uint8_t*>(mapped) + abi::kMemoryGuardBelow;
   uint64_t size = uint64_t(minPages) * kWasmPageSize;
   if (size != 0 && mprotect(base, size, PROT_READ | PROT_WRITE) != 0) {
     int error = errno;
-    munmap(base, abi::kMemoryReservation);
+    munmap(mapped, kMappingSize);
     return memoryError(std::string("cannot commit linear memory: ") + std::strerror(error));
   }
-  uintptr_t start = reinterpret_cast<uintptr_t>(base);
-  uint32_t slot = reservations.insert(start, start + abi::kMemoryReservation);
+  uintptr_t start = reinterpret_cast<uintptr_t>(mapped);
+  uint32_t slot = reservations.insert(start, start + kMappingSize, reinterpret_cast<uintptr_t>(owner));
   if (slot == RangeSet::kNoSlot) {
-    munmap(base, abi::kMemoryReservation);
+    munmap(mapped, kMappingSize);
     return memoryError("too many live linear memories");
   }
   return std::unique_ptr<Memory>(new Memory(base, size, static_cast<uint32_t>(capPages), slot));
@@ -64,7 +65,7 @@ Memory::Memory(uint8_t* base, uint64_t sizeBytes, uint32_t maxPages, uint32_t sl
 Memory::~Memory() {
   // Unpublish first: once unmapped the range may be handed to someone else.
   reservations.erase(slot_);
-  munmap(record_.base, abi::kMemoryReservation);
+  munmap(record_.base - abi::kMemoryGuardBelow, kMappingSize);
 }
 
 int64_t Memory::grow(uint32_t deltaPages) {
@@ -82,5 +83,9 @@ int64_t Memory::grow(uint32_t deltaPages) {
 }
 
 bool isInMemoryReservation(uintptr_t addr) { return reservations.contains(addr); }
+
+bool isInStoreMemoryReservation(uintptr_t addr, const abi::StoreRecord* store) {
+  return reservations.containsOwnedBy(addr, reinterpret_cast<uintptr_t>(store));
+}
 
 } // namespace wasmc::rt

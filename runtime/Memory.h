@@ -1,6 +1,7 @@
 #pragma once
-// A 32-bit linear memory: one fixed reservation of abi::kMemoryReservation
-// bytes (addressable part plus guard region, PROT_NONE), of which the first
+// A 32-bit linear memory: one fixed reservation of abi::kMemoryGuardBelow
+// bytes below the base and abi::kMemoryReservation bytes from it
+// (addressable part plus guard region, PROT_NONE), of which the first
 // pages() * 64 KiB are readable and writable. The base never moves.
 
 #include "compiler/wasm/Error.h"
@@ -20,11 +21,13 @@ class Memory {
 public:
   /// Reserves the address space and commits `minPages`. `maxPages` is the
   /// module's declared maximum; `limitBytes` the embedder's cap (for example
-  /// `-W max-memory-size`). Fails with an Error, never a crash, when the
-  /// minimum exceeds the cap or the system refuses the mapping.
+  /// `-W max-memory-size`); `owner` the store whose wasm code may fault in
+  /// the reservation as a trap (Signals.cpp). Fails with an Error, never a
+  /// crash, when the minimum exceeds the cap or the system refuses the mapping.
   static Expected<std::unique_ptr<Memory>> create(uint32_t minPages,
                                                   std::optional<uint32_t> maxPages,
-                                                  uint64_t limitBytes = kDefaultMemoryLimit);
+                                                  uint64_t limitBytes = kDefaultMemoryLimit,
+                                                  const abi::StoreRecord* owner = nullptr);
   ~Memory();
   Memory(const Memory&) = delete;
   Memory& operator=(const Memory&) = delete;
@@ -53,8 +56,12 @@ private:
   uint32_t slot_; // in the reservation registry
 };
 
-/// True if `addr` lies in the reservation (accessible part or guard region)
-/// of a live Memory. Async-signal-safe and lock-free.
+/// True if `addr` lies in the reservation (guard regions included) of a
+/// live Memory. Async-signal-safe and lock-free.
 bool isInMemoryReservation(uintptr_t addr);
+
+/// True if `addr` lies in the reservation of a live Memory of `store` (its
+/// `owner`). Async-signal-safe and lock-free.
+bool isInStoreMemoryReservation(uintptr_t addr, const abi::StoreRecord* store);
 
 } // namespace wasmc::rt

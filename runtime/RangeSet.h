@@ -29,9 +29,10 @@ public:
   RangeSet(const RangeSet&) = delete;
   RangeSet& operator=(const RangeSet&) = delete;
 
-  /// Adds [start, end) and returns its slot, or kNoSlot when all
-  /// kChunkSlots * kMaxChunks slots are taken. Takes a mutex; not signal-safe.
-  uint32_t insert(uintptr_t start, uintptr_t end);
+  /// Adds [start, end), tagged with `owner`, and returns its slot, or
+  /// kNoSlot when all kChunkSlots * kMaxChunks slots are taken. Takes a
+  /// mutex; not signal-safe.
+  uint32_t insert(uintptr_t start, uintptr_t end, uintptr_t owner = 0);
 
   /// Removes the range in `slot` (from insert). Takes a mutex; not signal-safe.
   void erase(uint32_t slot);
@@ -40,14 +41,21 @@ public:
   /// no allocation, no locks, bounded time.
   bool contains(uintptr_t addr) const;
 
+  /// True if a range tagged `owner` contains `addr`. Async-signal-safe and
+  /// lock-free, like contains().
+  bool containsOwnedBy(uintptr_t addr, uintptr_t owner) const;
+
 private:
   struct Slot {
     std::atomic<uint64_t> seq{0}; // odd while being written
     std::atomic<uintptr_t> start{0};
     std::atomic<uintptr_t> end{0}; // 0 when the slot is free
+    std::atomic<uintptr_t> owner{0};
   };
 
-  static void write(Slot& slot, uintptr_t start, uintptr_t end);
+  static void write(Slot& slot, uintptr_t start, uintptr_t end, uintptr_t owner);
+  /// The owner of the range containing `addr` in `found`; false if none.
+  bool find(uintptr_t addr, uintptr_t& found) const;
 
   std::atomic<Slot*> chunks_[kMaxChunks] = {};
   std::atomic<uint32_t> highWater_{0}; // slots [0, highWater_) may be in use

@@ -11,7 +11,12 @@
 //     thread has an active wasm call. Everything else goes to the previous
 //     handler, exactly once, the way it would have run without us.
 //  3. A fault in wasm code we cannot classify is a wasmc bug: report and
-//     abort. Never turn an unexplained fault into a trap.
+//     abort. Never turn an unexplained fault into a trap. Classified are
+//     only SIGSEGV/SIGBUS in a memory reservation of the running call's
+//     store (guard regions below and above included) and in this thread's
+//     stack guard zone. Compiled code checks division and calls a builtin
+//     for `unreachable`, so SIGFPE and SIGILL in wasm code are always bugs
+//     (a CPU-feature mismatch, a miscompile) and abort.
 //  4. Test the death paths (test/unit/runtime/SignalsTest.cpp) after any
 //     change, and have a second reviewer read the diff.
 
@@ -113,22 +118,12 @@ abi::TrapCode classify(int sig, const siginfo_t* info, const Activation& activat
   switch (sig) {
   case SIGSEGV:
   case SIGBUS:
-    if (isInMemoryReservation(addr))
+    if (isInStoreMemoryReservation(addr, activation.store))
       return abi::TrapCode::MemoryOutOfBounds;
     if (inStackGuardZone(activation.stack, addr))
       return abi::TrapCode::StackExhausted;
     return abi::TrapCode::None;
-  case SIGFPE:
-    // x86-64 raises #DE for both x/0 and INT_MIN/-1 and Linux reports both
-    // as FPE_INTDIV; compiled code must check overflow explicitly.
-    if (info->si_code == FPE_INTDIV)
-      return abi::TrapCode::IntegerDivideByZero;
-    if (info->si_code == FPE_INTOVF)
-      return abi::TrapCode::IntegerOverflow;
-    return abi::TrapCode::None;
-  case SIGILL:
-    return abi::TrapCode::Unreachable;
-  default:
+  default: // SIGFPE, SIGILL: see rule 3
     return abi::TrapCode::None;
   }
 }

@@ -8,7 +8,18 @@ namespace wasmc::rt {
 
 namespace {
 
+/// Stack a host function may use. Compiled code keeps abi::kStackReserve
+/// free below its frames, but only as well as its frame estimates hold
+/// (FunctionLowering.cpp); a host function that ran out of stack would crash
+/// the process in host code, where no fault is a trap.
+constexpr uintptr_t kHostStackNeed = 64 << 10;
+
 uint32_t callHost(abi::HostFunc* host, abi::Slot* slots) {
+  if (const Activation* activation = currentActivation()) {
+    auto sp = reinterpret_cast<uintptr_t>(__builtin_frame_address(0));
+    if (sp < activation->stack.low + kHostStackNeed)
+      return static_cast<uint32_t>(abi::TrapCode::StackExhausted);
+  }
   auto* function = static_cast<Function*>(host->userData);
   size_t count = std::max(function->type.params.size(), function->type.results.size());
   return static_cast<uint32_t>(function->hostFn(std::span<abi::Slot>(slots, count)));
@@ -46,14 +57,19 @@ Expected<Table*> Store::createTable(wasm::TableType type) {
     return makeError(ErrorKind::Uninstantiable, kNoOffset,
                      "table of " + std::to_string(type.limits.min) + " elements exceeds the limit of " +
                          std::to_string(Table::kMaxTableElements));
-  return tables_.emplace_back(std::make_unique<Table>(type)).get();
+  if (type.limits.min > tableBudget_.limit - tableBudget_.used)
+    return makeError(ErrorKind::Uninstantiable, kNoOffset,
+                     "table of " + std::to_string(type.limits.min) + " elements exceeds the store's limit of " +
+                         std::to_string(tableBudget_.limit) + " table elements (" +
+                         std::to_string(tableBudget_.used) + " in use)");
+  return tables_.emplace_back(std::make_unique<Table>(type, &tableBudget_)).get();
 }
 
 Expected<MemoryInstance*> Store::createMemory(wasm::MemoryType type) {
   std::optional<uint32_t> max;
   if (type.limits.hasMax)
     max = type.limits.max;
-  auto memory = Memory::create(type.limits.min, max, memoryLimitBytes);
+  auto memory = Memory::create(type.limits.min, max, memoryLimitBytes, &record_);
   if (!memory) {
     Error error = std::move(memory).error();
     error.kind = ErrorKind::Uninstantiable;

@@ -42,6 +42,7 @@ public:
 
 private:
   abi::StoreRecord record_{};
+  Table::Budget tableBudget_; // before tables_: they refer to it
   std::vector<abi::VMContext*> contexts_;
   std::deque<Function> functions_;
   std::deque<Global> globals_;

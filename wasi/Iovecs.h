@@ -9,11 +9,16 @@
 #include <cerrno>
 #include <sys/uio.h>
 
+#include <algorithm>
+#include <vector>
+
 namespace wasmc::wasi {
 
-/// Host iovecs per syscall. The host array is this fixed size whatever the
-/// guest's count; longer lists take several syscalls.
-inline constexpr int kIovecBatch = 64;
+/// Host iovecs per syscall (Linux's IOV_MAX); longer lists take several.
+inline constexpr int kIovecBatch = 1024;
+/// The most iovecs one call takes: more is EINVAL. It bounds the host copy
+/// of the list below (16 MiB).
+inline constexpr uint32_t kMaxIovecs = 1u << 20;
 /// Stop starting new syscalls past this many bytes, so the u32 result cannot
 /// overflow (Linux moves at most 0x7ffff000 bytes per call).
 inline constexpr uint64_t kMaxTransfer = 0x80000000ull;
@@ -31,35 +36,34 @@ inline GuestIovec iovecAt(std::span<const uint8_t> list, size_t index) {
 }
 
 /// Runs `io(iovecs, count, bytesSoFar)` over the guest's iovec list in
-/// batches until one moves fewer bytes than asked. Every iovec is checked
-/// against the memory first, so Fault means no I/O happened. After partial
-/// progress an error is dropped and the byte count returned, as POSIX does.
+/// batches until one moves fewer bytes than asked. The list is read from
+/// guest memory once, checked against the memory and turned into host
+/// iovecs before any I/O: data that lands on the list itself cannot change
+/// where later batches go (issue 14 F7), and Fault means no I/O happened.
+/// After partial progress an error is dropped and the byte count returned,
+/// as POSIX does.
 template <class Io>
 ErrnoOr<uint32_t> transfer(const GuestMemory& memory, uint32_t iovsPtr, uint32_t iovsLen, Io io) {
   std::span<uint8_t> list = WASMC_WASI_TRY(memory.array(iovsPtr, iovsLen, layout::kIovecSize));
+  if (iovsLen > kMaxIovecs)
+    return Errno::Inval;
+  std::vector<struct iovec> host;
+  host.reserve(iovsLen);
   for (size_t i = 0; i < iovsLen; ++i) {
     GuestIovec iov = iovecAt(list, i);
-    WASMC_WASI_TRY(memory.bytes(iov.buf, iov.len));
+    std::span<uint8_t> bytes = WASMC_WASI_TRY(memory.bytes(iov.buf, iov.len));
+    if (iov.len != 0)
+      host.push_back({bytes.data(), bytes.size()});
   }
-  struct iovec batch[kIovecBatch];
   uint64_t total = 0;
-  size_t next = 0;
-  while (next < iovsLen && total < kMaxTransfer) {
-    int count = 0;
+  for (size_t next = 0; next < host.size() && total < kMaxTransfer;) {
+    int count = static_cast<int>(std::min<size_t>(kIovecBatch, host.size() - next));
     uint64_t asked = 0;
-    for (; next < iovsLen && count < kIovecBatch; ++next) {
-      GuestIovec iov = iovecAt(list, next);
-      if (iov.len == 0)
-        continue;
-      std::span<uint8_t> bytes = *memory.bytes(iov.buf, iov.len); // checked above
-      batch[count++] = {bytes.data(), bytes.size()};
-      asked += iov.len;
-    }
-    if (count == 0)
-      break;
+    for (int i = 0; i < count; ++i)
+      asked += host[next + i].iov_len;
     ssize_t moved;
     do {
-      moved = io(batch, count, total);
+      moved = io(host.data() + next, count, total);
     } while (moved < 0 && errno == EINTR);
     if (moved < 0) {
       if (total > 0)
@@ -69,6 +73,7 @@ ErrnoOr<uint32_t> transfer(const GuestMemory& memory, uint32_t iovsPtr, uint32_t
     total += static_cast<uint64_t>(moved);
     if (static_cast<uint64_t>(moved) < asked)
       break;
+    next += static_cast<size_t>(count);
   }
   return static_cast<uint32_t>(total);
 }

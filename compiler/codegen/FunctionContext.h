@@ -13,6 +13,7 @@
 #include <llvm/IR/Intrinsics.h>
 #include <llvm/IR/Module.h>
 
+#include <algorithm>
 #include <vector>
 
 namespace wasmc::codegen {
@@ -56,11 +57,15 @@ public:
   llvm::Value* vmctx = nullptr;      // the first argument
   llvm::Value* memoryBase = nullptr; // loaded once in the entry block (it never moves)
   std::vector<llvm::Value*> stack;   // the wasm operand stack
+  size_t maxStackHeight = 0;         // the most values `stack` held, for the frame estimate
   std::vector<ControlFrame> control;
   std::vector<llvm::AllocaInst*> locals; // params and locals; mem2reg promotes them
 
   // --- operand stack --------------------------------------------------------
-  void push(llvm::Value* value) { stack.push_back(value); }
+  void push(llvm::Value* value) {
+    stack.push_back(value);
+    maxStackHeight = std::max(maxStackHeight, stack.size());
+  }
   llvm::Value* pop() {
     llvm::Value* top = stack.back();
     stack.pop_back();

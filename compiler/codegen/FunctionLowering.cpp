@@ -15,11 +15,14 @@ using namespace llvm;
 
 namespace {
 
-/// Conservative size of the frame wasm code can make this function use:
-/// every parameter and local in a 16-byte slot. Spills beyond that come out
-/// of abi::kStackReserve.
-uint64_t frameEstimate(const wasm::Module& module, wasm::FuncIndex index) {
-  uint64_t values = module.funcType(index).params.size() + module.definedFunc(index).numLocals;
+/// Size of the frame wasm code can make this function use: every
+/// parameter, local and value the operand stack ever held (the values that
+/// can be live at once, and so spilled across a call) in a 16-byte slot.
+/// LLVM's own temporaries and inlined callees' frames can still exceed it;
+/// that comes out of abi::kStackReserve, and host functions check what is
+/// left of it themselves (runtime/Store.cpp).
+uint64_t frameEstimate(const wasm::Module& module, wasm::FuncIndex index, size_t maxStackHeight) {
+  uint64_t values = module.funcType(index).params.size() + module.definedFunc(index).numLocals + maxStackHeight;
   return std::min<uint64_t>(values * 16, uint64_t(1) << 30);
 }
 
@@ -41,6 +44,9 @@ public:
       result.error().function = fc_.funcIndex;
       return std::move(result).error();
     }
+    // The stack check was emitted before the body: now the estimate is known.
+    stackCheckSize_->setOperand(1, ConstantInt::get(stackCheckSize_->getType(),
+                                                    frameEstimate(fc_.module, fc_.funcIndex, fc_.maxStackHeight)));
     // Blocks that were left open in dead code still need a terminator.
     for (BasicBlock& block : *fc_.fn)
       if (!block.getTerminator()) {
@@ -137,16 +143,18 @@ private:
     Value* limit = fc_.loadVmctxField(offsetof(abi::VMContext, stackLimit), b.getInt64Ty(), "stack_limit");
     Value* frame = b.CreatePtrToInt(fc_.callIntrinsic(Intrinsic::frameaddress, {fc_.ptr()}, {b.getInt32(0)}),
                                     b.getInt64Ty());
-    uint64_t estimate = frameEstimate(fc_.module, fc_.funcIndex);
     // frame - estimate < limit, without wrapping below zero. The limit is a
     // stack address, so limit + estimate cannot wrap either; saying so (nuw)
     // lets LLVM fold the checks of inlined callees that test the same
     // frame against a smaller size, and keep them out of the caller's loops.
-    Value* exhausted = b.CreateICmpULT(frame, b.CreateNUWAdd(limit, b.getInt64(estimate)));
+    // The estimate is set once the body is lowered (lower()).
+    stackCheckSize_ = cast<BinaryOperator>(b.CreateNUWAdd(limit, b.getInt64(0)));
+    Value* exhausted = b.CreateICmpULT(frame, stackCheckSize_);
     fc_.trapIf(exhausted, abi::TrapCode::StackExhausted);
   }
 
   FunctionContext fc_;
+  BinaryOperator* stackCheckSize_ = nullptr; // limit + the frame estimate
 };
 
 } // namespace

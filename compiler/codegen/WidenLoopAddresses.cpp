@@ -346,7 +346,10 @@ bool accessedEveryIteration(ZExtInst& zext, ArrayRef<GuestAccess> accesses, Scal
     const SCEV* address = scev.getSCEV(getLoadStorePointerOperand(access));
     const SCEV* accessed = scev.getAddExpr(scev.getSCEV(base), scev.getSCEV(&zext));
     const SCEV* offset = scev.getMinusSCEV(address, accessed);
-    if (const auto* constant = dyn_cast<SCEVConstant>(offset); constant && constant->getAPInt().isNonNegative())
+    // 0 <= c < 2^32 (a static offset): the access lies within the guard
+    // region that follows the memory whenever zext + c passes its size.
+    if (const auto* constant = dyn_cast<SCEVConstant>(offset);
+        constant && constant->getAPInt().isNonNegative() && constant->getAPInt().ult(uint64_t(1) << 32))
       return true;
   }
   return false;
@@ -406,8 +409,16 @@ bool widenGuardedLoop(Loop& loop, Analyses& analyses, bool allOrNothing) {
   size->copyMetadata(*memoryBase, {LLVMContext::MD_tbaa});
   Value* tooLarge =
       builder.CreateICmpUGT(size, builder.getInt64((uint64_t(1) << 32) - uint64_t(largestStep)), "wasmc.wraps");
+  // The first iteration's 64-bit values, zext(base) + c, must equal the
+  // zero-extended i32 starts: a start base + c that wraps (c < 0 below
+  // base, or c > 0 past 2^32) must take the untouched copy, which traps or
+  // reaches the wrapped address as wasm says. This is the trip-count check
+  // over zero iterations; it folds away for groups whose constants are all 0.
+  Value* startWraps = anyRecurrenceWraps(widenings, scev.getZero(builder.getInt32Ty()), checks, checkPoint, scev);
+  builder.SetInsertPoint(checkPoint);
+  Value* wraps = builder.CreateOr(tooLarge, startWraps, "wasmc.wraps");
 
-  versionLoop(loop, tooLarge, analyses);
+  versionLoop(loop, wraps, analyses);
   useWideRecurrences(loop, widenings, scev);
   return true;
 }

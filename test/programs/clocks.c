@@ -16,7 +16,10 @@ int main(void) {
   int64_t now = ns(CLOCK_REALTIME);
   printf("realtime after 2020: %d\n", now > (int64_t)1577836800 * 1000000000);
   printf("realtime before 2200: %d\n", now < (int64_t)7258118400 * 1000000000);
-  printf("time() agrees: %d\n", (int64_t)time(NULL) - now / 1000000000 <= 1);
+  // A loaded machine can deschedule us between the two reads: allow a few
+  // seconds, but never time() running behind the clock it is read from.
+  int64_t behind = (int64_t)time(NULL) - now / 1000000000;
+  printf("time() agrees: %d\n", behind >= 0 && behind <= 5);
 
   int monotonic = 1;
   int64_t last = ns(CLOCK_MONOTONIC);

@@ -143,6 +143,16 @@ TEST_P(JitAtLevel, LoopAddressesThatWrapReachTheWrappedWords) {
       expectModel(name, p, n, 4, {0, 16, 32}, true);
   for (auto [p, n] : {std::pair<uint32_t, uint32_t>{16, 8}, {8, 8}, {0, 12}, {4, 1}, {0xFFFFFFF0u, 12}})
     expectModel("sum_low3_back", p, n, 4, {0, -8, -16}, true);
+  // 4 * (2^62 - 20) wraps to -80 in 64 bits: the corners alone would call
+  // this run safe. From p = -16 the stores reach words 0..15 before the
+  // load at p + 64 passes the memory and traps.
+  rt::CallResult filled = f.call("fill_low3_64", {i32(0xFFFFFFF0u), rt::Value::i64((uint64_t(1) << 62) - 19), i32(99)});
+  ASSERT_TRUE(filled.trap);
+  EXPECT_EQ(filled.trap->code, abi::TrapCode::MemoryOutOfBounds);
+  for (uint32_t i = 0; i < 24; ++i) {
+    EXPECT_EQ(words[i], i < 16 ? 99u : i + 1) << i;
+    words[i] = i + 1;
+  }
   ASSERT_FALSE(f.call("fill_low3", {i32(0xFFFFFFE8u), i32(4), i32(99)}).trap);
   // p = -24, -20, -16, -12: p+16 wraps to words 0 and 1, p+32 to words 2..5.
   for (uint32_t i = 0; i < 8; ++i)
@@ -202,8 +212,16 @@ TEST_P(JitAtLevel, GuardedLoopAddressesTrapOrWrapAsTheyShould) {
   rt::CallResult skipped = f.call("sum_low3_until", {i32(0xFFFFE010u), i32(0x1010)});
   ASSERT_FALSE(skipped.trap) << skipped.trap->message();
   EXPECT_EQ(skipped.values.at(0).asI32(), word(16) + word(32) + word(48));
-  ASSERT_EQ(f.call("grow", {i32(65535)}).values.at(0).asI32(), 1u);
+  // Grown to 4 GiB - 64 KiB before the loop (the check passes) and to 4 GiB
+  // inside it, just before p reaches the last page: the run goes on from
+  // page 2 to the top of the memory, then to its first page (p = 0x10), and
+  // stops at page 1.
+  ASSERT_EQ(f.call("grow", {i32(65534)}).values.at(0).asI32(), 1u);
+  rt::CallResult grown = f.call("sum_until3_growing", {i32(0x20010), i32(0x10010), i32(0xFFFE0010u)});
+  ASSERT_FALSE(grown.trap) << grown.trap->message();
   ASSERT_EQ(f.memorySize(), uint64_t(1) << 32);
+  uint32_t low = word(0x10) + word(0x14) + word(0x18);
+  EXPECT_EQ(grown.values.at(0).asI32(), low); // every other page is still zero
   for (auto [p, end] : {std::pair<uint32_t, uint32_t>{0, 64}, {0xFFFFFFE0u, 0x20}, {0xFFFFFFF0u, 0x10}})
     expectModel(p, end);
 }

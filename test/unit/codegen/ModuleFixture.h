@@ -13,6 +13,10 @@
 
 #include <gtest/gtest.h>
 
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <iterator>
 #include <memory>
@@ -24,6 +28,28 @@ namespace wasmc::test {
 inline std::vector<uint8_t> readWasm(const char* path) {
   std::ifstream in(path, std::ios::binary);
   return std::vector<uint8_t>((std::istreambuf_iterator<char>(in)), {});
+}
+
+/// The binary of a module in the text format, converted by wabt's wat2wasm
+/// (WASMC_WAT2WASM); empty (and a test failure) if it does not convert.
+inline std::vector<uint8_t> assembleWat(const std::string& text) {
+  char path[] = "/tmp/wasmc-wat-XXXXXX";
+  int fd = mkstemp(path);
+  if (fd < 0) {
+    ADD_FAILURE() << "mkstemp failed";
+    return {};
+  }
+  close(fd);
+  std::string wat = std::string(path) + ".wat";
+  std::string wasm = std::string(path) + ".wasm";
+  std::ofstream(wat) << text;
+  std::string command = std::string(WASMC_WAT2WASM) + " " + wat + " -o " + wasm;
+  EXPECT_EQ(std::system(command.c_str()), 0) << command;
+  std::vector<uint8_t> bytes = readWasm(wasm.c_str());
+  std::remove(path);
+  std::remove(wat.c_str());
+  std::remove(wasm.c_str());
+  return bytes;
 }
 
 /// The module at `path` compiled by the JIT at `optLevel`; null (and a test

@@ -141,6 +141,40 @@
         (then (local.set $sum (i32.add (local.get $sum) (i32.load (i32.add (local.get $p) (i32.const 32)))))))
       (br_if $next (i32.ne (local.tee $p (i32.add (local.get $p) (i32.const 4096))) (local.get $end))))
     (local.get $sum))
+;; Like sum_until3 stepping by 64 KiB, and growing the memory by a page
+  ;; when p reaches $at: the size the guard proof's check read before the
+  ;; loop no longer bounds it, so the proof must not apply to a loop that
+  ;; calls memory.grow.
+  (func (export "sum_until3_growing") (param $p i32) (param $end i32) (param $at i32) (result i32)
+    (local $sum i32)
+    (loop $next
+      (if (i32.eq (local.get $p) (local.get $at))
+        (then (drop (memory.grow (i32.const 1)))))
+      (local.set $sum (i32.add (local.get $sum) (i32.load (local.get $p))))
+      (local.set $sum (i32.add (local.get $sum) (i32.load (i32.add (local.get $p) (i32.const 4)))))
+      (local.set $sum (i32.add (local.get $sum) (i32.load (i32.add (local.get $p) (i32.const 8)))))
+      (br_if $next (i32.ne (local.tee $p (i32.add (local.get $p) (i32.const 65536))) (local.get $end))))
+    (local.get $sum))
+  ;; fill_low3 with an i64 count and a load at p + 64 on every iteration,
+  ;; which ends the loop with a trap once p passes the memory. A count near
+  ;; 2^62 makes step * count wrap in 64 bits, so the trip-count proof's
+  ;; corners alone would look safe; its "wasmc.long" check must send the
+  ;; loop to the unchanged copy, which stores to the wrapped low words.
+  (func (export "fill_low3_64") (param $p i32) (param $n i64) (param $value i32) (result i32)
+    (local $sum i32)
+    (block $done
+      (br_if $done (i64.eqz (local.get $n)))
+      (loop $next
+        (if (i32.lt_u (local.get $p) (i32.const 64))
+          (then (i32.store (local.get $p) (local.get $value))))
+        (if (i32.lt_u (i32.add (local.get $p) (i32.const 16)) (i32.const 64))
+          (then (i32.store (i32.add (local.get $p) (i32.const 16)) (local.get $value))))
+        (if (i32.lt_u (i32.add (local.get $p) (i32.const 32)) (i32.const 64))
+          (then (i32.store (i32.add (local.get $p) (i32.const 32)) (local.get $value))))
+        (local.set $sum (i32.add (local.get $sum) (i32.load (i32.add (local.get $p) (i32.const 64)))))
+        (local.set $p (i32.add (local.get $p) (i32.const 4)))
+        (br_if $next (i64.ne (local.tee $n (i64.sub (local.get $n) (i64.const 1))) (i64.const 0)))))
+    (local.get $sum))
   (func (export "grow") (param $pages i32) (result i32)
     (memory.grow (local.get $pages)))
 )

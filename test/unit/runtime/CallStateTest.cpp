@@ -196,10 +196,12 @@ struct NestedState {
 };
 NestedState nested;
 
+/// The inner calls' store: it owns the memory they fault in.
+abi::StoreRecord innerStore{999};
+
 uint64_t nestedHost(void*, uint64_t trapAfterwards) {
   nested.outerActivation = currentActivation();
   abi::Slot slots[1] = {test::slotOf(addressOf(nested.outOfBounds))};
-  abi::StoreRecord innerStore{999};
   nested.innerTrap =
       invokeWasm(testEntry, nested.code->function(test::kLoad), nullptr, slots, &innerStore);
   nested.activationAfterInner = currentActivation();
@@ -214,7 +216,7 @@ uint64_t nestedHostThenReturn(void* vmctx, uint64_t) { return nestedHost(vmctx, 
 
 TEST(CallStateTest, NestedTrapUnwindsOnlyToTheInnermostEntry) {
   TestCode code;
-  auto memory = Memory::create(1, {});
+  auto memory = Memory::create(1, {}, kDefaultMemoryLimit, &innerStore);
   ASSERT_TRUE(memory);
   abi::StoreRecord outerStore{4242};
   nested = NestedState{&code, (*memory)->base() + kWasmPageSize, {}, nullptr, nullptr, &outerStore, 0};
@@ -237,7 +239,7 @@ TEST(CallStateTest, NestedTrapUnwindsOnlyToTheInnermostEntry) {
 
 TEST(CallStateTest, OuterTrapAfterANestedTrap) {
   TestCode code;
-  auto memory = Memory::create(1, {});
+  auto memory = Memory::create(1, {}, kDefaultMemoryLimit, &innerStore);
   ASSERT_TRUE(memory);
   abi::StoreRecord outerStore{0};
   nested = NestedState{&code, (*memory)->base() + kWasmPageSize, {}, nullptr, nullptr, &outerStore, 0};

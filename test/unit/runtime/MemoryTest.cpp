@@ -105,8 +105,19 @@ TEST(MemoryTest, ReservationMembershipFollowsLifetime) {
   EXPECT_TRUE(isInMemoryReservation(base + kWasmPageSize)); // guard region
   EXPECT_TRUE(isInMemoryReservation(base + (4ull << 30) + 0xffffffffull + 15));
   EXPECT_TRUE(isInMemoryReservation(base + abi::kMemoryReservation - 1));
-  EXPECT_FALSE(isInMemoryReservation(base - 1));
+  EXPECT_TRUE(isInMemoryReservation(base - 1)); // the guard region below
+  EXPECT_TRUE(isInMemoryReservation(base - abi::kMemoryGuardBelow));
+  EXPECT_FALSE(isInMemoryReservation(base - abi::kMemoryGuardBelow - 1));
+  EXPECT_FALSE(isInMemoryReservation(base + abi::kMemoryReservation));
   EXPECT_FALSE(isInMemoryReservation(reinterpret_cast<uintptr_t>(&memory)));
+  // The reservation belongs to the store given at creation (null here).
+  abi::StoreRecord store{};
+  EXPECT_TRUE(isInStoreMemoryReservation(base - 1, nullptr));
+  EXPECT_FALSE(isInStoreMemoryReservation(base, &store));
+  auto owned = Memory::create(1, {}, kDefaultMemoryLimit, &store);
+  ASSERT_TRUE(owned);
+  EXPECT_TRUE(isInStoreMemoryReservation(reinterpret_cast<uintptr_t>((*owned)->base()), &store));
+  EXPECT_FALSE(isInStoreMemoryReservation(reinterpret_cast<uintptr_t>((*owned)->base()), nullptr));
   memory.reset();
   EXPECT_FALSE(isInMemoryReservation(base));
 }
