@@ -28,7 +28,8 @@ uint64_t weight(const wasm::Function& function) { return function.body.size + kF
 } // namespace
 
 bool isBigFunction(const wasm::Module& module, uint32_t i, unsigned optLevel) {
-  return optLevel > 0 && module.functions[i].body.size > kBigFunctionBytes;
+  return optLevel > 0 &&
+         (module.functions[i].body.size > kBigFunctionBytes || module.functions[i].numLocals > kManyLocals);
 }
 
 bool Partition::defines(const wasm::Module& module, uint32_t i, unsigned optLevel) const {

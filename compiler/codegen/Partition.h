@@ -24,6 +24,11 @@ namespace wasmc::codegen {
 /// evolution until the stack overflowed. 64 KiB is about 25,000
 /// instructions; sqlite3's interpreter loop, its largest function, is 37 KB.
 inline constexpr uint32_t kBigFunctionBytes = 64 * 1024;
+/// Functions with more locals than this are compiled as big functions too,
+/// and their locals stay in stack slots (Pipeline.cpp): LLVM's promotion of
+/// allocas to SSA values takes time quadratic in their number (issue 14:
+/// 50,000 v128 locals compiled for over 5 minutes at -O2).
+inline constexpr uint64_t kManyLocals = 4096;
 
 /// One llvm::Module's share of a wasm module: the defined functions in
 /// [begin, end) (0-based, imports not counted), except big ones, which are

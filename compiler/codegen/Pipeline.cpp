@@ -27,6 +27,7 @@
 
 #include "compiler/codegen/Pipeline.h"
 
+#include "compiler/codegen/Partition.h"
 #include "compiler/codegen/ReduceLoopStrength.h"
 #include "compiler/codegen/ScalarizeI64VectorWebs.h"
 #include "compiler/codegen/WidenLoopAddresses.h"
@@ -55,11 +56,25 @@ InstCombinePass instCombine() {
   return InstCombinePass(InstCombineOptions().setMaxIterations(1).setVerifyFixpoint(false));
 }
 
+/// SROA, except in functions with more than kManyLocals allocas (one per
+/// wasm local), whose promotion to SSA values takes quadratic time; their
+/// locals stay in stack slots.
+struct PromoteUnlessManyLocals : PassInfoMixin<PromoteUnlessManyLocals> {
+  PreservedAnalyses run(Function& function, FunctionAnalysisManager& analyses) {
+    uint64_t allocas = 0;
+    for (Instruction& instruction : function.getEntryBlock())
+      allocas += isa<AllocaInst>(instruction);
+    if (allocas > kManyLocals)
+      return PreservedAnalyses::all();
+    return SROAPass(SROAOptions::ModifyCFG).run(function, analyses);
+  }
+};
+
 /// Big functions: locals to SSA values, then one round of clean-ups. No
 /// loop pass, nothing that needs scalar evolution or memory SSA.
 FunctionPassManager bigFunctionPipeline() {
   FunctionPassManager passes;
-  passes.addPass(SROAPass(SROAOptions::ModifyCFG));
+  passes.addPass(PromoteUnlessManyLocals());
   passes.addPass(EarlyCSEPass());
   passes.addPass(instCombine());
   passes.addPass(SimplifyCFGPass());
