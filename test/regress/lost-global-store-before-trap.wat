@@ -1,4 +1,4 @@
-;; G1 (found by gen-ttf.py seed 154, reduced with wasm-reduce): a loop whose
+;; L1 (found by gen-ttf.py seed 154, reduced with wasm-reduce): a loop whose
 ;; only way out is a trap. wasm sets $g to -1, then traps on the load at
 ;; 0xFFFFFF02+4; "get" must then see -1. At -O2/-O3, lazy and AOT, LLVM sees
 ;; a loop that never exits (x | 15 is never 0) and nothing that could read
