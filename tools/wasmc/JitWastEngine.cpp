@@ -107,4 +107,18 @@ Expected<void> JitWastEngine::registerAs(InstanceId id, const std::string& modul
   return {};
 }
 
+void JitWastEngine::defineHostFunction(const std::string& module, const std::string& name,
+                                       wasm::FuncType type, rt::HostFn fn) {
+  rt::Function* function = store_.createHostFunction(std::move(type), std::move(fn));
+  linker_.define(module, name, rt::Extern{wasm::ExternKind::Func, function});
+}
+
+Expected<std::span<const uint8_t>> JitWastEngine::exportedMemory(InstanceId id, const std::string& field) {
+  const rt::Extern* found = instances_.at(id)->findExport(field);
+  if (!found || found->kind != wasm::ExternKind::Memory)
+    return scriptError("no exported memory \"" + field + "\"");
+  const rt::Memory& memory = *found->memory->memory;
+  return std::span<const uint8_t>(memory.base(), memory.sizeBytes());
+}
+
 } // namespace wasmc::tools

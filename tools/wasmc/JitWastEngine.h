@@ -3,6 +3,7 @@
 // module and registered instances in its linker.
 
 #include "compiler/codegen/Codegen.h"
+#include "runtime/Function.h"
 #include "runtime/Linker.h"
 #include "runtime/Store.h"
 #include "tools/wasmc/WastEngine.h"
@@ -27,6 +28,16 @@ public:
                                  const std::vector<WastValue>& args) override;
   Expected<WastValue> getGlobal(InstanceId instance, const std::string& field) override;
   Expected<void> registerAs(InstanceId instance, const std::string& moduleName) override;
+
+  /// Makes a host function importable as (module, name) by the modules
+  /// instantiated afterwards (the differential fuzzer's dummy imports). `fn`
+  /// runs on the thread that calls into wasm and must return, never longjmp.
+  void defineHostFunction(const std::string& module, const std::string& name, wasm::FuncType type,
+                          rt::HostFn fn);
+
+  /// The current bytes of exported memory `field`; valid until the memory
+  /// grows or the engine is destroyed. Errors: no such exported memory.
+  Expected<std::span<const uint8_t>> exportedMemory(InstanceId instance, const std::string& field);
 
 private:
   codegen::Options options_;

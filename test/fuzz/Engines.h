@@ -1,0 +1,43 @@
+#pragma once
+// The engines the differential fuzzer runs a module on: wasm-interp (the
+// reference) and wasmc in one configuration, each in its own process.
+
+#include "compiler/wasm/Module.h"
+#include "test/fuzz/FuzzLog.h"
+
+#include <string>
+
+namespace wasmc::fuzz {
+
+/// A wasmc configuration: JIT at an -O level, the lazy JIT, or AOT.
+struct WasmcConfig {
+  std::string name; // "O0", "O2", "O3", "lazy", "aot"
+  unsigned optLevel = 2;
+  bool lazy = false;
+  bool aot = false;
+};
+
+/// Runs `wasm-interp --run-all-exports --dummy-import-func PATH` and parses
+/// what it prints into a log. `module` is the decoded module (for the export
+/// order). Rejected when wasm-interp refuses the module; TimedOut past
+/// `timeoutSeconds`. Errors (wasm-interp missing or unparseable output) come
+/// back as false with `error` set.
+bool runReference(const std::string& path, const wasm::Module& module, double timeoutSeconds, RunLog& out,
+                  std::string& error);
+
+/// Runs the module on wasmc in a child process (so that a crash or a hang is
+/// a result, not the end of the fuzzer): imported functions log their calls
+/// and return zeros, every exported function without parameters is called
+/// in export order, then every exported memory is hashed.
+RunLog runWasmc(const std::vector<uint8_t>& bytes, const wasm::Module& module, const WasmcConfig& config,
+                double timeoutSeconds);
+
+/// Loads wasmc's code generator plugin into this process ahead of the
+/// forks, so that each child does not load it again. Optional.
+void preloadCodegen();
+
+/// The exported functions wasm-interp --run-all-exports calls: those without
+/// parameters, in export order.
+std::vector<const wasm::Export*> callableExports(const wasm::Module& module);
+
+} // namespace wasmc::fuzz
