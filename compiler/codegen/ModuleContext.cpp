@@ -11,6 +11,8 @@
 #include <llvm/IR/GlobalVariable.h>
 #include <llvm/IR/MDBuilder.h>
 
+#include <tuple>
+
 namespace wasmc::codegen {
 
 using namespace llvm;
@@ -32,13 +34,19 @@ ModuleContext::ModuleContext(LLVMContext& context, const wasm::Module& module,
     functionTypes_.push_back(wasmFunctionType(type));
   MDBuilder md(ctx);
   MDNode* root = md.createTBAARoot("wasmc");
-  auto tag = [&](const char* name) {
-    MDNode* type = md.createTBAAScalarTypeNode(name, root);
-    return md.createTBAAStructTagNode(type, type, 0);
+  auto tag = [&](const char* name, MDNode* parent) {
+    MDNode* type = md.createTBAAScalarTypeNode(name, parent);
+    return std::pair{md.createTBAAStructTagNode(type, type, 0), type};
   };
-  tbaaLinearMemory = tag("linear memory");
-  tbaaGlobal = tag("global");
-  tbaaRuntime = tag("runtime");
+  MDNode* memoryType;
+  std::tie(tbaaLinearMemory, memoryType) = tag("linear memory", root);
+  // Globals are a kind of linear memory for alias analysis: any memory
+  // access may fault, ending the function with a trap after which the host
+  // sees the globals, so LLVM must treat it as reading them. Unrelated
+  // classes, a global.set before a faulting load in a loop with no normal
+  // exit was deleted as a dead store (test/regress, L1).
+  tbaaGlobal = tag("global", memoryType).first;
+  tbaaRuntime = tag("runtime", root).first;
 }
 
 Type* ModuleContext::valueType(wasm::ValType type) const {
