@@ -62,16 +62,6 @@ std::optional<Error> refuse(const std::string& path, const struct stat& info) {
   return std::nullopt;
 }
 
-/// mkdir -p with mode 0700 for what it creates.
-bool makeDirectories(const std::string& path) {
-  for (size_t slash = 1; slash <= path.size(); ++slash) {
-    if (slash != path.size() && path[slash] != '/')
-      continue;
-    if (::mkdir(path.substr(0, slash).c_str(), 0700) != 0 && errno != EEXIST)
-      return false;
-  }
-  return true;
-}
 
 } // namespace
 
@@ -134,7 +124,7 @@ Expected<ArtifactKey> loadOrCreateUserKey() {
     return std::move(*existing);
 
   std::string directory = path->substr(0, path->rfind('/'));
-  if (!makeDirectories(directory))
+  if (!makePrivateDirectories(directory))
     return ioError(*path, "cannot create its directory", errno);
   int dirFd = ::open(directory.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (dirFd < 0)
@@ -186,6 +176,16 @@ ArtifactKey ephemeralKey() {
   ArtifactKey key;
   randomBytes(key.bytes.data(), key.bytes.size());
   return key;
+}
+
+bool makePrivateDirectories(const std::string& path) {
+  for (size_t slash = 1; slash <= path.size(); ++slash) {
+    if (slash != path.size() && path[slash] != '/')
+      continue;
+    if (::mkdir(path.substr(0, slash).c_str(), 0700) != 0 && errno != EEXIST)
+      return false;
+  }
+  return true;
 }
 
 } // namespace wasmc::rt

@@ -42,4 +42,8 @@ Expected<std::optional<ArtifactKey>> readUserKey();
 /// compiled and loaded by the same process, like `wasmc wast --aot`).
 ArtifactKey ephemeralKey();
 
+/// mkdir -p, mode 0700 for every directory it creates (key and cache
+/// directories hold what becomes code). False if one cannot be created.
+bool makePrivateDirectories(const std::string& path);
+
 } // namespace wasmc::rt

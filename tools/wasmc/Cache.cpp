@@ -8,6 +8,7 @@
 #include "tools/wasmc/Cache.h"
 
 #include "runtime/Artifact.h"
+#include "runtime/ArtifactKey.h"
 #include "runtime/CpuFeatures.h"
 #include "runtime/Sha256.h"
 #include "tools/wasmc/Aot.h"
@@ -33,16 +34,6 @@ Error cacheError(ErrorKind kind, const std::string& path, const std::string& wha
   return makeError(kind, kNoOffset, "compile cache " + path + ": " + what);
 }
 
-/// mkdir -p, mode 0700 for what it creates (entries become code).
-bool makeDirectories(const std::string& path) {
-  for (size_t slash = 1; slash <= path.size(); ++slash) {
-    if (slash != path.size() && path[slash] != '/')
-      continue;
-    if (::mkdir(path.substr(0, slash).c_str(), 0700) != 0 && errno != EEXIST)
-      return false;
-  }
-  return true;
-}
 
 /// Writes `bytes` to `name` in `dirFd`: a new file under a random name
 /// (O_EXCL|O_NOFOLLOW: a planted file or symlink there is never written
@@ -141,7 +132,7 @@ std::string cacheKey(std::span<const uint8_t> bytes, const codegen::Options& opt
 }
 
 Expected<int> openCacheDirectory(const std::string& path) {
-  if (!makeDirectories(path))
+  if (!rt::makePrivateDirectories(path))
     return cacheError(ErrorKind::Io, path, std::string("cannot create it: ") + std::strerror(errno));
   // Everything below goes through this fd: whatever happens to the path
   // later, files are only read from and written to the directory checked.
