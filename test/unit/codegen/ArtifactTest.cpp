@@ -12,6 +12,7 @@
 #include "runtime/Sha256.h"
 #include "tools/wasmc/Aot.h"
 #include "tools/wasmc/CodegenLoader.h"
+#include "test/unit/codegen/ModuleFixture.h"
 
 #include <gtest/gtest.h>
 
@@ -75,19 +76,6 @@ std::string loadError(const std::vector<uint8_t>& bytes, const rt::ArtifactPolic
   return loaded ? "" : loaded.error().message;
 }
 
-/// Calls divide(12, 4) in `module`: 3 unless its code was changed.
-void expectDivides(const std::shared_ptr<const rt::CompiledModule>& module) {
-  rt::Store store;
-  rt::Linker linker;
-  auto instance = rt::Instance::instantiate(store, module, linker);
-  ASSERT_TRUE(instance) << instance.error().describe();
-  const rt::Extern* divide = (*instance)->findExport("divide");
-  ASSERT_NE(divide, nullptr);
-  rt::CallResult ok = rt::callFunction(store, *divide->func, {{rt::Value::i32(12), rt::Value::i32(4)}});
-  ASSERT_FALSE(ok.trap);
-  EXPECT_EQ(ok.values[0].asI32(), 3u);
-}
-
 /// What anyone can do to an artifact: recompute its SHA-256 after editing it.
 void rehash(std::vector<uint8_t>& bytes) {
   size_t header = headerOffset(bytes);
@@ -111,16 +99,12 @@ size_t textOffset(const std::vector<uint8_t>& bytes) {
 TEST(Artifact, LoadsAndRuns) {
   auto loaded = load(artifact());
   ASSERT_TRUE(loaded) << loaded.error().describe();
-  rt::Store store;
-  rt::Linker linker;
-  auto instance = rt::Instance::instantiate(store, *loaded, linker);
-  ASSERT_TRUE(instance) << instance.error().describe();
-  const rt::Extern* divide = (*instance)->findExport("divide");
-  ASSERT_NE(divide, nullptr);
-  rt::CallResult ok = rt::callFunction(store, *divide->func, {{rt::Value::i32(12), rt::Value::i32(4)}});
+  test::Fixture f(*loaded);
+  ASSERT_NE(f.instance, nullptr);
+  rt::CallResult ok = f.call("divide", {rt::Value::i32(12), rt::Value::i32(4)});
   ASSERT_FALSE(ok.trap);
   EXPECT_EQ(ok.values[0].asI32(), 3u);
-  rt::CallResult trapped = rt::callFunction(store, *divide->func, {{rt::Value::i32(1), rt::Value::i32(0)}});
+  rt::CallResult trapped = f.call("divide", {rt::Value::i32(1), rt::Value::i32(0)});
   ASSERT_TRUE(trapped.trap);
   EXPECT_EQ(trapped.trap->message(), "integer divide by zero");
   ASSERT_FALSE(trapped.trap->backtrace.empty());
@@ -188,7 +172,7 @@ TEST(Artifact, LoadsFromTheDescriptorNotThePath) {
   ::close(fd);
   ::unlink(path);
   ASSERT_TRUE(loaded) << loaded.error().describe();
-  expectDivides(*loaded);
+  test::expectDivides(*loaded);
 }
 
 // Regression (issue 14): the integrity hash was unkeyed, so patched code
@@ -212,7 +196,7 @@ TEST(Artifact, AnotherUsersArtifactNeedsAllowPrecompiled) {
   EXPECT_NE(loadError(artifact(), policy(nullptr)).find("not authenticated"), std::string::npos);
   auto allowed = load(artifact(), policy(&otherUser, true));
   ASSERT_TRUE(allowed) << allowed.error().describe();
-  expectDivides(*allowed);
+  test::expectDivides(*allowed);
 }
 
 TEST(Artifact, RefusesAnotherCompilerIdentity) {
@@ -224,7 +208,7 @@ TEST(Artifact, RefusesAnotherCompilerIdentity) {
 TEST(Artifact, LoadsFromMemory) {
   auto loaded = rt::loadArtifactBytes(artifact(), policy());
   ASSERT_TRUE(loaded) << loaded.error().describe();
-  expectDivides(*loaded);
+  test::expectDivides(*loaded);
   // Many at once: each keeps its own memfd (and with it its name).
   std::vector<std::shared_ptr<const rt::CompiledModule>> many;
   for (int i = 0; i < 20; ++i) {
@@ -239,7 +223,7 @@ TEST(Artifact, LoadsFromMemory) {
     many.push_back(*again);
   }
   for (const auto& module : many)
-    expectDivides(module);
+    test::expectDivides(module);
 }
 
 TEST(Artifact, RefusesTruncatedAndNonElfFiles) {

@@ -12,6 +12,7 @@
 #include "tools/wasmc/Aot.h"
 #include "tools/wasmc/Cache.h"
 #include "tools/wasmc/CodegenLoader.h"
+#include "test/unit/codegen/ModuleFixture.h"
 
 #include <gtest/gtest.h>
 
@@ -81,15 +82,7 @@ protected:
   void runThroughCache() {
     auto loaded = tools::loadThroughCache(module_, options_);
     ASSERT_TRUE(loaded) << loaded.error().describe();
-    rt::Store store;
-    rt::Linker linker;
-    auto instance = rt::Instance::instantiate(store, *loaded, linker);
-    ASSERT_TRUE(instance) << instance.error().describe();
-    const rt::Extern* divide = (*instance)->findExport("divide");
-    ASSERT_NE(divide, nullptr);
-    rt::CallResult ok = rt::callFunction(store, *divide->func, {{rt::Value::i32(12), rt::Value::i32(4)}});
-    ASSERT_FALSE(ok.trap);
-    EXPECT_EQ(ok.values[0].asI32(), 3u);
+    test::expectDivides(*loaded);
   }
 
   std::string root_, directory_, entry_;

@@ -108,4 +108,14 @@ struct Fixture {
   uint64_t memorySize() { return instance->memory()->memory->sizeBytes(); }
 };
 
+/// Calls traps.wat's divide(12, 4) in a fresh instance of `module`: 3
+/// unless its code was changed.
+inline void expectDivides(std::shared_ptr<const rt::CompiledModule> module) {
+  Fixture f(std::move(module));
+  ASSERT_NE(f.instance, nullptr);
+  rt::CallResult ok = f.call("divide", {rt::Value::i32(12), rt::Value::i32(4)});
+  ASSERT_FALSE(ok.trap);
+  EXPECT_EQ(ok.values.at(0).asI32(), 3u);
+}
+
 } // namespace wasmc::test
