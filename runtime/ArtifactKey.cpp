@@ -75,6 +75,25 @@ std::optional<std::string> userKeyPath() {
   return std::nullopt;
 }
 
+std::optional<std::string> userCacheDirectory() {
+  const char* xdg = std::getenv("XDG_CACHE_HOME");
+  if (xdg && *xdg == '/')
+    return std::string(xdg) + "/wasmc";
+  const char* home = std::getenv("HOME");
+  if (home && *home == '/')
+    return std::string(home) + "/.cache/wasmc";
+  return std::nullopt;
+}
+
+std::vector<std::string> privateDirectories() {
+  std::vector<std::string> directories;
+  if (std::optional<std::string> key = userKeyPath())
+    directories.push_back(key->substr(0, key->rfind('/')));
+  if (std::optional<std::string> cache = userCacheDirectory())
+    directories.push_back(*cache);
+  return directories;
+}
+
 Expected<std::optional<ArtifactKey>> readKeyFile(const std::string& path) {
   int fd = ::open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
   if (fd < 0) {

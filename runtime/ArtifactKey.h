@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace wasmc::rt {
 
@@ -23,6 +24,14 @@ struct ArtifactKey {
 /// artifact.key when XDG_CONFIG_HOME is an absolute path, else
 /// $HOME/.config/wasmc/artifact.key; nullopt when neither is set.
 std::optional<std::string> userKeyPath();
+
+/// The user's compilation cache: $XDG_CACHE_HOME/wasmc when XDG_CACHE_HOME
+/// is an absolute path, else $HOME/.cache/wasmc; nullopt when neither is set.
+std::optional<std::string> userCacheDirectory();
+
+/// The directories whose contents become code (the key's and the cache's,
+/// those that can be named): a WASI guest must never reach them.
+std::vector<std::string> privateDirectories();
 
 /// Reads the key file at `path`: nullopt when it does not exist. Refuses
 /// (ErrorKind::Artifact, naming the file and what to do) a file that is a

@@ -21,11 +21,14 @@ export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:allow_user_segv_handler=1:use
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 (cd "$BUILD_DIR" && ctest -j "$JOBS" -L 'unit|spec' --output-on-failure)
 [ "$FUZZ_SECONDS" -gt 0 ] || exit 0
-mkdir -p "$BUILD_DIR/fuzz-corpus"
+# Valid modules to start from (spec tests, both differential generators):
+# without them mutated bytes rarely stay a module past the decoder.
+seeds="$BUILD_DIR/fuzz-seeds"
+[ -d "$seeds/run" ] || test/libfuzzer/make-seeds.sh "$seeds" "${WASMC_SPEC_DIR:-../shared/testsuite/core}" 100
 for target in decode compile run; do
   corpus="$BUILD_DIR/fuzz-corpus/$target"
   mkdir -p "$corpus"
   echo "== wasmc-fuzz-$target for $FUZZ_SECONDS s"
   "$BUILD_DIR/test/libfuzzer/wasmc-fuzz-$target" -max_total_time="$FUZZ_SECONDS" -timeout=30 \
-    -rss_limit_mb=4096 -max_len=8192 "$corpus" "$BUILD_DIR/test/unit/codegen" 2>&1 | tail -5
+    -rss_limit_mb=4096 -max_len=16384 "$corpus" "$seeds/$target" 2>&1 | tail -5
 done

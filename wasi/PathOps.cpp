@@ -24,10 +24,15 @@ ErrnoOr<FdEntry*> directory(WasiCtx& ctx, uint32_t fd, Rights need) {
   return entry;
 }
 
+/// Resolves a guest path beneath `dir`; a path that reaches one of wasmc's
+/// protected directories is EACCES, whatever it names (Protected.h).
 ErrnoOr<ResolvedPath> resolveGuestPath(WasiCtx& ctx, const FdEntry& dir, uint32_t pathPtr,
-                                       uint32_t pathLen, bool followFinal) {
+                                       uint32_t pathLen, bool followFinal,
+                                       PathUse use = PathUse::Access) {
   std::string_view path = WASMC_WASI_TRY(ctx.memory().string(pathPtr, pathLen));
-  return resolvePath(dir.hostFd, path, followFinal, ctx.resolveStrategy());
+  ResolvedPath resolved = WASMC_WASI_TRY(resolvePath(dir.hostFd, path, followFinal, ctx.resolveStrategy()));
+  WASMC_WASI_CHECK(ctx.protectedDirectories().check(resolved.dirFd, resolved.name, use));
+  return resolved;
 }
 
 ErrnoOr<struct stat> statResolved(const ResolvedPath& path) {
@@ -168,7 +173,8 @@ Outcome pathRemoveDirectory(WasiCtx& ctx, const HostArgs& a) {
 Outcome pathRename(WasiCtx& ctx, const HostArgs& a) {
   FdEntry* oldDir = WASMC_WASI_TRY(directory(ctx, a.u32(0), right::PathRenameSource));
   FdEntry* newDir = WASMC_WASI_TRY(directory(ctx, a.u32(3), right::PathRenameTarget));
-  ResolvedPath from = WASMC_WASI_TRY(resolveGuestPath(ctx, *oldDir, a.u32(1), a.u32(2), false));
+  ResolvedPath from =
+      WASMC_WASI_TRY(resolveGuestPath(ctx, *oldDir, a.u32(1), a.u32(2), false, PathUse::Move));
   ResolvedPath to = WASMC_WASI_TRY(resolveGuestPath(ctx, *newDir, a.u32(4), a.u32(5), false));
   if (from.trailingSlash || to.trailingSlash) {
     // Trailing slashes are allowed only when renaming a directory.

@@ -103,6 +103,9 @@ Expected<void> WasiCtx::preopenDirectory(const std::string& hostPath,
   UniqueFd fd(::open(hostPath.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
   if (!fd.valid())
     return ioError("cannot open directory " + hostPath, errno);
+  if (protected_.contains(fd.get()))
+    return makeError(ErrorKind::Io, kNoOffset,
+                     "cannot give the guest " + hostPath + ": it is (or is inside) wasmc's key or cache directory");
   int hostFd = fd.get();
   ErrnoOr<FdEntry> entry = describeHostFd(std::move(fd), hostFd);
   if (!entry)

@@ -8,6 +8,7 @@
 #include "wasi/Fds.h"
 #include "wasi/GuestMemory.h"
 #include "wasi/Paths.h"
+#include "wasi/Protected.h"
 
 #include <string>
 #include <vector>
@@ -35,9 +36,14 @@ public:
   /// "NAME=VALUE" entries, in order.
   void setEnv(std::vector<std::string> env) { env_ = std::move(env); }
 
+  /// Hides the host directory `hostPath` and everything beneath it from the
+  /// guest (wasmc's key and cache directories; see Protected.h): path_*
+  /// calls that reach it fail with EACCES. Call before preopenDirectory.
+  void protectDirectory(const std::string& hostPath) { protected_.add(hostPath); }
+
   /// Opens `hostPath` (a directory) and gives it to the guest as the next
   /// preopen (fds 3, 4, ... in call order) named `guestName`. Errors: Io
-  /// (the directory cannot be opened).
+  /// (the directory cannot be opened, or is a protected one).
   Expected<void> preopenDirectory(const std::string& hostPath, const std::string& guestName);
   /// Gives the guest a listening socket as the next preopened fd, for
   /// sock_accept. Takes ownership of `hostFd`. Errors: Io (not a socket).
@@ -55,6 +61,7 @@ public:
   // --- for the host functions --------------------------------------------
   const GuestMemory& memory() const { return memory_; }
   FdTable& fds() { return fds_; }
+  const ProtectedDirectories& protectedDirectories() const { return protected_; }
   const std::vector<std::string>& args() const { return args_; }
   const std::vector<std::string>& env() const { return env_; }
 
@@ -65,6 +72,7 @@ private:
   uint32_t nextPreopen_ = 3;
   GuestMemory memory_;
   ResolveStrategy strategy_ = ResolveStrategy::Auto;
+  ProtectedDirectories protected_;
 };
 
 /// Defines every wasi_snapshot_preview1 function in `linker` as a host

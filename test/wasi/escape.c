@@ -12,6 +12,10 @@
 //   sandbox/rellink -> ../outside/secret.txt      sandbox/reldir -> ../outside
 //   sandbox/chain1 -> chain2 -> sub/chain3 -> ../../outside
 //   sandbox/loop1 -> loop2 -> loop1               sandbox/selfloop -> selfloop
+// and for the "private" case, wasmc's own directories inside the sandbox
+// (HOME=sandbox/home):
+//   sandbox/home/.config/wasmc/artifact.key   sandbox/home/.cache/wasmc/entry
+//   sandbox/keydir -> home/.config/wasmc
 
 #include <stdint.h>
 #include <stdio.h>
@@ -461,6 +465,42 @@ static void caseNoDir(void) {
       expect("no preopen anywhere", fd, -1, -1);
 }
 
+/// wasmc's key and cache directories inside a preopen stay out of reach:
+/// reading the key would let the guest forge artifacts and cache entries;
+/// moving a parent away would let it plant a key of its own.
+static void casePrivate(void) {
+  const int acces = __WASI_ERRNO_ACCES;
+  expect("open home/.config/wasmc/artifact.key", openFollow("home/.config/wasmc/artifact.key"),
+         acces, -1);
+  expect("open keydir/artifact.key (symlink to the key directory)",
+         openFollow("keydir/artifact.key"), acces, -1);
+  expect("open keydir (follow)",
+         openPath("keydir", 6, 1, __WASI_OFLAGS_DIRECTORY, __WASI_RIGHTS_FD_READDIR), acces, -1);
+  expect("open home/.config/wasmc", openFollow("home/.config/wasmc"), acces, -1);
+  expect("open home/.config/wasmc/../wasmc/artifact.key",
+         openFollow("home/.config/wasmc/../wasmc/artifact.key"), acces, -1);
+  expect("stat home/.config/wasmc", statPath("home/.config/wasmc", 0), acces, -1);
+  expect("stat home/.cache/wasmc/entry", statPath("home/.cache/wasmc/entry", 0), acces, -1);
+  expect("unlink the key", unlinkPath("home/.config/wasmc/artifact.key"), acces, -1);
+  expect("link the key out", linkPath("home/.config/wasmc/artifact.key", "stolen", 0), acces, -1);
+  expect("create home/.cache/wasmc/planted", createFile("home/.cache/wasmc/planted", 0), acces,
+         -1);
+  expect("rename the key directory", renamePath("home/.config/wasmc", "home/.config/old"), acces,
+         -1);
+  expect("rename home/.config (a parent)", renamePath("home/.config", "moved"), acces, -1);
+  expect("rename home (a grandparent)", renamePath("home", "moved"), acces, -1);
+  expect("rename the cache directory", renamePath("home/.cache/wasmc", "cache"), acces, -1);
+  expect("rename something over the key directory", renamePath("inside.txt", "home/.config/wasmc"),
+         acces, -1);
+  expect("control: open home/.config",
+         openPath("home/.config", 12, 0, __WASI_OFLAGS_DIRECTORY, __WASI_RIGHTS_FD_READDIR), E_OK,
+         -1);
+  expect("control: create home/.config/other.txt", createFile("home/.config/other.txt", 0), E_OK,
+         -1);
+  expect("control: rename it", renamePath("home/.config/other.txt", "home/other.txt"), E_OK, -1);
+  expect("control: stat home", statPath("home", 0), E_OK, -1);
+}
+
 int main(int argc, char** argv) {
   if (argc < 2) {
     fprintf(stderr, "usage: escape CASE [ABSOLUTE_SECRET_PATH]\n");
@@ -490,6 +530,8 @@ int main(int argc, char** argv) {
     caseEfault();
   else if (!strcmp(which, "bounds"))
     caseBounds();
+  else if (!strcmp(which, "private"))
+    casePrivate();
   else if (!strcmp(which, "nodir"))
     caseNoDir();
   else {

@@ -98,16 +98,6 @@ void warnIfRefused(const Error& error) {
 
 } // namespace
 
-std::optional<std::string> cacheDirectory() {
-  const char* xdg = std::getenv("XDG_CACHE_HOME");
-  if (xdg && *xdg == '/')
-    return std::string(xdg) + "/wasmc";
-  const char* home = std::getenv("HOME");
-  if (home && *home == '/')
-    return std::string(home) + "/.cache/wasmc";
-  return std::nullopt;
-}
-
 std::string cacheKey(std::span<const uint8_t> bytes, const codegen::Options& options,
                      const std::array<uint8_t, 32>& compilerId) {
   // Everything that changes the compiled code goes into the key. The
@@ -159,7 +149,7 @@ Expected<int> openCacheDirectory(const std::string& path) {
 
 Expected<std::shared_ptr<const rt::CompiledModule>> loadThroughCache(std::span<const uint8_t> bytes,
                                                                      const codegen::Options& options) {
-  std::optional<std::string> directory = cacheDirectory();
+  std::optional<std::string> directory = rt::userCacheDirectory();
   if (!directory)
     return compileModule(bytes, options);
   Expected<rt::ArtifactKey> key = rt::loadOrCreateUserKey();

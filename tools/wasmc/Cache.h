@@ -18,11 +18,8 @@
 
 namespace wasmc::tools {
 
-/// The cache directory, or nullopt when neither XDG_CACHE_HOME nor HOME is set.
-std::optional<std::string> cacheDirectory();
-
 /// The cache file name for `bytes` compiled with `options` by the compiler
-/// whose identity is `compilerId` (inside cacheDirectory()).
+/// whose identity is `compilerId` (inside rt::userCacheDirectory()).
 std::string cacheKey(std::span<const uint8_t> bytes, const codegen::Options& options,
                      const std::array<uint8_t, 32>& compilerId);
 

@@ -3,6 +3,7 @@
 // export with --invoke. Shared by `wasmc run` and standalone executables,
 // so it needs no LLVM.
 
+#include "runtime/ArtifactKey.h"
 #include "runtime/Instance.h"
 #include "runtime/Invoke.h"
 #include "runtime/Linker.h"
@@ -179,6 +180,16 @@ Expected<void> configureWasi(wasi::WasiCtx& ctx, const RunCommandOptions& option
   else if (options.wasiResolve == "walk")
     ctx.setResolveStrategy(wasi::ResolveStrategy::Walk);
 
+  if (!options.dirs.empty()) {
+    // The key must exist before the guest runs: otherwise a guest given a
+    // directory above it could create it, with a key it knows. wasmc's
+    // private directories are then hidden from the guest (wasi/Protected.h).
+    // Without a usable key (no HOME, a refused key file) there is nothing
+    // of ours there to protect, and running does not need it.
+    (void)rt::loadOrCreateUserKey();
+    for (const std::string& directory : rt::privateDirectories())
+      ctx.protectDirectory(directory);
+  }
   for (const std::string& dir : options.dirs) {
     size_t split = dir.find("::");
     std::string host = split == std::string::npos ? dir : dir.substr(0, split);
