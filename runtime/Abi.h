@@ -11,7 +11,9 @@
 
 namespace wasmc::abi {
 
-inline constexpr uint32_t kAbiVersion = 3;
+/// 4: f32/f64 fields of multi-value results are returned as their bits in
+/// integer fields (ModuleContext::resultType), never on the x87 stack.
+inline constexpr uint32_t kAbiVersion = 4;
 
 /// Every way a wasm call can end abnormally. Values are stable: they cross
 /// the compiled-code boundary and appear in artifacts.

@@ -124,14 +124,8 @@ private:
       frame.endPhis.push_back(rb.CreatePHI(resultType, 2));
     if (frame.endPhis.empty())
       rb.CreateRetVoid();
-    else if (frame.endPhis.size() == 1)
-      rb.CreateRet(frame.endPhis[0]);
-    else {
-      Value* aggregate = PoisonValue::get(fn->getReturnType());
-      for (unsigned i = 0; i < frame.endPhis.size(); ++i)
-        aggregate = rb.CreateInsertValue(aggregate, frame.endPhis[i], i);
-      rb.CreateRet(aggregate);
-    }
+    else
+      rb.CreateRet(fc_.mc.packResults(rb, type, std::vector<Value*>(frame.endPhis.begin(), frame.endPhis.end())));
     fc_.control.push_back(std::move(frame));
   }
 

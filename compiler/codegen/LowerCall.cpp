@@ -24,13 +24,11 @@ Value* loadField(FunctionContext& fc, Value* base, size_t offset, Type* type, bo
 /// with "call stack exhausted", run forever in constant stack.
 void keepFrame(CallInst* call) { call->setTailCallKind(CallInst::TCK_NoTail); }
 
-void pushResults(FunctionContext& fc, CallInst* call, size_t count) {
-  if (count == 1) {
-    fc.push(call);
+void pushResults(FunctionContext& fc, CallInst* call, const wasm::FuncType& type) {
+  if (type.results.empty())
     return;
-  }
-  for (unsigned i = 0; i < count; ++i)
-    fc.push(fc.b.CreateExtractValue(call, i));
+  for (Value* result : fc.mc.unpackResults(fc.b, type, call))
+    fc.push(result);
 }
 
 /// Calls through a FuncRef: its code with its own vmctx.
@@ -57,7 +55,7 @@ void lowerDirectCall(FunctionContext& fc, wasm::FuncIndex callee) {
     call = fc.b.CreateCall(fc.mc.definedFunction(callee), args);
     keepFrame(call);
   }
-  pushResults(fc, call, type.results.size());
+  pushResults(fc, call, type);
 }
 
 /// One bounds check, one null check, one signature compare, one call.
@@ -80,7 +78,7 @@ void lowerIndirectCall(FunctionContext& fc, wasm::TypeIndex typeIndex, wasm::Tab
   fc.trapIf(fc.b.CreateICmpNE(actual, expected), abi::TrapCode::IndirectCallTypeMismatch);
 
   CallInst* call = callFuncRef(fc, funcRef, fc.mc.wasmFunctionType(typeIndex), args);
-  pushResults(fc, call, type.results.size());
+  pushResults(fc, call, type);
 }
 
 } // namespace

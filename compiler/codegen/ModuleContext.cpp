@@ -68,9 +68,34 @@ Type* ModuleContext::resultType(const wasm::FuncType& type) const {
   if (type.results.size() == 1)
     return valueType(type.results[0]);
   std::vector<Type*> fields;
-  for (wasm::ValType result : type.results)
-    fields.push_back(valueType(result));
+  for (wasm::ValType result : type.results) {
+    Type* field = valueType(result);
+    fields.push_back(field->isFloatingPointTy() ? Type::getIntNTy(ctx, field->getPrimitiveSizeInBits())
+                                                : field);
+  }
   return StructType::get(ctx, fields);
+}
+
+Value* ModuleContext::packResults(IRBuilderBase& b, const wasm::FuncType& type, ArrayRef<Value*> results) const {
+  if (results.empty())
+    return nullptr;
+  if (results.size() == 1)
+    return results[0];
+  auto* structType = cast<StructType>(resultType(type));
+  Value* aggregate = PoisonValue::get(structType);
+  for (unsigned i = 0; i < results.size(); ++i)
+    aggregate = b.CreateInsertValue(aggregate, b.CreateBitCast(results[i], structType->getElementType(i)), i);
+  return aggregate;
+}
+
+std::vector<Value*> ModuleContext::unpackResults(IRBuilderBase& b, const wasm::FuncType& type,
+                                                 Value* returned) const {
+  if (type.results.size() == 1)
+    return {returned};
+  std::vector<Value*> results;
+  for (unsigned i = 0; i < type.results.size(); ++i)
+    results.push_back(b.CreateBitCast(b.CreateExtractValue(returned, i), valueType(type.results[i])));
+  return results;
 }
 
 FunctionType* ModuleContext::wasmFunctionType(const wasm::FuncType& type) const {
@@ -131,11 +156,10 @@ Function* ModuleContext::emitEntryTrampoline(wasm::TypeIndex typeIndex) {
   for (unsigned i = 0; i < type.params.size(); ++i)
     args.push_back(b.CreateLoad(valueType(type.params[i]), slotAddress(b, slots, i)));
   CallInst* call = b.CreateCall(functionTypes_[typeIndex], code, args);
-  if (type.results.size() == 1) {
-    b.CreateStore(call, slotAddress(b, slots, 0));
-  } else {
-    for (unsigned i = 0; i < type.results.size(); ++i)
-      b.CreateStore(b.CreateExtractValue(call, i), slotAddress(b, slots, i));
+  if (!type.results.empty()) {
+    std::vector<Value*> results = unpackResults(b, type, call);
+    for (unsigned i = 0; i < results.size(); ++i)
+      b.CreateStore(results[i], slotAddress(b, slots, i));
   }
   b.CreateRetVoid();
   return trampoline;
@@ -169,13 +193,11 @@ Function* ModuleContext::emitHostAdapter(wasm::TypeIndex typeIndex) {
   b.SetInsertPoint(done);
   if (type.results.empty()) {
     b.CreateRetVoid();
-  } else if (type.results.size() == 1) {
-    b.CreateRet(b.CreateLoad(valueType(type.results[0]), slotAddress(b, slots, 0)));
   } else {
-    Value* result = PoisonValue::get(resultType(type));
+    std::vector<Value*> results;
     for (unsigned i = 0; i < type.results.size(); ++i)
-      result = b.CreateInsertValue(result, b.CreateLoad(valueType(type.results[i]), slotAddress(b, slots, i)), i);
-    b.CreateRet(result);
+      results.push_back(b.CreateLoad(valueType(type.results[i]), slotAddress(b, slots, i)));
+    b.CreateRet(packResults(b, type, results));
   }
   return adapter;
 }

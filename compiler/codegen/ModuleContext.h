@@ -32,8 +32,19 @@ public:
 
   /// The LLVM type of a wasm value type.
   llvm::Type* valueType(wasm::ValType type) const;
-  /// void, the single result, or a struct of the results.
+  /// void, the single result, or a struct of the results. In a struct, f32
+  /// and f64 results are i32 and i64 fields (their bits): the x86-64 return
+  /// convention puts a third float or double result on the x87 stack, whose
+  /// loads quiet signalling NaNs, while integers go in general registers
+  /// and, past those, in memory (LLVM demotes the return to a hidden
+  /// pointer), where every bit is kept. Issue 20.
   llvm::Type* resultType(const wasm::FuncType& type) const;
+  /// The return value of a function with `type` made from its results
+  /// (wasm types, as valueType gives them), and the other way round.
+  llvm::Value* packResults(llvm::IRBuilderBase& b, const wasm::FuncType& type,
+                           llvm::ArrayRef<llvm::Value*> results) const;
+  std::vector<llvm::Value*> unpackResults(llvm::IRBuilderBase& b, const wasm::FuncType& type,
+                                          llvm::Value* returned) const;
   /// The wasm calling convention: result(ptr vmctx, params...).
   llvm::FunctionType* wasmFunctionType(wasm::TypeIndex type) const { return functionTypes_[type]; }
   llvm::FunctionType* wasmFunctionType(const wasm::FuncType& type) const;

@@ -24,6 +24,10 @@ memory.grow (inline or in a called function), memory.fill/copy/init,
 data.drop, table operations and data-dependent early exits. The
 loop-carried checksum is returned.
 
+About half the modules also get multi-value functions (class MultiValues):
+2..8 results, mostly floats with NaN payloads, called directly, through
+call_indirect and in a multi-value block.
+
 Every loop is bounded: ne loops reach end exactly (end = p0 + k*step mod 2^32
 and p changes only by step), lt/gt loops cannot wrap, counted loops run at
 most 64 times, nested loops at most 3 times.
@@ -73,7 +77,8 @@ def s32(x):
 
 class Module:
     def __init__(self, seed):
-        self.r = random.Random(f"loops-{seed}")
+        self.seed_name = f"loops-{seed}"
+        self.r = random.Random(self.seed_name)
         r = self.r
         self.pages = r.choice([1, 1, 1, 2, 3, 4])
         self.max_pages = min(24, self.pages + r.choice([0, 0, 1, 2, 4, 8, 16]))
@@ -348,6 +353,13 @@ class Module:
                 else:
                     call = f"(call $k{index} {args})"
                 entries.append((f"k{index}_{n}", call))
+        # Multi-value functions come last, from their own random stream, so
+        # the kernels of a seed are the same with or without them.
+        mv_slot = first_slot + n_kernels
+        self.multi_values = MultiValues(self, random.Random(f"{self.seed_name}-mv"), mv_slot)
+        entries += self.multi_values.exports
+        self.table_size = max(self.table_size, mv_slot + len(self.multi_values.funcs))
+        self.table_max = max(self.table_max, self.table_size)
         r.shuffle(entries)
         self.exports = entries
         return self.text(first_slot, n_kernels)
@@ -360,6 +372,7 @@ class Module:
                "  (type $tf_t2 (func (param i32) (result i32)))",
                f"  (memory (export \"mem\") {self.pages} {self.max_pages})",
                f"  (table $t {self.table_size} {self.table_max} funcref)"]
+        out += ["  " + line for line in self.multi_values.types()]
         for name, init in self.globals:
             out.append(f"  (global {name} (mut i32) (i32.const {init}))")
         for d in range(self.n_data):
@@ -381,6 +394,7 @@ class Module:
         out.append(f"  (elem (i32.const {first_slot}) func "
                    + " ".join(f"$k{k}" for k in range(n_kernels)) + ")")
         out.append("  (elem $e0 func $tf1 $tf3 $tf0)")
+        out += ["  " + line for line in self.multi_values.declarations()]
         for func in self.funcs:
             out.append("  " + func)
         for name, call in self.exports:
@@ -396,6 +410,106 @@ class Module:
     (i64.xor (local.get $h) (i64.extend_i32_u (memory.size))))""")
         out.append(")")
         return "\n".join(out) + "\n"
+
+
+class MultiValues:
+    """Functions returning 2..8 results of f32, f64, i32, i64 and v128 with
+    signalling and quiet NaN payloads of both signs (issue 20: a third float
+    result came back through the x87 stack, which quiets signalling NaNs).
+    Each is called directly, through call_indirect and inside a multi-value
+    block; the export stores every result in memory (stores keep bits) and
+    returns all their bits folded into an i64, compared exactly."""
+
+    TYPES = ["f32", "f64", "i32", "i64", "v128"]
+
+    def __init__(self, module, r, first_slot):
+        self.r = r
+        self.module = module
+        self.first_slot = first_slot
+        self.funcs = []       # (name, result types, body)
+        self.exports = []     # (export name, body), as Module.exports
+        count = r.choice([0, 0, 1, 1, 2, 3])
+        for i in range(count):
+            results = [r.choice(self.TYPES) for _ in range(r.randint(2, 8))]
+            if r.random() < 0.5:  # many floats: the shape that used the x87 stack
+                results = [r.choice(["f32", "f64"]) for _ in results]
+            name = f"$mv{i}"
+            self.funcs.append((name, results, " ".join(self.value(t) for t in results)))
+            base = 256 * (i + 1)
+            calls = {"direct": f"(call {name})",
+                     "indirect": f"(call_indirect (type $mv{i}_t) (i32.const {first_slot + i}))",
+                     "block": f"(block (type $mv{i}_t) (call {name}))"}
+            for route, call in calls.items():
+                self.exports.append((f"mv{i}_{route}", self.consume(results, call, base)))
+
+    def nan_payload(self, bits, signalling):
+        quiet = 1 << (bits - 1)
+        payload = self.r.randrange(1, quiet)
+        return payload if signalling else quiet | self.r.randrange(0, quiet)
+
+    def value(self, t):
+        r = self.r
+        if t in ("f32", "f64"):
+            mantissa = 23 if t == "f32" else 52
+            kind = r.randrange(4)
+            sign = "-" if r.random() < 0.5 else ""
+            if kind == 0:
+                return f"({t}.const {sign}nan:0x{self.nan_payload(mantissa, True):x})"
+            if kind == 1:
+                return f"({t}.const {sign}nan:0x{self.nan_payload(mantissa, False):x})"
+            if kind == 2:
+                return f"({t}.const {sign}{r.choice(['0', '1.5', '1e-40', 'inf', '3.4e38'])})"
+            # From a mutable global, so it cannot be folded: any bits.
+            width = 32 if t == "f32" else 64
+            exponent = (1 << (width - 1 - mantissa)) - 1
+            bits = (exponent << mantissa) | self.nan_payload(mantissa, r.random() < 0.7)
+            if r.random() < 0.5:
+                bits |= 1 << (width - 1)
+            name = f"$mvg{len(self.module.globals)}"
+            if width == 32:
+                self.module.globals.append((name, s32(bits)))
+                return f"(f32.reinterpret_i32 (global.get {name}))"
+            # An i64 global built from an i32 one keeps Module.globals i32.
+            self.module.globals.append((name, s32(bits >> 32)))
+            return (f"(f64.reinterpret_i64 (i64.or (i64.shl (i64.extend_i32_u (global.get {name})) "
+                    f"(i64.const 32)) (i64.const {bits & 0xFFFFFFFF})))")
+        if t == "i32":
+            return f"(i32.const {s32(r.getrandbits(32))})"
+        if t == "i64":
+            return f"(i64.const {r.getrandbits(64) - (1 << 63)})"
+        lanes = [0x7F800000 | self.nan_payload(23, r.random() < 0.5) | (r.getrandbits(1) << 31)
+                 for _ in range(4)]
+        return "(v128.const i32x4 " + " ".join(f"0x{lane:08x}" for lane in lanes) + ")"
+
+    @staticmethod
+    def consume(results, call, base):
+        locals_ = " ".join(f"(local $r{k} {t})" for k, t in enumerate(results))
+        sets = " ".join(f"(local.set $r{k})" for k in reversed(range(len(results))))
+        stores, folds = [], []
+        for k, t in enumerate(results):
+            stores.append(f"({t}.store (i32.const {base + 16 * k}) (local.get $r{k}))")
+            bits = {"f32": f"(i64.extend_i32_u (i32.reinterpret_f32 (local.get $r{k})))",
+                    "f64": f"(i64.reinterpret_f64 (local.get $r{k}))",
+                    "i32": f"(i64.extend_i32_u (local.get $r{k}))",
+                    "i64": f"(local.get $r{k})",
+                    "v128": f"(i64.xor (i64x2.extract_lane 0 (local.get $r{k})) "
+                            f"(i64x2.extract_lane 1 (local.get $r{k})))"}[t]
+            folds.append(f"(i64.rotl {bits} (i64.const {7 * k}))")
+        folded = folds[0]
+        for fold in folds[1:]:
+            folded = f"(i64.xor {folded} {fold})"
+        return f"{locals_} {call} {sets} {' '.join(stores)} {folded}"
+
+    def types(self):
+        return [f"(type $mv{i}_t (func (result {' '.join(results)})))"
+                for i, (_, results, _) in enumerate(self.funcs)]
+
+    def declarations(self):
+        lines = [f"(func {name} (type $mv{i}_t) {body})" for i, (name, _, body) in enumerate(self.funcs)]
+        if self.funcs:
+            lines.append(f"(elem (i32.const {self.first_slot}) func "
+                         + " ".join(name for name, _, _ in self.funcs) + ")")
+        return lines
 
 
 def main():

@@ -19,6 +19,8 @@
 #include <csignal>
 #include <cstdlib>
 #include <cstring>
+#include <cstdio>
+#include <type_traits>
 #include <netdb.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -88,9 +90,23 @@ Expected<rt::Value> parseArgument(const std::string& text, wasm::ValType type) {
 }
 
 /// Shortest round-trip decimal without an exponent, as wasmtime prints floats.
+/// NaNs print as "NaN" or "-NaN", with the payload when it is not the
+/// canonical one ("NaN:0x200000"): wasm keeps those bits, so they show.
 template <class Float> std::string formatFloat(Float value) {
-  if (std::isnan(value))
-    return "NaN";
+  if (std::isnan(value)) {
+    using Bits = std::conditional_t<sizeof(Float) == 4, uint32_t, uint64_t>;
+    constexpr int kMantissaBits = sizeof(Float) == 4 ? 23 : 52;
+    Bits bits;
+    std::memcpy(&bits, &value, sizeof bits);
+    Bits payload = bits & ((Bits(1) << kMantissaBits) - 1);
+    std::string text = std::signbit(value) ? "-NaN" : "NaN";
+    if (payload != Bits(1) << (kMantissaBits - 1)) {
+      char digits[32];
+      std::snprintf(digits, sizeof digits, ":0x%llx", static_cast<unsigned long long>(payload));
+      text += digits;
+    }
+    return text;
+  }
   if (std::isinf(value))
     return value < 0 ? "-inf" : "inf";
   char buffer[512];

@@ -119,27 +119,6 @@ std::optional<uint32_t> model(std::vector<uint8_t>& memory, const std::vector<in
   }
 }
 
-struct Config {
-  const char* name;
-  std::function<Expected<std::shared_ptr<const rt::CompiledModule>>(std::span<const uint8_t>)> compile;
-};
-
-std::vector<Config> configs() {
-  std::vector<Config> out;
-  for (unsigned level : {0u, 1u, 2u, 3u})
-    out.push_back({level == 0 ? "O0" : level == 1 ? "O1" : level == 2 ? "O2" : "O3",
-                   [level](std::span<const uint8_t> bytes) {
-                     return tools::compileModule(bytes, codegen::Options{.optLevel = level});
-                   }});
-  out.push_back({"lazy", [](std::span<const uint8_t> bytes) {
-                   return tools::compileModule(bytes, codegen::Options{.optLevel = 2, .lazy = true});
-                 }});
-  out.push_back({"aot", [](std::span<const uint8_t> bytes) {
-                   return tools::compileModuleAot(bytes, codegen::Options{.optLevel = 2});
-                 }});
-  return out;
-}
-
 /// Starts near 0, near the end of the memory and near 2^32 (where p + c
 /// with a large positive c wraps to the low words).
 std::vector<uint32_t> startsFor(int64_t c) {
@@ -164,7 +143,7 @@ TEST_P(GuardProof, WrappingLoopAddressesBehaveAsWasmSaysInEveryConfiguration) {
     initial[i] = uint8_t(i * 131 + 7);
   auto i32 = [](uint32_t v) { return rt::Value::i32(v); };
 
-  for (const Config& config : configs()) {
+  for (const test::CompileConfig& config : test::compileConfigs()) {
     auto compiled = config.compile(bytes);
     ASSERT_TRUE(compiled) << config.name << ": " << compiled.error().describe();
     test::Fixture f(*compiled);

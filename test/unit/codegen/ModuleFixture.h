@@ -18,6 +18,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
+#include <functional>
 #include <iterator>
 #include <memory>
 #include <string>
@@ -61,10 +62,34 @@ inline std::shared_ptr<const rt::CompiledModule> compileWasm(const char* path, u
   return compiled ? *compiled : nullptr;
 }
 
-/// The module at `path` as LLVM IR or assembly after the pipeline of
+/// Every way wasmc compiles a module for running: the JIT at -O0..-O3, the
+/// lazy JIT and AOT (through an artifact and the loader), the last two at
+/// -O2 as their defaults.
+struct CompileConfig {
+  const char* name;
+  std::function<Expected<std::shared_ptr<const rt::CompiledModule>>(std::span<const uint8_t>)> compile;
+};
+
+inline std::vector<CompileConfig> compileConfigs() {
+  std::vector<CompileConfig> out;
+  for (unsigned level : {0u, 1u, 2u, 3u})
+    out.push_back({level == 0 ? "O0" : level == 1 ? "O1" : level == 2 ? "O2" : "O3",
+                   [level](std::span<const uint8_t> bytes) {
+                     return tools::compileModule(bytes, codegen::Options{.optLevel = level});
+                   }});
+  out.push_back({"lazy", [](std::span<const uint8_t> bytes) {
+                   return tools::compileModule(bytes, codegen::Options{.optLevel = 2, .lazy = true});
+                 }});
+  out.push_back({"aot", [](std::span<const uint8_t> bytes) {
+                   return tools::compileModuleAot(bytes, codegen::Options{.optLevel = 2});
+                 }});
+  return out;
+}
+
+/// The module `bytes` as LLVM IR or assembly after the pipeline of
 /// `optLevel`, in one partition; empty (and a test failure) on an error.
-inline std::string emitWasm(const char* path, unsigned optLevel, codegen::EmitForm form) {
-  auto module = wasm::loadModule(readWasm(path));
+inline std::string emitBytes(std::span<const uint8_t> bytes, unsigned optLevel, codegen::EmitForm form) {
+  auto module = wasm::loadModule(bytes);
   if (!module) {
     ADD_FAILURE() << module.error().describe();
     return {};
@@ -75,6 +100,12 @@ inline std::string emitWasm(const char* path, unsigned optLevel, codegen::EmitFo
     return {};
   }
   return std::move(*emitted);
+}
+
+/// The module at `path` as LLVM IR or assembly after the pipeline of
+/// `optLevel`, in one partition; empty (and a test failure) on an error.
+inline std::string emitWasm(const char* path, unsigned optLevel, codegen::EmitForm form) {
+  return emitBytes(readWasm(path), optLevel, form);
 }
 
 /// How many times `needle` occurs in `text`.
