@@ -29,6 +29,6 @@ for target in decode compile run; do
   corpus="$BUILD_DIR/fuzz-corpus/$target"
   mkdir -p "$corpus"
   echo "== wasmc-fuzz-$target for $FUZZ_SECONDS s"
-  "$BUILD_DIR/test/libfuzzer/wasmc-fuzz-$target" -max_total_time="$FUZZ_SECONDS" -timeout=30 \
+  "$BUILD_DIR/test/libfuzzer/wasmc-fuzz-$target" -max_total_time="$FUZZ_SECONDS" -timeout=120 \
     -rss_limit_mb=4096 -max_len=16384 "$corpus" "$seeds/$target" 2>&1 | tail -5
 done

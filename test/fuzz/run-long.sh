@@ -1,31 +1,37 @@
 #!/usr/bin/env bash
 # Long differential-fuzzing runs (and, with few seeds, the CTest smoke tests).
 #
-#   run-long.sh [-d WASMC_FUZZ_DIFF] [-o TRIAGE_DIR] [-t TIMEOUT] GENERATOR COUNT [START_SEED [JOBS]]
+#   run-long.sh [-d WASMC_FUZZ_DIFF] [-o TRIAGE_DIR] [-t TIMEOUT] [-r RESULTS_DIR]
+#               GENERATOR COUNT [START_SEED [JOBS]]
 #
 # GENERATOR: ttf (binaryen wasm-opt -ttf), loops (gen-loops.py) or all (both,
 # COUNT each). Seeds START_SEED .. START_SEED+COUNT-1 (default 1), JOBS
 # workers (default 1). Prints progress every 10 s, then counts per generator
 # and configuration; every diverging module is copied into TRIAGE_DIR
 # (default ./fuzz-triage) with the differ's report beside it.
-# Exit status: 0 no divergence, 1 divergences, 2 setup error.
+# With -r, each module's "result" line is appended to RESULTS_DIR/GEN.results
+# as soon as it is known, and kept: a campaign stopped early (or spread over
+# several runs) still has its counts. Exit status: 0 no divergence, 1
+# divergences, 2 setup error.
 set -uo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
 diff_exe=""
 triage=fuzz-triage
 timeout=60
-while getopts "d:o:t:" opt; do
+results_dir=""
+while getopts "d:o:t:r:" opt; do
   case $opt in
     d) diff_exe=$OPTARG ;;
     o) triage=$OPTARG ;;
     t) timeout=$OPTARG ;;
+    r) results_dir=$OPTARG ;;
     *) exit 2 ;;
   esac
 done
 shift $((OPTIND - 1))
 if [ $# -lt 2 ]; then
-  echo "usage: $0 [-d WASMC_FUZZ_DIFF] [-o TRIAGE_DIR] [-t TIMEOUT] ttf|loops|all COUNT [START_SEED [JOBS]]" >&2
+  echo "usage: $0 [-d WASMC_FUZZ_DIFF] [-o TRIAGE_DIR] [-t TIMEOUT] [-r RESULTS_DIR] ttf|loops|all COUNT [START_SEED [JOBS]]" >&2
   exit 2
 fi
 generator=$1 count=$2 start=${3:-1} jobs=${4:-1}
@@ -57,6 +63,11 @@ done
 work=$(mktemp -d /tmp/wasmc-fuzz-run.XXXXXX)
 trap 'kill $(jobs -p) 2>/dev/null; rm -rf "$work"' EXIT
 mkdir -p "$triage"
+results="$work"
+if [ -n "$results_dir" ]; then
+  mkdir -p "$results_dir"
+  results=$(cd "$results_dir" && pwd)
+fi
 batch=10
 
 # One worker: seeds start+worker, start+worker+jobs, ... in batches; appends
@@ -72,7 +83,7 @@ worker() {
         if python3 "$here/gen-$gen.py" "$dir" "$s" >/dev/null 2>"$dir/gen.err"; then
           files+=("$dir/$gen-$s.wasm")
         else
-          echo "result $dir/$gen-$s.wasm module=generator-failed" >>"$work/$gen.results"
+          echo "result $dir/$gen-$s.wasm module=generator-failed" >>"$results/$gen.results"
           cp "$dir/gen.err" "$triage/$gen-$s.generator-error.txt"
         fi
       done
@@ -83,7 +94,7 @@ worker() {
           echo "$0: wasmc-fuzz-diff failed (status $status):" >&2
           tail -5 "$dir/out.txt" >&2
         fi
-        grep '^result ' "$dir/out.txt" >>"$work/$gen.results"
+        grep '^result ' "$dir/out.txt" >>"$results/$gen.results"
         for f in $(awk '/^result / && /module=diverged/ {print $2}' "$dir/out.txt"); do
           local name
           name=$(basename "$f" .wasm)
@@ -100,7 +111,7 @@ worker() {
 }
 
 summary() {
-  local gen=$1 file="$work/$1.results"
+  local gen=$1 file="$results/$1.results"
   [ -f "$file" ] || touch "$file"
   awk -v gen="$gen" '
     { for (i = 3; i <= NF; ++i) { split($i, kv, "="); if (kv[1] == "module") m[kv[2]]++; else { c[kv[1]] = 1; s[kv[1] "," kv[2]]++ } } n++ }
@@ -126,14 +137,14 @@ for gen in "${generators[@]}"; do
   while kill -0 "${pids[@]}" 2>/dev/null; do
     sleep 2
     if [ $(((SECONDS - began) % 10)) -lt 2 ]; then
-      done_count=$(cat "$work/$gen.results" 2>/dev/null | wc -l)
-      diverged=$(grep -c 'module=diverged' "$work/$gen.results" 2>/dev/null)
+      done_count=$(cat "$results/$gen.results" 2>/dev/null | wc -l)
+      diverged=$(grep -c 'module=diverged' "$results/$gen.results" 2>/dev/null)
       echo "  [$((SECONDS - began)) s] $gen: $done_count/$count modules, ${diverged:-0} diverged"
     fi
   done
   wait "${pids[@]}"
   summary "$gen"
-  grep -q 'module=diverged' "$work/$gen.results" && status=1
+  grep -q 'module=diverged' "$results/$gen.results" && status=1
 done
 elapsed=$((SECONDS - began))
 echo "done in ${elapsed} s"
