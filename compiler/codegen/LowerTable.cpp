@@ -51,7 +51,9 @@ bool lowerTable(FunctionContext& fc, const wasm::Instr& instr) {
   case Opcode::TableSet: {
     Value* value = fc.pop();
     Value* address = elementAddress(fc, instr.index, fc.pop());
-    b.CreateStore(value, address);
+    // Volatile for the reason global.set is (LowerVariable.cpp): the table
+    // outlives a trap in a later memory access.
+    b.CreateStore(value, address, /*isVolatile=*/true);
     return true;
   }
   case Opcode::TableSize: fc.push(tableSize(fc, tableRecord(fc, instr.index))); return true;

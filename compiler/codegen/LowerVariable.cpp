@@ -48,7 +48,14 @@ bool lowerVariable(FunctionContext& fc, const wasm::Instr& instr) {
     fc.push(value);
     return true;
   }
-  case Opcode::GlobalSet: fc.markGlobal(b.CreateStore(fc.pop(), globalCell(fc, instr.index))); return true;
+  case Opcode::GlobalSet:
+    // Volatile, like memory accesses (LowerMemory.cpp): any of those may
+    // fault and end the function with a trap, after which the host sees the
+    // globals, so a global.set may be neither deleted as overwritten later
+    // nor moved past a memory access (L2 in test/regress: a set before a
+    // faulting store, overwritten after it, was deleted as dead).
+    fc.markGlobal(b.CreateStore(fc.pop(), globalCell(fc, instr.index), /*isVolatile=*/true));
+    return true;
   default: return false;
   }
 }

@@ -24,6 +24,8 @@ memory.grow (inline or in a called function), memory.fill/copy/init,
 data.drop, table operations and data-dependent early exits. The
 loop-carried checksum is returned.
 
+Most modules also get "fault" exports (class FaultingState): globals,
+table slots and memory changed before and after an access that may fault.
 About half the modules also get multi-value functions (class MultiValues):
 2..8 results, mostly floats with NaN payloads, called directly, through
 call_indirect and in a multi-value block.
@@ -358,6 +360,8 @@ class Module:
         mv_slot = first_slot + n_kernels
         self.multi_values = MultiValues(self, random.Random(f"{self.seed_name}-mv"), mv_slot)
         entries += self.multi_values.exports
+        self.faults = FaultingState(self, random.Random(f"{self.seed_name}-fault"))
+        entries += self.faults.exports
         self.table_size = max(self.table_size, mv_slot + len(self.multi_values.funcs))
         self.table_max = max(self.table_max, self.table_size)
         r.shuffle(entries)
@@ -410,6 +414,73 @@ class Module:
     (i64.xor (local.get $h) (i64.extend_i32_u (memory.size))))""")
         out.append(")")
         return "\n".join(out) + "\n"
+
+
+class FaultingState:
+    """Exports that change globals, the table and memory, then make an
+    access that may fault (near and past the end of memory), then change the
+    same state again: after a trap the next exports must see exactly what
+    was written before it. (L1 and L2: LLVM deleted a global.set before a
+    faulting load or store as dead, since it saw no reader before the next
+    set or the function's end.) Some accesses sit in loops that only a trap
+    can leave."""
+
+    def __init__(self, module, r):
+        self.r = r
+        self.module = module
+        self.exports = []
+        for i in range(r.choice([0, 1, 1, 2, 3])):
+            self.exports.append((f"fault{i}", self.body()))
+
+    def target(self):
+        """A piece of state: ("global", name), ("table", slot) or ("memory", address)."""
+        r, m = self.r, self.module
+        kind = r.randrange(3)
+        if kind == 0 and m.globals:
+            return ("global", r.choice(m.globals)[0])
+        if kind == 1:
+            return ("table", r.randrange(m.n_tf))
+        return ("memory", r.randrange(0, 4096, 4))
+
+    def state_change(self, target):
+        r, m = self.r, self.module
+        kind, where = target
+        if kind == "global":
+            return f"(global.set {where} (i32.const {s32(r.getrandbits(32))}))"
+        if kind == "table":
+            return f"(table.set $t (i32.const {where}) (ref.func $tf{r.randrange(m.n_tf)}))"
+        return f"(i32.store (i32.const {where}) (i32.const {s32(r.getrandbits(32))}))"
+
+    def faulting_access(self):
+        r, m = self.r, self.module
+        # Around the initial or the largest end of memory (kernels may have
+        # grown it): in bounds, straddling or past. A constant: reading
+        # memory.size would call the runtime, which LLVM must assume reads
+        # every global, and hide the bug class.
+        end = PAGE * r.choice([m.pages, m.max_pages])
+        delta = r.choice([-8, -4, -2, 0, 4, 8, 4096, 65536, -65536 * 4])
+        address = f"(i32.const {s32(end + delta)})"
+        if r.random() < 0.5:
+            return f"(drop (i32.load {address}))"
+        return f"(i32.store {address} (i32.const 1))"
+
+    def body(self):
+        r = self.r
+        targets = [self.target() for _ in range(r.randint(1, 3))]
+        parts = [self.state_change(t) for t in targets]
+        if r.random() < 0.3:
+            # A loop whose only way out is the trap (or the bound, 4 rounds).
+            parts.append("(local.set $n (i32.const 0))")
+            parts.append("(loop $spin " + self.state_change(r.choice(targets)) + " " + self.faulting_access()
+                         + " (local.set $n (i32.add (local.get $n) (i32.const 1)))"
+                         + " (br_if $spin (i32.lt_u (local.get $n) (i32.const 4))))")
+        else:
+            parts.append(self.faulting_access())
+        # Mostly the same state again: what a dead-store elimination that
+        # forgets the fault would drop.
+        parts += [self.state_change(r.choice(targets) if r.random() < 0.7 else self.target())
+                  for _ in range(r.randint(1, 3))]
+        return "(local $n i32) " + " ".join(parts) + " (i64.const 0)"
 
 
 class MultiValues:
