@@ -181,6 +181,12 @@ Expected<std::unique_ptr<JitCode>> compileJitLazy(const wasm::Module& module, co
     return toError(std::move(error), "JIT");
   bodies->setLinkOrder({{&*moduleDylib, JITDylibLookupFlags::MatchExportedSymbolsOnly}},
                        /*LinkAgainstThisJITDylibFirst=*/false);
+  // The stubs go in batches of kStubsPerBatch: ORC's local stubs manager
+  // numbers the stubs of one block with 16 bits, so one block of more than
+  // 65,536 stubs (clang.wasm has 133,398 functions) made stubs share
+  // numbers, and calls reached other functions' bodies (issue 15's lazy-JIT
+  // bug; LazyStubsTest). Each batch reserves its own block.
+  constexpr uint32_t kStubsPerBatch = 1u << 15;
   SymbolAliasMap stubs;
   for (uint32_t i = 0; i < module.functions.size(); ++i) {
     std::string symbolName = functionSymbol(module, module.numImportedFuncs + i);
@@ -189,9 +195,13 @@ Expected<std::unique_ptr<JitCode>> compileJitLazy(const wasm::Module& module, co
     if (auto error = bodies->define(std::make_unique<FunctionUnit>(code->lazy, i, symbol)))
       return toError(std::move(error), "lazy JIT");
     stubs[symbol] = SymbolAliasMapEntry(symbol, JITSymbolFlags::Exported | JITSymbolFlags::Callable);
+    if (stubs.size() == kStubsPerBatch || i + 1 == module.functions.size()) {
+      if (auto error =
+              moduleDylib->define(lazyReexports(*code->callThrough, *code->stubs, *bodies, std::move(stubs))))
+        return toError(std::move(error), "lazy JIT");
+      stubs = SymbolAliasMap();
+    }
   }
-  if (auto error = moduleDylib->define(lazyReexports(*code->callThrough, *code->stubs, *bodies, std::move(stubs))))
-    return toError(std::move(error), "lazy JIT");
   process->recorder->watch(&*bodies, [lazy = &code->lazy](const SymbolStringPtr& symbol,
                                                            std::vector<CodeRange> ranges) {
     lazy->compiled(symbol, std::move(ranges));
