@@ -15,6 +15,16 @@ namespace {
 /// lost inlining) than it saves.
 constexpr uint64_t kMinPartitionBytes = 32 * 1024;
 
+/// Above this many bytes of function bodies, an automatic plan cuts another
+/// partition, whatever the job count: a partition's LLVM IR lives until its
+/// object is written, at roughly 100-250 bytes per wasm byte, so partitions
+/// as large as the module divided by the jobs made peak memory grow with
+/// the module (clang.wasm, 63 MB of code in two partitions: 10 GB at -O0).
+/// With this cap, peak memory is about jobs x 250 MB plus the module and
+/// the objects (issue 15). Partitions this size still hold thousands of
+/// functions, so little inlining is lost at their borders.
+constexpr uint64_t kMaxPartitionBytes = 1u << 20;
+
 /// A fixed cost per function on top of its body bytes (prologue, stack
 /// check, declarations), so many tiny functions still weigh something.
 constexpr uint64_t kFunctionOverheadBytes = 16;
@@ -57,8 +67,10 @@ std::vector<Partition> planPartitions(const wasm::Module& module, const Options&
   }
 
   uint64_t count = options.partitions;
-  if (count == 0)
+  if (count == 0) {
     count = std::min<uint64_t>(jobCount(options), std::max<uint64_t>(1, total / kMinPartitionBytes));
+    count = std::max<uint64_t>(count, (total + kMaxPartitionBytes - 1) / kMaxPartitionBytes);
+  }
   count = std::clamp<uint64_t>(count, 1, std::max(1u, smallFunctions));
   const bool split = count > 1 || !plan.empty();
 

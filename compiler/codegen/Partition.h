@@ -62,7 +62,8 @@ unsigned jobCount(const Options& options);
 /// balanced by body size (contiguous, because neighbouring functions call
 /// each other most, and LLVM inlines only within a partition). Automatic
 /// (options.partitions == 0): one range per job, but no more than one per
-/// 32 KiB of function bodies. The last partition holds the tables. With one
+/// 32 KiB of function bodies, and at least one per MiB of them (so peak
+/// compile memory does not grow with the module). The last partition holds the tables. With one
 /// range and no big function the module is not split (internal linkage,
 /// one object: what wasmc did before partitions).
 std::vector<Partition> planPartitions(const wasm::Module& module, const Options& options);

@@ -7,6 +7,7 @@
 // called lazily at indices spread over the whole range.
 
 #include "test/unit/codegen/ModuleFixture.h"
+#include "test/unit/codegen/WasmWriter.h"
 
 #include <sstream>
 
@@ -19,28 +20,8 @@ constexpr uint32_t kFunctions = 140000;
 /// one type () -> i32, kFunctions functions `i32.const i`, and exports
 /// "f<i>" of the probed ones.
 std::vector<uint8_t> manyFunctions(const std::vector<uint32_t>& exported) {
-  auto leb = [](std::vector<uint8_t>& out, uint64_t value) {
-    do {
-      uint8_t byte = value & 0x7F;
-      value >>= 7;
-      out.push_back(byte | (value ? 0x80 : 0));
-    } while (value);
-  };
-  auto sleb = [](std::vector<uint8_t>& out, int64_t value) {
-    for (;;) {
-      uint8_t byte = value & 0x7F;
-      value >>= 7;
-      bool done = (value == 0 && !(byte & 0x40)) || (value == -1 && (byte & 0x40));
-      out.push_back(byte | (done ? 0 : 0x80));
-      if (done)
-        return;
-    }
-  };
-  auto section = [&](std::vector<uint8_t>& out, uint8_t id, const std::vector<uint8_t>& body) {
-    out.push_back(id);
-    leb(out, body.size());
-    out.insert(out.end(), body.begin(), body.end());
-  };
+  using test::leb;
+  using test::section;
   std::vector<uint8_t> out = {0x00, 0x61, 0x73, 0x6D, 0x01, 0x00, 0x00, 0x00};
   section(out, 1, {0x01, 0x60, 0x00, 0x01, 0x7F});
   std::vector<uint8_t> functions;
@@ -61,7 +42,7 @@ std::vector<uint8_t> manyFunctions(const std::vector<uint32_t>& exported) {
   leb(code, kFunctions);
   for (uint32_t i = 0; i < kFunctions; ++i) {
     std::vector<uint8_t> body = {0x00, 0x41}; // no locals; i32.const
-    sleb(body, static_cast<int32_t>(i));
+    test::sleb(body, static_cast<int32_t>(i));
     body.push_back(0x0B);
     leb(code, body.size());
     code.insert(code.end(), body.begin(), body.end());

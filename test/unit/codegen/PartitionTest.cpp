@@ -4,10 +4,13 @@
 // compile errors that keep their function index, and big functions, which
 // get partitions of their own and the cheap pipeline.
 
+#include "compiler/codegen/Codegen.h"
+#include "compiler/wasm/Validator.h"
 #include "runtime/Instance.h"
 #include "runtime/Invoke.h"
 #include "runtime/Linker.h"
 #include "runtime/Store.h"
+#include "test/unit/codegen/WasmWriter.h"
 #include "tools/wasmc/Engine.h"
 
 #include <gtest/gtest.h>
@@ -62,31 +65,11 @@ struct Fixture {
   }
 };
 
-// --- a tiny binary writer for generated modules -----------------------------
+// --- generated modules (test/unit/codegen/WasmWriter.h) --------------------
 
-void leb(std::vector<uint8_t>& out, uint64_t value) {
-  do {
-    uint8_t byte = value & 0x7F;
-    value >>= 7;
-    out.push_back(byte | (value ? 0x80 : 0));
-  } while (value);
-}
-
-void sleb(std::vector<uint8_t>& out, int64_t value) {
-  bool more = true;
-  while (more) {
-    uint8_t byte = value & 0x7F;
-    value >>= 7;
-    more = !((value == 0 && !(byte & 0x40)) || (value == -1 && (byte & 0x40)));
-    out.push_back(byte | (more ? 0x80 : 0));
-  }
-}
-
-void section(std::vector<uint8_t>& out, uint8_t id, const std::vector<uint8_t>& body) {
-  out.push_back(id);
-  leb(out, body.size());
-  out.insert(out.end(), body.begin(), body.end());
-}
+using test::leb;
+using test::section;
+using test::sleb;
 
 struct Body {
   uint32_t i32Locals = 0;     // beyond the one i32 parameter
@@ -285,6 +268,30 @@ TEST(PartitionErrors, AnErrorInALatePartitionNamesItsFunction) {
     EXPECT_EQ(compiled.error().function, 10u) << compiled.error().describe();
     EXPECT_NE(compiled.error().describe().find("function 10"), std::string::npos) << compiled.error().describe();
   }
+}
+
+// Peak compile memory must not grow with the module (issue 15): above 1 MiB
+// of function bodies per partition, an automatic plan cuts more partitions
+// than jobs. 3 MiB of bodies (nops: no IR to speak of) with one job.
+TEST(PartitionPlan, LargeModulesGetPartitionsOfBoundedSize) {
+  Body padded{0, std::vector<uint8_t>(100 * 1024, 0x01)}; // 100 KiB of nop
+  padded.code.insert(padded.code.end(), {0x20, 0x00});      // local.get 0
+  std::vector<Body> bodies(31, padded);
+  auto bytes = moduleOf(bodies);
+  auto module = wasm::loadModule(bytes);
+  ASSERT_TRUE(module) << module.error().describe();
+  auto ir = codegen::emitModule(*module, codegen::Options{.optLevel = 0, .jobs = 1}, codegen::EmitForm::LlvmIr);
+  ASSERT_TRUE(ir) << ir.error().describe();
+  size_t partitions = 0;
+  for (size_t at = ir->find("; ModuleID"); at != std::string::npos; at = ir->find("; ModuleID", at + 1))
+    ++partitions;
+  EXPECT_EQ(partitions, 4u); // ceil(31 x 100 KiB / 1 MiB)
+  // Small modules keep one partition per job at most.
+  auto small = wasm::loadModule(moduleOf(std::vector<Body>(8, identity())));
+  ASSERT_TRUE(small);
+  auto smallIr = codegen::emitModule(*small, codegen::Options{.optLevel = 0, .jobs = 1}, codegen::EmitForm::LlvmIr);
+  ASSERT_TRUE(smallIr);
+  EXPECT_EQ(smallIr->find("; ModuleID", smallIr->find("; ModuleID") + 1), std::string::npos);
 }
 
 // The lazy JIT cannot fail a first call gracefully, so what it could not
