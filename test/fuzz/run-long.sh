@@ -70,15 +70,22 @@ if [ -n "$results_dir" ]; then
 fi
 batch=10
 
-# One worker: seeds start+worker, start+worker+jobs, ... in batches; appends
-# the differ's "result" lines to its log and copies diverging modules.
+# One worker: the batches of $batch consecutive seeds whose number is
+# worker (mod jobs); appends the differ's "result" lines to the results and
+# copies diverging modules. The generator runs once per batch (python's
+# start-up was a tenth of the time per module), and seed by seed only when
+# that fails, so that one bad seed does not lose the others.
 worker() {
-  local gen=$1 id=$2 dir="$work/$1-$2" seeds=() seed
+  local gen=$1 id=$2 dir="$work/$1-$2" seeds=() first
   mkdir -p "$dir"
-  for ((seed = start + id; seed < start + count; seed += jobs)); do
-    seeds+=("$seed")
-    if [ ${#seeds[@]} -eq $batch ] || [ $((seed + jobs)) -ge $((start + count)) ]; then
-      local files=()
+  for ((first = start + id * batch; first < start + count; first += jobs * batch)); do
+    local n=$((start + count - first < batch ? start + count - first : batch))
+    seeds=()
+    for ((s = first; s < first + n; ++s)); do seeds+=("$s"); done
+    local files=()
+    if python3 "$here/gen-$gen.py" "$dir" "$first" "$n" >/dev/null 2>"$dir/gen.err"; then
+      for s in "${seeds[@]}"; do files+=("$dir/$gen-$s.wasm"); done
+    else
       for s in "${seeds[@]}"; do
         if python3 "$here/gen-$gen.py" "$dir" "$s" >/dev/null 2>"$dir/gen.err"; then
           files+=("$dir/$gen-$s.wasm")
@@ -87,26 +94,25 @@ worker() {
           cp "$dir/gen.err" "$triage/$gen-$s.generator-error.txt"
         fi
       done
-      if [ ${#files[@]} -gt 0 ]; then
-        "$diff_exe" --timeout "$timeout" "${files[@]}" >"$dir/out.txt" 2>&1
-        local status=$?
-        if [ $status -ge 2 ]; then
-          echo "$0: wasmc-fuzz-diff failed (status $status):" >&2
-          tail -5 "$dir/out.txt" >&2
-        fi
-        grep '^result ' "$dir/out.txt" >>"$results/$gen.results"
-        for f in $(awk '/^result / && /module=diverged/ {print $2}' "$dir/out.txt"); do
-          local name
-          name=$(basename "$f" .wasm)
-          cp "$f" "$triage/$name.wasm"
-          [ -f "${f%.wasm}.wat" ] && cp "${f%.wasm}.wat" "$triage/$name.wat"
-          awk -v f="$f" 'index($0, f ": ") == 1 {on = 1} on {print} index($0, "result " f " ") == 1 {on = 0}' \
-            "$dir/out.txt" >"$triage/$name.txt"
-        done
-      fi
-      rm -f "$dir"/*.wasm "$dir"/*.wat
-      seeds=()
     fi
+    if [ ${#files[@]} -gt 0 ]; then
+      "$diff_exe" --timeout "$timeout" "${files[@]}" >"$dir/out.txt" 2>&1
+      local status=$?
+      if [ $status -ge 2 ]; then
+        echo "$0: wasmc-fuzz-diff failed (status $status):" >&2
+        tail -5 "$dir/out.txt" >&2
+      fi
+      grep '^result ' "$dir/out.txt" >>"$results/$gen.results"
+      for f in $(awk '/^result / && /module=diverged/ {print $2}' "$dir/out.txt"); do
+        local name
+        name=$(basename "$f" .wasm)
+        cp "$f" "$triage/$name.wasm"
+        [ -f "${f%.wasm}.wat" ] && cp "${f%.wasm}.wat" "$triage/$name.wat"
+        awk -v f="$f" 'index($0, f ": ") == 1 {on = 1} on {print} index($0, "result " f " ") == 1 {on = 0}' \
+          "$dir/out.txt" >"$triage/$name.txt"
+      done
+    fi
+    rm -f "$dir"/*.wasm "$dir"/*.wat
   done
 }
 
