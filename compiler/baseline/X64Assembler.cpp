@@ -38,6 +38,15 @@ void Assembler::rex(bool w, uint8_t reg, uint8_t index, uint8_t rm, bool forceRe
 
 void Assembler::modrmReg(uint8_t reg, Reg rm) { byte(0xC0 | ((reg & 7) << 3) | (number(rm) & 7)); }
 
+void Assembler::opRegs(bool w, std::initializer_list<uint8_t> opcode, uint8_t reg, uint8_t rm, int prefix,
+                       bool forceRex) {
+  if (prefix >= 0)
+    byte(static_cast<uint8_t>(prefix));
+  rex(w, reg, 0, rm, forceRex);
+  code_.insert(code_.end(), opcode.begin(), opcode.end());
+  byte(0xC0 | ((reg & 7) << 3) | (rm & 7));
+}
+
 void Assembler::modrmMem(uint8_t reg, const Mem& mem) {
   uint8_t base = number(mem.base) & 7;
   // rbp and r13 as a base have no displacement-free form (that encoding
@@ -57,11 +66,7 @@ void Assembler::modrmMem(uint8_t reg, const Mem& mem) {
 
 void Assembler::opReg(bool w, std::initializer_list<uint8_t> opcode, uint8_t reg, Reg rm, bool forceRex,
                       int prefix) {
-  if (prefix >= 0)
-    byte(static_cast<uint8_t>(prefix));
-  rex(w, reg, 0, number(rm), forceRex);
-  code_.insert(code_.end(), opcode.begin(), opcode.end());
-  modrmReg(reg, rm);
+  opRegs(w, opcode, reg, number(rm), prefix, forceRex);
 }
 
 void Assembler::opMem(bool w, std::initializer_list<uint8_t> opcode, uint8_t reg, const Mem& mem, bool forceRex,
@@ -174,6 +179,64 @@ void Assembler::load32SignExtend(Reg dst, const Mem& src) { opMem(true, {0x63}, 
 void Assembler::store8(const Mem& dst, Reg src) { opMem(false, {0x88}, number(src), dst, needsRexForByte(src)); }
 void Assembler::store16(const Mem& dst, Reg src) { opMem(false, {0x89}, number(src), dst, false, 0x66); }
 void Assembler::lea(Reg dst, const Mem& src) { opMem(true, {0x8D}, number(dst), src); }
+
+// --- scalar SSE ----------------------------------------------------------
+
+namespace {
+
+uint8_t number(Xmm reg) { return static_cast<uint8_t>(reg); }
+int scalarPrefix(FloatSize size) { return size == FloatSize::F32 ? 0xF3 : 0xF2; }
+
+} // namespace
+
+void Assembler::loadFloat(FloatSize size, Xmm dst, const Mem& src) {
+  opMem(false, {0x0F, 0x10}, number(dst), src, false, scalarPrefix(size));
+}
+
+void Assembler::storeFloat(FloatSize size, const Mem& dst, Xmm src) {
+  opMem(false, {0x0F, 0x11}, number(src), dst, false, scalarPrefix(size));
+}
+
+void Assembler::movaps(Xmm dst, Xmm src) { opRegs(false, {0x0F, 0x28}, number(dst), number(src)); }
+
+void Assembler::movBits(Width width, Reg dst, Xmm src) {
+  opRegs(width == Width::W64, {0x0F, 0x7E}, number(src), number(dst), 0x66);
+}
+
+void Assembler::movBits(Width width, Xmm dst, Reg src) {
+  opRegs(width == Width::W64, {0x0F, 0x6E}, number(dst), number(src), 0x66);
+}
+
+void Assembler::floatOp(FloatOp op, FloatSize size, Xmm dst, Xmm src) {
+  opRegs(false, {0x0F, static_cast<uint8_t>(op)}, number(dst), number(src), scalarPrefix(size));
+}
+
+void Assembler::ucomis(FloatSize size, Xmm a, Xmm b) {
+  opRegs(false, {0x0F, 0x2E}, number(a), number(b), size == FloatSize::F64 ? 0x66 : -1);
+}
+
+void Assembler::cvtIntToFloat(FloatSize size, Width width, Xmm dst, Reg src) {
+  opRegs(width == Width::W64, {0x0F, 0x2A}, number(dst), number(src), scalarPrefix(size));
+}
+
+void Assembler::cvtFloatToInt(FloatSize size, Width width, Reg dst, Xmm src) {
+  opRegs(width == Width::W64, {0x0F, 0x2C}, number(dst), number(src), scalarPrefix(size));
+}
+
+void Assembler::cvtFloatSize(FloatSize to, Xmm dst, Xmm src) {
+  // cvtss2sd is the ss form (F3), converting *from* f32.
+  opRegs(false, {0x0F, 0x5A}, number(dst), number(src), to == FloatSize::F64 ? 0xF3 : 0xF2);
+}
+
+void Assembler::round(FloatSize size, Xmm dst, Xmm src, uint8_t mode) {
+  opRegs(false, {0x0F, 0x3A, static_cast<uint8_t>(size == FloatSize::F32 ? 0x0A : 0x0B)}, number(dst),
+         number(src), 0x66);
+  byte(mode);
+}
+
+void Assembler::bitOp(BitOp op, FloatSize size, Xmm dst, Xmm src) {
+  opRegs(false, {0x0F, static_cast<uint8_t>(op)}, number(dst), number(src), size == FloatSize::F64 ? 0x66 : -1);
+}
 
 // --- control -------------------------------------------------------------
 

@@ -8,8 +8,9 @@
 //
 // Status: the integer and control-flow subset (ALU, shifts, multiply,
 // divide, compares and setcc, loads and stores of every width with
-// extension, lea, jumps, calls, push/pop). SSE comes with the float
-// instructions of the baseline compiler. Not used by any tier yet.
+// extension, lea, jumps, calls, push/pop) and the scalar SSE one (moves,
+// arithmetic, compares, conversions, rounding, bit operations). Vector
+// (v128) instructions come later. Not used by any tier yet.
 
 #include <cstddef>
 #include <cstdint>
@@ -19,6 +20,19 @@
 namespace wasmc::baseline::x64 {
 
 enum class Reg : uint8_t { rax, rcx, rdx, rbx, rsp, rbp, rsi, rdi, r8, r9, r10, r11, r12, r13, r14, r15 };
+
+enum class Xmm : uint8_t {
+  xmm0, xmm1, xmm2, xmm3, xmm4, xmm5, xmm6, xmm7, xmm8, xmm9, xmm10, xmm11, xmm12, xmm13, xmm14, xmm15,
+};
+
+/// Scalar float size: the ss (F3) or sd (F2) form.
+enum class FloatSize : uint8_t { F32, F64 };
+
+/// Scalar SSE arithmetic, by opcode (F3/F2 0F op).
+enum class FloatOp : uint8_t { Sqrt = 0x51, Add = 0x58, Mul = 0x59, Sub = 0x5C, Min = 0x5D, Div = 0x5E, Max = 0x5F };
+
+/// Packed bit operations on whole registers (ps, or pd with 66), by opcode.
+enum class BitOp : uint8_t { And = 0x54, AndNot = 0x55, Or = 0x56, Xor = 0x57 };
 
 /// Operand size of an integer instruction.
 enum class Width : uint8_t { W32, W64 };
@@ -104,6 +118,29 @@ public:
   void store16(const Mem& dst, Reg src);
   void lea(Reg dst, const Mem& src);
 
+  // --- scalar SSE -------------------------------------------------------
+  void loadFloat(FloatSize size, Xmm dst, const Mem& src);  // movss/movsd
+  void storeFloat(FloatSize size, const Mem& dst, Xmm src);
+  void movaps(Xmm dst, Xmm src);                           // the whole register
+  /// Bits between integer and SSE registers (movd for W32, movq for W64).
+  void movBits(Width width, Reg dst, Xmm src);
+  void movBits(Width width, Xmm dst, Reg src);
+  void floatOp(FloatOp op, FloatSize size, Xmm dst, Xmm src);
+  /// Unordered compare: ZF, PF, CF as for an unsigned compare, PF set when
+  /// either is NaN.
+  void ucomis(FloatSize size, Xmm a, Xmm b);
+  /// Signed integer to float (cvtsi2ss/sd) and float to signed integer,
+  /// truncating (cvttss2si/cvttsd2si; out of range gives the "integer
+  /// indefinite" 0x80..0).
+  void cvtIntToFloat(FloatSize size, Width width, Xmm dst, Reg src);
+  void cvtFloatToInt(FloatSize size, Width width, Reg dst, Xmm src);
+  /// f32 -> f64 (cvtss2sd) with to == F64, f64 -> f32 (cvtsd2ss) with F32.
+  void cvtFloatSize(FloatSize to, Xmm dst, Xmm src);
+  /// roundss/roundsd (SSE4.1); mode 8 | {0 nearest, 1 down, 2 up, 3 toward zero}
+  /// keeps the inexact exception quiet.
+  void round(FloatSize size, Xmm dst, Xmm src, uint8_t mode);
+  void bitOp(BitOp op, FloatSize size, Xmm dst, Xmm src);
+
   // --- control ---------------------------------------------------------
   void bind(Label& label);
   void jmp(Label& label);
@@ -126,6 +163,8 @@ private:
   /// [REX] opcode bytes ModRM for reg-reg and reg-mem forms.
   void opReg(bool w, std::initializer_list<uint8_t> opcode, uint8_t reg, Reg rm, bool forceRex = false,
              int prefix = -1);
+  void opRegs(bool w, std::initializer_list<uint8_t> opcode, uint8_t reg, uint8_t rm, int prefix = -1,
+              bool forceRex = false);
   void opMem(bool w, std::initializer_list<uint8_t> opcode, uint8_t reg, const Mem& mem, bool forceRex = false,
              int prefix = -1);
   void branch(Label& label);

@@ -10,6 +10,7 @@
 
 #include <sys/mman.h>
 
+#include <cmath>
 #include <cstdio>
 #include <cstring>
 #include <functional>
@@ -110,6 +111,51 @@ TEST(X64Assembler, EncodesAsLlvmMc) {
   }
 }
 
+const Xmm xmm0 = Xmm::xmm0, xmm1 = Xmm::xmm1, xmm2 = Xmm::xmm2, xmm3 = Xmm::xmm3, xmm4 = Xmm::xmm4,
+          xmm5 = Xmm::xmm5, xmm7 = Xmm::xmm7, xmm8 = Xmm::xmm8, xmm9 = Xmm::xmm9, xmm10 = Xmm::xmm10,
+          xmm11 = Xmm::xmm11, xmm12 = Xmm::xmm12, xmm13 = Xmm::xmm13, xmm14 = Xmm::xmm14, xmm15 = Xmm::xmm15;
+const FloatSize F32 = FloatSize::F32, F64 = FloatSize::F64;
+
+TEST(X64Assembler, EncodesScalarSseAsLlvmMc) {
+  const Encoding cases[] = {
+      {"movss 4(%rdi), %xmm1", [](Assembler& a) { a.loadFloat(F32, xmm1, at(rdi, 4)); }, "f3 0f 10 4f 04"},
+      {"movsd %xmm9, (%rsp)", [](Assembler& a) { a.storeFloat(F64, at(rsp), xmm9); }, "f2 44 0f 11 0c 24"},
+      {"movsd -8(%rbp), %xmm15", [](Assembler& a) { a.loadFloat(F64, xmm15, at(rbp, -8)); }, "f2 44 0f 10 7d f8"},
+      {"movd %xmm0, %eax", [](Assembler& a) { a.movBits(W32, rax, xmm0); }, "66 0f 7e c0"},
+      {"movq %xmm10, %r11", [](Assembler& a) { a.movBits(W64, r11, xmm10); }, "66 4d 0f 7e d3"},
+      {"movd %r9d, %xmm4", [](Assembler& a) { a.movBits(W32, xmm4, r9); }, "66 41 0f 6e e1"},
+      {"movq %rax, %xmm12", [](Assembler& a) { a.movBits(W64, xmm12, rax); }, "66 4c 0f 6e e0"},
+      {"addss %xmm1, %xmm0", [](Assembler& a) { a.floatOp(FloatOp::Add, F32, xmm0, xmm1); }, "f3 0f 58 c1"},
+      {"addsd %xmm9, %xmm8", [](Assembler& a) { a.floatOp(FloatOp::Add, F64, xmm8, xmm9); }, "f2 45 0f 58 c1"},
+      {"subsd %xmm2, %xmm3", [](Assembler& a) { a.floatOp(FloatOp::Sub, F64, xmm3, xmm2); }, "f2 0f 5c da"},
+      {"mulss %xmm11, %xmm5", [](Assembler& a) { a.floatOp(FloatOp::Mul, F32, xmm5, xmm11); }, "f3 41 0f 59 eb"},
+      {"divsd %xmm0, %xmm1", [](Assembler& a) { a.floatOp(FloatOp::Div, F64, xmm1, xmm0); }, "f2 0f 5e c8"},
+      {"sqrtsd %xmm2, %xmm2", [](Assembler& a) { a.floatOp(FloatOp::Sqrt, F64, xmm2, xmm2); }, "f2 0f 51 d2"},
+      {"minss %xmm1, %xmm0", [](Assembler& a) { a.floatOp(FloatOp::Min, F32, xmm0, xmm1); }, "f3 0f 5d c1"},
+      {"maxsd %xmm14, %xmm13", [](Assembler& a) { a.floatOp(FloatOp::Max, F64, xmm13, xmm14); }, "f2 45 0f 5f ee"},
+      {"ucomiss %xmm1, %xmm0", [](Assembler& a) { a.ucomis(F32, xmm0, xmm1); }, "0f 2e c1"},
+      {"ucomisd %xmm8, %xmm9", [](Assembler& a) { a.ucomis(F64, xmm9, xmm8); }, "66 45 0f 2e c8"},
+      {"cvtsi2ss %eax, %xmm0", [](Assembler& a) { a.cvtIntToFloat(F32, W32, xmm0, rax); }, "f3 0f 2a c0"},
+      {"cvtsi2sd %r10, %xmm7", [](Assembler& a) { a.cvtIntToFloat(F64, W64, xmm7, r10); }, "f2 49 0f 2a fa"},
+      {"cvttss2si %xmm1, %ecx", [](Assembler& a) { a.cvtFloatToInt(F32, W32, rcx, xmm1); }, "f3 0f 2c c9"},
+      {"cvttsd2si %xmm12, %r8", [](Assembler& a) { a.cvtFloatToInt(F64, W64, r8, xmm12); }, "f2 4d 0f 2c c4"},
+      {"cvtss2sd %xmm3, %xmm3", [](Assembler& a) { a.cvtFloatSize(F64, xmm3, xmm3); }, "f3 0f 5a db"},
+      {"cvtsd2ss %xmm0, %xmm10", [](Assembler& a) { a.cvtFloatSize(F32, xmm10, xmm0); }, "f2 44 0f 5a d0"},
+      {"roundss $1, %xmm1, %xmm2", [](Assembler& a) { a.round(F32, xmm2, xmm1, 1); }, "66 0f 3a 0a d1 01"},
+      {"roundsd $11, %xmm9, %xmm0", [](Assembler& a) { a.round(F64, xmm0, xmm9, 11); }, "66 41 0f 3a 0b c1 0b"},
+      {"andps %xmm1, %xmm0", [](Assembler& a) { a.bitOp(BitOp::And, F32, xmm0, xmm1); }, "0f 54 c1"},
+      {"andpd %xmm13, %xmm2", [](Assembler& a) { a.bitOp(BitOp::And, F64, xmm2, xmm13); }, "66 41 0f 54 d5"},
+      {"xorps %xmm0, %xmm0", [](Assembler& a) { a.bitOp(BitOp::Xor, F32, xmm0, xmm0); }, "0f 57 c0"},
+      {"xorpd %xmm10, %xmm11", [](Assembler& a) { a.bitOp(BitOp::Xor, F64, xmm11, xmm10); }, "66 45 0f 57 da"},
+      {"movaps %xmm5, %xmm14", [](Assembler& a) { a.movaps(xmm14, xmm5); }, "44 0f 28 f5"},
+  };
+  for (const Encoding& c : cases) {
+    Assembler a;
+    c.emit(a);
+    EXPECT_EQ(hex(a.code()), c.bytes) << c.assembly;
+  }
+}
+
 TEST(X64Assembler, BranchesResolveForwardAndBackward) {
   Assembler a;
   Label back, forward;
@@ -133,6 +179,7 @@ public:
     page_ = page;
   }
   ~Executable() { munmap(page_, size_); }
+  void* address() const { return page_; }
   uint64_t operator()(uint64_t x, uint64_t y) const {
     return reinterpret_cast<uint64_t (*)(uint64_t, uint64_t)>(page_)(x, y);
   }
@@ -260,6 +307,45 @@ TEST(X64Assembler, MemoryAndLoopsComputeWhatCxxDoes) {
       ASSERT_EQ(int64_t(f(reinterpret_cast<uint64_t>(buffer), n)), expected) << "base " << int(base) << ", n " << n;
       ASSERT_EQ(std::memcmp(buffer, model, sizeof model), 0);
     }
+  }
+}
+
+/// f(x, y) over doubles in xmm0, xmm1 (SysV), through high registers:
+/// trunc(sqrt(|x| * 2) + y / 3) as f32 and back, + (x < y ? 1 : 0), with
+/// the integer part through cvttsd2si/cvtsi2sd and the bits through movq.
+TEST(X64Assembler, FloatCodeComputesWhatCxxDoes) {
+  Assembler a;
+  a.movaps(xmm9, xmm0);
+  a.movaps(xmm10, xmm1);
+  // |x|: clear the sign bit with an and-mask built through rax.
+  a.movImm(W64, rax, 0x7FFFFFFFFFFFFFFFull);
+  a.movBits(W64, xmm11, rax);
+  a.bitOp(BitOp::And, F64, xmm11, xmm9);
+  a.floatOp(FloatOp::Add, F64, xmm11, xmm11);
+  a.floatOp(FloatOp::Sqrt, F64, xmm11, xmm11);
+  a.movImm(W64, rcx, 3);
+  a.cvtIntToFloat(F64, W64, xmm12, rcx);
+  a.movaps(xmm13, xmm10);
+  a.floatOp(FloatOp::Div, F64, xmm13, xmm12);
+  a.floatOp(FloatOp::Add, F64, xmm11, xmm13);
+  a.round(F64, xmm11, xmm11, 8 | 3); // toward zero
+  a.cvtFloatSize(F32, xmm14, xmm11);
+  a.cvtFloatSize(F64, xmm15, xmm14);
+  // + (x < y): ucomisd y, x sets CF when x < y (and when unordered).
+  a.movImm(W32, rdx, 0);
+  a.ucomis(F64, xmm9, xmm10);
+  a.setcc(Cond::Below, rdx);
+  a.cvtIntToFloat(F64, W32, xmm0, rdx);
+  a.floatOp(FloatOp::Add, F64, xmm0, xmm15);
+  a.ret();
+  Executable code(a);
+  auto f = reinterpret_cast<double (*)(double, double)>(code.address());
+  std::mt19937_64 random(7);
+  std::uniform_real_distribution<double> values(-1e6, 1e6);
+  for (int i = 0; i < 1000; ++i) {
+    double x = values(random), y = i % 10 == 0 ? x : values(random);
+    double expected = double(float(std::trunc(std::sqrt(std::fabs(x) * 2) + y / 3))) + (x < y ? 1 : 0);
+    ASSERT_EQ(f(x, y), expected) << x << " " << y;
   }
 }
 
