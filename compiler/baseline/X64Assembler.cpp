@@ -30,6 +30,8 @@ void Assembler::imm32(int32_t value) {
   code_.insert(code_.end(), bytes, bytes + 4);
 }
 
+void Assembler::patch32(size_t offset, int32_t value) { std::memcpy(code_.data() + offset, &value, 4); }
+
 void Assembler::rex(bool w, uint8_t reg, uint8_t index, uint8_t rm, bool forceRex) {
   uint8_t prefix = 0x40 | (w ? 8 : 0) | ((reg & 8) ? 4 : 0) | ((index & 8) ? 2 : 0) | ((rm & 8) ? 1 : 0);
   if (prefix != 0x40 || forceRex)

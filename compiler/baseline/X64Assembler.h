@@ -78,6 +78,9 @@ class Assembler {
 public:
   const std::vector<uint8_t>& code() const { return code_; }
   size_t size() const { return code_.size(); }
+  /// Overwrites the 32-bit field at `offset` (a value known only later,
+  /// like a frame size).
+  void patch32(size_t offset, int32_t value);
 
   // --- integer ---------------------------------------------------------
   void alu(Alu op, Width width, Reg dst, Reg src);

@@ -1,0 +1,385 @@
+#include "compiler/baseline/X64Compiler.h"
+
+#include "compiler/baseline/X64Assembler.h"
+#include "compiler/wasm/BodyDecoder.h"
+
+#include <functional>
+
+namespace wasmc::baseline {
+
+namespace {
+
+using namespace x64;
+using wasm::Opcode;
+using wasm::ValType;
+
+/// Integer parameter registers after rdi (the VMContext), System V order.
+constexpr Reg kParamRegs[] = {Reg::rsi, Reg::rdx, Reg::rcx, Reg::r8, Reg::r9};
+
+struct ControlFrame {
+  Opcode kind;
+  Label end;
+  Label head;      // loops: the branch target
+  Label elseLabel; // ifs: where a false condition goes
+  uint32_t height; // operand slots below the frame's own values
+  uint32_t arity;  // results (params are not supported yet)
+  bool reachableAtEntry;
+  bool hasElse = false;
+};
+
+class Compiler {
+public:
+  Compiler(const wasm::Module& module, uint32_t index)
+      : module_(module), function_(module.functions[index]), type_(module.types[function_.type]) {}
+
+  Expected<std::vector<uint8_t>> run() {
+    for (ValType param : type_.params)
+      if (!isInteger(param))
+        return unsupported(function_.entryOffset, "a non-integer parameter");
+    if (type_.results.size() > 1 || (type_.results.size() == 1 && !isInteger(type_.results[0])))
+      return unsupported(function_.entryOffset, "results other than one i32 or i64");
+    numLocals_ = static_cast<uint32_t>(type_.params.size() + function_.numLocals);
+    for (const wasm::LocalDecl& decl : function_.locals)
+      if (!isInteger(decl.type))
+        return unsupported(function_.entryOffset, "a non-integer local");
+
+    prologue();
+    ControlFrame body{Opcode::Block, {}, {}, {}, 0, static_cast<uint32_t>(type_.results.size()), true};
+    control_.push_back(std::move(body));
+    wasm::ByteReader reader(module_.slice(function_.body), function_.body.offset);
+    WASMC_TRY(wasm::decodeBody(reader, *this));
+    patchFrameSize();
+    return a_.code();
+  }
+
+  Expected<void> visit(const wasm::Instr& instr) {
+    if (!reachable_)
+      return visitUnreachable(instr);
+    switch (instr.op) {
+    case Opcode::Nop: return {};
+    case Opcode::Block:
+    case Opcode::Loop:
+    case Opcode::If: return enter(instr);
+    case Opcode::Else: return elseBranch();
+    case Opcode::End: return end();
+    case Opcode::Br: return branch(instr.index);
+    case Opcode::BrIf: return branchIf(instr.index);
+    case Opcode::BrTable: return branchTable(instr);
+    case Opcode::Return: return branch(static_cast<uint32_t>(control_.size() - 1));
+    case Opcode::Drop: --height_; return {};
+    case Opcode::Select: return select();
+    case Opcode::LocalGet: copy(localSlot(instr.index), pushSlot()); return {};
+    case Opcode::LocalSet: copy(stackSlot(--height_), localSlot(instr.index)); return {};
+    case Opcode::LocalTee: copy(stackSlot(height_ - 1), localSlot(instr.index)); return {};
+    case Opcode::I32Const:
+      a_.movImm(Width::W32, Reg::rax, instr.i32());
+      a_.store(Width::W64, pushSlot(), Reg::rax);
+      return {};
+    case Opcode::I64Const:
+      a_.movImm(Width::W64, Reg::rax, instr.bits);
+      a_.store(Width::W64, pushSlot(), Reg::rax);
+      return {};
+    default: break;
+    }
+    if (Expected<bool> done = numeric(instr); !done)
+      return done.error();
+    else if (*done)
+      return {};
+    return unsupported(instr.offset, std::string("the instruction ") + wasm::opcodeName(instr.op));
+  }
+
+private:
+  static bool isInteger(ValType type) { return type == ValType::I32 || type == ValType::I64; }
+
+  Error unsupported(uint64_t offset, const std::string& what) const {
+    Error error = makeError(ErrorKind::Unsupported, offset, "the baseline compiler does not handle " + what + " yet");
+    return error;
+  }
+
+  Mem slot(uint32_t n) const { return at(Reg::rbp, -8 * static_cast<int32_t>(n + 1)); }
+  Mem localSlot(uint32_t local) const { return slot(local); }
+  Mem stackSlot(uint32_t depth) const { return slot(numLocals_ + depth); }
+  Mem pushSlot() {
+    Mem mem = stackSlot(height_++);
+    maxHeight_ = std::max(maxHeight_, height_);
+    return mem;
+  }
+  void copy(const Mem& from, const Mem& to) {
+    a_.load(Width::W64, Reg::rax, from);
+    a_.store(Width::W64, to, Reg::rax);
+  }
+
+  void prologue() {
+    a_.push(Reg::rbp);
+    a_.mov(Width::W64, Reg::rbp, Reg::rsp);
+    // sub rsp, imm32: the frame size is known only at the end.
+    a_.alu(Alu::Sub, Width::W64, Reg::rsp, 0x7FFFFFF0);
+    frameSizeAt_ = a_.size() - 4;
+    for (uint32_t i = 0; i < type_.params.size(); ++i) {
+      if (i < std::size(kParamRegs)) {
+        a_.store(Width::W64, localSlot(i), kParamRegs[i]);
+      } else {
+        // Stack arguments, above the return address and the saved rbp.
+        a_.load(Width::W64, Reg::rax, at(Reg::rbp, 16 + 8 * static_cast<int32_t>(i - std::size(kParamRegs))));
+        a_.store(Width::W64, localSlot(i), Reg::rax);
+      }
+    }
+    if (function_.numLocals > 0) {
+      a_.movImm(Width::W32, Reg::rax, 0);
+      for (uint32_t i = static_cast<uint32_t>(type_.params.size()); i < numLocals_; ++i)
+        a_.store(Width::W64, localSlot(i), Reg::rax);
+    }
+  }
+
+  void patchFrameSize() {
+    uint64_t bytes = 8ull * (numLocals_ + maxHeight_);
+    bytes = (bytes + 15) & ~uint64_t(15);
+    a_.patch32(frameSizeAt_, static_cast<int32_t>(bytes));
+  }
+
+  // --- control ---------------------------------------------------------
+
+  uint32_t blockArity(const wasm::BlockType& block) const {
+    return block.kind == wasm::BlockType::Kind::Value ? 1 : 0;
+  }
+
+  Expected<void> enter(const wasm::Instr& instr) {
+    if (instr.block.kind == wasm::BlockType::Kind::Index)
+      return unsupported(instr.offset, "blocks with a type index");
+    if (instr.block.kind == wasm::BlockType::Kind::Value && !isInteger(instr.block.type))
+      return unsupported(instr.offset, "non-integer block results");
+    if (instr.op == Opcode::If) {
+      a_.load(Width::W32, Reg::rax, stackSlot(--height_));
+      a_.test(Width::W32, Reg::rax, Reg::rax);
+    }
+    control_.push_back(ControlFrame{instr.op, {}, {}, {}, height_, blockArity(instr.block), true});
+    ControlFrame& frame = control_.back();
+    if (instr.op == Opcode::Loop)
+      a_.bind(frame.head);
+    if (instr.op == Opcode::If)
+      a_.jcc(Cond::Equal, frame.elseLabel);
+    return {};
+  }
+
+  Expected<void> elseBranch() {
+    ControlFrame& frame = control_.back();
+    if (reachable_)
+      a_.jmp(frame.end);
+    a_.bind(frame.elseLabel);
+    frame.hasElse = true;
+    height_ = frame.height;
+    reachable_ = frame.reachableAtEntry;
+    return {};
+  }
+
+  Expected<void> end() {
+    ControlFrame& frame = control_.back();
+    if (frame.kind == Opcode::If && !frame.hasElse)
+      a_.bind(frame.elseLabel);
+    a_.bind(frame.end);
+    height_ = frame.height + frame.arity;
+    reachable_ = true;
+    if (control_.size() == 1) {
+      // The function's end: its result is in stack slot 0.
+      if (frame.arity == 1)
+        a_.load(Width::W64, Reg::rax, stackSlot(0));
+      a_.mov(Width::W64, Reg::rsp, Reg::rbp);
+      a_.pop(Reg::rbp);
+      a_.ret();
+    }
+    control_.pop_back();
+    return {};
+  }
+
+  /// Moves the values a branch to `target` carries to where the target
+  /// expects them, then jumps.
+  void jumpTo(ControlFrame& target) {
+    uint32_t arity = target.kind == Opcode::Loop ? 0 : target.arity;
+    for (uint32_t i = 0; i < arity; ++i)
+      if (height_ - arity + i != target.height + i)
+        copy(stackSlot(height_ - arity + i), stackSlot(target.height + i));
+    a_.jmp(target.kind == Opcode::Loop ? target.head : target.end);
+  }
+
+  ControlFrame& label(uint32_t depth) { return control_[control_.size() - 1 - depth]; }
+
+  Expected<void> branch(uint32_t depth) {
+    jumpTo(label(depth));
+    reachable_ = false;
+    return {};
+  }
+
+  Expected<void> branchIf(uint32_t depth) {
+    a_.load(Width::W32, Reg::rax, stackSlot(--height_));
+    a_.test(Width::W32, Reg::rax, Reg::rax);
+    Label skip;
+    a_.jcc(Cond::Equal, skip);
+    jumpTo(label(depth));
+    a_.bind(skip);
+    return {};
+  }
+
+  Expected<void> branchTable(const wasm::Instr& instr) {
+    a_.load(Width::W32, Reg::rdx, stackSlot(--height_));
+    size_t cases = instr.targets.size() - 1; // the default is last
+    for (size_t i = 0; i < cases; ++i) {
+      Label next;
+      a_.alu(Alu::Cmp, Width::W32, Reg::rdx, static_cast<int32_t>(i));
+      a_.jcc(Cond::NotEqual, next);
+      jumpTo(label(instr.targets[i]));
+      a_.bind(next);
+    }
+    jumpTo(label(instr.targets[cases]));
+    reachable_ = false;
+    return {};
+  }
+
+  /// Unreachable code is skipped, but its blocks still open and close.
+  Expected<void> visitUnreachable(const wasm::Instr& instr) {
+    switch (instr.op) {
+    case Opcode::Block:
+    case Opcode::Loop:
+    case Opcode::If:
+      control_.push_back(ControlFrame{instr.op, {}, {}, {}, height_, blockArity(instr.block), false});
+      return {};
+    case Opcode::Else: return elseBranch();
+    case Opcode::End: {
+      ControlFrame& frame = control_.back();
+      if (!frame.reachableAtEntry) {
+        control_.pop_back();
+        return {};
+      }
+      return end();
+    }
+    default: return {};
+    }
+  }
+
+  // --- values ----------------------------------------------------------
+
+  Expected<void> select() {
+    a_.load(Width::W32, Reg::rdx, stackSlot(height_ - 1));
+    a_.load(Width::W64, Reg::rax, stackSlot(height_ - 3));
+    a_.load(Width::W64, Reg::rcx, stackSlot(height_ - 2));
+    a_.test(Width::W32, Reg::rdx, Reg::rdx);
+    a_.cmov(Cond::Equal, Width::W64, Reg::rax, Reg::rcx);
+    a_.store(Width::W64, stackSlot(height_ - 3), Reg::rax);
+    height_ -= 2;
+    return {};
+  }
+
+  /// rax = second from top, rcx = top; the result replaces both.
+  void binary(Width width, const std::function<void()>& op) {
+    a_.load(width, Reg::rax, stackSlot(height_ - 2));
+    a_.load(width, Reg::rcx, stackSlot(height_ - 1));
+    op();
+    a_.store(Width::W64, stackSlot(height_ - 2), Reg::rax);
+    --height_;
+  }
+
+  void compare(Width width, Cond cond) {
+    binary(width, [&] {
+      a_.alu(Alu::Cmp, width, Reg::rax, Reg::rcx);
+      a_.setcc(cond, Reg::rax);
+      a_.movzx8(Reg::rax, Reg::rax);
+    });
+  }
+
+  void unary(Width loadWidth, const std::function<void()>& op) {
+    a_.load(loadWidth, Reg::rax, stackSlot(height_ - 1));
+    op();
+    a_.store(Width::W64, stackSlot(height_ - 1), Reg::rax);
+  }
+
+  Expected<bool> numeric(const wasm::Instr& instr) {
+    const Width W32 = Width::W32, W64 = Width::W64;
+    auto alu = [&](Alu op, Width width) { binary(width, [&] { a_.alu(op, width, Reg::rax, Reg::rcx); }); };
+    auto shift = [&](Shift op, Width width) { binary(width, [&] { a_.shift(op, width, Reg::rax); }); };
+    switch (instr.op) {
+    case Opcode::I32Add: alu(Alu::Add, W32); break;
+    case Opcode::I32Sub: alu(Alu::Sub, W32); break;
+    case Opcode::I32And: alu(Alu::And, W32); break;
+    case Opcode::I32Or: alu(Alu::Or, W32); break;
+    case Opcode::I32Xor: alu(Alu::Xor, W32); break;
+    case Opcode::I32Mul: binary(W32, [&] { a_.imul(W32, Reg::rax, Reg::rcx); }); break;
+    case Opcode::I32Shl: shift(Shift::Shl, W32); break;
+    case Opcode::I32ShrS: shift(Shift::Sar, W32); break;
+    case Opcode::I32ShrU: shift(Shift::Shr, W32); break;
+    case Opcode::I32Rotl: shift(Shift::Rol, W32); break;
+    case Opcode::I32Rotr: shift(Shift::Ror, W32); break;
+    case Opcode::I64Add: alu(Alu::Add, W64); break;
+    case Opcode::I64Sub: alu(Alu::Sub, W64); break;
+    case Opcode::I64And: alu(Alu::And, W64); break;
+    case Opcode::I64Or: alu(Alu::Or, W64); break;
+    case Opcode::I64Xor: alu(Alu::Xor, W64); break;
+    case Opcode::I64Mul: binary(W64, [&] { a_.imul(W64, Reg::rax, Reg::rcx); }); break;
+    case Opcode::I64Shl: shift(Shift::Shl, W64); break;
+    case Opcode::I64ShrS: shift(Shift::Sar, W64); break;
+    case Opcode::I64ShrU: shift(Shift::Shr, W64); break;
+    case Opcode::I64Rotl: shift(Shift::Rol, W64); break;
+    case Opcode::I64Rotr: shift(Shift::Ror, W64); break;
+    case Opcode::I32Eq: compare(W32, Cond::Equal); break;
+    case Opcode::I32Ne: compare(W32, Cond::NotEqual); break;
+    case Opcode::I32LtS: compare(W32, Cond::Less); break;
+    case Opcode::I32LtU: compare(W32, Cond::Below); break;
+    case Opcode::I32GtS: compare(W32, Cond::Greater); break;
+    case Opcode::I32GtU: compare(W32, Cond::Above); break;
+    case Opcode::I32LeS: compare(W32, Cond::LessOrEqual); break;
+    case Opcode::I32LeU: compare(W32, Cond::BelowOrEqual); break;
+    case Opcode::I32GeS: compare(W32, Cond::GreaterOrEqual); break;
+    case Opcode::I32GeU: compare(W32, Cond::AboveOrEqual); break;
+    case Opcode::I64Eq: compare(W64, Cond::Equal); break;
+    case Opcode::I64Ne: compare(W64, Cond::NotEqual); break;
+    case Opcode::I64LtS: compare(W64, Cond::Less); break;
+    case Opcode::I64LtU: compare(W64, Cond::Below); break;
+    case Opcode::I64GtS: compare(W64, Cond::Greater); break;
+    case Opcode::I64GtU: compare(W64, Cond::Above); break;
+    case Opcode::I64LeS: compare(W64, Cond::LessOrEqual); break;
+    case Opcode::I64LeU: compare(W64, Cond::BelowOrEqual); break;
+    case Opcode::I64GeS: compare(W64, Cond::GreaterOrEqual); break;
+    case Opcode::I64GeU: compare(W64, Cond::AboveOrEqual); break;
+    case Opcode::I32Eqz:
+    case Opcode::I64Eqz: {
+      Width width = instr.op == Opcode::I32Eqz ? W32 : W64;
+      unary(width, [&] {
+        a_.test(width, Reg::rax, Reg::rax);
+        a_.setcc(Cond::Equal, Reg::rax);
+        a_.movzx8(Reg::rax, Reg::rax);
+      });
+      break;
+    }
+    // A 32-bit load zero-extends: the wrap and the unsigned extension.
+    case Opcode::I32WrapI64:
+    case Opcode::I64ExtendI32U: unary(W32, [] {}); break;
+    case Opcode::I64ExtendI32S: unary(W32, [&] { a_.movsxd(Reg::rax, Reg::rax); }); break;
+    default: return false;
+    }
+    return true;
+  }
+
+  const wasm::Module& module_;
+  const wasm::Function& function_;
+  const wasm::FuncType& type_;
+  Assembler a_;
+  std::vector<ControlFrame> control_;
+  uint32_t numLocals_ = 0;
+  uint32_t height_ = 0;
+  uint32_t maxHeight_ = 0;
+  size_t frameSizeAt_ = 0;
+  bool reachable_ = true;
+};
+
+} // namespace
+
+Expected<std::vector<uint8_t>> compileFunctionX64(const wasm::Module& module, uint32_t index) {
+  Compiler compiler(module, index);
+  Expected<std::vector<uint8_t>> code = compiler.run();
+  if (!code) {
+    Error error = std::move(code).error();
+    error.function = module.numImportedFuncs + index;
+    return error;
+  }
+  return code;
+}
+
+} // namespace wasmc::baseline
