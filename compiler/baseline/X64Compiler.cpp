@@ -85,6 +85,10 @@ public:
       return done.error();
     else if (*done)
       return {};
+    if (Expected<bool> done = memory(instr); !done)
+      return done.error();
+    else if (*done)
+      return {};
     return unsupported(instr.offset, std::string("the instruction ") + wasm::opcodeName(instr.op));
   }
 
@@ -96,9 +100,12 @@ private:
     return error;
   }
 
+  /// Frame slot n: [rbp - 8(n + 1)]. Slot 0 keeps the VMContext, then the
+  /// locals (parameters first), then the operand stack.
   Mem slot(uint32_t n) const { return at(Reg::rbp, -8 * static_cast<int32_t>(n + 1)); }
-  Mem localSlot(uint32_t local) const { return slot(local); }
-  Mem stackSlot(uint32_t depth) const { return slot(numLocals_ + depth); }
+  Mem vmctxSlot() const { return slot(0); }
+  Mem localSlot(uint32_t local) const { return slot(1 + local); }
+  Mem stackSlot(uint32_t depth) const { return slot(1 + numLocals_ + depth); }
   Mem pushSlot() {
     Mem mem = stackSlot(height_++);
     maxHeight_ = std::max(maxHeight_, height_);
@@ -115,6 +122,7 @@ private:
     // sub rsp, imm32: the frame size is known only at the end.
     a_.alu(Alu::Sub, Width::W64, Reg::rsp, 0x7FFFFFF0);
     frameSizeAt_ = a_.size() - 4;
+    a_.store(Width::W64, vmctxSlot(), Reg::rdi);
     for (uint32_t i = 0; i < type_.params.size(); ++i) {
       if (i < std::size(kParamRegs)) {
         a_.store(Width::W64, localSlot(i), kParamRegs[i]);
@@ -132,7 +140,7 @@ private:
   }
 
   void patchFrameSize() {
-    uint64_t bytes = 8ull * (numLocals_ + maxHeight_);
+    uint64_t bytes = 8ull * (1 + numLocals_ + maxHeight_);
     bytes = (bytes + 15) & ~uint64_t(15);
     a_.patch32(frameSizeAt_, static_cast<int32_t>(bytes));
   }
@@ -289,6 +297,63 @@ private:
     a_.load(loadWidth, Reg::rax, stackSlot(height_ - 1));
     op();
     a_.store(Width::W64, stackSlot(height_ - 1), Reg::rax);
+  }
+
+  // --- memory ----------------------------------------------------------
+
+  /// rdx = memory base, rax = zext(address) + offset: an access at
+  /// [rdx + rax] faults in the guard region exactly when wasm traps, as
+  /// BoundsCheck.cpp's addresses do (the 8 GiB above the base cover any
+  /// 32-bit address plus a 32-bit offset).
+  Mem address(uint32_t addressDepth, uint64_t offset) {
+    a_.load(Width::W64, Reg::rcx, vmctxSlot());
+    a_.load(Width::W64, Reg::rdx, at(Reg::rcx, 0)); // VMContext::memoryBase is its first field
+    a_.load(Width::W32, Reg::rax, stackSlot(addressDepth)); // zero-extends
+    if (offset <= INT32_MAX)
+      return at(Reg::rdx, Reg::rax, 1, static_cast<int32_t>(offset));
+    a_.movImm(Width::W64, Reg::rcx, offset);
+    a_.alu(Alu::Add, Width::W64, Reg::rax, Reg::rcx);
+    return at(Reg::rdx, Reg::rax, 1, 0);
+  }
+
+  Expected<bool> memory(const wasm::Instr& instr) {
+    const Width W32 = Width::W32, W64 = Width::W64;
+    if (instr.mem.memory != 0)
+      return false;
+    auto load = [&](const std::function<void(const Mem&)>& emit) {
+      Mem mem = address(height_ - 1, instr.mem.offset);
+      emit(mem);
+      a_.store(W64, stackSlot(height_ - 1), Reg::rax);
+    };
+    auto store = [&](const std::function<void(const Mem&)>& emit) {
+      Mem mem = address(height_ - 2, instr.mem.offset);
+      a_.load(W64, Reg::rcx, stackSlot(height_ - 1));
+      emit(mem);
+      height_ -= 2;
+    };
+    switch (instr.op) {
+    case Opcode::I32Load: load([&](const Mem& m) { a_.load(W32, Reg::rax, m); }); break;
+    case Opcode::I64Load: load([&](const Mem& m) { a_.load(W64, Reg::rax, m); }); break;
+    case Opcode::I32Load8S: load([&](const Mem& m) { a_.load8(Reg::rax, m, true); }); break;
+    case Opcode::I32Load8U:
+    case Opcode::I64Load8U: load([&](const Mem& m) { a_.load8(Reg::rax, m, false); }); break;
+    case Opcode::I32Load16S: load([&](const Mem& m) { a_.load16(Reg::rax, m, true); }); break;
+    case Opcode::I32Load16U:
+    case Opcode::I64Load16U: load([&](const Mem& m) { a_.load16(Reg::rax, m, false); }); break;
+    case Opcode::I64Load8S: load([&](const Mem& m) { a_.load8(Reg::rax, m, true, W64); }); break;
+    case Opcode::I64Load16S: load([&](const Mem& m) { a_.load16(Reg::rax, m, true, W64); }); break;
+    case Opcode::I64Load32S: load([&](const Mem& m) { a_.load32SignExtend(Reg::rax, m); }); break;
+    case Opcode::I64Load32U: load([&](const Mem& m) { a_.load(W32, Reg::rax, m); }); break;
+    case Opcode::I32Store:
+    case Opcode::I64Store32: store([&](const Mem& m) { a_.store(W32, m, Reg::rcx); }); break;
+    case Opcode::I64Store: store([&](const Mem& m) { a_.store(W64, m, Reg::rcx); }); break;
+    case Opcode::I32Store8:
+    case Opcode::I64Store8: store([&](const Mem& m) { a_.store8(m, Reg::rcx); }); break;
+    case Opcode::I32Store16:
+    case Opcode::I64Store16: store([&](const Mem& m) { a_.store16(m, Reg::rcx); }); break;
+    default: return false;
+    }
+    return true;
   }
 
   Expected<bool> numeric(const wasm::Instr& instr) {

@@ -170,6 +170,77 @@ TEST(Baseline, IntegerFunctionsAgreeWithTheLlvmJit) {
   EXPECT_EQ(functionsChecked, 9);
 }
 
+const char* kMemoryModule = R"((module
+  (memory (export "mem") 1)
+  (func (export "widths") (param $p i32) (param $v i64) (result i64)
+    (i64.store (local.get $p) (local.get $v))
+    (i32.store offset=8 (local.get $p) (i32.wrap_i64 (i64.rotl (local.get $v) (i64.const 17))))
+    (i32.store16 offset=13 (local.get $p) (i32.wrap_i64 (i64.shr_u (local.get $v) (i64.const 8))))
+    (i32.store8 offset=15 (local.get $p) (i32.wrap_i64 (local.get $v)))
+    (i64.store32 offset=20 (local.get $p) (i64.xor (local.get $v) (i64.const -1)))
+    (i64.store16 offset=26 (local.get $p) (local.get $v))
+    (i64.store8 offset=29 (local.get $p) (i64.shr_u (local.get $v) (i64.const 56)))
+    (i64.add
+      (i64.add (i64.add (i64.load8_s offset=1 (local.get $p)) (i64.load8_u offset=2 (local.get $p)))
+               (i64.add (i64.load16_s offset=3 (local.get $p)) (i64.load16_u offset=13 (local.get $p))))
+      (i64.add (i64.add (i64.load32_s offset=5 (local.get $p)) (i64.load32_u offset=20 (local.get $p)))
+               (i64.add (i64.extend_i32_s (i32.load8_s offset=15 (local.get $p)))
+                        (i64.add (i64.extend_i32_u (i32.load16_s offset=26 (local.get $p)))
+                                 (i64.add (i64.load offset=9 (local.get $p))
+                                          (i64.extend_i32_u (i32.load8_u offset=29 (local.get $p)))))))))
+  (func (export "sum") (param $p i32) (param $n i32) (result i32) (local $s i32)
+    (block $done (loop $next
+      (br_if $done (i32.eqz (local.get $n)))
+      (local.set $s (i32.add (local.get $s) (i32.mul (i32.load8_u (local.get $p)) (local.get $n))))
+      (i32.store8 offset=1 (local.get $p) (local.get $s))
+      (local.set $p (i32.add (local.get $p) (i32.const 1)))
+      (local.set $n (i32.sub (local.get $n) (i32.const 1)))
+      (br $next)))
+    (local.get $s))
+))";
+
+/// Loads and stores through a real instance's memory: the JIT runs on one
+/// instance, the baseline code on another (given its VMContext); results
+/// and both memories must agree. Addresses stay in bounds: a fault in
+/// baseline code is not a trap yet.
+TEST(Baseline, MemoryAccessesAgreeWithTheLlvmJit) {
+  auto bytes = test::assembleWat(kMemoryModule);
+  ASSERT_FALSE(bytes.empty());
+  auto module = wasm::loadModule(bytes);
+  ASSERT_TRUE(module) << module.error().describe();
+  auto jit = tools::compileModule(bytes, codegen::Options{.optLevel = 0});
+  ASSERT_TRUE(jit) << jit.error().describe();
+  test::Fixture reference(*jit);
+  test::Fixture target(*jit);
+  ASSERT_TRUE(reference.instance && target.instance);
+  std::mt19937_64 random(3);
+  for (const char* name : {"widths", "sum"}) {
+    const wasm::Export* exp = nullptr;
+    for (const wasm::Export& e : module->exports)
+      if (e.name == name)
+        exp = &e;
+    ASSERT_NE(exp, nullptr);
+    auto code = baseline::compileFunctionX64(*module, exp->index - module->numImportedFuncs);
+    ASSERT_TRUE(code) << name << ": " << code.error().describe();
+    Mapped mapped(*code);
+    for (int trial = 0; trial < 300; ++trial) {
+      uint32_t p = static_cast<uint32_t>(random() % (65536 - 300));
+      uint64_t second = std::string(name) == "sum" ? random() % 256 : random();
+      std::vector<rt::Value> args{rt::Value::i32(p), std::string(name) == "sum"
+                                                         ? rt::Value::i32(static_cast<uint32_t>(second))
+                                                         : rt::Value::i64(second)};
+      rt::CallResult expected = rt::callFunction(reference.store, *reference.instance->findExport(name)->func, args);
+      ASSERT_FALSE(expected.trap);
+      uint64_t got = mapped.entry()(target.instance->vmctx(), p, second, 0, 0, 0, 0, 0);
+      if (std::string(name) == "sum")
+        ASSERT_EQ(uint32_t(got), expected.values[0].asI32()) << name << " trial " << trial;
+      else
+        ASSERT_EQ(got, expected.values[0].asI64()) << name << " trial " << trial;
+      ASSERT_EQ(std::memcmp(reference.memory(), target.memory(), 65536), 0) << name << " trial " << trial;
+    }
+  }
+}
+
 TEST(Baseline, RefusesWhatItDoesNotHandleWithALocation) {
   auto bytes = test::assembleWat(kModule);
   auto module = wasm::loadModule(bytes);
