@@ -2,8 +2,11 @@
 
 #include "compiler/baseline/X64Assembler.h"
 #include "compiler/wasm/BodyDecoder.h"
+#include "runtime/Abi.h"
 
+#include <cstddef>
 #include <functional>
+#include <map>
 
 namespace wasmc::baseline {
 
@@ -48,6 +51,7 @@ public:
     control_.push_back(std::move(body));
     wasm::ByteReader reader(module_.slice(function_.body), function_.body.offset);
     WASMC_TRY(wasm::decodeBody(reader, *this));
+    emitTrapStubs();
     patchFrameSize();
     return a_.code();
   }
@@ -67,6 +71,13 @@ public:
     case Opcode::BrTable: return branchTable(instr);
     case Opcode::Return: return branch(static_cast<uint32_t>(control_.size() - 1));
     case Opcode::Drop: --height_; return {};
+    case Opcode::Unreachable:
+      a_.jmp(trapLabel(abi::TrapCode::Unreachable));
+      reachable_ = false;
+      return {};
+    case Opcode::Call: return call(instr);
+    case Opcode::GlobalGet:
+    case Opcode::GlobalSet: return global(instr);
     case Opcode::Select: return select();
     case Opcode::LocalGet: copy(localSlot(instr.index), pushSlot()); return {};
     case Opcode::LocalSet: copy(stackSlot(--height_), localSlot(instr.index)); return {};
@@ -119,7 +130,14 @@ private:
   void prologue() {
     a_.push(Reg::rbp);
     a_.mov(Width::W64, Reg::rbp, Reg::rsp);
-    // sub rsp, imm32: the frame size is known only at the end.
+    // The stack check, before the frame is touched: rbp - frame must stay
+    // above VMContext::stackLimit, as in the LLVM code's prologue. The
+    // frame size is known only at the end (patched there, like the sub).
+    a_.load(Width::W64, Reg::rax, at(Reg::rdi, offsetof(abi::VMContext, stackLimit)));
+    a_.alu(Alu::Add, Width::W64, Reg::rax, 0x7FFFFFF0);
+    stackCheckSizeAt_ = a_.size() - 4;
+    a_.alu(Alu::Cmp, Width::W64, Reg::rbp, Reg::rax);
+    a_.jcc(Cond::Below, trapLabel(abi::TrapCode::StackExhausted));
     a_.alu(Alu::Sub, Width::W64, Reg::rsp, 0x7FFFFFF0);
     frameSizeAt_ = a_.size() - 4;
     a_.store(Width::W64, vmctxSlot(), Reg::rdi);
@@ -143,6 +161,7 @@ private:
     uint64_t bytes = 8ull * (1 + numLocals_ + maxHeight_);
     bytes = (bytes + 15) & ~uint64_t(15);
     a_.patch32(frameSizeAt_, static_cast<int32_t>(bytes));
+    a_.patch32(stackCheckSizeAt_, static_cast<int32_t>(bytes));
   }
 
   // --- control ---------------------------------------------------------
@@ -299,6 +318,107 @@ private:
     a_.store(Width::W64, stackSlot(height_ - 1), Reg::rax);
   }
 
+  // --- traps -----------------------------------------------------------
+
+  Label& trapLabel(abi::TrapCode code) { return traps_[code]; }
+
+  /// Builtins::raiseTrap(vmctx, code), which does not return: the runtime
+  /// unwinds to the call's activation and collects the backtrace along the
+  /// frame-pointer chain, through baseline and LLVM frames alike.
+  void emitTrapStubs() {
+    for (auto& [code, label] : traps_) {
+      a_.bind(label);
+      // The stack check jumps here before the frame (and the VMContext's
+      // slot) exists; rdi still holds the VMContext then.
+      if (code != abi::TrapCode::StackExhausted)
+        a_.load(Width::W64, Reg::rdi, vmctxSlot());
+      a_.movImm(Width::W32, Reg::rsi, static_cast<uint32_t>(code));
+      a_.load(Width::W64, Reg::rax, at(Reg::rdi, offsetof(abi::VMContext, builtins)));
+      a_.call(at(Reg::rax, offsetof(abi::Builtins, raiseTrap)));
+      a_.ud2();
+    }
+  }
+
+  /// rax = dividend, rcx = divisor; the quotient (rax) or remainder (rdx)
+  /// replaces both, with wasm's traps: a zero divisor, and the one signed
+  /// quotient that overflows (INT_MIN / -1; its remainder is 0).
+  void divide(Width width, bool isSigned, bool remainder) {
+    a_.load(width, Reg::rax, stackSlot(height_ - 2));
+    a_.load(width, Reg::rcx, stackSlot(height_ - 1));
+    a_.test(width, Reg::rcx, Reg::rcx);
+    a_.jcc(Cond::Equal, trapLabel(abi::TrapCode::IntegerDivideByZero));
+    Label done;
+    if (isSigned) {
+      Label normal;
+      a_.alu(Alu::Cmp, width, Reg::rcx, -1);
+      a_.jcc(Cond::NotEqual, normal);
+      if (remainder) {
+        a_.movImm(Width::W32, Reg::rdx, 0);
+        a_.jmp(done);
+      } else {
+        a_.movImm(Width::W64, Reg::rdx, width == Width::W64 ? 0x8000000000000000ull : 0x80000000u);
+        a_.alu(Alu::Cmp, width, Reg::rax, Reg::rdx);
+        a_.jcc(Cond::Equal, trapLabel(abi::TrapCode::IntegerOverflow));
+      }
+      a_.bind(normal);
+      a_.signExtendAxIntoDx(width);
+      a_.idiv(width, Reg::rcx);
+    } else {
+      a_.movImm(Width::W32, Reg::rdx, 0);
+      a_.div(width, Reg::rcx);
+    }
+    a_.bind(done);
+    a_.store(Width::W64, stackSlot(height_ - 2), remainder ? Reg::rdx : Reg::rax);
+    --height_;
+  }
+
+  // --- calls and globals -------------------------------------------------
+
+  /// A call through the callee's FuncRef (VMContext::funcs), whatever
+  /// compiled it: the LLVM tier, this one, or a host adapter. Integer
+  /// parameters in registers only, for now.
+  Expected<void> call(const wasm::Instr& instr) {
+    const wasm::FuncType& callee = module_.funcType(instr.index);
+    if (callee.params.size() > std::size(kParamRegs) || callee.results.size() > 1)
+      return unsupported(instr.offset, "calls with more than five parameters or several results");
+    for (ValType param : callee.params)
+      if (!isInteger(param))
+        return unsupported(instr.offset, "calls with non-integer parameters");
+    if (!callee.results.empty() && !isInteger(callee.results[0]))
+      return unsupported(instr.offset, "calls with non-integer results");
+    a_.load(Width::W64, Reg::rax, vmctxSlot());
+    a_.load(Width::W64, Reg::rax, at(Reg::rax, offsetof(abi::VMContext, funcs)));
+    a_.load(Width::W64, Reg::r11, at(Reg::rax, 8 * static_cast<int32_t>(instr.index)));
+    uint32_t first = height_ - static_cast<uint32_t>(callee.params.size());
+    for (uint32_t i = 0; i < callee.params.size(); ++i)
+      a_.load(Width::W64, kParamRegs[i], stackSlot(first + i));
+    a_.load(Width::W64, Reg::rdi, at(Reg::r11, offsetof(abi::FuncRef, vmctx)));
+    a_.call(at(Reg::r11, offsetof(abi::FuncRef, code)));
+    height_ = first;
+    if (!callee.results.empty())
+      a_.store(Width::W64, pushSlot(), Reg::rax);
+    return {};
+  }
+
+  /// The global's cell (VMContext::globals[index]) in rcx.
+  Expected<void> global(const wasm::Instr& instr) {
+    if (!isInteger(module_.globalTypes[instr.index].type))
+      return unsupported(instr.offset, "non-integer globals");
+    a_.load(Width::W64, Reg::rcx, vmctxSlot());
+    a_.load(Width::W64, Reg::rcx, at(Reg::rcx, offsetof(abi::VMContext, globals)));
+    a_.load(Width::W64, Reg::rcx, at(Reg::rcx, 8 * static_cast<int32_t>(instr.index)));
+    // An i32 global is the cell's first 4 bytes: write no more.
+    Width width = module_.globalTypes[instr.index].type == ValType::I64 ? Width::W64 : Width::W32;
+    if (instr.op == Opcode::GlobalGet) {
+      a_.load(width, Reg::rax, at(Reg::rcx));
+      a_.store(Width::W64, pushSlot(), Reg::rax);
+    } else {
+      a_.load(width, Reg::rax, stackSlot(--height_));
+      a_.store(width, at(Reg::rcx), Reg::rax);
+    }
+    return {};
+  }
+
   // --- memory ----------------------------------------------------------
 
   /// rdx = memory base, rax = zext(address) + offset: an access at
@@ -383,6 +503,14 @@ private:
     case Opcode::I64ShrU: shift(Shift::Shr, W64); break;
     case Opcode::I64Rotl: shift(Shift::Rol, W64); break;
     case Opcode::I64Rotr: shift(Shift::Ror, W64); break;
+    case Opcode::I32DivS: divide(W32, true, false); break;
+    case Opcode::I32DivU: divide(W32, false, false); break;
+    case Opcode::I32RemS: divide(W32, true, true); break;
+    case Opcode::I32RemU: divide(W32, false, true); break;
+    case Opcode::I64DivS: divide(W64, true, false); break;
+    case Opcode::I64DivU: divide(W64, false, false); break;
+    case Opcode::I64RemS: divide(W64, true, true); break;
+    case Opcode::I64RemU: divide(W64, false, true); break;
     case Opcode::I32Eq: compare(W32, Cond::Equal); break;
     case Opcode::I32Ne: compare(W32, Cond::NotEqual); break;
     case Opcode::I32LtS: compare(W32, Cond::Less); break;
@@ -431,6 +559,8 @@ private:
   uint32_t height_ = 0;
   uint32_t maxHeight_ = 0;
   size_t frameSizeAt_ = 0;
+  size_t stackCheckSizeAt_ = 0;
+  std::map<abi::TrapCode, Label> traps_; // out-of-line trap stubs, emitted last
   bool reachable_ = true;
 };
 

@@ -159,7 +159,8 @@ TEST(Baseline, IntegerFunctionsAgreeWithTheLlvmJit) {
       }
       rt::CallResult expected = rt::callFunction(f.store, *f.instance->findExport(exp.name)->func, args);
       ASSERT_FALSE(expected.trap) << exp.name;
-      uint64_t got = mapped.entry()(nullptr, raw[0], raw[1], raw[2], raw[3], raw[4], raw[5], raw[6]);
+      // The JIT instance's VMContext: the prologue reads its stack limit.
+      uint64_t got = mapped.entry()(f.instance->vmctx(), raw[0], raw[1], raw[2], raw[3], raw[4], raw[5], raw[6]);
       if (i32Result)
         ASSERT_EQ(uint32_t(got), expected.values[0].asI32()) << exp.name << " trial " << trial;
       else
@@ -241,6 +242,85 @@ TEST(Baseline, MemoryAccessesAgreeWithTheLlvmJit) {
   }
 }
 
+const char* kCallsModule = R"((module
+  (global $count (mut i64) (i64.const 0x100000005)) ;; above 2^32: all 8 bytes matter
+  (global $last (mut i32) (i32.const 7))
+  (func $note (param $x i32)
+    (global.set $count (i64.add (global.get $count) (i64.const 1)))
+    (global.set $last (local.get $x)))
+  (func $divmod (export "divmod") (param $a i32) (param $b i32) (param $c i64) (param $d i64) (result i64)
+    (call $note (local.get $a))
+    (i64.add
+      (i64.extend_i32_u (i32.add (i32.div_s (local.get $a) (local.get $b)) (i32.rem_u (local.get $a) (local.get $b))))
+      (i64.xor (i64.div_u (local.get $c) (local.get $d)) (i64.rem_s (local.get $c) (local.get $d)))))
+  (func $depth (export "depth") (param $n i32) (result i32)
+    (if (result i32) (i32.eqz (local.get $n))
+      (then (i32.const 0))
+      (else (i32.add (call $depth (i32.sub (local.get $n) (i32.const 1))) (i32.const 1)))))
+  (func (export "recurse") (param $n i32) (result i32) (call $recurse_forever (local.get $n)))
+  (func $recurse_forever (param $n i32) (result i32)
+    (i32.add (call $recurse_forever (i32.add (local.get $n) (i32.const 1))) (i32.const 1)))
+  (func (export "boom") (param $n i32) (result i32)
+    (if (i32.gt_u (local.get $n) (i32.const 10)) (then unreachable))
+    (call $depth (local.get $n)))
+  (func (export "count") (result i64) (global.get $count))
+  (func (export "last") (result i32) (global.get $last))
+))";
+
+/// Installs baseline code for every function of the instance by swapping
+/// its FuncRef's code (what tier-up will do, the other way round): calls
+/// from the host go through the runtime's entry trampolines, with its
+/// activation, so traps unwind as from LLVM code.
+TEST(Baseline, CallsTrapsAndGlobalsThroughTheRuntime) {
+  auto bytes = test::assembleWat(kCallsModule);
+  ASSERT_FALSE(bytes.empty());
+  auto module = wasm::loadModule(bytes);
+  ASSERT_TRUE(module) << module.error().describe();
+  auto jit = tools::compileModule(bytes, codegen::Options{.optLevel = 0});
+  ASSERT_TRUE(jit) << jit.error().describe();
+  test::Fixture reference(*jit);
+  test::Fixture target(*jit);
+  ASSERT_TRUE(reference.instance && target.instance);
+  std::vector<std::unique_ptr<Mapped>> code;
+  for (uint32_t i = 0; i < module->functions.size(); ++i) {
+    auto compiled = baseline::compileFunctionX64(*module, i);
+    ASSERT_TRUE(compiled) << compiled.error().describe();
+    code.push_back(std::make_unique<Mapped>(*compiled));
+    auto* funcRef = const_cast<abi::FuncRef*>(target.instance->vmctx()->funcs[module->numImportedFuncs + i]);
+    funcRef->code = reinterpret_cast<void*>(code.back()->entry());
+  }
+  auto same = [&](const std::string& name, std::vector<rt::Value> args) {
+    rt::CallResult expected = reference.call(name, args);
+    rt::CallResult got = target.call(name, args);
+    ASSERT_EQ(bool(expected.trap), bool(got.trap)) << name;
+    if (expected.trap) {
+      EXPECT_EQ(got.trap->code, expected.trap->code) << name;
+      return;
+    }
+    ASSERT_EQ(got.values.size(), expected.values.size());
+    for (size_t i = 0; i < got.values.size(); ++i)
+      EXPECT_EQ(std::memcmp(got.values[i].slot.bytes, expected.values[i].slot.bytes, 8), 0) << name;
+  };
+  const uint32_t ints[] = {0, 1, 3, 7, 0x7FFFFFFF, 0x80000000, 0xFFFFFFFF};
+  const uint64_t longs[] = {0, 1, 5, 0x8000000000000000ull, ~0ull, 123456789012345ull};
+  for (uint32_t a : ints)
+    for (uint32_t b : ints)
+      for (uint64_t c : longs)
+        for (uint64_t d : longs)
+          same("divmod", {rt::Value::i32(a), rt::Value::i32(b), rt::Value::i64(c), rt::Value::i64(d)});
+  same("count", {});
+  same("last", {});
+  for (uint32_t n : {0u, 1u, 10u, 11u, 1000u})
+    same("boom", {rt::Value::i32(n)});
+  same("depth", {rt::Value::i32(5000)});
+  // Unbounded recursion ends in "call stack exhausted", from baseline frames.
+  rt::CallResult deep = target.call("recurse", {rt::Value::i32(0)});
+  ASSERT_TRUE(deep.trap);
+  EXPECT_EQ(deep.trap->code, abi::TrapCode::StackExhausted);
+  // The instance is still usable afterwards.
+  same("depth", {rt::Value::i32(3)});
+}
+
 TEST(Baseline, RefusesWhatItDoesNotHandleWithALocation) {
   auto bytes = test::assembleWat(kModule);
   auto module = wasm::loadModule(bytes);
@@ -256,12 +336,12 @@ TEST(Baseline, RefusesWhatItDoesNotHandleWithALocation) {
   EXPECT_EQ(code.error().function, floatExport->index);
   EXPECT_NE(code.error().describe().find("non-integer parameter"), std::string::npos) << code.error().describe();
 
-  auto divide = wasm::loadModule(test::assembleWat(
-      "(module (func (param i32) (result i32) (i32.div_u (local.get 0) (i32.const 3))))"));
-  ASSERT_TRUE(divide);
-  auto refused = baseline::compileFunctionX64(*divide, 0);
+  auto floats = wasm::loadModule(test::assembleWat(
+      "(module (func (param i32) (result i32) (i32.trunc_f32_s (f32.convert_i32_s (local.get 0)))))"));
+  ASSERT_TRUE(floats);
+  auto refused = baseline::compileFunctionX64(*floats, 0);
   ASSERT_FALSE(refused);
-  EXPECT_NE(refused.error().describe().find("i32.div_u"), std::string::npos) << refused.error().describe();
+  EXPECT_NE(refused.error().describe().find("f32.convert_i32_s"), std::string::npos) << refused.error().describe();
 }
 
 } // namespace
