@@ -6,8 +6,8 @@
 #   -DARGS=a;b   -DENV=N=V;...   -DSTDIN=file (default /dev/null)
 #   -DMODE=jit (default: wasmc run FILE.wasm), lazy (wasmc run --no-cache
 #   --lazy: the JIT compiling each function on its first call), aot (wasmc
-#   compile to a .cwasm, then wasmc run that) or exe (wasmc compile --exe,
-#   then run the executable)
+#   compile to a .cwasm, then wasmc run that), exe (wasmc compile --exe,
+#   then run the executable) or baseline (wasmc run --tier baseline)
 
 include(${CMAKE_CURRENT_LIST_DIR}/../RequireDefined.cmake)
 require_defined(RunProgramTest.cmake WASMC WASM NATIVE WORK)
@@ -31,6 +31,9 @@ execute_process(
 set(wasm_command "${WASMC}" run --dir . ${wasm_env} "${WASM}")
 if(MODE STREQUAL "lazy")
   set(wasm_command "${WASMC}" run --no-cache --lazy --dir . ${wasm_env} "${WASM}")
+endif()
+if(MODE STREQUAL "baseline")
+  set(wasm_command "${WASMC}" run --tier baseline --dir . ${wasm_env} "${WASM}")
 endif()
 if(MODE STREQUAL "aot" OR MODE STREQUAL "exe")
   set(compiled "${WORK}/module.cwasm")

@@ -1,5 +1,7 @@
 #include "tools/wasmc/JitWastEngine.h"
 
+#include "tools/wasmc/BaselineModule.h"
+
 #include "compiler/wasm/Validator.h"
 #include "runtime/Instance.h"
 #include "runtime/Invoke.h"
@@ -51,19 +53,27 @@ WastValue toScript(const rt::Value& value) {
 
 } // namespace
 
-JitWastEngine::JitWastEngine(codegen::Options options, bool aot)
-    : options_(options), aot_(aot), spectest_(defineSpectest(store_, linker_)) {}
+JitWastEngine::JitWastEngine(codegen::Options options, bool aot, bool baseline)
+    : options_(options), aot_(aot), baseline_(baseline), spectest_(defineSpectest(store_, linker_)) {}
 
 Expected<void> JitWastEngine::compile(std::span<const uint8_t> bytes) {
   WASMC_TRY(wasm::loadModule(bytes));
   return {};
 }
 
+Expected<std::shared_ptr<const rt::CompiledModule>> JitWastEngine::compileBaseline(std::span<const uint8_t> bytes) {
+  BaselineCoverage coverage;
+  auto module = WASMC_TRY(compileModuleBaseline(bytes, options_, &coverage));
+  baselineFunctions_ += coverage.baseline;
+  totalFunctions_ += coverage.functions;
+  return module;
+}
+
 Expected<InstanceId> JitWastEngine::instantiate(std::span<const uint8_t> bytes) {
   if (!spectest_)
     return spectest_.error();
   std::shared_ptr<const rt::CompiledModule> module =
-      WASMC_TRY(aot_ ? compileModuleAot(bytes, options_) : compileModule(bytes, options_));
+      WASMC_TRY(aot_ ? compileModuleAot(bytes, options_) : baseline_ ? compileBaseline(bytes) : compileModule(bytes, options_));
   rt::Instance* instance = WASMC_TRY(rt::Instance::instantiate(store_, std::move(module), linker_));
   instances_.push_back(instance);
   return static_cast<InstanceId>(instances_.size() - 1);

@@ -3,6 +3,7 @@
 // module and registered instances in its linker.
 
 #include "compiler/codegen/Codegen.h"
+#include "runtime/CompiledModule.h"
 #include "runtime/Function.h"
 #include "runtime/Linker.h"
 #include "runtime/Store.h"
@@ -20,7 +21,11 @@ namespace wasmc::tools {
 class JitWastEngine final : public WastEngine {
 public:
   /// `aot`: every module goes through a .cwasm and the artifact loader.
-  JitWastEngine(codegen::Options options, bool aot);
+  /// `aot`: through an artifact; `baseline`: the baseline tier where it
+  /// covers a function, the lazy JIT elsewhere (BaselineModule.h).
+  JitWastEngine(codegen::Options options, bool aot, bool baseline = false);
+  /// With the baseline tier: functions it compiled, of all instantiated.
+  std::pair<uint64_t, uint64_t> baselineCoverage() const { return {baselineFunctions_, totalFunctions_}; }
 
   Expected<void> compile(std::span<const uint8_t> bytes) override;
   Expected<InstanceId> instantiate(std::span<const uint8_t> bytes) override;
@@ -41,7 +46,11 @@ public:
 
 private:
   codegen::Options options_;
+  Expected<std::shared_ptr<const rt::CompiledModule>> compileBaseline(std::span<const uint8_t> bytes);
+
   bool aot_;
+  bool baseline_;
+  uint64_t baselineFunctions_ = 0, totalFunctions_ = 0;
   rt::Store store_;
   rt::Linker linker_;
   Expected<void> spectest_;

@@ -17,7 +17,7 @@ namespace {
 /// as --name=value or -O2). Kept in step with the run options below.
 bool runOptionTakesValue(const char* arg) {
   static const char* const kValued[] = {"--dir", "--env",       "--invoke",    "--argv0",        "-O",
-                                        "-j",    "--jobs",      "--opt-level", "--tcplisten", "--wasi-resolve"};
+                                        "-j",    "--jobs",      "--opt-level", "--tcplisten", "--wasi-resolve", "--tier"};
   for (const char* name : kValued)
     if (std::strcmp(arg, name) == 0)
       return true;
@@ -93,6 +93,10 @@ ParsedCommandLine parseCommandLine(int argc, char** argv) {
       ->check(CLI::Range(0, 3));
   wast->add_flag("--aot", options.wast.aot,
                  "Compile each module ahead of time to a .cwasm, load it and run that");
+  wast->add_option("--tier", options.wast.tier,
+                   "llvm (default), or baseline: the baseline compiler where it covers a function, the "
+                   "lazy LLVM JIT elsewhere (in progress, docs/BASELINE.md)")
+      ->check(CLI::IsMember({"llvm", "baseline"}));
   wast->add_option("files", options.wast.files, "Scripts to run")->required();
 
   CLI::App* validate =
@@ -164,6 +168,10 @@ ParsedCommandLine parseCommandLine(int argc, char** argv) {
                 "Compile on the JIT in this process, each function when it is first called (a "
                 "big module starts at once; the code is slower: no inlining, calls through "
                 "stubs). Implies --no-cache.");
+  run->add_option("--tier", options.run.tier,
+                  "llvm (default), or baseline: the baseline compiler where it covers a function, the "
+                  "lazy LLVM JIT elsewhere (in progress, docs/BASELINE.md). baseline implies --no-cache.")
+      ->check(CLI::IsMember({"llvm", "baseline"}));
   run->add_flag("--no-cache", options.run.noCache,
                 "Compile on the JIT in this process instead of through the compile cache "
                 "($XDG_CACHE_HOME/wasmc or ~/.cache/wasmc, keyed by module, wasmc build, options "

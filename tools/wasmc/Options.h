@@ -16,6 +16,7 @@ struct WastOptions {
   std::optional<uint64_t> expectFailures;
   unsigned optLevel = 2; // -O0..-O3
   bool aot = false;      // compile each module to a .cwasm and run that
+  std::string tier = "llvm"; // llvm, or baseline (BaselineModule.h)
 };
 
 struct ValidateOptions {
@@ -45,6 +46,7 @@ struct RunCommandOptions {
   unsigned jobs = 0;                // compile threads (0: one per hardware thread)
   bool noCache = false;             // compile on the JIT instead of through the compile cache
   bool lazy = false;                // JIT, each function compiled on its first call (implies noCache)
+  std::string tier = "llvm";        // llvm, or baseline (BaselineModule.h; implies noCache)
   bool allowPrecompiled = false;    // run a .cwasm not authenticated with the user's key
 };
 

@@ -6,6 +6,7 @@
 #include "runtime/Artifact.h"
 #include "tools/wasmc/Cache.h"
 #include "tools/wasmc/CodegenLoader.h"
+#include "tools/wasmc/BaselineModule.h"
 #include "tools/wasmc/Commands.h"
 #include "tools/wasmc/Engine.h"
 #include "tools/wasmc/FileIo.h"
@@ -61,6 +62,8 @@ LoadResult load(const RunCommandOptions& options) {
   }
   std::vector<uint8_t> bytes = WASMC_TRY(readFdBytes(fd));
   codegen::Options codegenOptions{.optLevel = options.optLevel, .jobs = options.jobs, .lazy = options.lazy};
+  if (options.tier == "baseline")
+    return compileModuleBaseline(bytes, codegenOptions);
   if (options.noCache || options.lazy)
     return compileModule(bytes, codegenOptions);
   return loadThroughCache(bytes, codegenOptions);

@@ -11,8 +11,9 @@ namespace wasmc::tools {
 namespace {
 
 /// The engine a script runs on: a fresh JIT store per script.
-std::unique_ptr<WastEngine> createEngine(const WastOptions& options) {
-  return std::make_unique<JitWastEngine>(codegen::Options{.optLevel = options.optLevel}, options.aot);
+std::unique_ptr<JitWastEngine> createEngine(const WastOptions& options) {
+  return std::make_unique<JitWastEngine>(codegen::Options{.optLevel = options.optLevel}, options.aot,
+                                         options.tier == "baseline");
 }
 
 void printCounts(const RunCounts& counts) {
@@ -26,6 +27,7 @@ int runWastCommand(const WastOptions& options) {
   RunOptions runOptions{.checkMessages = options.checkMessages};
   RunCounts total;
   size_t loadFailures = 0;
+  uint64_t baselineFunctions = 0, totalFunctions = 0;
   for (const std::string& file : options.files) {
     Expected<WastScript> script = loadWastScript(file);
     if (!script) {
@@ -34,8 +36,10 @@ int runWastCommand(const WastOptions& options) {
       ++loadFailures;
       continue;
     }
-    std::unique_ptr<WastEngine> engine = createEngine(options);
+    std::unique_ptr<JitWastEngine> engine = createEngine(options);
     RunCounts counts = runWastScript(*script, *engine, file, runOptions, stdout);
+    baselineFunctions += engine->baselineCoverage().first;
+    totalFunctions += engine->baselineCoverage().second;
     if (options.files.size() > 1) {
       std::printf("%s: ", file.c_str());
       printCounts(counts);
@@ -48,6 +52,10 @@ int runWastCommand(const WastOptions& options) {
 
   if (options.checkMessages)
     std::printf("%" PRIu64 " passed with a different message\n", total.messageNotes);
+  if (options.tier == "baseline")
+    std::printf("baseline tier: %" PRIu64 " of %" PRIu64 " functions compiled by the baseline compiler, the rest "
+                "by the lazy JIT\n",
+                baselineFunctions, totalFunctions);
   int status = total.failed == 0 ? 0 : 1;
   if (options.expectFailures) {
     uint64_t expected = *options.expectFailures;
