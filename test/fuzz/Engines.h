@@ -9,12 +9,14 @@
 
 namespace wasmc::fuzz {
 
-/// A wasmc configuration: JIT at an -O level, the lazy JIT, or AOT.
+/// A wasmc configuration: JIT at an -O level, the lazy JIT, AOT, or the
+/// baseline tier (with the lazy JIT for what it does not cover yet).
 struct WasmcConfig {
-  std::string name; // "O0", "O2", "O3", "lazy", "aot"
+  std::string name; // "O0", "O2", "O3", "lazy", "aot", "baseline"
   unsigned optLevel = 2;
   bool lazy = false;
   bool aot = false;
+  bool baseline = false;
 };
 
 /// Runs `wasm-interp --run-all-exports --dummy-import-func PATH` and parses

@@ -80,7 +80,7 @@ RunLog runInProcess(const std::vector<uint8_t>& bytes, const wasm::Module& modul
   // One partition on the calling thread: the fuzzer runs several modules in
   // parallel itself, and a deterministic partitioning keeps runs repeatable.
   tools::JitWastEngine engine(codegen::Options{.optLevel = config.optLevel, .jobs = 1, .lazy = config.lazy},
-                              config.aot);
+                              config.aot, config.baseline);
   RunLog log;
   log.calls.push_back(CallRecord{.exportName = "(start)"});
   size_t current = 0; // the record imported calls are logged in
