@@ -7,6 +7,7 @@
 #include <cstddef>
 #include <functional>
 #include <map>
+#include <optional>
 
 namespace wasmc::baseline {
 
@@ -37,14 +38,14 @@ public:
 
   Expected<std::vector<uint8_t>> run() {
     for (ValType param : type_.params)
-      if (!isInteger(param))
-        return unsupported(function_.entryOffset, "a non-integer parameter");
-    if (type_.results.size() > 1 || (type_.results.size() == 1 && !isInteger(type_.results[0])))
-      return unsupported(function_.entryOffset, "results other than one i32 or i64");
+      if (!isScalar(param))
+        return unsupported(function_.entryOffset, "a vector or reference parameter");
+    if (type_.results.size() > 1 || (type_.results.size() == 1 && !isScalar(type_.results[0])))
+      return unsupported(function_.entryOffset, "results other than one integer or float");
     numLocals_ = static_cast<uint32_t>(type_.params.size() + function_.numLocals);
     for (const wasm::LocalDecl& decl : function_.locals)
-      if (!isInteger(decl.type))
-        return unsupported(function_.entryOffset, "a non-integer local");
+      if (!isScalar(decl.type))
+        return unsupported(function_.entryOffset, "a vector or reference local");
 
     prologue();
     ControlFrame body{Opcode::Block, {}, {}, {}, 0, static_cast<uint32_t>(type_.results.size()), true};
@@ -78,7 +79,13 @@ public:
     case Opcode::Call: return call(instr);
     case Opcode::GlobalGet:
     case Opcode::GlobalSet: return global(instr);
-    case Opcode::Select: return select();
+    case Opcode::Select:
+    case Opcode::SelectT: return select();
+    case Opcode::F32Const:
+    case Opcode::F64Const:
+      a_.movImm(Width::W64, Reg::rax, instr.bits);
+      a_.store(Width::W64, pushSlot(), Reg::rax);
+      return {};
     case Opcode::LocalGet: copy(localSlot(instr.index), pushSlot()); return {};
     case Opcode::LocalSet: copy(stackSlot(--height_), localSlot(instr.index)); return {};
     case Opcode::LocalTee: copy(stackSlot(height_ - 1), localSlot(instr.index)); return {};
@@ -105,6 +112,9 @@ public:
 
 private:
   static bool isInteger(ValType type) { return type == ValType::I32 || type == ValType::I64; }
+  static bool isFloat(ValType type) { return type == ValType::F32 || type == ValType::F64; }
+  /// Values the baseline compiler keeps in 8-byte slots as raw bits.
+  static bool isScalar(ValType type) { return isInteger(type) || isFloat(type); }
 
   Error unsupported(uint64_t offset, const std::string& what) const {
     Error error = makeError(ErrorKind::Unsupported, offset, "the baseline compiler does not handle " + what + " yet");
@@ -141,12 +151,18 @@ private:
     a_.alu(Alu::Sub, Width::W64, Reg::rsp, 0x7FFFFFF0);
     frameSizeAt_ = a_.size() - 4;
     a_.store(Width::W64, vmctxSlot(), Reg::rdi);
+    // System V: integers in rsi.. (rdi is the VMContext), floats in
+    // xmm0..7, each class in order; what does not fit goes on the stack,
+    // in parameter order, above the return address and the saved rbp.
+    uint32_t ints = 0, floats = 0, stacked = 0;
     for (uint32_t i = 0; i < type_.params.size(); ++i) {
-      if (i < std::size(kParamRegs)) {
-        a_.store(Width::W64, localSlot(i), kParamRegs[i]);
+      if (isInteger(type_.params[i]) && ints < std::size(kParamRegs)) {
+        a_.store(Width::W64, localSlot(i), kParamRegs[ints++]);
+      } else if (isFloat(type_.params[i]) && floats < 8) {
+        a_.movBits(Width::W64, Reg::rax, static_cast<Xmm>(floats++));
+        a_.store(Width::W64, localSlot(i), Reg::rax);
       } else {
-        // Stack arguments, above the return address and the saved rbp.
-        a_.load(Width::W64, Reg::rax, at(Reg::rbp, 16 + 8 * static_cast<int32_t>(i - std::size(kParamRegs))));
+        a_.load(Width::W64, Reg::rax, at(Reg::rbp, 16 + 8 * static_cast<int32_t>(stacked++)));
         a_.store(Width::W64, localSlot(i), Reg::rax);
       }
     }
@@ -173,8 +189,8 @@ private:
   Expected<void> enter(const wasm::Instr& instr) {
     if (instr.block.kind == wasm::BlockType::Kind::Index)
       return unsupported(instr.offset, "blocks with a type index");
-    if (instr.block.kind == wasm::BlockType::Kind::Value && !isInteger(instr.block.type))
-      return unsupported(instr.offset, "non-integer block results");
+    if (instr.block.kind == wasm::BlockType::Kind::Value && !isScalar(instr.block.type))
+      return unsupported(instr.offset, "vector or reference block results");
     if (instr.op == Opcode::If) {
       a_.load(Width::W32, Reg::rax, stackSlot(--height_));
       a_.test(Width::W32, Reg::rax, Reg::rax);
@@ -208,8 +224,11 @@ private:
     reachable_ = true;
     if (control_.size() == 1) {
       // The function's end: its result is in stack slot 0.
-      if (frame.arity == 1)
+      if (frame.arity == 1) {
         a_.load(Width::W64, Reg::rax, stackSlot(0));
+        if (isFloat(type_.results[0]))
+          a_.movBits(Width::W64, Xmm::xmm0, Reg::rax);
+      }
       a_.mov(Width::W64, Reg::rsp, Reg::rbp);
       a_.pop(Reg::rbp);
       a_.ret();
@@ -379,36 +398,50 @@ private:
   /// parameters in registers only, for now.
   Expected<void> call(const wasm::Instr& instr) {
     const wasm::FuncType& callee = module_.funcType(instr.index);
-    if (callee.params.size() > std::size(kParamRegs) || callee.results.size() > 1)
-      return unsupported(instr.offset, "calls with more than five parameters or several results");
-    for (ValType param : callee.params)
-      if (!isInteger(param))
-        return unsupported(instr.offset, "calls with non-integer parameters");
-    if (!callee.results.empty() && !isInteger(callee.results[0]))
-      return unsupported(instr.offset, "calls with non-integer results");
+    uint32_t intCount = 0, floatCount = 0;
+    for (ValType param : callee.params) {
+      if (!isScalar(param))
+        return unsupported(instr.offset, "calls with vector or reference parameters");
+      ++(isInteger(param) ? intCount : floatCount);
+    }
+    if (intCount > std::size(kParamRegs) || floatCount > 8 || callee.results.size() > 1)
+      return unsupported(instr.offset, "calls with stack arguments or several results");
+    if (!callee.results.empty() && !isScalar(callee.results[0]))
+      return unsupported(instr.offset, "calls with vector or reference results");
     a_.load(Width::W64, Reg::rax, vmctxSlot());
     a_.load(Width::W64, Reg::rax, at(Reg::rax, offsetof(abi::VMContext, funcs)));
     a_.load(Width::W64, Reg::r11, at(Reg::rax, 8 * static_cast<int32_t>(instr.index)));
     uint32_t first = height_ - static_cast<uint32_t>(callee.params.size());
-    for (uint32_t i = 0; i < callee.params.size(); ++i)
-      a_.load(Width::W64, kParamRegs[i], stackSlot(first + i));
+    uint32_t ints = 0, floats = 0;
+    for (uint32_t i = 0; i < callee.params.size(); ++i) {
+      if (isInteger(callee.params[i])) {
+        a_.load(Width::W64, kParamRegs[ints++], stackSlot(first + i));
+      } else {
+        a_.load(Width::W64, Reg::rax, stackSlot(first + i));
+        a_.movBits(Width::W64, static_cast<Xmm>(floats++), Reg::rax);
+      }
+    }
     a_.load(Width::W64, Reg::rdi, at(Reg::r11, offsetof(abi::FuncRef, vmctx)));
     a_.call(at(Reg::r11, offsetof(abi::FuncRef, code)));
     height_ = first;
-    if (!callee.results.empty())
+    if (!callee.results.empty()) {
+      if (isFloat(callee.results[0]))
+        a_.movBits(Width::W64, Reg::rax, Xmm::xmm0);
       a_.store(Width::W64, pushSlot(), Reg::rax);
+    }
     return {};
   }
 
   /// The global's cell (VMContext::globals[index]) in rcx.
   Expected<void> global(const wasm::Instr& instr) {
-    if (!isInteger(module_.globalTypes[instr.index].type))
-      return unsupported(instr.offset, "non-integer globals");
+    if (!isScalar(module_.globalTypes[instr.index].type))
+      return unsupported(instr.offset, "vector or reference globals");
     a_.load(Width::W64, Reg::rcx, vmctxSlot());
     a_.load(Width::W64, Reg::rcx, at(Reg::rcx, offsetof(abi::VMContext, globals)));
     a_.load(Width::W64, Reg::rcx, at(Reg::rcx, 8 * static_cast<int32_t>(instr.index)));
     // An i32 global is the cell's first 4 bytes: write no more.
-    Width width = module_.globalTypes[instr.index].type == ValType::I64 ? Width::W64 : Width::W32;
+    ValType type = module_.globalTypes[instr.index].type;
+    Width width = type == ValType::I64 || type == ValType::F64 ? Width::W64 : Width::W32;
     if (instr.op == Opcode::GlobalGet) {
       a_.load(width, Reg::rax, at(Reg::rcx));
       a_.store(Width::W64, pushSlot(), Reg::rax);
@@ -452,8 +485,11 @@ private:
       height_ -= 2;
     };
     switch (instr.op) {
-    case Opcode::I32Load: load([&](const Mem& m) { a_.load(W32, Reg::rax, m); }); break;
-    case Opcode::I64Load: load([&](const Mem& m) { a_.load(W64, Reg::rax, m); }); break;
+    // Floats move as their bits: no conversion, so every NaN payload stays.
+    case Opcode::I32Load:
+    case Opcode::F32Load: load([&](const Mem& m) { a_.load(W32, Reg::rax, m); }); break;
+    case Opcode::I64Load:
+    case Opcode::F64Load: load([&](const Mem& m) { a_.load(W64, Reg::rax, m); }); break;
     case Opcode::I32Load8S: load([&](const Mem& m) { a_.load8(Reg::rax, m, true); }); break;
     case Opcode::I32Load8U:
     case Opcode::I64Load8U: load([&](const Mem& m) { a_.load8(Reg::rax, m, false); }); break;
@@ -465,8 +501,10 @@ private:
     case Opcode::I64Load32S: load([&](const Mem& m) { a_.load32SignExtend(Reg::rax, m); }); break;
     case Opcode::I64Load32U: load([&](const Mem& m) { a_.load(W32, Reg::rax, m); }); break;
     case Opcode::I32Store:
+    case Opcode::F32Store:
     case Opcode::I64Store32: store([&](const Mem& m) { a_.store(W32, m, Reg::rcx); }); break;
-    case Opcode::I64Store: store([&](const Mem& m) { a_.store(W64, m, Reg::rcx); }); break;
+    case Opcode::I64Store:
+    case Opcode::F64Store: store([&](const Mem& m) { a_.store(W64, m, Reg::rcx); }); break;
     case Opcode::I32Store8:
     case Opcode::I64Store8: store([&](const Mem& m) { a_.store8(m, Reg::rcx); }); break;
     case Opcode::I32Store16:
@@ -474,6 +512,86 @@ private:
     default: return false;
     }
     return true;
+  }
+
+  // --- floats ------------------------------------------------------------
+
+  void floatBinary(FloatSize size, FloatOp op) {
+    a_.loadFloat(size, Xmm::xmm0, stackSlot(height_ - 2));
+    a_.loadFloat(size, Xmm::xmm1, stackSlot(height_ - 1));
+    a_.floatOp(op, size, Xmm::xmm0, Xmm::xmm1);
+    a_.storeFloat(size, stackSlot(height_ - 2), Xmm::xmm0);
+    --height_;
+  }
+
+  /// xmm0 = the top value (of size `from`), op, stored back as `to`.
+  void floatUnary(FloatSize from, const std::function<void()>& op, std::optional<FloatSize> to = {}) {
+    a_.loadFloat(from, Xmm::xmm0, stackSlot(height_ - 1));
+    op();
+    a_.storeFloat(to.value_or(from), stackSlot(height_ - 1), Xmm::xmm0);
+  }
+
+  /// And with ~sign (abs) or xor with sign (neg), on the bits.
+  void signBit(Width width, Alu op) {
+    uint64_t sign = width == Width::W64 ? 0x8000000000000000ull : 0x80000000u;
+    a_.load(width, Reg::rax, stackSlot(height_ - 1));
+    a_.movImm(width, Reg::rcx, op == Alu::And ? ~sign & (width == Width::W64 ? ~0ull : 0xFFFFFFFFu) : sign);
+    a_.alu(op, width, Reg::rax, Reg::rcx);
+    a_.store(Width::W64, stackSlot(height_ - 1), Reg::rax);
+  }
+
+  void copysign(Width width) {
+    uint64_t sign = width == Width::W64 ? 0x8000000000000000ull : 0x80000000u;
+    a_.load(width, Reg::rax, stackSlot(height_ - 2));
+    a_.load(width, Reg::rcx, stackSlot(height_ - 1));
+    a_.movImm(width, Reg::rdx, sign);
+    a_.alu(Alu::And, width, Reg::rcx, Reg::rdx); // the sign of the second
+    a_.notReg(width, Reg::rdx);
+    a_.alu(Alu::And, width, Reg::rax, Reg::rdx); // the rest of the first
+    a_.alu(Alu::Or, width, Reg::rax, Reg::rcx);
+    a_.store(Width::W64, stackSlot(height_ - 2), Reg::rax);
+    --height_;
+  }
+
+  /// ucomis sets ZF, PF, CF; unordered (a NaN) sets all three, and every
+  /// comparison but ne is then false. lt and le compare the other way
+  /// round so that "above" (CF = ZF = 0) and "above or equal" (CF = 0)
+  /// exclude unordered.
+  void floatCompare(FloatSize size, Opcode kind) {
+    a_.loadFloat(size, Xmm::xmm0, stackSlot(height_ - 2));
+    a_.loadFloat(size, Xmm::xmm1, stackSlot(height_ - 1));
+    switch (kind) {
+    case Opcode::F32Eq:
+    case Opcode::F32Ne:
+      a_.ucomis(size, Xmm::xmm0, Xmm::xmm1);
+      a_.setcc(kind == Opcode::F32Eq ? Cond::Equal : Cond::NotEqual, Reg::rax);
+      a_.setcc(kind == Opcode::F32Eq ? Cond::NoParity : Cond::Parity, Reg::rcx);
+      a_.alu(kind == Opcode::F32Eq ? Alu::And : Alu::Or, Width::W32, Reg::rax, Reg::rcx);
+      break;
+    case Opcode::F32Gt:
+    case Opcode::F32Ge:
+      a_.ucomis(size, Xmm::xmm0, Xmm::xmm1);
+      a_.setcc(kind == Opcode::F32Gt ? Cond::Above : Cond::AboveOrEqual, Reg::rax);
+      break;
+    default: // lt, le: b > a, b >= a
+      a_.ucomis(size, Xmm::xmm1, Xmm::xmm0);
+      a_.setcc(kind == Opcode::F32Lt ? Cond::Above : Cond::AboveOrEqual, Reg::rax);
+      break;
+    }
+    a_.movzx8(Reg::rax, Reg::rax);
+    a_.store(Width::W64, stackSlot(height_ - 2), Reg::rax);
+    --height_;
+  }
+
+  /// Integer to float: `width` of the (signed) source; a zero-extending
+  /// 32-bit load first makes an unsigned i32 a non-negative i64.
+  void convert(FloatSize size, Width width, bool unsignedI32) {
+    if (unsignedI32)
+      a_.load(Width::W32, Reg::rax, stackSlot(height_ - 1));
+    else
+      a_.load(width, Reg::rax, stackSlot(height_ - 1));
+    a_.cvtIntToFloat(size, width, Xmm::xmm0, Reg::rax);
+    a_.storeFloat(size, stackSlot(height_ - 1), Xmm::xmm0);
   }
 
   Expected<bool> numeric(const wasm::Instr& instr) {
@@ -503,6 +621,53 @@ private:
     case Opcode::I64ShrU: shift(Shift::Shr, W64); break;
     case Opcode::I64Rotl: shift(Shift::Rol, W64); break;
     case Opcode::I64Rotr: shift(Shift::Ror, W64); break;
+    case Opcode::F32Add: floatBinary(FloatSize::F32, FloatOp::Add); break;
+    case Opcode::F32Sub: floatBinary(FloatSize::F32, FloatOp::Sub); break;
+    case Opcode::F32Mul: floatBinary(FloatSize::F32, FloatOp::Mul); break;
+    case Opcode::F32Div: floatBinary(FloatSize::F32, FloatOp::Div); break;
+    case Opcode::F64Add: floatBinary(FloatSize::F64, FloatOp::Add); break;
+    case Opcode::F64Sub: floatBinary(FloatSize::F64, FloatOp::Sub); break;
+    case Opcode::F64Mul: floatBinary(FloatSize::F64, FloatOp::Mul); break;
+    case Opcode::F64Div: floatBinary(FloatSize::F64, FloatOp::Div); break;
+    case Opcode::F32Sqrt: floatUnary(FloatSize::F32, [&] { a_.floatOp(FloatOp::Sqrt, FloatSize::F32, Xmm::xmm0, Xmm::xmm0); }); break;
+    case Opcode::F64Sqrt: floatUnary(FloatSize::F64, [&] { a_.floatOp(FloatOp::Sqrt, FloatSize::F64, Xmm::xmm0, Xmm::xmm0); }); break;
+    // abs, neg and copysign are bit operations in wasm (NaNs included).
+    case Opcode::F32Abs: signBit(W32, Alu::And); break;
+    case Opcode::F64Abs: signBit(W64, Alu::And); break;
+    case Opcode::F32Neg: signBit(W32, Alu::Xor); break;
+    case Opcode::F64Neg: signBit(W64, Alu::Xor); break;
+    case Opcode::F32Copysign: copysign(W32); break;
+    case Opcode::F64Copysign: copysign(W64); break;
+    case Opcode::F32Eq: floatCompare(FloatSize::F32, Opcode::F32Eq); break;
+    case Opcode::F32Ne: floatCompare(FloatSize::F32, Opcode::F32Ne); break;
+    case Opcode::F32Lt: floatCompare(FloatSize::F32, Opcode::F32Lt); break;
+    case Opcode::F32Gt: floatCompare(FloatSize::F32, Opcode::F32Gt); break;
+    case Opcode::F32Le: floatCompare(FloatSize::F32, Opcode::F32Le); break;
+    case Opcode::F32Ge: floatCompare(FloatSize::F32, Opcode::F32Ge); break;
+    case Opcode::F64Eq: floatCompare(FloatSize::F64, Opcode::F32Eq); break;
+    case Opcode::F64Ne: floatCompare(FloatSize::F64, Opcode::F32Ne); break;
+    case Opcode::F64Lt: floatCompare(FloatSize::F64, Opcode::F32Lt); break;
+    case Opcode::F64Gt: floatCompare(FloatSize::F64, Opcode::F32Gt); break;
+    case Opcode::F64Le: floatCompare(FloatSize::F64, Opcode::F32Le); break;
+    case Opcode::F64Ge: floatCompare(FloatSize::F64, Opcode::F32Ge); break;
+    // The slots hold bits: reinterpretation moves nothing.
+    case Opcode::I32ReinterpretF32:
+    case Opcode::I64ReinterpretF64:
+    case Opcode::F32ReinterpretI32:
+    case Opcode::F64ReinterpretI64: break;
+    case Opcode::F64PromoteF32:
+      floatUnary(FloatSize::F32, [&] { a_.cvtFloatSize(FloatSize::F64, Xmm::xmm0, Xmm::xmm0); }, FloatSize::F64);
+      break;
+    case Opcode::F32DemoteF64:
+      floatUnary(FloatSize::F64, [&] { a_.cvtFloatSize(FloatSize::F32, Xmm::xmm0, Xmm::xmm0); }, FloatSize::F32);
+      break;
+    // Signed, or unsigned 32-bit (zero-extended: exact as a signed 64-bit).
+    case Opcode::F32ConvertI32S: convert(FloatSize::F32, W32, false); break;
+    case Opcode::F64ConvertI32S: convert(FloatSize::F64, W32, false); break;
+    case Opcode::F32ConvertI64S: convert(FloatSize::F32, W64, false); break;
+    case Opcode::F64ConvertI64S: convert(FloatSize::F64, W64, false); break;
+    case Opcode::F32ConvertI32U: convert(FloatSize::F32, W64, true); break;
+    case Opcode::F64ConvertI32U: convert(FloatSize::F64, W64, true); break;
     case Opcode::I32DivS: divide(W32, true, false); break;
     case Opcode::I32DivU: divide(W32, false, false); break;
     case Opcode::I32RemS: divide(W32, true, true); break;

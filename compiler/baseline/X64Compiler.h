@@ -5,19 +5,23 @@
 // that its structure (control frames, branches carrying values, unreachable
 // code) is right before register caching makes it fast.
 //
-// Covered: i32 and i64 constants, locals, arithmetic including division
-// and remainder with their traps, bit operations, shifts and rotations,
-// comparisons, eqz, wrap and extend, select, drop, nop, unreachable, block,
-// loop, if/else, br, br_if, br_table, return, calls (through the callee's
-// FuncRef, so to code of any tier; up to five integer parameters and one
-// result), integer globals, integer loads and stores of memory 0
-// (guard-page addressing, as the LLVM code's); parameters and one result of
-// i32 or i64. The prologue checks the stack limit as LLVM's does; explicit
-// traps call Builtins::raiseTrap. Everything else is refused with
-// ErrorKind::Unsupported and its byte offset (the function then goes to
-// LLVM). Nothing registers baseline code with the trap handler yet, so a
-// fault in it (an out-of-bounds access) is not yet a trap. Not used by any
-// tier yet.
+// Covered: i32, i64, f32 and f64 values (kept as raw bits in 8-byte
+// slots, so loads, stores, reinterpretations and moves keep every NaN
+// payload); constants, locals, integer arithmetic including division and
+// remainder with their traps, bit operations, shifts, rotations,
+// comparisons, eqz, wrap and extend; float add, sub, mul, div, sqrt, abs,
+// neg, copysign, comparisons, promote and demote, conversion from signed
+// integers and unsigned i32; select, drop, nop, unreachable, block, loop,
+// if/else, br, br_if, br_table, return; calls through the callee's FuncRef
+// (so to code of any tier; arguments in registers); globals; loads and
+// stores of memory 0 (guard-page addressing, as the LLVM code's);
+// parameters (System V, stack ones included) and one result. The prologue
+// checks the stack limit as LLVM's does; explicit traps call
+// Builtins::raiseTrap. Everything else (min/max, rounding, float-to-int,
+// unsigned i64 conversions, SIMD, call_indirect, memory.size/grow, bulk
+// memory, tables, references) is refused with ErrorKind::Unsupported and
+// its byte offset, and the function goes to LLVM (tools/wasmc/
+// BaselineModule.h).
 
 #include "compiler/wasm/Error.h"
 #include "compiler/wasm/Module.h"
