@@ -77,6 +77,7 @@ public:
       reachable_ = false;
       return {};
     case Opcode::Call: return call(instr);
+    case Opcode::CallIndirect: return callIndirect(instr);
     case Opcode::GlobalGet:
     case Opcode::GlobalSet: return global(instr);
     case Opcode::Select:
@@ -398,6 +399,42 @@ private:
   /// parameters in registers only, for now.
   Expected<void> call(const wasm::Instr& instr) {
     const wasm::FuncType& callee = module_.funcType(instr.index);
+    WASMC_TRY(checkCallable(instr, callee));
+    a_.load(Width::W64, Reg::rax, vmctxSlot());
+    a_.load(Width::W64, Reg::rax, at(Reg::rax, offsetof(abi::VMContext, funcs)));
+    a_.load(Width::W64, Reg::r11, at(Reg::rax, 8 * static_cast<int32_t>(instr.index)));
+    callFuncRef(callee, height_);
+    return {};
+  }
+
+  /// call_indirect: the table's bounds, a null element and the signature
+  /// are checked (with the LLVM code's trap codes), then the call goes
+  /// through the element's FuncRef.
+  Expected<void> callIndirect(const wasm::Instr& instr) {
+    const wasm::FuncType& callee = module_.types[instr.index];
+    WASMC_TRY(checkCallable(instr, callee));
+    uint32_t indexDepth = --height_; // the callee's table index is on top
+    a_.load(Width::W64, Reg::rcx, vmctxSlot());
+    a_.load(Width::W64, Reg::rax, at(Reg::rcx, offsetof(abi::VMContext, tables)));
+    a_.load(Width::W64, Reg::rax, at(Reg::rax, 8 * static_cast<int32_t>(instr.index2)));
+    a_.load(Width::W32, Reg::rdx, stackSlot(indexDepth));
+    a_.alu(Alu::Cmp, Width::W32, Reg::rdx, at(Reg::rax, offsetof(abi::TableRecord, size)));
+    a_.jcc(Cond::AboveOrEqual, trapLabel(abi::TrapCode::UndefinedElement));
+    a_.load(Width::W64, Reg::rax, at(Reg::rax, offsetof(abi::TableRecord, elements)));
+    a_.load(Width::W64, Reg::r11, at(Reg::rax, Reg::rdx, 8, 0));
+    a_.test(Width::W64, Reg::r11, Reg::r11);
+    a_.jcc(Cond::Equal, trapLabel(abi::TrapCode::UninitializedElement));
+    a_.load(Width::W64, Reg::rax, at(Reg::rcx, offsetof(abi::VMContext, sigIds)));
+    a_.load(Width::W32, Reg::rax, at(Reg::rax, 4 * static_cast<int32_t>(instr.index)));
+    a_.alu(Alu::Cmp, Width::W32, Reg::rax, at(Reg::r11, offsetof(abi::FuncRef, sigId)));
+    a_.jcc(Cond::NotEqual, trapLabel(abi::TrapCode::IndirectCallTypeMismatch));
+    callFuncRef(callee, height_);
+    return {};
+  }
+
+  /// What calls support so far: scalar arguments that all fit in registers
+  /// and at most one scalar result.
+  Expected<void> checkCallable(const wasm::Instr& instr, const wasm::FuncType& callee) {
     uint32_t intCount = 0, floatCount = 0;
     for (ValType param : callee.params) {
       if (!isScalar(param))
@@ -408,10 +445,13 @@ private:
       return unsupported(instr.offset, "calls with stack arguments or several results");
     if (!callee.results.empty() && !isScalar(callee.results[0]))
       return unsupported(instr.offset, "calls with vector or reference results");
-    a_.load(Width::W64, Reg::rax, vmctxSlot());
-    a_.load(Width::W64, Reg::rax, at(Reg::rax, offsetof(abi::VMContext, funcs)));
-    a_.load(Width::W64, Reg::r11, at(Reg::rax, 8 * static_cast<int32_t>(instr.index)));
-    uint32_t first = height_ - static_cast<uint32_t>(callee.params.size());
+    return {};
+  }
+
+  /// Calls the FuncRef in r11 with the arguments on top of the operand
+  /// stack (below `top`), System V, and pushes its result.
+  void callFuncRef(const wasm::FuncType& callee, uint32_t top) {
+    uint32_t first = top - static_cast<uint32_t>(callee.params.size());
     uint32_t ints = 0, floats = 0;
     for (uint32_t i = 0; i < callee.params.size(); ++i) {
       if (isInteger(callee.params[i])) {
@@ -429,7 +469,6 @@ private:
         a_.movBits(Width::W64, Reg::rax, Xmm::xmm0);
       a_.store(Width::W64, pushSlot(), Reg::rax);
     }
-    return {};
   }
 
   /// The global's cell (VMContext::globals[index]) in rcx.
@@ -668,6 +707,12 @@ private:
     case Opcode::F64ConvertI64S: convert(FloatSize::F64, W64, false); break;
     case Opcode::F32ConvertI32U: convert(FloatSize::F32, W64, true); break;
     case Opcode::F64ConvertI32U: convert(FloatSize::F64, W64, true); break;
+    // Sign extension in place: the slot's low bytes, little-endian.
+    case Opcode::I32Extend8S: unary(W32, [&] { a_.load8(Reg::rax, stackSlot(height_ - 1), true); }); break;
+    case Opcode::I32Extend16S: unary(W32, [&] { a_.load16(Reg::rax, stackSlot(height_ - 1), true); }); break;
+    case Opcode::I64Extend8S: unary(W64, [&] { a_.load8(Reg::rax, stackSlot(height_ - 1), true, W64); }); break;
+    case Opcode::I64Extend16S: unary(W64, [&] { a_.load16(Reg::rax, stackSlot(height_ - 1), true, W64); }); break;
+    case Opcode::I64Extend32S: unary(W64, [&] { a_.load32SignExtend(Reg::rax, stackSlot(height_ - 1)); }); break;
     case Opcode::I32DivS: divide(W32, true, false); break;
     case Opcode::I32DivU: divide(W32, false, false); break;
     case Opcode::I32RemS: divide(W32, true, true); break;
