@@ -5,6 +5,7 @@
 #include "runtime/Abi.h"
 
 #include <cstddef>
+#include <cstring>
 #include <functional>
 #include <map>
 #include <optional>
@@ -508,8 +509,42 @@ private:
     return at(Reg::rdx, Reg::rax, 1, 0);
   }
 
+  /// memory.copy and memory.fill: both ranges checked against the current
+  /// size first (a trap writes nothing), then libc's memmove or memset, as
+  /// the LLVM code does for lengths it does not know.
+  void copyOrFill(Opcode op) {
+    uint32_t dst = height_ - 3, value = height_ - 2, count = height_ - 1;
+    a_.load(Width::W64, Reg::rcx, vmctxSlot());
+    a_.load(Width::W64, Reg::r8, at(Reg::rcx, offsetof(abi::VMContext, memory)));
+    a_.load(Width::W64, Reg::r8, at(Reg::r8, offsetof(abi::MemoryRecord, size)));
+    a_.load(Width::W32, Reg::rdx, stackSlot(count)); // zero-extended: 64-bit sums cannot wrap
+    a_.load(Width::W32, Reg::rdi, stackSlot(dst));
+    a_.lea(Reg::rax, at(Reg::rdi, Reg::rdx, 1, 0));
+    a_.alu(Alu::Cmp, Width::W64, Reg::rax, Reg::r8);
+    a_.jcc(Cond::Above, trapLabel(abi::TrapCode::MemoryOutOfBounds));
+    a_.load(Width::W64, Reg::rcx, at(Reg::rcx, offsetof(abi::VMContext, memoryBase)));
+    a_.alu(Alu::Add, Width::W64, Reg::rdi, Reg::rcx);
+    a_.load(Width::W32, Reg::rsi, stackSlot(value));
+    if (op == Opcode::MemoryCopy) {
+      a_.lea(Reg::rax, at(Reg::rsi, Reg::rdx, 1, 0));
+      a_.alu(Alu::Cmp, Width::W64, Reg::rax, Reg::r8);
+      a_.jcc(Cond::Above, trapLabel(abi::TrapCode::MemoryOutOfBounds));
+      a_.alu(Alu::Add, Width::W64, Reg::rsi, Reg::rcx);
+    }
+    void* function = op == Opcode::MemoryCopy ? reinterpret_cast<void*>(&std::memmove)
+                                              : reinterpret_cast<void*>(&std::memset);
+    a_.movImm(Width::W64, Reg::rax, reinterpret_cast<uint64_t>(function));
+    a_.call(Reg::rax);
+    height_ -= 3;
+  }
+
   Expected<bool> memory(const wasm::Instr& instr) {
     const Width W32 = Width::W32, W64 = Width::W64;
+    // (Memory 0 only: the decoder accepts no other index yet.)
+    if (instr.op == Opcode::MemoryCopy || instr.op == Opcode::MemoryFill) {
+      copyOrFill(instr.op);
+      return true;
+    }
     if (instr.mem.memory != 0)
       return false;
     auto load = [&](const std::function<void(const Mem&)>& emit) {
