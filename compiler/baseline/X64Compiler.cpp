@@ -442,8 +442,10 @@ private:
         return unsupported(instr.offset, "calls with vector or reference parameters");
       ++(isInteger(param) ? intCount : floatCount);
     }
-    if (intCount > std::size(kParamRegs) || floatCount > 8 || callee.results.size() > 1)
-      return unsupported(instr.offset, "calls with stack arguments or several results");
+    (void)intCount;
+    (void)floatCount;
+    if (callee.results.size() > 1)
+      return unsupported(instr.offset, "calls with several results");
     if (!callee.results.empty() && !isScalar(callee.results[0]))
       return unsupported(instr.offset, "calls with vector or reference results");
     return {};
@@ -453,17 +455,42 @@ private:
   /// stack (below `top`), System V, and pushes its result.
   void callFuncRef(const wasm::FuncType& callee, uint32_t top) {
     uint32_t first = top - static_cast<uint32_t>(callee.params.size());
+    // Which arguments go on the stack (System V: what does not fit in the
+    // registers of its class, in parameter order).
+    std::vector<uint32_t> stacked;
     uint32_t ints = 0, floats = 0;
     for (uint32_t i = 0; i < callee.params.size(); ++i) {
+      bool integer = isInteger(callee.params[i]);
+      if (integer ? ints++ >= std::size(kParamRegs) : floats++ >= 8)
+        stacked.push_back(i);
+    }
+    // Pushed last to first, with rsp 16-byte aligned at the call (it is
+    // aligned in the body: the frame size is a multiple of 16).
+    size_t stackBytes = 8 * stacked.size();
+    if (stacked.size() % 2)
+      a_.alu(Alu::Sub, Width::W64, Reg::rsp, 8);
+    for (size_t k = stacked.size(); k-- > 0;) {
+      a_.load(Width::W64, Reg::rax, stackSlot(first + stacked[k]));
+      a_.push(Reg::rax);
+    }
+    ints = floats = 0;
+    for (uint32_t i = 0; i < callee.params.size(); ++i) {
       if (isInteger(callee.params[i])) {
-        a_.load(Width::W64, kParamRegs[ints++], stackSlot(first + i));
+        if (ints < std::size(kParamRegs))
+          a_.load(Width::W64, kParamRegs[ints], stackSlot(first + i));
+        ++ints;
       } else {
-        a_.load(Width::W64, Reg::rax, stackSlot(first + i));
-        a_.movBits(Width::W64, static_cast<Xmm>(floats++), Reg::rax);
+        if (floats < 8) {
+          a_.load(Width::W64, Reg::rax, stackSlot(first + i));
+          a_.movBits(Width::W64, static_cast<Xmm>(floats), Reg::rax);
+        }
+        ++floats;
       }
     }
     a_.load(Width::W64, Reg::rdi, at(Reg::r11, offsetof(abi::FuncRef, vmctx)));
     a_.call(at(Reg::r11, offsetof(abi::FuncRef, code)));
+    if (stackBytes)
+      a_.alu(Alu::Add, Width::W64, Reg::rsp, static_cast<int32_t>(stackBytes + (stacked.size() % 2 ? 8 : 0)));
     height_ = first;
     if (!callee.results.empty()) {
       if (isFloat(callee.results[0]))

@@ -263,6 +263,27 @@ const char* kCallsModule = R"((module
   (func (export "boom") (param $n i32) (result i32)
     (if (i32.gt_u (local.get $n) (i32.const 10)) (then unreachable))
     (call $depth (local.get $n)))
+  (func $many (export "many") (param $a i64) (param $b i64) (param $c i64) (param $d i64) (param $e i64)
+                               (param $f i64) (param $g i64) (param $h f64) (param $i f64) (param $j f64)
+                               (param $k f64) (param $l f64) (param $m f64) (param $n f64) (param $o f64)
+                               (param $p f64) (param $q f64) (param $r i32) (result f64)
+    ;; Seven integers and ten floats: two of each go on the stack.
+    (f64.add
+      (f64.convert_i64_s (i64.add (i64.add (i64.mul (local.get $a) (i64.const 3)) (i64.mul (local.get $b) (i64.const 5)))
+        (i64.add (i64.add (i64.mul (local.get $c) (i64.const 7)) (i64.mul (local.get $d) (i64.const 11)))
+          (i64.add (i64.add (i64.mul (local.get $e) (i64.const 13)) (i64.mul (local.get $f) (i64.const 17)))
+            (i64.add (i64.mul (local.get $g) (i64.const 19)) (i64.extend_i32_s (local.get $r)))))))
+      (f64.add (f64.add (f64.add (f64.mul (local.get $h) (f64.const 2)) (f64.mul (local.get $i) (f64.const 4)))
+                        (f64.add (f64.mul (local.get $j) (f64.const 8)) (f64.mul (local.get $k) (f64.const 16))))
+               (f64.add (f64.add (f64.add (f64.mul (local.get $l) (f64.const 32)) (f64.mul (local.get $m) (f64.const 64)))
+                                 (f64.add (f64.mul (local.get $n) (f64.const 128)) (f64.mul (local.get $o) (f64.const 256))))
+                        (f64.add (f64.mul (local.get $p) (f64.const 512)) (f64.mul (local.get $q) (f64.const 1024)))))))
+  (func (export "many_caller") (param $x i64) (result f64)
+    (call $many (local.get $x) (i64.add (local.get $x) (i64.const 1)) (i64.const 2) (i64.const 3) (i64.const 4)
+                (i64.const 5) (i64.sub (i64.const 6) (local.get $x))
+                (f64.convert_i64_s (local.get $x)) (f64.const 0.5) (f64.const 1.5) (f64.const 2.5) (f64.const 3.5)
+                (f64.const 4.5) (f64.const 5.5) (f64.const 6.5) (f64.const 7.5) (f64.const -8.25)
+                (i32.wrap_i64 (local.get $x))))
   (func (export "count") (result i64) (global.get $count))
   (func (export "last") (result i32) (global.get $last))
 ))";
@@ -313,12 +334,62 @@ TEST(Baseline, CallsTrapsAndGlobalsThroughTheRuntime) {
   for (uint32_t n : {0u, 1u, 10u, 11u, 1000u})
     same("boom", {rt::Value::i32(n)});
   same("depth", {rt::Value::i32(5000)});
+  for (uint64_t x : {0ull, 1ull, 12345ull, ~0ull})
+    same("many_caller", {rt::Value::i64(x)});
   // Unbounded recursion ends in "call stack exhausted", from baseline frames.
   rt::CallResult deep = target.call("recurse", {rt::Value::i32(0)});
   ASSERT_TRUE(deep.trap);
   EXPECT_EQ(deep.trap->code, abi::TrapCode::StackExhausted);
   // The instance is still usable afterwards.
   same("depth", {rt::Value::i32(3)});
+}
+
+/// Stack arguments between tiers: a baseline caller of LLVM code and an
+/// LLVM caller of baseline code (only one of the two functions swapped).
+TEST(Baseline, StackArgumentsCrossTiers) {
+  auto bytes = test::assembleWat(kCallsModule);
+  ASSERT_FALSE(bytes.empty());
+  auto module = wasm::loadModule(bytes);
+  ASSERT_TRUE(module);
+  auto jit = tools::compileModule(bytes, codegen::Options{.optLevel = 2});
+  ASSERT_TRUE(jit) << jit.error().describe();
+  test::Fixture reference(*jit);
+  for (const char* swapped : {"many", "many_caller"}) {
+    test::Fixture mixed(*jit);
+    ASSERT_TRUE(mixed.instance);
+    const rt::Extern* found = mixed.instance->findExport(swapped);
+    ASSERT_NE(found, nullptr);
+    uint32_t index = 0;
+    for (const wasm::Export& exp : module->exports)
+      if (exp.name == swapped)
+        index = exp.index;
+    auto compiled = baseline::compileFunctionX64(*module, index - module->numImportedFuncs);
+    ASSERT_TRUE(compiled) << compiled.error().describe();
+    Mapped code(*compiled);
+    const_cast<abi::FuncRef*>(mixed.instance->vmctx()->funcs[index])->code = reinterpret_cast<void*>(code.entry());
+    for (uint64_t x : {0ull, 7ull, 99999ull}) {
+      rt::CallResult expected = reference.call("many_caller", {rt::Value::i64(x)});
+      rt::CallResult got = mixed.call("many_caller", {rt::Value::i64(x)});
+      ASSERT_FALSE(expected.trap || got.trap);
+      EXPECT_EQ(got.values[0].asI64(), expected.values[0].asI64()) << swapped << " on baseline code, x " << x;
+      // From the host: the LLVM-compiled entry trampoline passes all 18
+      // arguments, stack ones included, to `many`'s FuncRef code.
+      std::vector<rt::Value> args;
+      for (int i = 0; i < 7; ++i)
+        args.push_back(rt::Value::i64(x * 31 + i));
+      for (int i = 0; i < 10; ++i) {
+        double value = double(x) / 3 + i;
+        uint64_t bits;
+        std::memcpy(&bits, &value, 8);
+        args.push_back(rt::Value::f64Bits(bits));
+      }
+      args.push_back(rt::Value::i32(static_cast<uint32_t>(x)));
+      rt::CallResult direct = mixed.call("many", args);
+      rt::CallResult directExpected = reference.call("many", args);
+      ASSERT_FALSE(direct.trap || directExpected.trap);
+      EXPECT_EQ(direct.values[0].asI64(), directExpected.values[0].asI64()) << swapped << " called from the host";
+    }
+  }
 }
 
 TEST(Baseline, RefusesWhatItDoesNotHandleWithALocation) {
