@@ -152,6 +152,9 @@ void Assembler::cmov(Cond cond, Width width, Reg dst, Reg src) {
   opReg(width == Width::W64, {0x0F, static_cast<uint8_t>(0x40 + static_cast<uint8_t>(cond))}, number(dst), src);
 }
 
+void Assembler::bsr(Width width, Reg dst, Reg src) { opReg(width == Width::W64, {0x0F, 0xBD}, number(dst), src); }
+void Assembler::bsf(Width width, Reg dst, Reg src) { opReg(width == Width::W64, {0x0F, 0xBC}, number(dst), src); }
+
 void Assembler::lzcnt(Width width, Reg dst, Reg src) {
   opReg(width == Width::W64, {0x0F, 0xBD}, number(dst), src, false, 0xF3);
 }

@@ -105,6 +105,10 @@ public:
   void setcc(Cond cond, Reg dst);            // the low byte only
   void movzx8(Reg dst, Reg src);             // 32-bit result (zero-extends to 64)
   void cmov(Cond cond, Width width, Reg dst, Reg src);
+  /// Bit scans (any x86-64): the index of the highest (bsr) or lowest
+  /// (bsf) set bit; ZF set and dst undefined when src is 0.
+  void bsr(Width width, Reg dst, Reg src);
+  void bsf(Width width, Reg dst, Reg src);
   void lzcnt(Width width, Reg dst, Reg src);
   void tzcnt(Width width, Reg dst, Reg src);
   void popcnt(Width width, Reg dst, Reg src);

@@ -615,6 +615,30 @@ private:
     return true;
   }
 
+  /// clz and ctz with the bit scans every x86-64 has (bits - 1 - index,
+  /// or the index; the operand's width for 0), popcnt with the instruction.
+  void countBits(Width width, Opcode kind) {
+    uint32_t bits = width == Width::W64 ? 64 : 32;
+    a_.load(width, Reg::rax, stackSlot(height_ - 1));
+    if (kind == Opcode::I32Popcnt) {
+      a_.popcnt(width, Reg::rax, Reg::rax);
+    } else {
+      Label zero, done;
+      if (kind == Opcode::I32Clz)
+        a_.bsr(width, Reg::rax, Reg::rax);
+      else
+        a_.bsf(width, Reg::rax, Reg::rax);
+      a_.jcc(Cond::Equal, zero);
+      if (kind == Opcode::I32Clz)
+        a_.alu(Alu::Xor, width, Reg::rax, static_cast<int32_t>(bits - 1)); // bits-1-i, i in [0, bits)
+      a_.jmp(done);
+      a_.bind(zero);
+      a_.movImm(Width::W32, Reg::rax, bits);
+      a_.bind(done);
+    }
+    a_.store(Width::W64, stackSlot(height_ - 1), Reg::rax);
+  }
+
   // --- floats ------------------------------------------------------------
 
   void floatBinary(FloatSize size, FloatOp op) {
@@ -769,6 +793,16 @@ private:
     case Opcode::F64ConvertI64S: convert(FloatSize::F64, W64, false); break;
     case Opcode::F32ConvertI32U: convert(FloatSize::F32, W64, true); break;
     case Opcode::F64ConvertI32U: convert(FloatSize::F64, W64, true); break;
+    case Opcode::I32Clz: countBits(W32, Opcode::I32Clz); break;
+    case Opcode::I64Clz: countBits(W64, Opcode::I32Clz); break;
+    case Opcode::I32Ctz: countBits(W32, Opcode::I32Ctz); break;
+    case Opcode::I64Ctz: countBits(W64, Opcode::I32Ctz); break;
+    case Opcode::I32Popcnt:
+    case Opcode::I64Popcnt:
+      if (!__builtin_cpu_supports("popcnt"))
+        return false; // left to LLVM, which knows the target's features
+      countBits(instr.op == Opcode::I32Popcnt ? W32 : W64, Opcode::I32Popcnt);
+      break;
     // Sign extension in place: the slot's low bytes, little-endian.
     case Opcode::I32Extend8S: unary(W32, [&] { a_.load8(Reg::rax, stackSlot(height_ - 1), true); }); break;
     case Opcode::I32Extend16S: unary(W32, [&] { a_.load16(Reg::rax, stackSlot(height_ - 1), true); }); break;

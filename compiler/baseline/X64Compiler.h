@@ -12,7 +12,8 @@
 // comparisons, eqz, wrap and extend; float add, sub, mul, div, sqrt, abs,
 // neg, copysign, comparisons, promote and demote, conversion from signed
 // integers and unsigned i32; select, drop, nop, unreachable, block, loop,
-// if/else, br, br_if, br_table, return; sign extension; calls and
+// if/else, br, br_if, br_table, return; sign extension, clz, ctz,
+// popcnt; calls and
 // call_indirect through the callee's FuncRef (so to code of any tier;
 // System V arguments, stack ones included); globals; loads and
 // stores of memory 0 (guard-page addressing, as the LLVM code's),
@@ -20,7 +21,7 @@
 // parameters (System V, stack ones included) and one result. The prologue
 // checks the stack limit as LLVM's does; explicit traps call
 // Builtins::raiseTrap. Everything else (min/max, rounding, float-to-int,
-// unsigned i64 conversions, clz/ctz/popcnt, SIMD, calls with several results,
+// unsigned i64 conversions, SIMD, calls with several results,
 // memory.size/grow, the other bulk
 // memory, tables, references) is refused with ErrorKind::Unsupported and
 // its byte offset, and the function goes to LLVM (tools/wasmc/

@@ -79,6 +79,8 @@ TEST(X64Assembler, EncodesAsLlvmMc) {
       {"movzbl %dil, %eax", [](Assembler& a) { a.movzx8(rax, rdi); }, "40 0f b6 c7"},
       {"movzbl %r9b, %r11d", [](Assembler& a) { a.movzx8(r11, r9); }, "45 0f b6 d9"},
       {"cmovne %r8, %rax", [](Assembler& a) { a.cmov(Cond::NotEqual, W64, rax, r8); }, "49 0f 45 c0"},
+      {"bsr %ecx, %eax", [](Assembler& a) { a.bsr(W32, rax, rcx); }, "0f bd c1"},
+      {"bsf %r9, %rdx", [](Assembler& a) { a.bsf(W64, rdx, r9); }, "49 0f bc d1"},
       {"lzcnt %ecx, %edx", [](Assembler& a) { a.lzcnt(W32, rdx, rcx); }, "f3 0f bd d1"},
       {"tzcnt %r14, %r13", [](Assembler& a) { a.tzcnt(W64, r13, r14); }, "f3 4d 0f bc ee"},
       {"popcnt %rax, %rax", [](Assembler& a) { a.popcnt(W64, rax, rax); }, "f3 48 0f b8 c0"},
