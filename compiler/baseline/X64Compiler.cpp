@@ -567,6 +567,24 @@ private:
 
   Expected<bool> memory(const wasm::Instr& instr) {
     const Width W32 = Width::W32, W64 = Width::W64;
+    if (instr.op == Opcode::MemorySize) {
+      // Pages: MemoryRecord::size is in bytes.
+      a_.load(W64, Reg::rax, vmctxSlot());
+      a_.load(W64, Reg::rax, at(Reg::rax, offsetof(abi::VMContext, memory)));
+      a_.load(W64, Reg::rax, at(Reg::rax, offsetof(abi::MemoryRecord, size)));
+      a_.shift(Shift::Shr, W64, Reg::rax, 16);
+      a_.store(W64, pushSlot(), Reg::rax);
+      return true;
+    }
+    if (instr.op == Opcode::MemoryGrow) {
+      // Builtins::memoryGrow(vmctx, delta): the old size in pages, or -1.
+      a_.load(W64, Reg::rdi, vmctxSlot());
+      a_.load(W32, Reg::rsi, stackSlot(height_ - 1));
+      a_.load(W64, Reg::rax, at(Reg::rdi, offsetof(abi::VMContext, builtins)));
+      a_.call(at(Reg::rax, offsetof(abi::Builtins, memoryGrow)));
+      a_.store(W64, stackSlot(height_ - 1), Reg::rax);
+      return true;
+    }
     // (Memory 0 only: the decoder accepts no other index yet.)
     if (instr.op == Opcode::MemoryCopy || instr.op == Opcode::MemoryFill) {
       copyOrFill(instr.op);

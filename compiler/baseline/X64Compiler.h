@@ -17,12 +17,13 @@
 // call_indirect through the callee's FuncRef (so to code of any tier;
 // System V arguments, stack ones included); globals; loads and
 // stores of memory 0 (guard-page addressing, as the LLVM code's),
-// memory.copy and memory.fill (bounds checks, then libc);
+// memory.copy and memory.fill (bounds checks, then libc), memory.size and
+// memory.grow (the runtime's builtin);
 // parameters (System V, stack ones included) and one result. The prologue
 // checks the stack limit as LLVM's does; explicit traps call
 // Builtins::raiseTrap. Everything else (min/max, rounding, float-to-int,
 // unsigned i64 conversions, SIMD, calls with several results,
-// memory.size/grow, the other bulk
+// the other bulk
 // memory, tables, references) is refused with ErrorKind::Unsupported and
 // its byte offset, and the function goes to LLVM (tools/wasmc/
 // BaselineModule.h).

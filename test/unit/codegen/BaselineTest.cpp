@@ -408,12 +408,12 @@ TEST(Baseline, RefusesWhatItDoesNotHandleWithALocation) {
   EXPECT_NE(code.error().describe().find("vector or reference parameter"), std::string::npos)
       << code.error().describe();
 
-  auto grow = wasm::loadModule(
-      test::assembleWat("(module (memory 1) (func (result i32) (memory.grow (i32.const 1))))"));
-  ASSERT_TRUE(grow);
-  auto refused = baseline::compileFunctionX64(*grow, 0);
+  auto unsignedConvert = wasm::loadModule(
+      test::assembleWat("(module (func (param i64) (result f64) (f64.convert_i64_u (local.get 0))))"));
+  ASSERT_TRUE(unsignedConvert);
+  auto refused = baseline::compileFunctionX64(*unsignedConvert, 0);
   ASSERT_FALSE(refused);
-  EXPECT_NE(refused.error().describe().find("memory.grow"), std::string::npos) << refused.error().describe();
+  EXPECT_NE(refused.error().describe().find("f64.convert_i64_u"), std::string::npos) << refused.error().describe();
 }
 
 } // namespace
