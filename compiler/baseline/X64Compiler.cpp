@@ -674,6 +674,29 @@ private:
     a_.storeFloat(to.value_or(from), stackSlot(height_ - 1), Xmm::xmm0);
   }
 
+  /// wasm's min and max: a NaN operand gives a NaN (a + b makes it quiet),
+  /// equal operands combine their bits (min(-0, +0) is -0: or; max: and),
+  /// and otherwise SSE's minss/maxss, which are right for ordered,
+  /// unequal values.
+  void minMax(FloatSize size, bool min) {
+    a_.loadFloat(size, Xmm::xmm0, stackSlot(height_ - 2));
+    a_.loadFloat(size, Xmm::xmm1, stackSlot(height_ - 1));
+    Label nan, unequal, done;
+    a_.ucomis(size, Xmm::xmm0, Xmm::xmm1);
+    a_.jcc(Cond::Parity, nan);
+    a_.jcc(Cond::NotEqual, unequal);
+    a_.bitOp(min ? BitOp::Or : BitOp::And, size, Xmm::xmm0, Xmm::xmm1);
+    a_.jmp(done);
+    a_.bind(nan);
+    a_.floatOp(FloatOp::Add, size, Xmm::xmm0, Xmm::xmm1);
+    a_.jmp(done);
+    a_.bind(unequal);
+    a_.floatOp(min ? FloatOp::Min : FloatOp::Max, size, Xmm::xmm0, Xmm::xmm1);
+    a_.bind(done);
+    a_.storeFloat(size, stackSlot(height_ - 2), Xmm::xmm0);
+    --height_;
+  }
+
   /// And with ~sign (abs) or xor with sign (neg), on the bits.
   void signBit(Width width, Alu op) {
     uint64_t sign = width == Width::W64 ? 0x8000000000000000ull : 0x80000000u;
@@ -772,6 +795,10 @@ private:
     case Opcode::F64Sub: floatBinary(FloatSize::F64, FloatOp::Sub); break;
     case Opcode::F64Mul: floatBinary(FloatSize::F64, FloatOp::Mul); break;
     case Opcode::F64Div: floatBinary(FloatSize::F64, FloatOp::Div); break;
+    case Opcode::F32Min: minMax(FloatSize::F32, true); break;
+    case Opcode::F32Max: minMax(FloatSize::F32, false); break;
+    case Opcode::F64Min: minMax(FloatSize::F64, true); break;
+    case Opcode::F64Max: minMax(FloatSize::F64, false); break;
     case Opcode::F32Sqrt: floatUnary(FloatSize::F32, [&] { a_.floatOp(FloatOp::Sqrt, FloatSize::F32, Xmm::xmm0, Xmm::xmm0); }); break;
     case Opcode::F64Sqrt: floatUnary(FloatSize::F64, [&] { a_.floatOp(FloatOp::Sqrt, FloatSize::F64, Xmm::xmm0, Xmm::xmm0); }); break;
     // abs, neg and copysign are bit operations in wasm (NaNs included).
