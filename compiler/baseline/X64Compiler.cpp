@@ -795,6 +795,26 @@ private:
     case Opcode::F64Sub: floatBinary(FloatSize::F64, FloatOp::Sub); break;
     case Opcode::F64Mul: floatBinary(FloatSize::F64, FloatOp::Mul); break;
     case Opcode::F64Div: floatBinary(FloatSize::F64, FloatOp::Div); break;
+    // roundss/roundsd (SSE4.1): modes 2 up, 1 down, 3 toward zero, 0 to
+    // nearest even; 8 keeps the inexact exception quiet.
+    case Opcode::F32Ceil:
+    case Opcode::F32Floor:
+    case Opcode::F32Trunc:
+    case Opcode::F32Nearest:
+    case Opcode::F64Ceil:
+    case Opcode::F64Floor:
+    case Opcode::F64Trunc:
+    case Opcode::F64Nearest: {
+      if (!__builtin_cpu_supports("sse4.1"))
+        return false;
+      bool f32 = instr.op <= Opcode::F32Nearest;
+      Opcode base = f32 ? Opcode::F32Ceil : Opcode::F64Ceil;
+      static constexpr uint8_t kModes[] = {2, 1, 3, 0}; // ceil, floor, trunc, nearest
+      uint8_t mode = 8 | kModes[static_cast<int>(instr.op) - static_cast<int>(base)];
+      FloatSize size = f32 ? FloatSize::F32 : FloatSize::F64;
+      floatUnary(size, [&] { a_.round(size, Xmm::xmm0, Xmm::xmm0, mode); });
+      break;
+    }
     case Opcode::F32Min: minMax(FloatSize::F32, true); break;
     case Opcode::F32Max: minMax(FloatSize::F32, false); break;
     case Opcode::F64Min: minMax(FloatSize::F64, true); break;

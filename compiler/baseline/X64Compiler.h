@@ -10,7 +10,7 @@
 // payload); constants, locals, integer arithmetic including division and
 // remainder with their traps, bit operations, shifts, rotations,
 // comparisons, eqz, wrap and extend; float add, sub, mul, div, min, max,
-// sqrt, abs,
+// sqrt, ceil, floor, trunc, nearest (SSE4.1), abs,
 // neg, copysign, comparisons, promote and demote, conversion from signed
 // integers and unsigned i32; select, drop, nop, unreachable, block, loop,
 // if/else, br, br_if, br_table, return; sign extension, clz, ctz,
@@ -22,7 +22,7 @@
 // memory.grow (the runtime's builtin);
 // parameters (System V, stack ones included) and one result. The prologue
 // checks the stack limit as LLVM's does; explicit traps call
-// Builtins::raiseTrap. Everything else (rounding, float-to-int,
+// Builtins::raiseTrap. Everything else (float-to-int,
 // unsigned i64 conversions, SIMD, calls with several results,
 // the other bulk
 // memory, tables, references) is refused with ErrorKind::Unsupported and
