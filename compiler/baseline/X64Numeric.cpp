@@ -1,0 +1,343 @@
+// Integer and float instructions of the baseline compiler
+// (X64FunctionCompiler.h).
+
+#include "compiler/baseline/X64FunctionCompiler.h"
+
+namespace wasmc::baseline::detail {
+
+Expected<void> FunctionCompiler::select() {
+  a_.load(Width::W32, Reg::rdx, stackSlot(height_ - 1));
+  a_.load(Width::W64, Reg::rax, stackSlot(height_ - 3));
+  a_.load(Width::W64, Reg::rcx, stackSlot(height_ - 2));
+  a_.test(Width::W32, Reg::rdx, Reg::rdx);
+  a_.cmov(Cond::Equal, Width::W64, Reg::rax, Reg::rcx);
+  a_.store(Width::W64, stackSlot(height_ - 3), Reg::rax);
+  height_ -= 2;
+  return {};
+}
+
+void FunctionCompiler::binary(Width width, const std::function<void()>& op) {
+  a_.load(width, Reg::rax, stackSlot(height_ - 2));
+  a_.load(width, Reg::rcx, stackSlot(height_ - 1));
+  op();
+  a_.store(Width::W64, stackSlot(height_ - 2), Reg::rax);
+  --height_;
+}
+
+void FunctionCompiler::compare(Width width, Cond cond) {
+  binary(width, [&] {
+    a_.alu(Alu::Cmp, width, Reg::rax, Reg::rcx);
+    a_.setcc(cond, Reg::rax);
+    a_.movzx8(Reg::rax, Reg::rax);
+  });
+}
+
+void FunctionCompiler::unary(Width loadWidth, const std::function<void()>& op) {
+  a_.load(loadWidth, Reg::rax, stackSlot(height_ - 1));
+  op();
+  a_.store(Width::W64, stackSlot(height_ - 1), Reg::rax);
+}
+
+void FunctionCompiler::divide(Width width, bool isSigned, bool remainder) {
+  a_.load(width, Reg::rax, stackSlot(height_ - 2));
+  a_.load(width, Reg::rcx, stackSlot(height_ - 1));
+  a_.test(width, Reg::rcx, Reg::rcx);
+  a_.jcc(Cond::Equal, trapLabel(abi::TrapCode::IntegerDivideByZero));
+  Label done;
+  if (isSigned) {
+    Label normal;
+    a_.alu(Alu::Cmp, width, Reg::rcx, -1);
+    a_.jcc(Cond::NotEqual, normal);
+    if (remainder) {
+      a_.movImm(Width::W32, Reg::rdx, 0);
+      a_.jmp(done);
+    } else {
+      a_.movImm(Width::W64, Reg::rdx, width == Width::W64 ? 0x8000000000000000ull : 0x80000000u);
+      a_.alu(Alu::Cmp, width, Reg::rax, Reg::rdx);
+      a_.jcc(Cond::Equal, trapLabel(abi::TrapCode::IntegerOverflow));
+    }
+    a_.bind(normal);
+    a_.signExtendAxIntoDx(width);
+    a_.idiv(width, Reg::rcx);
+  } else {
+    a_.movImm(Width::W32, Reg::rdx, 0);
+    a_.div(width, Reg::rcx);
+  }
+  a_.bind(done);
+  a_.store(Width::W64, stackSlot(height_ - 2), remainder ? Reg::rdx : Reg::rax);
+  --height_;
+}
+
+void FunctionCompiler::countBits(Width width, Opcode kind) {
+  uint32_t bits = width == Width::W64 ? 64 : 32;
+  a_.load(width, Reg::rax, stackSlot(height_ - 1));
+  if (kind == Opcode::I32Popcnt) {
+    a_.popcnt(width, Reg::rax, Reg::rax);
+  } else {
+    Label zero, done;
+    if (kind == Opcode::I32Clz)
+      a_.bsr(width, Reg::rax, Reg::rax);
+    else
+      a_.bsf(width, Reg::rax, Reg::rax);
+    a_.jcc(Cond::Equal, zero);
+    if (kind == Opcode::I32Clz)
+      a_.alu(Alu::Xor, width, Reg::rax, static_cast<int32_t>(bits - 1)); // bits-1-i, i in [0, bits)
+    a_.jmp(done);
+    a_.bind(zero);
+    a_.movImm(Width::W32, Reg::rax, bits);
+    a_.bind(done);
+  }
+  a_.store(Width::W64, stackSlot(height_ - 1), Reg::rax);
+}
+
+void FunctionCompiler::floatBinary(FloatSize size, FloatOp op) {
+  a_.loadFloat(size, Xmm::xmm0, stackSlot(height_ - 2));
+  a_.loadFloat(size, Xmm::xmm1, stackSlot(height_ - 1));
+  a_.floatOp(op, size, Xmm::xmm0, Xmm::xmm1);
+  a_.storeFloat(size, stackSlot(height_ - 2), Xmm::xmm0);
+  --height_;
+}
+
+void FunctionCompiler::floatUnary(FloatSize from, const std::function<void()>& op, std::optional<FloatSize> to) {
+  a_.loadFloat(from, Xmm::xmm0, stackSlot(height_ - 1));
+  op();
+  a_.storeFloat(to.value_or(from), stackSlot(height_ - 1), Xmm::xmm0);
+}
+
+void FunctionCompiler::minMax(FloatSize size, bool min) {
+  a_.loadFloat(size, Xmm::xmm0, stackSlot(height_ - 2));
+  a_.loadFloat(size, Xmm::xmm1, stackSlot(height_ - 1));
+  Label nan, unequal, done;
+  a_.ucomis(size, Xmm::xmm0, Xmm::xmm1);
+  a_.jcc(Cond::Parity, nan);
+  a_.jcc(Cond::NotEqual, unequal);
+  a_.bitOp(min ? BitOp::Or : BitOp::And, size, Xmm::xmm0, Xmm::xmm1);
+  a_.jmp(done);
+  a_.bind(nan);
+  a_.floatOp(FloatOp::Add, size, Xmm::xmm0, Xmm::xmm1);
+  a_.jmp(done);
+  a_.bind(unequal);
+  a_.floatOp(min ? FloatOp::Min : FloatOp::Max, size, Xmm::xmm0, Xmm::xmm1);
+  a_.bind(done);
+  a_.storeFloat(size, stackSlot(height_ - 2), Xmm::xmm0);
+  --height_;
+}
+
+void FunctionCompiler::signBit(Width width, Alu op) {
+  uint64_t sign = width == Width::W64 ? 0x8000000000000000ull : 0x80000000u;
+  a_.load(width, Reg::rax, stackSlot(height_ - 1));
+  a_.movImm(width, Reg::rcx, op == Alu::And ? ~sign & (width == Width::W64 ? ~0ull : 0xFFFFFFFFu) : sign);
+  a_.alu(op, width, Reg::rax, Reg::rcx);
+  a_.store(Width::W64, stackSlot(height_ - 1), Reg::rax);
+}
+
+void FunctionCompiler::copysign(Width width) {
+  uint64_t sign = width == Width::W64 ? 0x8000000000000000ull : 0x80000000u;
+  a_.load(width, Reg::rax, stackSlot(height_ - 2));
+  a_.load(width, Reg::rcx, stackSlot(height_ - 1));
+  a_.movImm(width, Reg::rdx, sign);
+  a_.alu(Alu::And, width, Reg::rcx, Reg::rdx); // the sign of the second
+  a_.notReg(width, Reg::rdx);
+  a_.alu(Alu::And, width, Reg::rax, Reg::rdx); // the rest of the first
+  a_.alu(Alu::Or, width, Reg::rax, Reg::rcx);
+  a_.store(Width::W64, stackSlot(height_ - 2), Reg::rax);
+  --height_;
+}
+
+void FunctionCompiler::floatCompare(FloatSize size, Opcode kind) {
+  a_.loadFloat(size, Xmm::xmm0, stackSlot(height_ - 2));
+  a_.loadFloat(size, Xmm::xmm1, stackSlot(height_ - 1));
+  switch (kind) {
+  case Opcode::F32Eq:
+  case Opcode::F32Ne:
+    a_.ucomis(size, Xmm::xmm0, Xmm::xmm1);
+    a_.setcc(kind == Opcode::F32Eq ? Cond::Equal : Cond::NotEqual, Reg::rax);
+    a_.setcc(kind == Opcode::F32Eq ? Cond::NoParity : Cond::Parity, Reg::rcx);
+    a_.alu(kind == Opcode::F32Eq ? Alu::And : Alu::Or, Width::W32, Reg::rax, Reg::rcx);
+    break;
+  case Opcode::F32Gt:
+  case Opcode::F32Ge:
+    a_.ucomis(size, Xmm::xmm0, Xmm::xmm1);
+    a_.setcc(kind == Opcode::F32Gt ? Cond::Above : Cond::AboveOrEqual, Reg::rax);
+    break;
+  default: // lt, le: b > a, b >= a
+    a_.ucomis(size, Xmm::xmm1, Xmm::xmm0);
+    a_.setcc(kind == Opcode::F32Lt ? Cond::Above : Cond::AboveOrEqual, Reg::rax);
+    break;
+  }
+  a_.movzx8(Reg::rax, Reg::rax);
+  a_.store(Width::W64, stackSlot(height_ - 2), Reg::rax);
+  --height_;
+}
+
+void FunctionCompiler::convert(FloatSize size, Width width, bool unsignedI32) {
+  if (unsignedI32)
+    a_.load(Width::W32, Reg::rax, stackSlot(height_ - 1));
+  else
+    a_.load(width, Reg::rax, stackSlot(height_ - 1));
+  a_.cvtIntToFloat(size, width, Xmm::xmm0, Reg::rax);
+  a_.storeFloat(size, stackSlot(height_ - 1), Xmm::xmm0);
+}
+
+Expected<bool> FunctionCompiler::numeric(const wasm::Instr& instr) {
+  const Width W32 = Width::W32, W64 = Width::W64;
+  auto alu = [&](Alu op, Width width) { binary(width, [&] { a_.alu(op, width, Reg::rax, Reg::rcx); }); };
+  auto shift = [&](Shift op, Width width) { binary(width, [&] { a_.shift(op, width, Reg::rax); }); };
+  switch (instr.op) {
+  case Opcode::I32Add: alu(Alu::Add, W32); break;
+  case Opcode::I32Sub: alu(Alu::Sub, W32); break;
+  case Opcode::I32And: alu(Alu::And, W32); break;
+  case Opcode::I32Or: alu(Alu::Or, W32); break;
+  case Opcode::I32Xor: alu(Alu::Xor, W32); break;
+  case Opcode::I32Mul: binary(W32, [&] { a_.imul(W32, Reg::rax, Reg::rcx); }); break;
+  case Opcode::I32Shl: shift(Shift::Shl, W32); break;
+  case Opcode::I32ShrS: shift(Shift::Sar, W32); break;
+  case Opcode::I32ShrU: shift(Shift::Shr, W32); break;
+  case Opcode::I32Rotl: shift(Shift::Rol, W32); break;
+  case Opcode::I32Rotr: shift(Shift::Ror, W32); break;
+  case Opcode::I64Add: alu(Alu::Add, W64); break;
+  case Opcode::I64Sub: alu(Alu::Sub, W64); break;
+  case Opcode::I64And: alu(Alu::And, W64); break;
+  case Opcode::I64Or: alu(Alu::Or, W64); break;
+  case Opcode::I64Xor: alu(Alu::Xor, W64); break;
+  case Opcode::I64Mul: binary(W64, [&] { a_.imul(W64, Reg::rax, Reg::rcx); }); break;
+  case Opcode::I64Shl: shift(Shift::Shl, W64); break;
+  case Opcode::I64ShrS: shift(Shift::Sar, W64); break;
+  case Opcode::I64ShrU: shift(Shift::Shr, W64); break;
+  case Opcode::I64Rotl: shift(Shift::Rol, W64); break;
+  case Opcode::I64Rotr: shift(Shift::Ror, W64); break;
+  case Opcode::F32Add: floatBinary(FloatSize::F32, FloatOp::Add); break;
+  case Opcode::F32Sub: floatBinary(FloatSize::F32, FloatOp::Sub); break;
+  case Opcode::F32Mul: floatBinary(FloatSize::F32, FloatOp::Mul); break;
+  case Opcode::F32Div: floatBinary(FloatSize::F32, FloatOp::Div); break;
+  case Opcode::F64Add: floatBinary(FloatSize::F64, FloatOp::Add); break;
+  case Opcode::F64Sub: floatBinary(FloatSize::F64, FloatOp::Sub); break;
+  case Opcode::F64Mul: floatBinary(FloatSize::F64, FloatOp::Mul); break;
+  case Opcode::F64Div: floatBinary(FloatSize::F64, FloatOp::Div); break;
+  // roundss/roundsd (SSE4.1): modes 2 up, 1 down, 3 toward zero, 0 to
+  // nearest even; 8 keeps the inexact exception quiet.
+  case Opcode::F32Ceil:
+  case Opcode::F32Floor:
+  case Opcode::F32Trunc:
+  case Opcode::F32Nearest:
+  case Opcode::F64Ceil:
+  case Opcode::F64Floor:
+  case Opcode::F64Trunc:
+  case Opcode::F64Nearest: {
+    if (!__builtin_cpu_supports("sse4.1"))
+      return false;
+    bool f32 = instr.op <= Opcode::F32Nearest;
+    Opcode base = f32 ? Opcode::F32Ceil : Opcode::F64Ceil;
+    static constexpr uint8_t kModes[] = {2, 1, 3, 0}; // ceil, floor, trunc, nearest
+    uint8_t mode = 8 | kModes[static_cast<int>(instr.op) - static_cast<int>(base)];
+    FloatSize size = f32 ? FloatSize::F32 : FloatSize::F64;
+    floatUnary(size, [&] { a_.round(size, Xmm::xmm0, Xmm::xmm0, mode); });
+    break;
+  }
+  case Opcode::F32Min: minMax(FloatSize::F32, true); break;
+  case Opcode::F32Max: minMax(FloatSize::F32, false); break;
+  case Opcode::F64Min: minMax(FloatSize::F64, true); break;
+  case Opcode::F64Max: minMax(FloatSize::F64, false); break;
+  case Opcode::F32Sqrt: floatUnary(FloatSize::F32, [&] { a_.floatOp(FloatOp::Sqrt, FloatSize::F32, Xmm::xmm0, Xmm::xmm0); }); break;
+  case Opcode::F64Sqrt: floatUnary(FloatSize::F64, [&] { a_.floatOp(FloatOp::Sqrt, FloatSize::F64, Xmm::xmm0, Xmm::xmm0); }); break;
+  // abs, neg and copysign are bit operations in wasm (NaNs included).
+  case Opcode::F32Abs: signBit(W32, Alu::And); break;
+  case Opcode::F64Abs: signBit(W64, Alu::And); break;
+  case Opcode::F32Neg: signBit(W32, Alu::Xor); break;
+  case Opcode::F64Neg: signBit(W64, Alu::Xor); break;
+  case Opcode::F32Copysign: copysign(W32); break;
+  case Opcode::F64Copysign: copysign(W64); break;
+  case Opcode::F32Eq: floatCompare(FloatSize::F32, Opcode::F32Eq); break;
+  case Opcode::F32Ne: floatCompare(FloatSize::F32, Opcode::F32Ne); break;
+  case Opcode::F32Lt: floatCompare(FloatSize::F32, Opcode::F32Lt); break;
+  case Opcode::F32Gt: floatCompare(FloatSize::F32, Opcode::F32Gt); break;
+  case Opcode::F32Le: floatCompare(FloatSize::F32, Opcode::F32Le); break;
+  case Opcode::F32Ge: floatCompare(FloatSize::F32, Opcode::F32Ge); break;
+  case Opcode::F64Eq: floatCompare(FloatSize::F64, Opcode::F32Eq); break;
+  case Opcode::F64Ne: floatCompare(FloatSize::F64, Opcode::F32Ne); break;
+  case Opcode::F64Lt: floatCompare(FloatSize::F64, Opcode::F32Lt); break;
+  case Opcode::F64Gt: floatCompare(FloatSize::F64, Opcode::F32Gt); break;
+  case Opcode::F64Le: floatCompare(FloatSize::F64, Opcode::F32Le); break;
+  case Opcode::F64Ge: floatCompare(FloatSize::F64, Opcode::F32Ge); break;
+  // The slots hold bits: reinterpretation moves nothing.
+  case Opcode::I32ReinterpretF32:
+  case Opcode::I64ReinterpretF64:
+  case Opcode::F32ReinterpretI32:
+  case Opcode::F64ReinterpretI64: break;
+  case Opcode::F64PromoteF32:
+    floatUnary(FloatSize::F32, [&] { a_.cvtFloatSize(FloatSize::F64, Xmm::xmm0, Xmm::xmm0); }, FloatSize::F64);
+    break;
+  case Opcode::F32DemoteF64:
+    floatUnary(FloatSize::F64, [&] { a_.cvtFloatSize(FloatSize::F32, Xmm::xmm0, Xmm::xmm0); }, FloatSize::F32);
+    break;
+  // Signed, or unsigned 32-bit (zero-extended: exact as a signed 64-bit).
+  case Opcode::F32ConvertI32S: convert(FloatSize::F32, W32, false); break;
+  case Opcode::F64ConvertI32S: convert(FloatSize::F64, W32, false); break;
+  case Opcode::F32ConvertI64S: convert(FloatSize::F32, W64, false); break;
+  case Opcode::F64ConvertI64S: convert(FloatSize::F64, W64, false); break;
+  case Opcode::F32ConvertI32U: convert(FloatSize::F32, W64, true); break;
+  case Opcode::F64ConvertI32U: convert(FloatSize::F64, W64, true); break;
+  case Opcode::I32Clz: countBits(W32, Opcode::I32Clz); break;
+  case Opcode::I64Clz: countBits(W64, Opcode::I32Clz); break;
+  case Opcode::I32Ctz: countBits(W32, Opcode::I32Ctz); break;
+  case Opcode::I64Ctz: countBits(W64, Opcode::I32Ctz); break;
+  case Opcode::I32Popcnt:
+  case Opcode::I64Popcnt:
+    if (!__builtin_cpu_supports("popcnt"))
+      return false; // left to LLVM, which knows the target's features
+    countBits(instr.op == Opcode::I32Popcnt ? W32 : W64, Opcode::I32Popcnt);
+    break;
+  // Sign extension in place: the slot's low bytes, little-endian.
+  case Opcode::I32Extend8S: unary(W32, [&] { a_.load8(Reg::rax, stackSlot(height_ - 1), true); }); break;
+  case Opcode::I32Extend16S: unary(W32, [&] { a_.load16(Reg::rax, stackSlot(height_ - 1), true); }); break;
+  case Opcode::I64Extend8S: unary(W64, [&] { a_.load8(Reg::rax, stackSlot(height_ - 1), true, W64); }); break;
+  case Opcode::I64Extend16S: unary(W64, [&] { a_.load16(Reg::rax, stackSlot(height_ - 1), true, W64); }); break;
+  case Opcode::I64Extend32S: unary(W64, [&] { a_.load32SignExtend(Reg::rax, stackSlot(height_ - 1)); }); break;
+  case Opcode::I32DivS: divide(W32, true, false); break;
+  case Opcode::I32DivU: divide(W32, false, false); break;
+  case Opcode::I32RemS: divide(W32, true, true); break;
+  case Opcode::I32RemU: divide(W32, false, true); break;
+  case Opcode::I64DivS: divide(W64, true, false); break;
+  case Opcode::I64DivU: divide(W64, false, false); break;
+  case Opcode::I64RemS: divide(W64, true, true); break;
+  case Opcode::I64RemU: divide(W64, false, true); break;
+  case Opcode::I32Eq: compare(W32, Cond::Equal); break;
+  case Opcode::I32Ne: compare(W32, Cond::NotEqual); break;
+  case Opcode::I32LtS: compare(W32, Cond::Less); break;
+  case Opcode::I32LtU: compare(W32, Cond::Below); break;
+  case Opcode::I32GtS: compare(W32, Cond::Greater); break;
+  case Opcode::I32GtU: compare(W32, Cond::Above); break;
+  case Opcode::I32LeS: compare(W32, Cond::LessOrEqual); break;
+  case Opcode::I32LeU: compare(W32, Cond::BelowOrEqual); break;
+  case Opcode::I32GeS: compare(W32, Cond::GreaterOrEqual); break;
+  case Opcode::I32GeU: compare(W32, Cond::AboveOrEqual); break;
+  case Opcode::I64Eq: compare(W64, Cond::Equal); break;
+  case Opcode::I64Ne: compare(W64, Cond::NotEqual); break;
+  case Opcode::I64LtS: compare(W64, Cond::Less); break;
+  case Opcode::I64LtU: compare(W64, Cond::Below); break;
+  case Opcode::I64GtS: compare(W64, Cond::Greater); break;
+  case Opcode::I64GtU: compare(W64, Cond::Above); break;
+  case Opcode::I64LeS: compare(W64, Cond::LessOrEqual); break;
+  case Opcode::I64LeU: compare(W64, Cond::BelowOrEqual); break;
+  case Opcode::I64GeS: compare(W64, Cond::GreaterOrEqual); break;
+  case Opcode::I64GeU: compare(W64, Cond::AboveOrEqual); break;
+  case Opcode::I32Eqz:
+  case Opcode::I64Eqz: {
+    Width width = instr.op == Opcode::I32Eqz ? W32 : W64;
+    unary(width, [&] {
+      a_.test(width, Reg::rax, Reg::rax);
+      a_.setcc(Cond::Equal, Reg::rax);
+      a_.movzx8(Reg::rax, Reg::rax);
+    });
+    break;
+  }
+  // A 32-bit load zero-extends: the wrap and the unsigned extension.
+  case Opcode::I32WrapI64:
+  case Opcode::I64ExtendI32U: unary(W32, [] {}); break;
+  case Opcode::I64ExtendI32S: unary(W32, [&] { a_.movsxd(Reg::rax, Reg::rax); }); break;
+  default: return false;
+  }
+  return true;
+}
+
+} // namespace wasmc::baseline::detail
