@@ -10,6 +10,7 @@
 #include <sys/mman.h>
 
 #include <cstring>
+#include <optional>
 #include <random>
 
 namespace wasmc {
@@ -116,14 +117,45 @@ private:
   size_t size_;
 };
 
+/// A test module: decoded (for the baseline compiler) and compiled by the
+/// LLVM JIT (the reference), or empty after a test failure.
+struct Subject {
+  std::optional<wasm::Module> module;
+  std::shared_ptr<const rt::CompiledModule> jit;
+
+  Subject(const char* wat, unsigned optLevel) {
+    auto bytes = test::assembleWat(wat);
+    auto decoded = wasm::loadModule(bytes);
+    EXPECT_TRUE(decoded) << (decoded ? "" : decoded.error().describe());
+    if (!decoded)
+      return;
+    module = std::move(*decoded);
+    auto compiled = tools::compileModule(bytes, codegen::Options{.optLevel = optLevel});
+    EXPECT_TRUE(compiled) << (compiled ? "" : compiled.error().describe());
+    if (compiled)
+      jit = *compiled;
+  }
+  bool ok() const { return module && jit; }
+
+  /// The function index (imports included) of export `name`.
+  uint32_t exportIndex(const std::string& name) const {
+    for (const wasm::Export& exp : module->exports)
+      if (exp.name == name)
+        return exp.index;
+    ADD_FAILURE() << "no export " << name;
+    return 0;
+  }
+  /// Baseline code for export `name`.
+  Expected<std::vector<uint8_t>> baselineCode(const std::string& name) const {
+    return baseline::compileFunctionX64(*module, exportIndex(name) - module->numImportedFuncs);
+  }
+};
+
 TEST(Baseline, IntegerFunctionsAgreeWithTheLlvmJit) {
-  auto bytes = test::assembleWat(kModule);
-  ASSERT_FALSE(bytes.empty());
-  auto module = wasm::loadModule(bytes);
-  ASSERT_TRUE(module) << module.error().describe();
-  auto jit = tools::compileModule(bytes, codegen::Options{.optLevel = 0});
-  ASSERT_TRUE(jit) << jit.error().describe();
-  test::Fixture f(*jit);
+  Subject subject(kModule, 0);
+  ASSERT_TRUE(subject.ok());
+  const auto& module = subject.module;
+  test::Fixture f(subject.jit);
   ASSERT_NE(f.instance, nullptr);
 
   const uint64_t edges[] = {0, 1, 2, 3, 7, 31, 32, 63, 64, 0x7FFFFFFF, 0x80000000, 0xFFFFFFFF,
@@ -205,23 +237,14 @@ const char* kMemoryModule = R"((module
 /// and both memories must agree. Addresses stay in bounds: a fault in
 /// baseline code is not a trap yet.
 TEST(Baseline, MemoryAccessesAgreeWithTheLlvmJit) {
-  auto bytes = test::assembleWat(kMemoryModule);
-  ASSERT_FALSE(bytes.empty());
-  auto module = wasm::loadModule(bytes);
-  ASSERT_TRUE(module) << module.error().describe();
-  auto jit = tools::compileModule(bytes, codegen::Options{.optLevel = 0});
-  ASSERT_TRUE(jit) << jit.error().describe();
-  test::Fixture reference(*jit);
-  test::Fixture target(*jit);
+  Subject subject(kMemoryModule, 0);
+  ASSERT_TRUE(subject.ok());
+  test::Fixture reference(subject.jit);
+  test::Fixture target(subject.jit);
   ASSERT_TRUE(reference.instance && target.instance);
   std::mt19937_64 random(3);
   for (const char* name : {"widths", "sum"}) {
-    const wasm::Export* exp = nullptr;
-    for (const wasm::Export& e : module->exports)
-      if (e.name == name)
-        exp = &e;
-    ASSERT_NE(exp, nullptr);
-    auto code = baseline::compileFunctionX64(*module, exp->index - module->numImportedFuncs);
+    auto code = subject.baselineCode(name);
     ASSERT_TRUE(code) << name << ": " << code.error().describe();
     Mapped mapped(*code);
     for (int trial = 0; trial < 300; ++trial) {
@@ -293,14 +316,11 @@ const char* kCallsModule = R"((module
 /// from the host go through the runtime's entry trampolines, with its
 /// activation, so traps unwind as from LLVM code.
 TEST(Baseline, CallsTrapsAndGlobalsThroughTheRuntime) {
-  auto bytes = test::assembleWat(kCallsModule);
-  ASSERT_FALSE(bytes.empty());
-  auto module = wasm::loadModule(bytes);
-  ASSERT_TRUE(module) << module.error().describe();
-  auto jit = tools::compileModule(bytes, codegen::Options{.optLevel = 0});
-  ASSERT_TRUE(jit) << jit.error().describe();
-  test::Fixture reference(*jit);
-  test::Fixture target(*jit);
+  Subject subject(kCallsModule, 0);
+  ASSERT_TRUE(subject.ok());
+  const auto& module = subject.module;
+  test::Fixture reference(subject.jit);
+  test::Fixture target(subject.jit);
   ASSERT_TRUE(reference.instance && target.instance);
   std::vector<std::unique_ptr<Mapped>> code;
   for (uint32_t i = 0; i < module->functions.size(); ++i) {
@@ -347,23 +367,14 @@ TEST(Baseline, CallsTrapsAndGlobalsThroughTheRuntime) {
 /// Stack arguments between tiers: a baseline caller of LLVM code and an
 /// LLVM caller of baseline code (only one of the two functions swapped).
 TEST(Baseline, StackArgumentsCrossTiers) {
-  auto bytes = test::assembleWat(kCallsModule);
-  ASSERT_FALSE(bytes.empty());
-  auto module = wasm::loadModule(bytes);
-  ASSERT_TRUE(module);
-  auto jit = tools::compileModule(bytes, codegen::Options{.optLevel = 2});
-  ASSERT_TRUE(jit) << jit.error().describe();
-  test::Fixture reference(*jit);
+  Subject subject(kCallsModule, 2);
+  ASSERT_TRUE(subject.ok());
+  test::Fixture reference(subject.jit);
   for (const char* swapped : {"many", "many_caller"}) {
-    test::Fixture mixed(*jit);
+    test::Fixture mixed(subject.jit);
     ASSERT_TRUE(mixed.instance);
-    const rt::Extern* found = mixed.instance->findExport(swapped);
-    ASSERT_NE(found, nullptr);
-    uint32_t index = 0;
-    for (const wasm::Export& exp : module->exports)
-      if (exp.name == swapped)
-        index = exp.index;
-    auto compiled = baseline::compileFunctionX64(*module, index - module->numImportedFuncs);
+    uint32_t index = subject.exportIndex(swapped);
+    auto compiled = subject.baselineCode(swapped);
     ASSERT_TRUE(compiled) << compiled.error().describe();
     Mapped code(*compiled);
     const_cast<abi::FuncRef*>(mixed.instance->vmctx()->funcs[index])->code = reinterpret_cast<void*>(code.entry());
@@ -393,18 +404,12 @@ TEST(Baseline, StackArgumentsCrossTiers) {
 }
 
 TEST(Baseline, RefusesWhatItDoesNotHandleWithALocation) {
-  auto bytes = test::assembleWat(kModule);
-  auto module = wasm::loadModule(bytes);
-  ASSERT_TRUE(module);
-  const wasm::Export* vectorExport = nullptr;
-  for (const wasm::Export& exp : module->exports)
-    if (exp.name == "vector")
-      vectorExport = &exp;
-  ASSERT_NE(vectorExport, nullptr);
-  auto code = baseline::compileFunctionX64(*module, vectorExport->index - module->numImportedFuncs);
+  Subject subject(kModule, 0);
+  ASSERT_TRUE(subject.ok());
+  auto code = subject.baselineCode("vector");
   ASSERT_FALSE(code);
   EXPECT_EQ(code.error().kind, ErrorKind::Unsupported);
-  EXPECT_EQ(code.error().function, vectorExport->index);
+  EXPECT_EQ(code.error().function, subject.exportIndex("vector"));
   EXPECT_NE(code.error().describe().find("vector or reference parameter"), std::string::npos)
       << code.error().describe();
 
