@@ -121,6 +121,24 @@ void FunctionCompiler::prologue() {
     for (uint32_t i = static_cast<uint32_t>(type_.params.size()); i < numLocals_; ++i)
       a_.store(Width::W64, localSlot(i), Reg::rax);
   }
+  if (counting_.counters)
+    countCall();
+}
+
+void FunctionCompiler::countCall() {
+  // After the parameters are in their slots: the request is an ordinary
+  // call, free to use every caller-saved register.
+  Label counted;
+  a_.movImm(Width::W64, Reg::rax, reinterpret_cast<uint64_t>(counting_.counters + index_));
+  a_.load(Width::W32, Reg::rcx, at(Reg::rax, 0));
+  a_.alu(Alu::Sub, Width::W32, Reg::rcx, 1);
+  a_.store(Width::W32, at(Reg::rax, 0), Reg::rcx); // a mov: the flags are the sub's
+  a_.jcc(Cond::NotEqual, counted);
+  a_.movImm(Width::W64, Reg::rdi, reinterpret_cast<uint64_t>(counting_.context));
+  a_.movImm(Width::W32, Reg::rsi, index_);
+  a_.movImm(Width::W64, Reg::rax, reinterpret_cast<uint64_t>(counting_.request));
+  a_.call(Reg::rax);
+  a_.bind(counted);
 }
 
 void FunctionCompiler::patchFrameSize() {
@@ -258,8 +276,9 @@ void FunctionCompiler::emitTrapStubs() {
 
 namespace wasmc::baseline {
 
-Expected<std::vector<uint8_t>> compileFunctionX64(const wasm::Module& module, uint32_t index) {
-  detail::FunctionCompiler compiler(module, index);
+Expected<std::vector<uint8_t>> compileFunctionX64(const wasm::Module& module, uint32_t index,
+                                                  const CallCounting& counting) {
+  detail::FunctionCompiler compiler(module, index, counting);
   Expected<std::vector<uint8_t>> code = compiler.run();
   if (!code) {
     Error error = std::move(code).error();

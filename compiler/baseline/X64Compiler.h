@@ -37,8 +37,20 @@
 
 namespace wasmc::baseline {
 
+/// Call counting for tier-up (docs/BASELINE.md). With `counters` set, the
+/// prologue decrements counters[index] (a plain, unlocked decrement: a
+/// count lost to a race only delays tier-up) and, on the call that makes it
+/// 0, calls request(context, index) and then goes on in this code.
+/// Later calls make it negative and call nothing until it wraps.
+struct CallCounting {
+  int32_t* counters = nullptr; // per defined function
+  void (*request)(void* context, uint32_t index) = nullptr;
+  void* context = nullptr;
+};
+
 /// Machine code for defined function `index` (imports not counted), in the
 /// wasm calling convention: result f(VMContext* in rdi, params...).
-Expected<std::vector<uint8_t>> compileFunctionX64(const wasm::Module& module, uint32_t index);
+Expected<std::vector<uint8_t>> compileFunctionX64(const wasm::Module& module, uint32_t index,
+                                                  const CallCounting& counting = {});
 
 } // namespace wasmc::baseline

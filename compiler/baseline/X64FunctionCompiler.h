@@ -6,6 +6,7 @@
 // (calls, globals and memory).
 
 #include "compiler/baseline/X64Assembler.h"
+#include "compiler/baseline/X64Compiler.h"
 #include "compiler/wasm/BodyDecoder.h"
 #include "compiler/wasm/Module.h"
 #include "runtime/Abi.h"
@@ -42,8 +43,9 @@ struct ControlFrame {
 /// rcx and rdx as scratch (docs/BASELINE.md).
 class FunctionCompiler {
 public:
-  FunctionCompiler(const wasm::Module& module, uint32_t index)
-      : module_(module), function_(module.functions[index]), type_(module.types[function_.type]) {}
+  FunctionCompiler(const wasm::Module& module, uint32_t index, const CallCounting& counting)
+      : module_(module), function_(module.functions[index]), type_(module.types[function_.type]),
+        index_(index), counting_(counting) {}
 
   Expected<std::vector<uint8_t>> run();
 
@@ -73,6 +75,9 @@ private:
   }
 
   void prologue();
+
+  /// CallCounting's decrement, and the request when the count reaches 0.
+  void countCall();
 
   void patchFrameSize();
 
@@ -203,6 +208,8 @@ private:
   const wasm::Module& module_;
   const wasm::Function& function_;
   const wasm::FuncType& type_;
+  uint32_t index_;
+  CallCounting counting_;
   Assembler a_;
   std::vector<ControlFrame> control_;
   uint32_t numLocals_ = 0;

@@ -58,6 +58,26 @@ public:
   /// the [start, end) of its code) before that code can run, on the thread
   /// that first called it. Set it before running any of the module's code.
   std::function<void(uint32_t funcIndex, uintptr_t start, uintptr_t end)> onCompiled;
+
+  // Tier-up (docs/BASELINE.md), Options::lazy only; other JitCode returns
+  // ErrorKind::Unsupported. Both are thread-safe and may run while the
+  // module's code runs on other threads.
+
+  /// Points defined function `index`'s stub (imports not counted) at
+  /// `target`, which must follow the function's calling convention. Every
+  /// call of the function goes through its stub (FuncRefs, tables, calls
+  /// from other functions), so every call that starts after this store
+  /// reaches `target`; calls already running finish where they are.
+  virtual Expected<void> redirect(uint32_t index, const void* /*target*/) {
+    return Error{ErrorKind::Unsupported, kNoOffset, "only the lazy JIT's functions can be redirected", index};
+  }
+
+  /// Compiles defined function `index` with LLVM on the calling thread,
+  /// unless its stub already did, reports it through onCompiled, and returns
+  /// its code. Does not redirect the stub.
+  virtual Expected<const void*> compileFunction(uint32_t index) {
+    return Error{ErrorKind::Unsupported, kNoOffset, "only the lazy JIT compiles single functions", index};
+  }
 };
 
 /// Lowers and optimises a validated module and emits relocatable ELF objects

@@ -131,11 +131,45 @@ public:
     callThrough.reset();
   }
 
+  Expected<void> redirect(uint32_t index, const void* target) override {
+    WASMC_TRY(checkIndex(index));
+    // A pointer-sized store under the stubs manager's lock: a stub jumps
+    // through the old or the new pointer, never a torn one.
+    if (auto error = stubs->updatePointer(symbolOf(index), ExecutorAddr::fromPtr(target)))
+      return withFunction(toError(std::move(error), "tier-up"), index);
+    return {};
+  }
+
+  Expected<const void*> compileFunction(uint32_t index) override {
+    WASMC_TRY(checkIndex(index));
+    ExecutionSession& session = process_.jit->getExecutionSession();
+    // Materialises the body (FunctionUnit) unless the stub's resolver did.
+    // Bodies are not exported (FunctionUnit): only their stubs are.
+    auto body = session.lookup(makeJITDylibSearchOrder({&bodies_}, JITDylibLookupFlags::MatchAllSymbols),
+                               session.intern(symbolOf(index)));
+    if (!body)
+      return withFunction(toError(body.takeError(), "tier-up"), index);
+    return body->getAddress().toPtr<const void*>();
+  }
+
   LazyModule lazy;
   std::unique_ptr<LazyCallThroughManager> callThrough;
   std::unique_ptr<IndirectStubsManager> stubs;
 
 private:
+  std::string symbolOf(uint32_t index) const {
+    return functionSymbol(lazy.module, lazy.module.numImportedFuncs + index);
+  }
+  Expected<void> checkIndex(uint32_t index) const {
+    if (index >= lazy.module.functions.size())
+      return Error{ErrorKind::Usage, kNoOffset, "no defined function " + std::to_string(index), kNoFunction};
+    return {};
+  }
+  Error withFunction(Error error, uint32_t index) const {
+    error.function = lazy.module.numImportedFuncs + index;
+    return error;
+  }
+
   JitProcess& process_;
   JITDylib& module_;
   JITDylib& bodies_;

@@ -10,13 +10,17 @@
 namespace wasmc::fuzz {
 
 /// A wasmc configuration: JIT at an -O level, the lazy JIT, AOT, or the
-/// baseline tier (with the lazy JIT for what it does not cover yet).
+/// baseline tier (with the lazy JIT for what it does not cover yet),
+/// alone or with tier-up.
 struct WasmcConfig {
-  std::string name; // "O0", "O2", "O3", "lazy", "aot", "baseline"
+  std::string name; // "O0", "O2", "O3", "lazy", "aot", "baseline", "tiered"
   unsigned optLevel = 2;
   bool lazy = false;
   bool aot = false;
   bool baseline = false;
+  /// With `baseline`: calls before LLVM recompiles a function (0: never);
+  /// the call that asks waits, so the next call crosses the tier boundary.
+  uint32_t tierUpAfter = 0;
 };
 
 /// Runs `wasm-interp --run-all-exports --dummy-import-func PATH` and parses

@@ -2,7 +2,7 @@
 // wasmc in five configurations, and reports every difference. See README.md
 // for what is compared and what is skipped.
 //
-//   wasmc-fuzz-diff [--configs O0,O2,O3,lazy,aot,baseline] [--timeout SECONDS] [--verbose] FILE.wasm|FILE.wat...
+//   wasmc-fuzz-diff [--configs O0,O2,O3,lazy,aot,baseline,tiered] [--timeout SECONDS] [--verbose] FILE.wasm|FILE.wat...
 //
 // --verbose prints every engine's log (calls, results, memory page hashes).
 //
@@ -29,6 +29,7 @@ const WasmcConfig kAllConfigs[] = {
     {.name = "lazy", .optLevel = 2, .lazy = true},
     {.name = "aot", .optLevel = 2, .aot = true},
     {.name = "baseline", .optLevel = 2, .baseline = true},
+    {.name = "tiered", .optLevel = 2, .baseline = true, .tierUpAfter = 1},
 };
 
 struct Settings {
@@ -201,7 +202,7 @@ Verdict checkModule(const std::string& file, const std::string& wasmPath, const 
 
 int usage() {
   std::fprintf(stderr,
-               "usage: wasmc-fuzz-diff [--configs O0,O2,O3,lazy,aot,baseline] [--timeout SECONDS] [--verbose] "
+               "usage: wasmc-fuzz-diff [--configs O0,O2,O3,lazy,aot,baseline,tiered] [--timeout SECONDS] [--verbose] "
                "FILE.wasm|FILE.wat...\n");
   return 2;
 }
@@ -209,7 +210,7 @@ int usage() {
 int run(int argc, char** argv) {
   Settings settings;
   std::vector<std::string> files;
-  std::string configList = "O0,O2,O3,lazy,aot,baseline";
+  std::string configList = "O0,O2,O3,lazy,aot,baseline,tiered";
   for (int i = 1; i < argc; ++i) {
     std::string arg = argv[i];
     if (arg == "--configs" && i + 1 < argc)
@@ -234,7 +235,7 @@ int run(int argc, char** argv) {
         known = true;
       }
     if (!known) {
-      std::fprintf(stderr, "unknown configuration \"%s\" (O0, O2, O3, lazy, aot, baseline)\n", name.c_str());
+      std::fprintf(stderr, "unknown configuration \"%s\" (O0, O2, O3, lazy, aot, baseline, tiered)\n", name.c_str());
       return 2;
     }
     if (comma == std::string::npos)

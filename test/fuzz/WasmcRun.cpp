@@ -79,8 +79,11 @@ RunLog runInProcess(const std::vector<uint8_t>& bytes, const wasm::Module& modul
                     int progressFd) {
   // One partition on the calling thread: the fuzzer runs several modules in
   // parallel itself, and a deterministic partitioning keeps runs repeatable.
+  std::optional<tools::TierUpOptions> baseline;
+  if (config.baseline)
+    baseline = tools::TierUpOptions{.afterCalls = config.tierUpAfter, .wait = true};
   tools::JitWastEngine engine(codegen::Options{.optLevel = config.optLevel, .jobs = 1, .lazy = config.lazy},
-                              config.aot, config.baseline);
+                              config.aot, baseline);
   RunLog log;
   log.calls.push_back(CallRecord{.exportName = "(start)"});
   size_t current = 0; // the record imported calls are logged in

@@ -12,14 +12,17 @@ namespace wasmc::tools {
 
 namespace {
 
-/// What keeps a baseline module's code alive: the lazy JIT's code, the
-/// baseline code block and the function table that points into both.
+/// What keeps a baseline module's code alive: the lazy JIT's code (stubs,
+/// trampolines, tables, LLVM-compiled functions), the baseline code block,
+/// and tier-up's worker, which goes first.
 struct BaselineCode {
   std::unique_ptr<codegen::JitCode> jit;
   void* block = MAP_FAILED;
   size_t blockSize = 0;
-  std::vector<void*> functions;
+  std::unique_ptr<TierUp> tierUp;
   ~BaselineCode() {
+    tierUp.reset();
+    jit.reset();
     if (block != MAP_FAILED)
       munmap(block, blockSize);
   }
@@ -29,26 +32,32 @@ struct BaselineCode {
 
 Expected<std::shared_ptr<const rt::CompiledModule>> compileModuleBaseline(std::span<const uint8_t> bytes,
                                                                           const codegen::Options& options,
+                                                                          const TierUpOptions& tierUp,
                                                                           BaselineCoverage* coverage) {
   wasm::Module module = WASMC_TRY(wasm::loadModule(bytes));
   codegen::Options lazy = options;
   lazy.lazy = true;
   auto code = std::make_shared<BaselineCode>();
   code->jit = WASMC_TRY(codegen::compileJit(module, lazy));
+  const uint32_t count = static_cast<uint32_t>(module.functions.size());
+  baseline::CallCounting counting;
+  if (tierUp.afterCalls > 0) {
+    code->tierUp = std::make_unique<TierUp>(*code->jit, count, tierUp);
+    counting = code->tierUp->counting();
+  }
 
   // Every function the baseline compiler covers, laid out in one block.
-  const uint32_t count = static_cast<uint32_t>(module.functions.size());
   std::vector<std::vector<uint8_t>> bodies(count);
   size_t total = 0;
   for (uint32_t i = 0; i < count; ++i) {
-    Expected<std::vector<uint8_t>> body = baseline::compileFunctionX64(module, i);
+    Expected<std::vector<uint8_t>> body = baseline::compileFunctionX64(module, i, counting);
     if (body) {
       bodies[i] = std::move(*body);
       total += (bodies[i].size() + 15) & ~size_t(15);
     }
   }
-  code->functions.assign(code->jit->functions, code->jit->functions + count);
-  std::vector<rt::CodeBlock> blocks = code->jit->codeBlocks;
+  rt::CodeTables tables{code->jit->functions, code->jit->entries, code->jit->hostAdapters, code->jit->codeEnd};
+  std::vector<rt::FunctionRange> ranges = rt::functionRanges(module, tables, code->jit->codeBlocks);
   uint32_t covered = 0;
   if (total > 0) {
     code->blockSize = (total + 4095) & ~size_t(4095);
@@ -56,26 +65,34 @@ Expected<std::shared_ptr<const rt::CompiledModule>> compileModuleBaseline(std::s
     if (code->block == MAP_FAILED)
       return makeError(ErrorKind::Io, kNoOffset, "cannot map memory for baseline code");
     auto* base = static_cast<uint8_t*>(code->block);
+    std::vector<std::pair<uint32_t, const uint8_t*>> placed;
     size_t at = 0;
     for (uint32_t i = 0; i < count; ++i) {
       if (bodies[i].empty())
         continue;
       std::memcpy(base + at, bodies[i].data(), bodies[i].size());
-      code->functions[i] = base + at;
+      placed.emplace_back(i, base + at);
+      wasm::FuncIndex index = module.numImportedFuncs + i;
+      // Registered with the trap handler with the module (below), before
+      // any of it can run.
+      ranges.push_back(rt::FunctionRange{reinterpret_cast<uintptr_t>(base + at),
+                                         reinterpret_cast<uintptr_t>(base + at + bodies[i].size()), index,
+                                         module.funcName(index)});
       at += (bodies[i].size() + 15) & ~size_t(15);
       ++covered;
     }
     if (mprotect(code->block, code->blockSize, PROT_READ | PROT_EXEC) != 0)
       return makeError(ErrorKind::Io, kNoOffset, "cannot make baseline code executable");
-    blocks.push_back({reinterpret_cast<uintptr_t>(base), reinterpret_cast<uintptr_t>(base + at)});
+    // Every call reaches a function through its stub (FuncRefs, tables and
+    // the LLVM-compiled functions' calls alike), so pointing the stubs at
+    // the baseline code makes it the code of every call; tier-up points
+    // them at LLVM's later.
+    for (const auto& [i, start] : placed)
+      WASMC_TRY(code->jit->redirect(i, start));
   }
   if (coverage)
-    *coverage = BaselineCoverage{covered, count};
+    *coverage = BaselineCoverage{covered, count, code->tierUp ? code->tierUp->stats() : nullptr};
 
-  rt::CodeTables tables{code->functions.data(), code->jit->entries, code->jit->hostAdapters, code->jit->codeEnd};
-  // Ranges from the table: baseline functions run to the next one (or the
-  // end of the block), so faults in them are traps of the right function.
-  std::vector<rt::FunctionRange> ranges = rt::functionRanges(module, tables, blocks);
   codegen::JitCode* jit = code->jit.get();
   auto compiled = std::make_shared<rt::CompiledModule>(std::move(module), tables, code, std::move(ranges));
   jit->onCompiled = [module = compiled.get()](uint32_t funcIndex, uintptr_t start, uintptr_t end) {

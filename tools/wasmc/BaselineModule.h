@@ -1,20 +1,21 @@
 #pragma once
-// `--tier baseline` (issue 15, first step): a module whose functions run on
-// the baseline compiler's code where it covers them, and on the lazy LLVM
-// JIT everywhere else. The lazy JIT provides the trampolines, host adapters
-// and stubs; the code table points each covered function at its baseline
-// code instead of its stub, so every FuncRef (calls from baseline code,
-// tables, exports) reaches baseline code. LLVM-compiled functions call
-// others through their stubs, so they reach LLVM code: correct, not yet
-// all-baseline. Not the default anywhere: the baseline tier is in progress
-// (docs/BASELINE.md).
+// `--tier baseline` and `--tier tiered` (issue 15): a module whose
+// functions run on the baseline compiler's code where it covers them, and
+// on the lazy LLVM JIT everywhere else. The lazy JIT provides the
+// trampolines, host adapters and a stub per function, through which every
+// call goes; each covered function's stub points at its baseline code.
+// With tier-up (TierUp.h), hot functions are recompiled by LLVM and their
+// stubs pointed at the result. Not the default anywhere yet: the baseline
+// tier is in progress (docs/BASELINE.md).
 
 #include "compiler/codegen/Codegen.h"
 #include "runtime/CompiledModule.h"
+#include "tools/wasmc/TierUp.h"
 
 #include <cstdint>
 #include <memory>
 #include <span>
+#include <string>
 
 namespace wasmc::tools {
 
@@ -22,12 +23,19 @@ namespace wasmc::tools {
 struct BaselineCoverage {
   uint32_t baseline = 0;
   uint32_t functions = 0;
+  std::shared_ptr<const TierUpStats> tierUp; // null without tier-up
 };
 
-/// Compiles `bytes` for the baseline tier; `options` are the lazy JIT's
-/// for the functions the baseline compiler refuses.
+/// Compiles `bytes` for the baseline tier; `options` are the lazy JIT's,
+/// for the functions the baseline compiler refuses and for tier-up.
 Expected<std::shared_ptr<const rt::CompiledModule>> compileModuleBaseline(std::span<const uint8_t> bytes,
                                                                           const codegen::Options& options,
+                                                                          const TierUpOptions& tierUp = {},
                                                                           BaselineCoverage* coverage = nullptr);
+
+/// The tier-up of a --tier choice: tiered counts calls, baseline and llvm never tier up.
+inline TierUpOptions tierUpFor(const std::string& tier, uint32_t afterCalls, bool wait) {
+  return tier == "tiered" ? TierUpOptions{afterCalls, wait} : TierUpOptions{};
+}
 
 } // namespace wasmc::tools

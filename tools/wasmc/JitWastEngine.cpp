@@ -53,8 +53,15 @@ WastValue toScript(const rt::Value& value) {
 
 } // namespace
 
-JitWastEngine::JitWastEngine(codegen::Options options, bool aot, bool baseline)
+JitWastEngine::JitWastEngine(codegen::Options options, bool aot, std::optional<TierUpOptions> baseline)
     : options_(options), aot_(aot), baseline_(baseline), spectest_(defineSpectest(store_, linker_)) {}
+
+uint64_t JitWastEngine::tieredUp() const {
+  uint64_t total = 0;
+  for (const auto& stats : tierUps_)
+    total += stats->installed.load(std::memory_order_relaxed);
+  return total;
+}
 
 Expected<void> JitWastEngine::compile(std::span<const uint8_t> bytes) {
   WASMC_TRY(wasm::loadModule(bytes));
@@ -63,9 +70,11 @@ Expected<void> JitWastEngine::compile(std::span<const uint8_t> bytes) {
 
 Expected<std::shared_ptr<const rt::CompiledModule>> JitWastEngine::compileBaseline(std::span<const uint8_t> bytes) {
   BaselineCoverage coverage;
-  auto module = WASMC_TRY(compileModuleBaseline(bytes, options_, &coverage));
+  auto module = WASMC_TRY(compileModuleBaseline(bytes, options_, *baseline_, &coverage));
   baselineFunctions_ += coverage.baseline;
   totalFunctions_ += coverage.functions;
+  if (coverage.tierUp)
+    tierUps_.push_back(coverage.tierUp);
   return module;
 }
 

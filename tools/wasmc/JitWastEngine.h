@@ -7,9 +7,11 @@
 #include "runtime/Function.h"
 #include "runtime/Linker.h"
 #include "runtime/Store.h"
+#include "tools/wasmc/TierUp.h"
 #include "tools/wasmc/WastEngine.h"
 
 #include <memory>
+#include <optional>
 #include <vector>
 
 namespace wasmc::rt {
@@ -20,12 +22,14 @@ namespace wasmc::tools {
 
 class JitWastEngine final : public WastEngine {
 public:
-  /// `aot`: every module goes through a .cwasm and the artifact loader.
-  /// `aot`: through an artifact; `baseline`: the baseline tier where it
-  /// covers a function, the lazy JIT elsewhere (BaselineModule.h).
-  JitWastEngine(codegen::Options options, bool aot, bool baseline = false);
+  /// `aot`: every module goes through a .cwasm and the artifact loader;
+  /// `baseline`: the baseline tier where it covers a function, the lazy JIT
+  /// elsewhere, with that tier-up (BaselineModule.h).
+  JitWastEngine(codegen::Options options, bool aot, std::optional<TierUpOptions> baseline = {});
   /// With the baseline tier: functions it compiled, of all instantiated.
   std::pair<uint64_t, uint64_t> baselineCoverage() const { return {baselineFunctions_, totalFunctions_}; }
+  /// With tier-up: functions LLVM recompiled so far, over every module.
+  uint64_t tieredUp() const;
 
   Expected<void> compile(std::span<const uint8_t> bytes) override;
   Expected<InstanceId> instantiate(std::span<const uint8_t> bytes) override;
@@ -49,8 +53,9 @@ private:
   Expected<std::shared_ptr<const rt::CompiledModule>> compileBaseline(std::span<const uint8_t> bytes);
 
   bool aot_;
-  bool baseline_;
+  std::optional<TierUpOptions> baseline_;
   uint64_t baselineFunctions_ = 0, totalFunctions_ = 0;
+  std::vector<std::shared_ptr<const TierUpStats>> tierUps_;
   rt::Store store_;
   rt::Linker linker_;
   Expected<void> spectest_;

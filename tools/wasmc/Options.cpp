@@ -17,7 +17,8 @@ namespace {
 /// as --name=value or -O2). Kept in step with the run options below.
 bool runOptionTakesValue(const char* arg) {
   static const char* const kValued[] = {"--dir", "--env",       "--invoke",    "--argv0",        "-O",
-                                        "-j",    "--jobs",      "--opt-level", "--tcplisten", "--wasi-resolve", "--tier"};
+                                        "-j",    "--jobs",      "--opt-level", "--tcplisten", "--wasi-resolve", "--tier",
+                                        "--tier-up-after"};
   for (const char* name : kValued)
     if (std::strcmp(arg, name) == 0)
       return true;
@@ -39,6 +40,25 @@ int findRunFile(int argc, char** argv, int first) {
       ++i;
   }
   return argc;
+}
+
+/// --tier and its tier-up settings, the same for run and wast.
+void addTierOptions(CLI::App& command, std::string& tier, uint32_t& tierUpAfter, bool& tierUpWait) {
+  command
+      .add_option("--tier", tier,
+                  "llvm (default); baseline: the baseline compiler where it covers a function, the lazy "
+                  "LLVM JIT elsewhere; tiered: baseline first, LLVM for the functions called "
+                  "--tier-up-after times (in progress, docs/BASELINE.md). baseline and tiered imply "
+                  "--no-cache.")
+      ->check(CLI::IsMember({"llvm", "baseline", "tiered"}));
+  command
+      .add_option("--tier-up-after", tierUpAfter,
+                  "With --tier tiered: calls of a baseline function before LLVM recompiles it in the "
+                  "background (default 1000)")
+      ->check(CLI::Range(1u, UINT32_MAX >> 1));
+  command.add_flag("--tier-up-wait", tierUpWait,
+                   "With --tier tiered: the call that asks for a tier-up waits for the optimised code, "
+                   "so the function's next call runs it (deterministic, for tests)");
 }
 
 bool isRegularFile(const char* path) {
@@ -93,10 +113,7 @@ ParsedCommandLine parseCommandLine(int argc, char** argv) {
       ->check(CLI::Range(0, 3));
   wast->add_flag("--aot", options.wast.aot,
                  "Compile each module ahead of time to a .cwasm, load it and run that");
-  wast->add_option("--tier", options.wast.tier,
-                   "llvm (default), or baseline: the baseline compiler where it covers a function, the "
-                   "lazy LLVM JIT elsewhere (in progress, docs/BASELINE.md)")
-      ->check(CLI::IsMember({"llvm", "baseline"}));
+  addTierOptions(*wast, options.wast.tier, options.wast.tierUpAfter, options.wast.tierUpWait);
   wast->add_option("files", options.wast.files, "Scripts to run")->required();
 
   CLI::App* validate =
@@ -168,10 +185,7 @@ ParsedCommandLine parseCommandLine(int argc, char** argv) {
                 "Compile on the JIT in this process, each function when it is first called (a "
                 "big module starts at once; the code is slower: no inlining, calls through "
                 "stubs). Implies --no-cache.");
-  run->add_option("--tier", options.run.tier,
-                  "llvm (default), or baseline: the baseline compiler where it covers a function, the "
-                  "lazy LLVM JIT elsewhere (in progress, docs/BASELINE.md). baseline implies --no-cache.")
-      ->check(CLI::IsMember({"llvm", "baseline"}));
+  addTierOptions(*run, options.run.tier, options.run.tierUpAfter, options.run.tierUpWait);
   run->add_flag("--no-cache", options.run.noCache,
                 "Compile on the JIT in this process instead of through the compile cache "
                 "($XDG_CACHE_HOME/wasmc or ~/.cache/wasmc, keyed by module, wasmc build, options "

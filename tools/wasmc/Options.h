@@ -16,7 +16,9 @@ struct WastOptions {
   std::optional<uint64_t> expectFailures;
   unsigned optLevel = 2; // -O0..-O3
   bool aot = false;      // compile each module to a .cwasm and run that
-  std::string tier = "llvm"; // llvm, or baseline (BaselineModule.h)
+  std::string tier = "llvm"; // llvm, baseline or tiered (BaselineModule.h)
+  uint32_t tierUpAfter = 1000; // tiered: calls before a function is recompiled by LLVM
+  bool tierUpWait = false;     // tiered: the asking call waits for the optimised code
 };
 
 struct ValidateOptions {
@@ -46,7 +48,9 @@ struct RunCommandOptions {
   unsigned jobs = 0;                // compile threads (0: one per hardware thread)
   bool noCache = false;             // compile on the JIT instead of through the compile cache
   bool lazy = false;                // JIT, each function compiled on its first call (implies noCache)
-  std::string tier = "llvm";        // llvm, or baseline (BaselineModule.h; implies noCache)
+  std::string tier = "llvm";        // llvm, baseline or tiered (BaselineModule.h; both imply noCache)
+  uint32_t tierUpAfter = 1000;      // tiered: calls before a function is recompiled by LLVM
+  bool tierUpWait = false;          // tiered: the asking call waits for the optimised code
   bool allowPrecompiled = false;    // run a .cwasm not authenticated with the user's key
 };
 

@@ -1,3 +1,4 @@
+#include "tools/wasmc/BaselineModule.h"
 #include "tools/wasmc/Commands.h"
 #include "tools/wasmc/JitWastEngine.h"
 #include "tools/wasmc/WastRunner.h"
@@ -12,8 +13,10 @@ namespace {
 
 /// The engine a script runs on: a fresh JIT store per script.
 std::unique_ptr<JitWastEngine> createEngine(const WastOptions& options) {
-  return std::make_unique<JitWastEngine>(codegen::Options{.optLevel = options.optLevel}, options.aot,
-                                         options.tier == "baseline");
+  std::optional<TierUpOptions> baseline;
+  if (options.tier != "llvm")
+    baseline = tierUpFor(options.tier, options.tierUpAfter, options.tierUpWait);
+  return std::make_unique<JitWastEngine>(codegen::Options{.optLevel = options.optLevel}, options.aot, baseline);
 }
 
 void printCounts(const RunCounts& counts) {
@@ -27,7 +30,7 @@ int runWastCommand(const WastOptions& options) {
   RunOptions runOptions{.checkMessages = options.checkMessages};
   RunCounts total;
   size_t loadFailures = 0;
-  uint64_t baselineFunctions = 0, totalFunctions = 0;
+  uint64_t baselineFunctions = 0, totalFunctions = 0, tieredUp = 0;
   for (const std::string& file : options.files) {
     Expected<WastScript> script = loadWastScript(file);
     if (!script) {
@@ -40,6 +43,7 @@ int runWastCommand(const WastOptions& options) {
     RunCounts counts = runWastScript(*script, *engine, file, runOptions, stdout);
     baselineFunctions += engine->baselineCoverage().first;
     totalFunctions += engine->baselineCoverage().second;
+    tieredUp += engine->tieredUp();
     if (options.files.size() > 1) {
       std::printf("%s: ", file.c_str());
       printCounts(counts);
@@ -52,10 +56,12 @@ int runWastCommand(const WastOptions& options) {
 
   if (options.checkMessages)
     std::printf("%" PRIu64 " passed with a different message\n", total.messageNotes);
-  if (options.tier == "baseline")
+  if (options.tier != "llvm")
     std::printf("baseline tier: %" PRIu64 " of %" PRIu64 " functions compiled by the baseline compiler, the rest "
                 "by the lazy JIT\n",
                 baselineFunctions, totalFunctions);
+  if (options.tier == "tiered")
+    std::printf("tier-up: %" PRIu64 " functions recompiled by LLVM\n", tieredUp);
   int status = total.failed == 0 ? 0 : 1;
   if (options.expectFailures) {
     uint64_t expected = *options.expectFailures;

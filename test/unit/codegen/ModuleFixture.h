@@ -9,6 +9,7 @@
 #include "runtime/Invoke.h"
 #include "runtime/Linker.h"
 #include "runtime/Store.h"
+#include "tools/wasmc/BaselineModule.h"
 #include "tools/wasmc/Engine.h"
 
 #include <gtest/gtest.h>
@@ -63,8 +64,8 @@ inline std::shared_ptr<const rt::CompiledModule> compileWasm(const char* path, u
 }
 
 /// Every way wasmc compiles a module for running: the JIT at -O0..-O3, the
-/// lazy JIT and AOT (through an artifact and the loader), the last two at
-/// -O2 as their defaults.
+/// lazy JIT and AOT (through an artifact and the loader), the baseline tier
+/// alone and tiered, the last four at -O2 as their defaults.
 struct CompileConfig {
   const char* name;
   std::function<Expected<std::shared_ptr<const rt::CompiledModule>>(std::span<const uint8_t>)> compile;
@@ -82,6 +83,15 @@ inline std::vector<CompileConfig> compileConfigs() {
                  }});
   out.push_back({"aot", [](std::span<const uint8_t> bytes) {
                    return tools::compileModuleAot(bytes, codegen::Options{.optLevel = 2});
+                 }});
+  // The baseline tier alone, and tiered with every function switched to
+  // LLVM after its first call (which waits for it).
+  out.push_back({"baseline", [](std::span<const uint8_t> bytes) {
+                   return tools::compileModuleBaseline(bytes, codegen::Options{.optLevel = 2});
+                 }});
+  out.push_back({"tiered", [](std::span<const uint8_t> bytes) {
+                   return tools::compileModuleBaseline(bytes, codegen::Options{.optLevel = 2},
+                                                       tools::TierUpOptions{.afterCalls = 1, .wait = true});
                  }});
   return out;
 }

@@ -1,0 +1,138 @@
+// Tier-up (tools/wasmc/TierUp.h): baseline functions counted, recompiled by
+// LLVM and switched over through their stubs. Calls that cross the tier
+// boundary (a baseline frame calling the LLVM version of itself), traps in
+// the optimised code, the threshold, and installation in the background
+// while the module keeps running.
+
+#include "test/unit/codegen/ModuleFixture.h"
+#include "tools/wasmc/BaselineModule.h"
+
+#include <chrono>
+#include <thread>
+
+namespace wasmc {
+namespace {
+
+const char* kModule = R"((module
+  (func $fact (export "fact") (param $n i64) (result i64)
+    (if (result i64) (i64.le_s (local.get $n) (i64.const 1))
+      (then (i64.const 1))
+      (else (i64.mul (local.get $n) (call $fact (i64.sub (local.get $n) (i64.const 1)))))))
+  (func $quot (export "quot") (param $a i32) (param $b i32) (result i32)
+    (i32.div_s (local.get $a) (local.get $b)))
+  (func $sq (param i32) (result i32) (i32.mul (local.get 0) (local.get 0)))
+  (func (export "sum") (param $n i32) (result i32) (local $s i32)
+    (block $done (loop $next
+      (br_if $done (i32.eqz (local.get $n)))
+      (local.set $s (i32.add (local.get $s) (call $sq (local.get $n))))
+      (local.set $n (i32.sub (local.get $n) (i32.const 1)))
+      (br $next)))
+    (local.get $s)))
+)";
+
+struct Tiered {
+  std::shared_ptr<const rt::CompiledModule> module;
+  std::shared_ptr<const tools::TierUpStats> stats;
+
+  explicit Tiered(tools::TierUpOptions options) {
+    auto bytes = test::assembleWat(kModule);
+    tools::BaselineCoverage coverage;
+    auto compiled = tools::compileModuleBaseline(bytes, codegen::Options{.optLevel = 2, .jobs = 1}, options,
+                                                 &coverage);
+    EXPECT_TRUE(compiled) << (compiled ? "" : compiled.error().describe());
+    if (!compiled)
+      return;
+    module = *compiled;
+    stats = coverage.tierUp;
+    EXPECT_EQ(coverage.baseline, coverage.functions) << "every function should start on baseline code";
+  }
+};
+
+int64_t factorial(int64_t n) { return n <= 1 ? 1 : n * factorial(n - 1); }
+
+TEST(TierUp, RecursionCrossesTheTierBoundary) {
+  // The first call asks and waits; its recursive call already runs the
+  // LLVM code, which calls itself through the stub.
+  Tiered tiered({.afterCalls = 1, .wait = true});
+  ASSERT_TRUE(tiered.module && tiered.stats);
+  test::Fixture f(tiered.module);
+  ASSERT_NE(f.instance, nullptr);
+  for (int64_t n : {20, 5, 1, 0, 25}) {
+    rt::CallResult result = f.call("fact", {rt::Value::i64(static_cast<uint64_t>(n))});
+    ASSERT_FALSE(result.trap);
+    EXPECT_EQ(static_cast<int64_t>(result.values[0].asI64()), factorial(n)) << n;
+  }
+  EXPECT_EQ(tiered.stats->requested.load(), 1u);
+  EXPECT_EQ(tiered.stats->installed.load(), 1u);
+  EXPECT_EQ(tiered.stats->failed.load(), 0u);
+}
+
+TEST(TierUp, WaitsForItsThreshold) {
+  Tiered tiered({.afterCalls = 5, .wait = true});
+  ASSERT_TRUE(tiered.module && tiered.stats);
+  test::Fixture f(tiered.module);
+  ASSERT_NE(f.instance, nullptr);
+  for (int call = 1; call <= 4; ++call)
+    EXPECT_EQ(f.call("quot", {rt::Value::i32(7), rt::Value::i32(2)}).values[0].asI32(), 3u);
+  EXPECT_EQ(tiered.stats->requested.load(), 0u) << "four calls, threshold five";
+  EXPECT_EQ(f.call("quot", {rt::Value::i32(-9), rt::Value::i32(2)}).values[0].asI32(), uint32_t(-4));
+  EXPECT_EQ(tiered.stats->installed.load(), 1u);
+}
+
+TEST(TierUp, TrapsInOptimisedCodeAreTrapsWithTheirFunction) {
+  Tiered tiered({.afterCalls = 1, .wait = true});
+  ASSERT_TRUE(tiered.module && tiered.stats);
+  test::Fixture f(tiered.module);
+  ASSERT_NE(f.instance, nullptr);
+  // Before and after the switch: the same traps, from a known function.
+  for (int round = 0; round < 2; ++round) {
+    rt::CallResult zero = f.call("quot", {rt::Value::i32(1), rt::Value::i32(0)});
+    ASSERT_TRUE(zero.trap) << "round " << round;
+    EXPECT_EQ(zero.trap->code, abi::TrapCode::IntegerDivideByZero);
+    ASSERT_FALSE(zero.trap->backtrace.empty());
+    EXPECT_EQ(zero.trap->backtrace[0].funcIndex, 1u);
+    rt::CallResult overflow = f.call("quot", {rt::Value::i32(0x80000000), rt::Value::i32(uint32_t(-1))});
+    ASSERT_TRUE(overflow.trap);
+    EXPECT_EQ(overflow.trap->code, abi::TrapCode::IntegerOverflow);
+  }
+  EXPECT_EQ(tiered.stats->installed.load(), 1u);
+  // The instance survives its traps.
+  EXPECT_EQ(f.call("quot", {rt::Value::i32(100), rt::Value::i32(7)}).values[0].asI32(), 14u);
+}
+
+TEST(TierUp, InstallsInTheBackgroundWhileTheModuleRuns) {
+  // $sq is called a million times by one long call of "sum": it is queued
+  // on its 100th call and switched over while that call goes on.
+  Tiered tiered({.afterCalls = 100, .wait = false});
+  ASSERT_TRUE(tiered.module && tiered.stats);
+  test::Fixture f(tiered.module);
+  ASSERT_NE(f.instance, nullptr);
+  uint32_t expected = 0;
+  for (uint32_t n = 1; n <= 1000000; ++n)
+    expected += n * n;
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  while (tiered.stats->installed.load() == 0 && std::chrono::steady_clock::now() < deadline) {
+    rt::CallResult result = f.call("sum", {rt::Value::i32(1000000)});
+    ASSERT_FALSE(result.trap);
+    EXPECT_EQ(result.values[0].asI32(), expected);
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  EXPECT_EQ(tiered.stats->installed.load(), 1u) << "sq should have been recompiled within a minute";
+  EXPECT_EQ(f.call("sum", {rt::Value::i32(1000000)}).values[0].asI32(), expected);
+}
+
+TEST(TierUp, DestroyingTheModuleStopsTheWorker) {
+  // Requests queued and never waited for: the module goes away with its
+  // worker mid-queue, and nothing runs after it.
+  for (int i = 0; i < 5; ++i) {
+    Tiered tiered({.afterCalls = 1, .wait = false});
+    ASSERT_TRUE(tiered.module);
+    test::Fixture f(tiered.module);
+    ASSERT_NE(f.instance, nullptr);
+    EXPECT_EQ(f.call("sum", {rt::Value::i32(10)}).values[0].asI32(), 385u);
+    EXPECT_EQ(f.call("fact", {rt::Value::i64(3)}).values[0].asI64(), 6u);
+  }
+}
+
+} // namespace
+} // namespace wasmc
