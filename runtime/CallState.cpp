@@ -59,6 +59,7 @@ StackBounds queryThreadStack() {
 Trap buildTrap(const Activation& activation) {
   Trap trap;
   trap.code = activation.trapCode;
+  bool inLoopEntry = false; // the last wasm frame was a loop entry
   for (uint32_t i = 0; i < activation.pcCount; ++i) {
     uintptr_t pc = activation.pcs[i];
     // A return address points after the call; the call itself (pc - 1) may
@@ -66,7 +67,12 @@ Trap buildTrap(const Activation& activation) {
     uintptr_t probe = (i == 0 && activation.firstPcIsFault) ? pc : pc - 1;
     if (!isWasmCode(probe))
       continue;
-    if (std::optional<Frame> frame = lookupFrame(probe)) {
+    bool loopEntry = false;
+    if (std::optional<Frame> frame = lookupFrame(probe, &loopEntry)) {
+      // A loop entry's caller is the baseline frame it took over from:
+      // one wasm call, one frame (the entry's).
+      if (std::exchange(inLoopEntry, loopEntry) && frame->funcIndex == trap.backtrace.back().funcIndex)
+        continue;
       frame->pc = pc;
       trap.backtrace.push_back(std::move(*frame));
     }

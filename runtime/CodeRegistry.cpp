@@ -20,6 +20,7 @@ struct FunctionEntry {
   uintptr_t end;
   uint32_t funcIndex;
   std::string name;
+  bool loopEntry;
 };
 
 /// One range a module published to the signal handler.
@@ -90,7 +91,7 @@ void addFunctions(Registry& reg, ModuleEntry& module, std::vector<FunctionRange>
       continue;
     module.starts.push_back(function.start);
     reg.functions[function.start] =
-        FunctionEntry{function.end, function.funcIndex, std::move(function.name)};
+        FunctionEntry{function.end, function.funcIndex, std::move(function.name), function.loopEntry};
   }
 }
 
@@ -129,7 +130,7 @@ void unregisterCode(uint64_t handle) {
 
 bool isWasmCode(uintptr_t pc) { return codeRanges.contains(pc); }
 
-std::optional<Frame> lookupFrame(uintptr_t pc) {
+std::optional<Frame> lookupFrame(uintptr_t pc, bool* loopEntry) {
   Registry& reg = registry();
   std::lock_guard<std::mutex> lock(reg.mutex);
   auto it = reg.functions.upper_bound(pc);
@@ -138,6 +139,8 @@ std::optional<Frame> lookupFrame(uintptr_t pc) {
   --it;
   if (pc >= it->second.end)
     return std::nullopt;
+  if (loopEntry)
+    *loopEntry = it->second.loopEntry;
   return Frame{it->second.funcIndex, it->second.name, pc};
 }
 

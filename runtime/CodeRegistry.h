@@ -18,6 +18,9 @@ struct FunctionRange {
   uintptr_t end = 0;
   uint32_t funcIndex = 0;
   std::string name; // may be empty
+  /// A loop entry (on-stack replacement, docs/BASELINE.md): its caller is
+  /// the baseline frame of the same wasm call, which backtraces leave out.
+  bool loopEntry = false;
 };
 
 /// Registers the code of one compiled module. Functions closer than a page
@@ -44,9 +47,10 @@ void unregisterCode(uint64_t handle);
 /// lock-free (no allocation, no locks): this is what the trap handler asks.
 bool isWasmCode(uintptr_t pc);
 
-/// The wasm function containing `pc`, as a Frame (with pc set). Takes a lock
-/// and copies the name: not signal-safe; for building backtraces after a
-/// trap has been caught. Thread-safe.
-std::optional<Frame> lookupFrame(uintptr_t pc);
+/// The wasm function containing `pc`, as a Frame (with pc set), and with
+/// `loopEntry` whether that code is a loop entry (FunctionRange). Takes a
+/// lock and copies the name: not signal-safe; for building backtraces after
+/// a trap has been caught. Thread-safe.
+std::optional<Frame> lookupFrame(uintptr_t pc, bool* loopEntry = nullptr);
 
 } // namespace wasmc::rt

@@ -125,20 +125,50 @@ void FunctionCompiler::prologue() {
     countCall();
 }
 
-void FunctionCompiler::countCall() {
-  // After the parameters are in their slots: the request is an ordinary
-  // call, free to use every caller-saved register.
-  Label counted;
-  a_.movImm(Width::W64, Reg::rax, reinterpret_cast<uint64_t>(counting_.counters + index_));
+void FunctionCompiler::decrement(int32_t* counter, Label& counted) {
+  a_.movImm(Width::W64, Reg::rax, reinterpret_cast<uint64_t>(counter));
   a_.load(Width::W32, Reg::rcx, at(Reg::rax, 0));
   a_.alu(Alu::Sub, Width::W32, Reg::rcx, 1);
   a_.store(Width::W32, at(Reg::rax, 0), Reg::rcx); // a mov: the flags are the sub's
   a_.jcc(Cond::NotEqual, counted);
+}
+
+void FunctionCompiler::countCall() {
+  // After the parameters are in their slots: the request is an ordinary
+  // call, free to use every caller-saved register.
+  Label counted;
+  decrement(counting_.counters + index_, counted);
   a_.movImm(Width::W64, Reg::rdi, reinterpret_cast<uint64_t>(counting_.context));
   a_.movImm(Width::W32, Reg::rsi, index_);
   a_.movImm(Width::W64, Reg::rax, reinterpret_cast<uint64_t>(counting_.request));
   a_.call(Reg::rax);
   a_.bind(counted);
+}
+
+void FunctionCompiler::countLoop(uint32_t loopOffset) {
+  // Every operand is in the frame and the stack is empty here, so no
+  // register holds anything: both calls are free to use them all.
+  Label stay;
+  decrement(counting_.loopCounters + index_, stay);
+  a_.movImm(Width::W64, Reg::rdi, reinterpret_cast<uint64_t>(counting_.context));
+  a_.movImm(Width::W32, Reg::rsi, index_);
+  a_.movImm(Width::W32, Reg::rdx, loopOffset);
+  a_.movImm(Width::W64, Reg::rax, reinterpret_cast<uint64_t>(counting_.enterLoop));
+  a_.call(Reg::rax);
+  a_.test(Width::W64, Reg::rax, Reg::rax);
+  a_.jcc(Cond::Equal, stay);
+  // entry(vmctx, &local 0); the locals go down from there, 8 bytes each.
+  a_.load(Width::W64, Reg::rdi, vmctxSlot());
+  a_.lea(Reg::rsi, localSlot(0));
+  a_.call(Reg::rax);
+  epilogue();
+  a_.bind(stay);
+}
+
+void FunctionCompiler::epilogue() {
+  a_.mov(Width::W64, Reg::rsp, Reg::rbp);
+  a_.pop(Reg::rbp);
+  a_.ret();
 }
 
 void FunctionCompiler::patchFrameSize() {
@@ -159,8 +189,11 @@ Expected<void> FunctionCompiler::enter(const wasm::Instr& instr) {
   }
   control_.push_back(ControlFrame{instr.op, {}, {}, {}, height_, blockArity(instr.block), true});
   ControlFrame& frame = control_.back();
-  if (instr.op == Opcode::Loop)
+  if (instr.op == Opcode::Loop) {
     a_.bind(frame.head);
+    if (counting_.loopCounters && height_ == 0)
+      countLoop(static_cast<uint32_t>(instr.offset));
+  }
   if (instr.op == Opcode::If)
     a_.jcc(Cond::Equal, frame.elseLabel);
   return {};
@@ -191,9 +224,7 @@ Expected<void> FunctionCompiler::end() {
       if (isFloat(type_.results[0]))
         a_.movBits(Width::W64, Xmm::xmm0, Reg::rax);
     }
-    a_.mov(Width::W64, Reg::rsp, Reg::rbp);
-    a_.pop(Reg::rbp);
-    a_.ret();
+    epilogue();
   }
   control_.pop_back();
   return {};

@@ -37,15 +37,26 @@
 
 namespace wasmc::baseline {
 
-/// Call counting for tier-up (docs/BASELINE.md). With `counters` set, the
+/// Counting for tier-up (docs/BASELINE.md). With `counters` set, the
 /// prologue decrements counters[index] (a plain, unlocked decrement: a
 /// count lost to a race only delays tier-up) and, on the call that makes it
 /// 0, calls request(context, index) and then goes on in this code.
 /// Later calls make it negative and call nothing until it wraps.
+///
+/// On-stack replacement: with `loopCounters` set too, every loop header
+/// reached with an empty operand stack decrements loopCounters[index] the
+/// same way, and when it reaches 0 calls
+/// enterLoop(context, index, offset of the `loop` instruction); a non-null
+/// result is the loop's entry (codegen::JitCode::compileLoopEntry), which
+/// the code calls with the VMContext and its local slots and whose result
+/// it returns. Null: the loop goes on here (enterLoop may reset the
+/// counter to ask again later).
 struct CallCounting {
   int32_t* counters = nullptr; // per defined function
   void (*request)(void* context, uint32_t index) = nullptr;
   void* context = nullptr;
+  int32_t* loopCounters = nullptr; // per defined function, shared by its loops
+  const void* (*enterLoop)(void* context, uint32_t index, uint32_t loopOffset) = nullptr;
 };
 
 /// Machine code for defined function `index` (imports not counted), in the

@@ -79,6 +79,16 @@ private:
   /// CallCounting's decrement, and the request when the count reaches 0.
   void countCall();
 
+  /// At a loop header with an empty operand stack: CallCounting's loop
+  /// count, and the jump to LLVM's loop entry when enterLoop returns one.
+  void countLoop(uint32_t loopOffset);
+
+  /// Decrements *counter; jumps to `counted` unless it reached 0.
+  void decrement(int32_t* counter, Label& counted);
+
+  /// The function's return: the result (if any) already in rax or xmm0.
+  void epilogue();
+
   void patchFrameSize();
 
   // --- control ---------------------------------------------------------

@@ -57,7 +57,8 @@ public:
   /// later is reported here (defined-function index counting imports, and
   /// the [start, end) of its code) before that code can run, on the thread
   /// that first called it. Set it before running any of the module's code.
-  std::function<void(uint32_t funcIndex, uintptr_t start, uintptr_t end)> onCompiled;
+  /// `loopEntry`: the code is a loop entry (compileLoopEntry).
+  std::function<void(uint32_t funcIndex, uintptr_t start, uintptr_t end, bool loopEntry)> onCompiled;
 
   // Tier-up (docs/BASELINE.md), Options::lazy only; other JitCode returns
   // ErrorKind::Unsupported. Both are thread-safe and may run while the
@@ -77,6 +78,19 @@ public:
   /// its code. Does not redirect the stub.
   virtual Expected<const void*> compileFunction(uint32_t index) {
     return Error{ErrorKind::Unsupported, kNoOffset, "only the lazy JIT compiles single functions", index};
+  }
+
+  /// On-stack replacement (docs/BASELINE.md): compiles, once per loop, a
+  /// variant of defined function `index` that starts at the header of the
+  /// loop whose `loop` instruction is at module byte offset `loopOffset`,
+  /// reached with an empty operand stack, and returns the function's
+  /// result:  result entry(VMContext*, const uint64_t* locals)
+  /// where local i's bits (parameters first; i32 and f32 in the low half)
+  /// are at locals[-i], as the baseline frame keeps them. The code is
+  /// reported through onCompiled under the function's index. Errors:
+  /// ErrorKind::Unsupported if no such loop is reachable there.
+  virtual Expected<const void*> compileLoopEntry(uint32_t index, uint32_t /*loopOffset*/) {
+    return Error{ErrorKind::Unsupported, kNoOffset, "only the lazy JIT compiles loop entries", index};
   }
 };
 

@@ -9,6 +9,8 @@
 
 #include <llvm/IR/MDBuilder.h>
 
+#include <optional>
+
 namespace wasmc::codegen {
 
 using namespace llvm;
@@ -33,6 +35,9 @@ constexpr uint64_t kMaxLocals = 50000;
 class Lowering {
 public:
   Lowering(ModuleContext& mc, wasm::FuncIndex index) : fc_(mc, index, mc.definedFunction(index)) {}
+  /// The loop entry at `loopOffset` (lowerLoopEntry).
+  Lowering(ModuleContext& mc, wasm::FuncIndex index, uint32_t loopOffset)
+      : fc_(mc, index, mc.declareLoopEntry(index, loopOffset)), loopEntry_(loopOffset) {}
 
   Expected<void> lower() {
     WASMC_TRY(checkFunctionLimits(fc_.module, fc_.funcIndex));
@@ -44,6 +49,8 @@ public:
       result.error().function = fc_.funcIndex;
       return std::move(result).error();
     }
+    if (loopEntry_)
+      WASMC_TRY(enterAtLoop());
     // The stack check was emitted before the body: now the estimate is known.
     stackCheckSize_->setOperand(1, ConstantInt::get(stackCheckSize_->getType(),
                                                     frameEstimate(fc_.module, fc_.funcIndex, fc_.maxStackHeight)));
@@ -59,6 +66,11 @@ public:
   Expected<void> visit(const wasm::Instr& instr) {
     if (fc_.unreachable() && !handleInDeadCode(instr))
       return {};
+    if (loopEntry_ && instr.op == wasm::Opcode::Loop && instr.offset == *loopEntry_ && fc_.stack.empty()) {
+      lowerControl(fc_, instr);
+      loopHeader_ = fc_.control.back().loopHeader;
+      return {};
+    }
     if (lowerControl(fc_, instr) || lowerVariable(fc_, instr) || lowerNumeric(fc_, instr) ||
         lowerConvert(fc_, instr) || lowerMemory(fc_, instr) || lowerCall(fc_, instr) ||
         lowerTable(fc_, instr) || lowerSimd(fc_, instr))
@@ -96,7 +108,9 @@ private:
     const wasm::FuncType& type = fc_.module.funcType(fc_.funcIndex);
     for (unsigned i = 0; i < type.params.size(); ++i) {
       AllocaInst* slot = fc_.b.CreateAlloca(fc_.llvmType(type.params[i]), nullptr, "param");
-      fc_.b.CreateStore(fn->getArg(i + 1), slot);
+      // A loop entry's parameters come with its other locals (enterAtLoop).
+      if (!loopEntry_)
+        fc_.b.CreateStore(fn->getArg(i + 1), slot);
       fc_.locals.push_back(slot);
     }
     for (const wasm::LocalDecl& decl : fc_.module.definedFunc(fc_.funcIndex).locals) {
@@ -112,6 +126,12 @@ private:
       fc_.memoryBase = fc_.loadVmctxField(offsetof(abi::VMContext, memoryBase), fc_.ptr(), "membase");
 
     emitStackCheck();
+    if (loopEntry_) {
+      // The locals are copied in here once the loop's header exists; the
+      // body's code before the loop becomes unreachable.
+      loopEntryFrom_ = fc_.b.GetInsertBlock();
+      fc_.b.SetInsertPoint(BasicBlock::Create(fc_.ctx, "body", fn));
+    }
 
     // The function body is the outermost block; its end block returns.
     ControlFrame frame;
@@ -147,8 +167,34 @@ private:
     fc_.trapIf(exhausted, abi::TrapCode::StackExhausted);
   }
 
+  /// A loop entry: every local from the caller's buffer (local i's bits at
+  /// locals[-i], 8 bytes each), then the loop's header. Nothing else is
+  /// live there: the operand stack is empty, and the lowering keeps locals
+  /// in allocas and nothing in SSA values across blocks but what the entry
+  /// block defines (the memory base), which still dominates the header.
+  Expected<void> enterAtLoop() {
+    if (!loopHeader_) {
+      Error error = makeError(ErrorKind::Unsupported, *loopEntry_,
+                              "no loop reachable with an empty operand stack here to enter");
+      error.function = fc_.funcIndex;
+      return error;
+    }
+    IRBuilder<> b(loopEntryFrom_);
+    Value* buffer = fc_.fn->getArg(1);
+    buffer->setName("locals");
+    for (size_t i = 0; i < fc_.locals.size(); ++i) {
+      Value* at = b.CreateConstGEP1_64(b.getInt64Ty(), buffer, -static_cast<int64_t>(i));
+      b.CreateStore(b.CreateLoad(fc_.locals[i]->getAllocatedType(), at), fc_.locals[i]);
+    }
+    b.CreateBr(loopHeader_);
+    return {};
+  }
+
   FunctionContext fc_;
   BinaryOperator* stackCheckSize_ = nullptr; // limit + the frame estimate
+  std::optional<uint32_t> loopEntry_;        // lowering a loop entry at this offset
+  BasicBlock* loopEntryFrom_ = nullptr;      // its entry block's end
+  BasicBlock* loopHeader_ = nullptr;         // the loop to enter, once lowered
 };
 
 } // namespace
@@ -166,5 +212,9 @@ Expected<void> checkFunctionLimits(const wasm::Module& module, wasm::FuncIndex i
 }
 
 Expected<void> lowerFunction(ModuleContext& mc, wasm::FuncIndex index) { return Lowering(mc, index).lower(); }
+
+Expected<void> lowerLoopEntry(ModuleContext& mc, wasm::FuncIndex index, uint32_t loopOffset) {
+  return Lowering(mc, index, loopOffset).lower();
+}
 
 } // namespace wasmc::codegen

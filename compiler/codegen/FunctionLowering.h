@@ -19,4 +19,11 @@ Expected<void> checkFunctionLimits(const wasm::Module& module, wasm::FuncIndex i
 /// errors are only for what wasmc does not support yet (ErrorKind::Unsupported).
 Expected<void> lowerFunction(ModuleContext& mc, wasm::FuncIndex index);
 
+/// Defines the loop entry of defined function `index` at the `loop`
+/// instruction at byte offset `loopOffset` (JitCode::compileLoopEntry has
+/// its signature): the function's body, entered at that loop's header with
+/// the locals read from the caller's buffer. Errors: ErrorKind::Unsupported
+/// when no loop is reachable at that offset with an empty operand stack.
+Expected<void> lowerLoopEntry(ModuleContext& mc, wasm::FuncIndex index, uint32_t loopOffset);
+
 } // namespace wasmc::codegen

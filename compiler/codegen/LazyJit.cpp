@@ -37,6 +37,7 @@
 #include <llvm/Support/thread.h>
 #include <llvm/Support/raw_ostream.h>
 
+#include <mutex>
 #include <unordered_map>
 
 namespace wasmc::codegen {
@@ -67,11 +68,18 @@ struct LazyModule {
   void compiled(const SymbolStringPtr& symbol, std::vector<CodeRange> ranges) {
     if (!symbol || !code->onCompiled)
       return;
-    auto found = indexOf.find((*symbol).str());
+    std::string name = (*symbol).str();
+    auto found = indexOf.find(name);
+    // A loop entry (loopEntrySymbol) is its function's code too.
+    bool loopEntry = false;
+    if (size_t osr = name.rfind("$osr"); found == indexOf.end() && osr != std::string::npos) {
+      found = indexOf.find(name.substr(0, osr));
+      loopEntry = true;
+    }
     if (found == indexOf.end())
       return;
     for (const CodeRange& range : ranges)
-      code->onCompiled(module.numImportedFuncs + found->second, range.first, range.second);
+      code->onCompiled(module.numImportedFuncs + found->second, range.first, range.second, loopEntry);
   }
 };
 
@@ -152,6 +160,39 @@ public:
     return body->getAddress().toPtr<const void*>();
   }
 
+  Expected<const void*> compileLoopEntry(uint32_t index, uint32_t loopOffset) override {
+    WASMC_TRY(checkIndex(index));
+    std::lock_guard<std::mutex> lock(loopEntriesMutex_);
+    const uint64_t key = (uint64_t(index) << 32) | loopOffset;
+    if (auto found = loopEntries_.find(key); found != loopEntries_.end())
+      return found->second;
+    const wasm::Module& module = lazy.module;
+    Partition partition{index, index + 1, /*split=*/true, /*tables=*/false,
+                        isBigFunction(module, index, lazy.options.optLevel), loopOffset};
+    // On a big stack, as FunctionUnit compiles (LLVM recurses deeply).
+    Expected<std::vector<char>> object = Error{};
+    thread compiler(std::optional<unsigned>(kCompileStackBytes),
+                    [&] { object = compilePartitionObject(module, lazy.options, partition); });
+    compiler.join();
+    if (!object)
+      return withFunction(std::move(object).error(), index);
+    std::string symbol = loopEntrySymbol(module, module.numImportedFuncs + index, loopOffset);
+    // Into the bodies dylib, which links against the module's stubs only:
+    // its calls, even to its own function, go through stubs. The recorder
+    // reports its code (LazyModule::compiled) while it is linked, below.
+    auto buffer = MemoryBuffer::getMemBufferCopy(StringRef(object->data(), object->size()), symbol + ".o");
+    if (auto error = process_.jit->addObjectFile(bodies_, std::move(buffer)))
+      return withFunction(toError(std::move(error), "loop entry"), index);
+    ExecutionSession& session = process_.jit->getExecutionSession();
+    auto entry = session.lookup(makeJITDylibSearchOrder({&bodies_}, JITDylibLookupFlags::MatchAllSymbols),
+                                session.intern(symbol));
+    if (!entry)
+      return withFunction(toError(entry.takeError(), "loop entry"), index);
+    const void* code = entry->getAddress().toPtr<const void*>();
+    loopEntries_.emplace(key, code);
+    return code;
+  }
+
   LazyModule lazy;
   std::unique_ptr<LazyCallThroughManager> callThrough;
   std::unique_ptr<IndirectStubsManager> stubs;
@@ -173,6 +214,8 @@ private:
   JitProcess& process_;
   JITDylib& module_;
   JITDylib& bodies_;
+  std::mutex loopEntriesMutex_;
+  std::unordered_map<uint64_t, const void*> loopEntries_; // (index << 32 | offset) -> code
 };
 
 } // namespace

@@ -115,6 +115,22 @@ std::string functionSymbol(const wasm::Module& module, wasm::FuncIndex index) {
   return name;
 }
 
+std::string loopEntrySymbol(const wasm::Module& module, wasm::FuncIndex index, uint32_t loopOffset) {
+  return functionSymbol(module, index) + "$osr" + std::to_string(loopOffset);
+}
+
+Function* ModuleContext::declareLoopEntry(wasm::FuncIndex index, uint32_t loopOffset) {
+  const wasm::FuncType& type = module.funcType(index);
+  PointerType* ptr = PointerType::getUnqual(ctx);
+  auto* signature = FunctionType::get(resultType(type), {ptr, ptr}, false);
+  Function* function = Function::Create(signature, GlobalValue::ExternalLinkage,
+                                        loopEntrySymbol(module, index, loopOffset), llvmModule.get());
+  function->setVisibility(GlobalValue::HiddenVisibility);
+  function->setDSOLocal(true);
+  addFunctionAttributes(function);
+  return function;
+}
+
 Function* ModuleContext::declareFunction(wasm::FuncIndex index) {
   // One partition: internal, reachable only through wasmc_functions. Split:
   // a hidden symbol, so other partitions' objects can call it directly and

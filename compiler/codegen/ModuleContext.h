@@ -50,6 +50,9 @@ public:
   llvm::FunctionType* wasmFunctionType(const wasm::FuncType& type) const;
   /// The LLVM function of defined function `index` (index includes imports):
   /// one this partition defines, or a declaration of another partition's.
+  /// The loop entry of defined function `index` at the loop at byte offset
+  /// `loopOffset` (JitCode::compileLoopEntry), a hidden external symbol.
+  llvm::Function* declareLoopEntry(wasm::FuncIndex index, uint32_t loopOffset);
   llvm::Function* definedFunction(wasm::FuncIndex index) {
     llvm::Function*& function = functions_[index - module.numImportedFuncs];
     if (!function)
@@ -79,6 +82,8 @@ private:
 /// The symbol of defined function `index` (index includes imports):
 /// "wasm_function_<index>", plus "_<name>" when the name section has one.
 std::string functionSymbol(const wasm::Module& module, wasm::FuncIndex index);
+/// The symbol of a loop entry: the function's, then "$osr" and the offset.
+std::string loopEntrySymbol(const wasm::Module& module, wasm::FuncIndex index, uint32_t loopOffset);
 
 /// Attributes every function we emit carries (frame pointers for backtraces,
 /// stack probes for big frames, no unwind tables needed).

@@ -40,7 +40,9 @@ Expected<void> lowerModule(ModuleContext& mc, const Partition& partition, unsign
     if (!partition.defines(mc.module, i, optLevel))
       continue;
     wasm::FuncIndex index = mc.module.numImportedFuncs + i;
-    if (auto lowered = lowerFunction(mc, index); !lowered) {
+    Expected<void> lowered =
+        partition.loopEntry ? lowerLoopEntry(mc, index, *partition.loopEntry) : lowerFunction(mc, index);
+    if (!lowered) {
       Error error = std::move(lowered).error();
       if (error.function == kNoFunction)
         error.function = index;

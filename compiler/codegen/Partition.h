@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <vector>
 
 namespace wasmc::codegen {
@@ -46,6 +47,9 @@ struct Partition {
   bool tables = true;
   /// One big function [begin, begin + 1), compiled cheaply.
   bool big = false;
+  /// Instead of function `begin` itself, its loop entry at this byte offset
+  /// (JitCode::compileLoopEntry), in a partition of its own.
+  std::optional<uint32_t> loopEntry;
 
   /// Whether this partition defines defined function `i` (0-based).
   bool defines(const wasm::Module& module, uint32_t i, unsigned optLevel) const;

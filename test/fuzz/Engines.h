@@ -21,6 +21,9 @@ struct WasmcConfig {
   /// With `baseline`: calls before LLVM recompiles a function (0: never);
   /// the call that asks waits, so the next call crosses the tier boundary.
   uint32_t tierUpAfter = 0;
+  /// With `tierUpAfter`: loop headers before a running call enters its
+  /// loop in LLVM code (on-stack replacement; 0: never), also waited for.
+  uint32_t osrAfter = 0;
 };
 
 /// Runs `wasm-interp --run-all-exports --dummy-import-func PATH` and parses

@@ -29,7 +29,7 @@ const WasmcConfig kAllConfigs[] = {
     {.name = "lazy", .optLevel = 2, .lazy = true},
     {.name = "aot", .optLevel = 2, .aot = true},
     {.name = "baseline", .optLevel = 2, .baseline = true},
-    {.name = "tiered", .optLevel = 2, .baseline = true, .tierUpAfter = 1},
+    {.name = "tiered", .optLevel = 2, .baseline = true, .tierUpAfter = 1, .osrAfter = 2},
 };
 
 struct Settings {

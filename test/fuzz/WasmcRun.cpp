@@ -81,7 +81,8 @@ RunLog runInProcess(const std::vector<uint8_t>& bytes, const wasm::Module& modul
   // parallel itself, and a deterministic partitioning keeps runs repeatable.
   std::optional<tools::TierUpOptions> baseline;
   if (config.baseline)
-    baseline = tools::TierUpOptions{.afterCalls = config.tierUpAfter, .wait = true};
+    baseline = tools::TierUpOptions{
+        .afterCalls = config.tierUpAfter, .wait = true, .afterIterations = config.osrAfter};
   tools::JitWastEngine engine(codegen::Options{.optLevel = config.optLevel, .jobs = 1, .lazy = config.lazy},
                               config.aot, baseline);
   RunLog log;

@@ -95,8 +95,9 @@ Expected<std::shared_ptr<const rt::CompiledModule>> compileModuleBaseline(std::s
 
   codegen::JitCode* jit = code->jit.get();
   auto compiled = std::make_shared<rt::CompiledModule>(std::move(module), tables, code, std::move(ranges));
-  jit->onCompiled = [module = compiled.get()](uint32_t funcIndex, uintptr_t start, uintptr_t end) {
-    module->addCode({rt::FunctionRange{start, end, funcIndex, module->module().funcName(funcIndex)}});
+  jit->onCompiled = [module = compiled.get()](uint32_t funcIndex, uintptr_t start, uintptr_t end,
+                                                     bool loopEntry) {
+    module->addCode({rt::FunctionRange{start, end, funcIndex, module->module().funcName(funcIndex), loopEntry}});
   };
   return std::shared_ptr<const rt::CompiledModule>(std::move(compiled));
 }

@@ -10,6 +10,7 @@
 
 #include "compiler/codegen/Codegen.h"
 #include "runtime/CompiledModule.h"
+#include "tools/wasmc/Options.h"
 #include "tools/wasmc/TierUp.h"
 
 #include <cstdint>
@@ -33,9 +34,12 @@ Expected<std::shared_ptr<const rt::CompiledModule>> compileModuleBaseline(std::s
                                                                           const TierUpOptions& tierUp = {},
                                                                           BaselineCoverage* coverage = nullptr);
 
-/// The tier-up of a --tier choice: tiered counts calls, baseline and llvm never tier up.
-inline TierUpOptions tierUpFor(const std::string& tier, uint32_t afterCalls, bool wait) {
-  return tier == "tiered" ? TierUpOptions{afterCalls, wait} : TierUpOptions{};
+/// The tier-up of a --tier choice: tiered counts calls and loop headers,
+/// baseline and llvm never tier up.
+inline TierUpOptions tierUpFor(const TierChoice& choice) {
+  if (choice.tier != "tiered")
+    return {};
+  return TierUpOptions{.afterCalls = choice.tierUpAfter, .wait = choice.tierUpWait, .afterIterations = choice.osrAfter};
 }
 
 } // namespace wasmc::tools

@@ -19,8 +19,9 @@ Expected<std::shared_ptr<const rt::CompiledModule>> compileModule(std::span<cons
   // A lazy JIT compiles functions on their first call: the trap handler
   // learns their code then. (The code belongs to `compiled`, so a plain
   // pointer lives long enough.)
-  code->onCompiled = [module = compiled.get()](uint32_t funcIndex, uintptr_t start, uintptr_t end) {
-    module->addCode({rt::FunctionRange{start, end, funcIndex, module->module().funcName(funcIndex)}});
+  code->onCompiled = [module = compiled.get()](uint32_t funcIndex, uintptr_t start, uintptr_t end,
+                                                     bool loopEntry) {
+    module->addCode({rt::FunctionRange{start, end, funcIndex, module->module().funcName(funcIndex), loopEntry}});
   };
   return std::shared_ptr<const rt::CompiledModule>(std::move(compiled));
 }

@@ -63,6 +63,13 @@ uint64_t JitWastEngine::tieredUp() const {
   return total;
 }
 
+uint64_t JitWastEngine::loopsEntered() const {
+  uint64_t total = 0;
+  for (const auto& stats : tierUps_)
+    total += stats->loopsEntered.load(std::memory_order_relaxed);
+  return total;
+}
+
 Expected<void> JitWastEngine::compile(std::span<const uint8_t> bytes) {
   WASMC_TRY(wasm::loadModule(bytes));
   return {};

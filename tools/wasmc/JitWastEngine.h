@@ -30,6 +30,8 @@ public:
   std::pair<uint64_t, uint64_t> baselineCoverage() const { return {baselineFunctions_, totalFunctions_}; }
   /// With tier-up: functions LLVM recompiled so far, over every module.
   uint64_t tieredUp() const;
+  /// With tier-up: times a running call went on in LLVM code at a loop.
+  uint64_t loopsEntered() const;
 
   Expected<void> compile(std::span<const uint8_t> bytes) override;
   Expected<InstanceId> instantiate(std::span<const uint8_t> bytes) override;

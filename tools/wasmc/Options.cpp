@@ -18,7 +18,7 @@ namespace {
 bool runOptionTakesValue(const char* arg) {
   static const char* const kValued[] = {"--dir", "--env",       "--invoke",    "--argv0",        "-O",
                                         "-j",    "--jobs",      "--opt-level", "--tcplisten", "--wasi-resolve", "--tier",
-                                        "--tier-up-after"};
+                                        "--tier-up-after", "--osr-after"};
   for (const char* name : kValued)
     if (std::strcmp(arg, name) == 0)
       return true;
@@ -43,22 +43,29 @@ int findRunFile(int argc, char** argv, int first) {
 }
 
 /// --tier and its tier-up settings, the same for run and wast.
-void addTierOptions(CLI::App& command, std::string& tier, uint32_t& tierUpAfter, bool& tierUpWait) {
+void addTierOptions(CLI::App& command, TierChoice& choice) {
   command
-      .add_option("--tier", tier,
+      .add_option("--tier", choice.tier,
                   "llvm (default); baseline: the baseline compiler where it covers a function, the lazy "
                   "LLVM JIT elsewhere; tiered: baseline first, LLVM for the functions called "
-                  "--tier-up-after times (in progress, docs/BASELINE.md). baseline and tiered imply "
-                  "--no-cache.")
+                  "--tier-up-after times and the loops that pass --osr-after headers (in progress, "
+                  "docs/BASELINE.md). baseline and tiered imply --no-cache.")
       ->check(CLI::IsMember({"llvm", "baseline", "tiered"}));
   command
-      .add_option("--tier-up-after", tierUpAfter,
+      .add_option("--tier-up-after", choice.tierUpAfter,
                   "With --tier tiered: calls of a baseline function before LLVM recompiles it in the "
                   "background (default 1000)")
       ->check(CLI::Range(1u, UINT32_MAX >> 1));
-  command.add_flag("--tier-up-wait", tierUpWait,
-                   "With --tier tiered: the call that asks for a tier-up waits for the optimised code, "
-                   "so the function's next call runs it (deterministic, for tests)");
+  command
+      .add_option("--osr-after", choice.osrAfter,
+                  "With --tier tiered: loop headers a baseline function's calls pass (its loops "
+                  "together) before a running call goes on in LLVM code at its loop (on-stack "
+                  "replacement; default 10000)")
+      ->check(CLI::Range(1u, UINT32_MAX >> 1));
+  command.add_flag("--tier-up-wait", choice.tierUpWait,
+                   "With --tier tiered: the call or loop that asks for a tier-up waits for the "
+                   "optimised code, so the function's next call, or the loop, runs it "
+                   "(deterministic, for tests)");
 }
 
 bool isRegularFile(const char* path) {
@@ -113,7 +120,7 @@ ParsedCommandLine parseCommandLine(int argc, char** argv) {
       ->check(CLI::Range(0, 3));
   wast->add_flag("--aot", options.wast.aot,
                  "Compile each module ahead of time to a .cwasm, load it and run that");
-  addTierOptions(*wast, options.wast.tier, options.wast.tierUpAfter, options.wast.tierUpWait);
+  addTierOptions(*wast, options.wast.tier);
   wast->add_option("files", options.wast.files, "Scripts to run")->required();
 
   CLI::App* validate =
@@ -185,7 +192,7 @@ ParsedCommandLine parseCommandLine(int argc, char** argv) {
                 "Compile on the JIT in this process, each function when it is first called (a "
                 "big module starts at once; the code is slower: no inlining, calls through "
                 "stubs). Implies --no-cache.");
-  addTierOptions(*run, options.run.tier, options.run.tierUpAfter, options.run.tierUpWait);
+  addTierOptions(*run, options.run.tier);
   run->add_flag("--no-cache", options.run.noCache,
                 "Compile on the JIT in this process instead of through the compile cache "
                 "($XDG_CACHE_HOME/wasmc or ~/.cache/wasmc, keyed by module, wasmc build, options "

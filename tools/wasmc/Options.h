@@ -9,6 +9,15 @@
 
 namespace wasmc::tools {
 
+/// --tier and its tier-up settings, the same for run and wast
+/// (BaselineModule.h).
+struct TierChoice {
+  std::string tier = "llvm";  // llvm, baseline or tiered
+  uint32_t tierUpAfter = 1000; // tiered: calls before a function is recompiled by LLVM
+  uint32_t osrAfter = 10000;   // tiered: loop headers before a running call enters LLVM code
+  bool tierUpWait = false;     // tiered: the asking call waits for the optimised code
+};
+
 struct WastOptions {
   std::vector<std::string> files; // .wast or wast2json .json
   bool checkMessages = false;
@@ -16,9 +25,7 @@ struct WastOptions {
   std::optional<uint64_t> expectFailures;
   unsigned optLevel = 2; // -O0..-O3
   bool aot = false;      // compile each module to a .cwasm and run that
-  std::string tier = "llvm"; // llvm, baseline or tiered (BaselineModule.h)
-  uint32_t tierUpAfter = 1000; // tiered: calls before a function is recompiled by LLVM
-  bool tierUpWait = false;     // tiered: the asking call waits for the optimised code
+  TierChoice tier;
 };
 
 struct ValidateOptions {
@@ -48,9 +55,7 @@ struct RunCommandOptions {
   unsigned jobs = 0;                // compile threads (0: one per hardware thread)
   bool noCache = false;             // compile on the JIT instead of through the compile cache
   bool lazy = false;                // JIT, each function compiled on its first call (implies noCache)
-  std::string tier = "llvm";        // llvm, baseline or tiered (BaselineModule.h; both imply noCache)
-  uint32_t tierUpAfter = 1000;      // tiered: calls before a function is recompiled by LLVM
-  bool tierUpWait = false;          // tiered: the asking call waits for the optimised code
+  TierChoice tier;                  // baseline and tiered imply noCache
   bool allowPrecompiled = false;    // run a .cwasm not authenticated with the user's key
 };
 

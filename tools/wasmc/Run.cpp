@@ -62,9 +62,8 @@ LoadResult load(const RunCommandOptions& options) {
   }
   std::vector<uint8_t> bytes = WASMC_TRY(readFdBytes(fd));
   codegen::Options codegenOptions{.optLevel = options.optLevel, .jobs = options.jobs, .lazy = options.lazy};
-  if (options.tier != "llvm")
-    return compileModuleBaseline(bytes, codegenOptions,
-                                 tierUpFor(options.tier, options.tierUpAfter, options.tierUpWait));
+  if (options.tier.tier != "llvm")
+    return compileModuleBaseline(bytes, codegenOptions, tierUpFor(options.tier));
   if (options.noCache || options.lazy)
     return compileModule(bytes, codegenOptions);
   return loadThroughCache(bytes, codegenOptions);

@@ -1,16 +1,19 @@
 #include "tools/wasmc/TierUp.h"
 
+#include <climits>
+#include <optional>
 #include <cstdio>
 
 namespace wasmc::tools {
 
 TierUp::TierUp(codegen::JitCode& jit, uint32_t functions, TierUpOptions options)
-    : jit_(jit), options_(options), counters_(new int32_t[functions]),
+    : jit_(jit), options_(options), counters_(new int32_t[functions]), loopCounters_(new int32_t[functions]),
       state_(new std::atomic<uint8_t>[functions]) {
   for (uint32_t i = 0; i < functions; ++i) {
-    // afterCalls = 0 never reaches 0 again before 2^32 calls; the request
-    // is idempotent anyway.
+    // A budget of 0 never reaches 0 again before 2^32 calls; the requests
+    // check for it anyway.
     counters_[i] = static_cast<int32_t>(options.afterCalls);
+    loopCounters_[i] = static_cast<int32_t>(options.afterIterations);
     state_[i].store(Baseline, std::memory_order_relaxed);
   }
   worker_ = std::thread([this] { work(); });
@@ -21,6 +24,7 @@ TierUp::~TierUp() {
     std::lock_guard<std::mutex> lock(mutex_);
     stopping_ = true;
     queue_.clear();
+    loopQueue_.clear();
   }
   wake_.notify_all();
   finished_.notify_all();
@@ -46,37 +50,91 @@ void TierUp::request(void* self, uint32_t index) {
   });
 }
 
+const void* TierUp::enterLoop(void* self, uint32_t index, uint32_t loopOffset) {
+  auto& tierUp = *static_cast<TierUp*>(self);
+  if (tierUp.options_.afterIterations == 0) {
+    tierUp.loopCounters_[index] = INT_MAX;
+    return nullptr;
+  }
+  // A loop this hot makes its function hot: later calls start in LLVM code.
+  request(self, index);
+  const uint64_t key = loopKey(index, loopOffset);
+  std::unique_lock<std::mutex> lock(tierUp.mutex_);
+  auto [loop, added] = tierUp.loops_.try_emplace(key);
+  if (added) {
+    tierUp.loopQueue_.push_back(key);
+    tierUp.wake_.notify_one();
+  }
+  if (tierUp.options_.wait)
+    tierUp.finished_.wait(lock, [&] { return tierUp.stopping_ || loop->second.done; });
+  if (loop->second.done && loop->second.entry) {
+    tierUp.stats_->loopsEntered.fetch_add(1, std::memory_order_relaxed);
+    return loop->second.entry;
+  }
+  // Still compiling: ask again after another budget. Failed: not again.
+  tierUp.loopCounters_[index] = loop->second.done ? INT_MAX : static_cast<int32_t>(tierUp.options_.afterIterations);
+  return nullptr;
+}
+
 void TierUp::work() {
   for (;;) {
-    uint32_t index;
+    std::optional<uint64_t> loop;
+    uint32_t index = 0;
     {
       std::unique_lock<std::mutex> lock(mutex_);
-      wake_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
+      wake_.wait(lock, [&] { return stopping_ || !queue_.empty() || !loopQueue_.empty(); });
       if (stopping_)
         return;
-      index = queue_.front();
-      queue_.pop_front();
+      // A loop entry first: a call is waiting in that loop right now.
+      if (!loopQueue_.empty()) {
+        loop = loopQueue_.front();
+        loopQueue_.pop_front();
+      } else {
+        index = queue_.front();
+        queue_.pop_front();
+      }
     }
-    // The code is registered with the trap handler (JitCode::onCompiled)
-    // during compileFunction, before redirect makes it reachable.
-    Expected<const void*> code = jit_.compileFunction(index);
-    Expected<void> redirected = code ? jit_.redirect(index, *code) : Expected<void>(code.error());
-    if (redirected) {
-      stats_->installed.fetch_add(1, std::memory_order_relaxed);
-    } else {
-      // Our bug (LLVM refused a function the validator accepted); the
-      // baseline code stays and is correct, so the program goes on.
-      stats_->failed.fetch_add(1, std::memory_order_relaxed);
-      std::fprintf(stderr, "wasmc: tier-up failed, staying on baseline code: %s\n",
-                   redirected.error().describe().c_str());
-    }
-    {
-      // Installed also after a failure: nobody waits for it forever.
-      std::lock_guard<std::mutex> lock(mutex_);
-      state_[index].store(Installed, std::memory_order_release);
-    }
+    if (loop)
+      compileLoop(*loop);
+    else
+      compile(index);
     finished_.notify_all();
   }
+}
+
+void TierUp::compile(uint32_t index) {
+  // The code is registered with the trap handler (JitCode::onCompiled)
+  // during compileFunction, before redirect makes it reachable.
+  Expected<const void*> code = jit_.compileFunction(index);
+  Expected<void> redirected = code ? jit_.redirect(index, *code) : Expected<void>(code.error());
+  if (redirected) {
+    stats_->installed.fetch_add(1, std::memory_order_relaxed);
+  } else {
+    // Our bug (LLVM refused a function the validator accepted); the
+    // baseline code stays and is correct, so the program goes on.
+    stats_->failed.fetch_add(1, std::memory_order_relaxed);
+    std::fprintf(stderr, "wasmc: tier-up failed, staying on baseline code: %s\n",
+                 redirected.error().describe().c_str());
+  }
+  // Installed also after a failure: nobody waits for it forever.
+  std::lock_guard<std::mutex> lock(mutex_);
+  state_[index].store(Installed, std::memory_order_release);
+}
+
+void TierUp::compileLoop(uint64_t key) {
+  const auto index = static_cast<uint32_t>(key >> 32);
+  Expected<const void*> entry = jit_.compileLoopEntry(index, static_cast<uint32_t>(key));
+  if (entry) {
+    stats_->loopEntries.fetch_add(1, std::memory_order_relaxed);
+  } else {
+    stats_->failed.fetch_add(1, std::memory_order_relaxed);
+    std::fprintf(stderr, "wasmc: on-stack replacement failed, staying on baseline code: %s\n",
+                 entry.error().describe().c_str());
+  }
+  std::lock_guard<std::mutex> lock(mutex_);
+  LoopEntry& loop = loops_[key];
+  loop.entry = entry ? *entry : nullptr;
+  loop.done = true;
 }
 
 } // namespace wasmc::tools

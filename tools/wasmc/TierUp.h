@@ -4,7 +4,11 @@
 // a background thread compiles it (the lazy JIT's single-function compile,
 // at the module's -O level) and points the function's stub at the new code.
 // Every call goes through the stub, so every call that starts after the
-// switch runs optimised code; calls already running finish in baseline code.
+// switch runs optimised code. A call already running in a loop switches at
+// the loop's header (on-stack replacement): the loop's back-edges count
+// too, and when they use up the budget the thread compiles the function's
+// entry at that loop (JitCode::compileLoopEntry), which the baseline code
+// calls with its locals.
 
 #include "compiler/baseline/X64Compiler.h"
 #include "compiler/codegen/Codegen.h"
@@ -13,6 +17,7 @@
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <thread>
@@ -26,6 +31,11 @@ struct TierUpOptions {
   /// The call that asks for a tier-up waits until the optimised code is
   /// installed, so the function's next call runs it (deterministic; tests).
   bool wait = false;
+  /// Loop headers a function's calls may pass before the loop is entered
+  /// in LLVM code (each function's loops share one budget); 0: no
+  /// on-stack replacement. With `wait`, the loop goes on in LLVM code at
+  /// once.
+  uint32_t afterIterations = 0;
 };
 
 /// What tier-up did so far; read while the module runs.
@@ -33,6 +43,8 @@ struct TierUpStats {
   std::atomic<uint32_t> requested{0};
   std::atomic<uint32_t> installed{0};
   std::atomic<uint32_t> failed{0}; // LLVM could not compile it: it stays on baseline code
+  std::atomic<uint32_t> loopEntries{0}; // loop entries compiled (on-stack replacement)
+  std::atomic<uint32_t> loopsEntered{0}; // times a baseline call went on in one
 };
 
 class TierUp {
@@ -45,7 +57,9 @@ public:
   TierUp& operator=(const TierUp&) = delete;
 
   /// For the baseline compiler: this module's counters and request hook.
-  baseline::CallCounting counting() { return {counters_.get(), &request, this}; }
+  baseline::CallCounting counting() {
+    return {counters_.get(), &request, this, loopCounters_.get(), &enterLoop};
+  }
   std::shared_ptr<const TierUpStats> stats() const { return stats_; }
 
 private:
@@ -53,17 +67,32 @@ private:
 
   /// Called from baseline code (CallCounting::request), on a wasm thread.
   static void request(void* self, uint32_t index);
+  /// Called from a baseline loop header (CallCounting::enterLoop).
+  static const void* enterLoop(void* self, uint32_t index, uint32_t loopOffset);
   void work();
+  void compile(uint32_t index);
+  void compileLoop(uint64_t key);
+
+  /// A loop entry's state; `entry` is set (or stays null after a failure)
+  /// before `done`.
+  struct LoopEntry {
+    bool done = false;
+    const void* entry = nullptr;
+  };
+  static uint64_t loopKey(uint32_t index, uint32_t loopOffset) { return (uint64_t(index) << 32) | loopOffset; }
 
   codegen::JitCode& jit_;
   TierUpOptions options_;
   std::unique_ptr<int32_t[]> counters_;
+  std::unique_ptr<int32_t[]> loopCounters_;
   std::unique_ptr<std::atomic<uint8_t>[]> state_;
   std::shared_ptr<TierUpStats> stats_ = std::make_shared<TierUpStats>();
   std::mutex mutex_;
   std::condition_variable wake_;     // the worker: work queued, or stop
   std::condition_variable finished_; // waiting callers: a function left the queue
-  std::deque<uint32_t> queue_;
+  std::deque<uint32_t> queue_;          // functions
+  std::deque<uint64_t> loopQueue_;      // loop entries (loopKey), before functions
+  std::map<uint64_t, LoopEntry> loops_; // every loop entry asked for
   bool stopping_ = false;
   std::thread worker_;
 };

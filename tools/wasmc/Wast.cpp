@@ -14,8 +14,8 @@ namespace {
 /// The engine a script runs on: a fresh JIT store per script.
 std::unique_ptr<JitWastEngine> createEngine(const WastOptions& options) {
   std::optional<TierUpOptions> baseline;
-  if (options.tier != "llvm")
-    baseline = tierUpFor(options.tier, options.tierUpAfter, options.tierUpWait);
+  if (options.tier.tier != "llvm")
+    baseline = tierUpFor(options.tier);
   return std::make_unique<JitWastEngine>(codegen::Options{.optLevel = options.optLevel}, options.aot, baseline);
 }
 
@@ -30,7 +30,7 @@ int runWastCommand(const WastOptions& options) {
   RunOptions runOptions{.checkMessages = options.checkMessages};
   RunCounts total;
   size_t loadFailures = 0;
-  uint64_t baselineFunctions = 0, totalFunctions = 0, tieredUp = 0;
+  uint64_t baselineFunctions = 0, totalFunctions = 0, tieredUp = 0, loopsEntered = 0;
   for (const std::string& file : options.files) {
     Expected<WastScript> script = loadWastScript(file);
     if (!script) {
@@ -44,6 +44,7 @@ int runWastCommand(const WastOptions& options) {
     baselineFunctions += engine->baselineCoverage().first;
     totalFunctions += engine->baselineCoverage().second;
     tieredUp += engine->tieredUp();
+    loopsEntered += engine->loopsEntered();
     if (options.files.size() > 1) {
       std::printf("%s: ", file.c_str());
       printCounts(counts);
@@ -56,12 +57,13 @@ int runWastCommand(const WastOptions& options) {
 
   if (options.checkMessages)
     std::printf("%" PRIu64 " passed with a different message\n", total.messageNotes);
-  if (options.tier != "llvm")
+  if (options.tier.tier != "llvm")
     std::printf("baseline tier: %" PRIu64 " of %" PRIu64 " functions compiled by the baseline compiler, the rest "
                 "by the lazy JIT\n",
                 baselineFunctions, totalFunctions);
-  if (options.tier == "tiered")
-    std::printf("tier-up: %" PRIu64 " functions recompiled by LLVM\n", tieredUp);
+  if (options.tier.tier == "tiered")
+    std::printf("tier-up: %" PRIu64 " functions recompiled by LLVM, %" PRIu64 " loops entered in LLVM code\n",
+                tieredUp, loopsEntered);
   int status = total.failed == 0 ? 0 : 1;
   if (options.expectFailures) {
     uint64_t expected = *options.expectFailures;

@@ -91,7 +91,7 @@ inline std::vector<CompileConfig> compileConfigs() {
                  }});
   out.push_back({"tiered", [](std::span<const uint8_t> bytes) {
                    return tools::compileModuleBaseline(bytes, codegen::Options{.optLevel = 2},
-                                                       tools::TierUpOptions{.afterCalls = 1, .wait = true});
+                                                       tools::TierUpOptions{.afterCalls = 1, .wait = true, .afterIterations = 2});
                  }});
   return out;
 }
