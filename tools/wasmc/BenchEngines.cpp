@@ -47,10 +47,13 @@ Expected<Prepared> buildAhead(const Benchmark& bench, const EngineSetup& setup, 
 } // namespace
 
 const std::vector<EngineInfo>& allEngines() {
-  // wasm-interp is an interpreter (hundreds of times slower): it runs only
-  // when named, so a default run finishes in minutes.
+  // wasm-interp is an interpreter (hundreds of times slower) and the
+  // baseline tier alone is several times slower than LLVM's code: they run
+  // only when named, so a default run finishes in minutes.
   static const std::vector<EngineInfo> engines = {
       {EngineKind::WasmcAot, "wasmc-aot", "#1f77b4", true},  {EngineKind::WasmcJit, "wasmc-jit", "#6baed6", true},
+      {EngineKind::WasmcTiered, "wasmc-tiered", "#17becf", true},
+      {EngineKind::WasmcBaseline, "wasmc-baseline", "#bcbd22", false},
       {EngineKind::Native, "native", "#7f7f7f", true},       {EngineKind::Node, "node", "#2ca02c", true},
       {EngineKind::Wasm2c, "wasm2c", "#ff7f0e", true},       {EngineKind::WasmInterp, "wasm-interp", "#9467bd", false},
   };
@@ -70,6 +73,8 @@ std::optional<std::string> engineUnavailable(EngineKind engine, const EngineSetu
   switch (engine) {
   case EngineKind::WasmcAot:
   case EngineKind::WasmcJit:
+  case EngineKind::WasmcTiered:
+  case EngineKind::WasmcBaseline:
   case EngineKind::Native: return std::nullopt;
   case EngineKind::Node:
     if (!programExists("node"))
@@ -129,6 +134,13 @@ ProcessSpec engineCommand(EngineKind engine, const Benchmark& bench, const Prepa
   case EngineKind::WasmcAot: spec.argv = {setup.wasmc, "run", "--dir", ".", prepared.artifact}; break;
   case EngineKind::WasmcJit:
     spec.argv = {setup.wasmc, "run", "--no-cache", "-O" + std::to_string(setup.optLevel), "--dir", ".", bench.wasm};
+    break;
+  case EngineKind::WasmcTiered:
+  case EngineKind::WasmcBaseline:
+    // Both compile in the run (never through the cache): their first run
+    // is what they are for.
+    spec.argv = {setup.wasmc, "run", "--tier", engine == EngineKind::WasmcTiered ? "tiered" : "baseline",
+                 "-O" + std::to_string(setup.optLevel), "--dir", ".", bench.wasm};
     break;
   case EngineKind::Native: spec.argv = {bench.native}; break;
   case EngineKind::Node:

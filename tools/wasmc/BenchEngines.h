@@ -14,7 +14,7 @@
 
 namespace wasmc::tools {
 
-enum class EngineKind : uint8_t { WasmcAot, WasmcJit, Native, Node, Wasm2c, WasmInterp };
+enum class EngineKind : uint8_t { WasmcAot, WasmcJit, WasmcTiered, WasmcBaseline, Native, Node, Wasm2c, WasmInterp };
 
 struct EngineInfo {
   EngineKind kind;

@@ -56,12 +56,25 @@ const void* TierUp::enterLoop(void* self, uint32_t index, uint32_t loopOffset) {
     tierUp.loopCounters_[index] = INT_MAX;
     return nullptr;
   }
-  // A loop this hot makes its function hot: later calls start in LLVM code.
-  request(self, index);
   const uint64_t key = loopKey(index, loopOffset);
   std::unique_lock<std::mutex> lock(tierUp.mutex_);
-  auto [loop, added] = tierUp.loops_.try_emplace(key);
-  if (added) {
+  // A loop this hot makes its function hot: later calls start in LLVM
+  // code. Queued behind the loop entry, and never waited for here.
+  if (uint8_t expected = Baseline; tierUp.state_[index].compare_exchange_strong(expected, Queued)) {
+    tierUp.stats_->requested.fetch_add(1, std::memory_order_relaxed);
+    tierUp.queue_.push_back(index);
+    tierUp.wake_.notify_one();
+  }
+  auto loop = tierUp.loops_.find(key);
+  if (loop == tierUp.loops_.end()) {
+    // One loop entry of a function at a time: its loops share one budget,
+    // so while the first one compiles the others would all be asked for
+    // (each a whole-function compile) before the first is ready.
+    if (!tierUp.loopsPending_.insert(index).second) {
+      tierUp.loopCounters_[index] = static_cast<int32_t>(tierUp.options_.afterIterations);
+      return nullptr;
+    }
+    loop = tierUp.loops_.try_emplace(key).first;
     tierUp.loopQueue_.push_back(key);
     tierUp.wake_.notify_one();
   }
@@ -135,6 +148,7 @@ void TierUp::compileLoop(uint64_t key) {
   LoopEntry& loop = loops_[key];
   loop.entry = entry ? *entry : nullptr;
   loop.done = true;
+  loopsPending_.erase(index);
 }
 
 } // namespace wasmc::tools

@@ -18,6 +18,7 @@
 #include <cstdint>
 #include <deque>
 #include <map>
+#include <set>
 #include <memory>
 #include <mutex>
 #include <thread>
@@ -93,6 +94,7 @@ private:
   std::deque<uint32_t> queue_;          // functions
   std::deque<uint64_t> loopQueue_;      // loop entries (loopKey), before functions
   std::map<uint64_t, LoopEntry> loops_; // every loop entry asked for
+  std::set<uint32_t> loopsPending_;     // functions with a loop entry compiling
   bool stopping_ = false;
   std::thread worker_;
 };
