@@ -7,7 +7,9 @@
 # - `wasmc validate` says what an artifact is;
 # - a key file others can read is refused;
 # - a cache directory others can write is not used (one warning, JIT);
-# - `wasmc run -j 2 FILE.wasm` works.
+# - `wasmc run -j 2 FILE.wasm` works through the cache (--tier llvm);
+# - by default a module the cache does not hold runs tiered while a
+#   background wasmc fills the cache, and the next run uses the entry.
 file(REMOVE_RECURSE "${WORK}")
 file(MAKE_DIRECTORY "${WORK}")
 set(userA "XDG_CONFIG_HOME=${WORK}/userA" "XDG_CACHE_HOME=${WORK}/cacheA")
@@ -74,14 +76,40 @@ if(entries)
   message(FATAL_ERROR "step cache-writable-by-others: wrote ${entries}")
 endif()
 
-# -j N before FILE (README's command line) through the cache, twice (a hit).
+# -j N before FILE (README's command line) through the cache, twice (a hit);
+# --tier llvm compiles into the cache before running, so the entry is there
+# when the run ends.
 foreach(round 1 2)
-  step(jobs-${round} 0 ENV ${userA} ARGS run -j 2 --invoke add ${WASM} 2 40 STDOUT "^initialized\n42\n$" STDERR "^$")
+  step(jobs-${round} 0 ENV ${userA} ARGS run -j 2 --tier llvm --invoke add ${WASM} 2 40 STDOUT "^initialized\n42\n$"
+    STDERR "^$")
 endforeach()
 step(jobs-long 0 ENV ${userA} ARGS run --jobs 1 --no-cache --invoke add ${WASM} 2 40 STDOUT "^initialized\n42\n$")
 file(GLOB entries ${WORK}/cacheA/wasmc/*.cwasm)
 list(LENGTH entries count)
 if(NOT count EQUAL 1)
   message(FATAL_ERROR "step jobs: expected one cache entry, found: ${entries}")
+endif()
+
+# The default (--tier auto): the first run is tiered and leaves a background
+# `wasmc cache-fill`; once its entry is there, the next run loads it.
+set(userD "XDG_CONFIG_HOME=${WORK}/userA" "XDG_CACHE_HOME=${WORK}/cacheD")
+step(auto-first 0 ENV ${userD} ARGS run --invoke add ${WASM} 2 40 STDOUT "^initialized\n42\n$" STDERR "^$")
+set(filled "")
+foreach(attempt RANGE 600)
+  file(GLOB filled ${WORK}/cacheD/wasmc/*.cwasm)
+  if(filled)
+    break()
+  endif()
+  execute_process(COMMAND ${CMAKE_COMMAND} -E sleep 0.2)
+endforeach()
+if(NOT filled)
+  message(FATAL_ERROR "step auto-first: no cache entry within 120 s of the run")
+endif()
+file(TIMESTAMP ${filled} stamp "%s")
+step(auto-second 0 ENV ${userD} ARGS run --invoke add ${WASM} 2 40 STDOUT "^initialized\n42\n$" STDERR "^$")
+file(GLOB entries ${WORK}/cacheD/wasmc/*.cwasm)
+file(TIMESTAMP ${filled} again "%s")
+if(NOT entries STREQUAL filled OR NOT stamp STREQUAL again)
+  message(FATAL_ERROR "step auto-second: the entry should be used as it is, found: ${entries}")
 endif()
 file(REMOVE_RECURSE "${WORK}")

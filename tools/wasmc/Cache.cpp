@@ -147,38 +147,82 @@ Expected<int> openCacheDirectory(const std::string& path) {
   return fd;
 }
 
-Expected<std::shared_ptr<const rt::CompiledModule>> loadThroughCache(std::span<const uint8_t> bytes,
-                                                                     const codegen::Options& options) {
+namespace {
+
+/// The user's cache, open and trusted, with the entry name of one module.
+struct OpenCache {
+  rt::ArtifactKey key;
+  int dirFd = -1;
+  std::string name;
+  OpenCache() = default;
+  OpenCache(const OpenCache&) = delete;
+  OpenCache& operator=(const OpenCache&) = delete;
+  ~OpenCache() {
+    if (dirFd >= 0)
+      ::close(dirFd);
+  }
+  // Entries must be authenticated with the user's key: the cache never
+  // honours --allow-precompiled.
+  rt::ArtifactPolicy policy() const { return {.compilerId = compilerIdentity(), .key = &key, .allowPrecompiled = false}; }
+};
+
+/// Null when there is no usable cache: after one warning on stderr when the
+/// directory or the user's key is refused as untrustworthy, silently when
+/// either cannot be created.
+std::unique_ptr<OpenCache> openCache(std::span<const uint8_t> bytes, const codegen::Options& options) {
   std::optional<std::string> directory = rt::userCacheDirectory();
   if (!directory)
-    return compileModule(bytes, options);
+    return nullptr;
+  auto cache = std::make_unique<OpenCache>();
   Expected<rt::ArtifactKey> key = rt::loadOrCreateUserKey();
   if (!key) {
     warnIfRefused(key.error());
-    return compileModule(bytes, options);
+    return nullptr;
   }
+  cache->key = *key;
   Expected<int> dirFd = openCacheDirectory(*directory);
   if (!dirFd) {
     warnIfRefused(dirFd.error());
-    return compileModule(bytes, options);
+    return nullptr;
   }
-  struct Closer {
-    int fd;
-    ~Closer() { ::close(fd); }
-  } closer{*dirFd};
+  cache->dirFd = *dirFd;
+  cache->name = cacheKey(bytes, options, compilerIdentity());
+  return cache;
+}
 
-  // Entries must be authenticated with the user's key: the cache never
-  // honours --allow-precompiled.
-  rt::ArtifactPolicy policy{.compilerId = compilerIdentity(), .key = &*key, .allowPrecompiled = false};
-  std::string name = cacheKey(bytes, options, policy.compilerId);
-  if (auto cached = lookUp(*dirFd, name, bytes, policy))
+} // namespace
+
+Expected<std::shared_ptr<const rt::CompiledModule>> loadThroughCache(std::span<const uint8_t> bytes,
+                                                                     const codegen::Options& options) {
+  std::unique_ptr<OpenCache> cache = openCache(bytes, options);
+  if (!cache)
+    return compileModule(bytes, options);
+  if (auto cached = lookUp(cache->dirFd, cache->name, bytes, cache->policy()))
     return cached;
-  std::vector<uint8_t> artifact = WASMC_TRY(compileArtifact(bytes, options, *key));
-  writeAtomically(*dirFd, name, artifact); // best effort: the run goes on without
-  auto loaded = rt::loadArtifactBytes(artifact, policy);
+  std::vector<uint8_t> artifact = WASMC_TRY(compileArtifact(bytes, options, cache->key));
+  writeAtomically(cache->dirFd, cache->name, artifact); // best effort: the run goes on without
+  auto loaded = rt::loadArtifactBytes(artifact, cache->policy());
   if (!loaded)
     return compileModule(bytes, options);
   return loaded;
+}
+
+std::shared_ptr<const rt::CompiledModule> lookUpCache(std::span<const uint8_t> bytes,
+                                                      const codegen::Options& options) {
+  std::unique_ptr<OpenCache> cache = openCache(bytes, options);
+  return cache ? lookUp(cache->dirFd, cache->name, bytes, cache->policy()) : nullptr;
+}
+
+Expected<void> fillCache(std::span<const uint8_t> bytes, const codegen::Options& options) {
+  std::unique_ptr<OpenCache> cache = openCache(bytes, options);
+  if (!cache)
+    return makeError(ErrorKind::Io, kNoOffset, "no usable compile cache");
+  if (lookUp(cache->dirFd, cache->name, bytes, cache->policy()))
+    return {};
+  std::vector<uint8_t> artifact = WASMC_TRY(compileArtifact(bytes, options, cache->key));
+  if (!writeAtomically(cache->dirFd, cache->name, artifact))
+    return makeError(ErrorKind::Io, kNoOffset, "cannot write the compile cache");
+  return {};
 }
 
 } // namespace wasmc::tools

@@ -25,6 +25,10 @@ int runRunCommand(const RunCommandOptions& options);
 /// Measures benchmarks on several engines; writes JSON, a table and a chart.
 int runBenchCommand(const BenchOptions& options);
 
+/// wasmc cache-fill (hidden; CacheFill.h): compiles FILE into the compile
+/// cache at low priority. 0 on success.
+int runCacheFillCommand(const CacheFillOptions& options);
+
 /// The one-line form of every bad-input report: "wasmc: error: FILE: ...".
 inline void reportError(const std::string& file, const Error& error) {
   std::fprintf(stderr, "wasmc: error: %s: %s\n", file.c_str(), error.describe().c_str());

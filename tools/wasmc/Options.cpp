@@ -42,15 +42,25 @@ int findRunFile(int argc, char** argv, int first) {
   return argc;
 }
 
-/// --tier and its tier-up settings, the same for run and wast.
-void addTierOptions(CLI::App& command, TierChoice& choice) {
+/// --tier and its tier-up settings, the same for run and wast; run also
+/// has `auto`, its default.
+void addTierOptions(CLI::App& command, TierChoice& choice, bool run) {
+  std::vector<std::string> tiers{"llvm", "baseline", "tiered"};
+  if (run)
+    tiers.push_back("auto");
   command
       .add_option("--tier", choice.tier,
-                  "llvm (default); baseline: the baseline compiler where it covers a function, the lazy "
-                  "LLVM JIT elsewhere; tiered: baseline first, LLVM for the functions called "
-                  "--tier-up-after times and the loops that pass --osr-after headers (in progress, "
-                  "docs/BASELINE.md). baseline and tiered imply --no-cache.")
-      ->check(CLI::IsMember({"llvm", "baseline", "tiered"}));
+                  std::string(run ? "auto (default): the compile cache's code if it holds the module; "
+                                    "otherwise tiered, while a background wasmc compiles the module "
+                                    "into the cache for the next run (modules up to 64 MiB). llvm: "
+                                    "LLVM compiles the whole module first (through the cache unless "
+                                    "--no-cache). "
+                                  : "llvm (default). ") +
+                      "baseline: the baseline compiler where it covers a function, the lazy LLVM JIT "
+                      "elsewhere; tiered: baseline first, LLVM for the functions called "
+                      "--tier-up-after times and the loops that pass --osr-after headers "
+                      "(docs/BASELINE.md). baseline and tiered never use the cache.")
+      ->check(CLI::IsMember(tiers));
   command
       .add_option("--tier-up-after", choice.tierUpAfter,
                   "With --tier tiered: calls of a baseline function before LLVM recompiles it in the "
@@ -120,7 +130,7 @@ ParsedCommandLine parseCommandLine(int argc, char** argv) {
       ->check(CLI::Range(0, 3));
   wast->add_flag("--aot", options.wast.aot,
                  "Compile each module ahead of time to a .cwasm, load it and run that");
-  addTierOptions(*wast, options.wast.tier);
+  addTierOptions(*wast, options.wast.tier, false);
   wast->add_option("files", options.wast.files, "Scripts to run")->required();
 
   CLI::App* validate =
@@ -144,6 +154,12 @@ ParsedCommandLine parseCommandLine(int argc, char** argv) {
                       "Threads compiling parts of the module in parallel (default: one per hardware "
                       "thread; 1 compiles the module as one unit)")
       ->check(CLI::Range(1, 256));
+
+  // Started by a tiered first run (CacheFill.h); not for users, so hidden.
+  CLI::App* cacheFill = app.add_subcommand("cache-fill", "")->group("");
+  cacheFill->add_option("file", options.cacheFill.file)->required();
+  cacheFill->add_option("-O", options.cacheFill.optLevel)->check(CLI::Range(0, 3));
+  cacheFill->add_option("-j", options.cacheFill.jobs)->check(CLI::Range(0, 256));
 
   CLI::App* run = app.add_subcommand(
       "run", "Run a WASI program (wasi_snapshot_preview1): its _start, its _initialize (a "
@@ -192,7 +208,7 @@ ParsedCommandLine parseCommandLine(int argc, char** argv) {
                 "Compile on the JIT in this process, each function when it is first called (a "
                 "big module starts at once; the code is slower: no inlining, calls through "
                 "stubs). Implies --no-cache.");
-  addTierOptions(*run, options.run.tier);
+  addTierOptions(*run, options.run.tier, true);
   run->add_flag("--no-cache", options.run.noCache,
                 "Compile on the JIT in this process instead of through the compile cache "
                 "($XDG_CACHE_HOME/wasmc or ~/.cache/wasmc, keyed by module, wasmc build, options "
@@ -263,6 +279,8 @@ ParsedCommandLine parseCommandLine(int argc, char** argv) {
     options.command = Options::Command::Run;
   } else if (bench->parsed()) {
     options.command = Options::Command::Bench;
+  } else if (cacheFill->parsed()) {
+    options.command = Options::Command::CacheFill;
   } else {
     options.command = Options::Command::Validate;
   }

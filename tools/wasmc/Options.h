@@ -12,7 +12,7 @@ namespace wasmc::tools {
 /// --tier and its tier-up settings, the same for run and wast
 /// (BaselineModule.h).
 struct TierChoice {
-  std::string tier = "llvm";  // llvm, baseline or tiered
+  std::string tier = "llvm";  // llvm, baseline or tiered; for run also auto (its default)
   uint32_t tierUpAfter = 1000; // tiered: calls before a function is recompiled by LLVM
   uint32_t osrAfter = 10000;   // tiered: loop headers before a running call enters LLVM code
   bool tierUpWait = false;     // tiered: the asking call waits for the optimised code
@@ -55,7 +55,7 @@ struct RunCommandOptions {
   unsigned jobs = 0;                // compile threads (0: one per hardware thread)
   bool noCache = false;             // compile on the JIT instead of through the compile cache
   bool lazy = false;                // JIT, each function compiled on its first call (implies noCache)
-  TierChoice tier;                  // baseline and tiered imply noCache
+  TierChoice tier{.tier = "auto"};  // baseline and tiered imply noCache
   bool allowPrecompiled = false;    // run a .cwasm not authenticated with the user's key
 };
 
@@ -74,14 +74,23 @@ struct BenchOptions {
   std::string commandLine;           // as typed, for the results
 };
 
+/// The hidden `wasmc cache-fill` a tiered first run starts in the background
+/// (CacheFill.h).
+struct CacheFillOptions {
+  std::string file;
+  unsigned optLevel = 2;
+  unsigned jobs = 0;
+};
+
 struct Options {
-  enum class Command : uint8_t { Wast, Validate, Compile, Run, Bench };
+  enum class Command : uint8_t { Wast, Validate, Compile, Run, Bench, CacheFill };
   Command command = Command::Wast;
   WastOptions wast;
   ValidateOptions validate;
   CompileOptions compile;
   RunCommandOptions run;
   BenchOptions bench;
+  CacheFillOptions cacheFill;
 };
 
 /// The parsed command line, or the exit status when parsing already finished

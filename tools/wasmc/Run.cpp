@@ -1,10 +1,13 @@
-// wasmc run: load a .cwasm, or compile a .wasm (through the compile cache
-// unless --no-cache, else on the JIT), then run it as a WASI program. A
+// wasmc run: load a .cwasm, or compile a .wasm (by default: the compile
+// cache's code, or tiered while the cache is filled in the background; with
+// --tier llvm through the cache; with --no-cache on the JIT), then run it as
+// a WASI program. A
 // .cwasm runs only when it is authenticated with the user's key or the user
 // passed --allow-precompiled; a file named .wasm is never mapped as code.
 
 #include "runtime/Artifact.h"
 #include "tools/wasmc/Cache.h"
+#include "tools/wasmc/CacheFill.h"
 #include "tools/wasmc/CodegenLoader.h"
 #include "tools/wasmc/BaselineModule.h"
 #include "tools/wasmc/Commands.h"
@@ -62,11 +65,21 @@ LoadResult load(const RunCommandOptions& options) {
   }
   std::vector<uint8_t> bytes = WASMC_TRY(readFdBytes(fd));
   codegen::Options codegenOptions{.optLevel = options.optLevel, .jobs = options.jobs, .lazy = options.lazy};
-  if (options.tier.tier != "llvm")
+  const std::string& tier = options.tier.tier;
+  if (tier == "baseline" || tier == "tiered")
     return compileModuleBaseline(bytes, codegenOptions, tierUpFor(options.tier));
   if (options.noCache || options.lazy)
     return compileModule(bytes, codegenOptions);
-  return loadThroughCache(bytes, codegenOptions);
+  if (tier == "llvm")
+    return loadThroughCache(bytes, codegenOptions);
+  // auto: the cache's code when it has the module; otherwise tiered now,
+  // and the whole module into the cache for the next run (CacheFill.h).
+  if (std::shared_ptr<const rt::CompiledModule> cached = lookUpCache(bytes, codegenOptions))
+    return cached;
+  startCacheFill(file, codegenOptions);
+  TierChoice tiered = options.tier;
+  tiered.tier = "tiered";
+  return compileModuleBaseline(bytes, codegenOptions, tierUpFor(tiered));
 }
 
 } // namespace

@@ -12,6 +12,7 @@ int main(int argc, char** argv) {
   case Options::Command::Compile: return runCompileCommand(parsed.options.compile);
   case Options::Command::Run: return runRunCommand(parsed.options.run);
   case Options::Command::Bench: return runBenchCommand(parsed.options.bench);
+  case Options::Command::CacheFill: return runCacheFillCommand(parsed.options.cacheFill);
   }
   return 2;
 }
