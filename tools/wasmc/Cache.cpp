@@ -207,10 +207,12 @@ Expected<std::shared_ptr<const rt::CompiledModule>> loadThroughCache(std::span<c
   return loaded;
 }
 
-std::shared_ptr<const rt::CompiledModule> lookUpCache(std::span<const uint8_t> bytes,
-                                                      const codegen::Options& options) {
+Expected<std::shared_ptr<const rt::CompiledModule>> lookUpCache(std::span<const uint8_t> bytes,
+                                                                const codegen::Options& options) {
   std::unique_ptr<OpenCache> cache = openCache(bytes, options);
-  return cache ? lookUp(cache->dirFd, cache->name, bytes, cache->policy()) : nullptr;
+  if (!cache)
+    return makeError(ErrorKind::Io, kNoOffset, "no usable compile cache");
+  return lookUp(cache->dirFd, cache->name, bytes, cache->policy());
 }
 
 Expected<void> fillCache(std::span<const uint8_t> bytes, const codegen::Options& options) {

@@ -37,9 +37,11 @@ Expected<int> openCacheDirectory(const std::string& path);
 Expected<std::shared_ptr<const rt::CompiledModule>> loadThroughCache(std::span<const uint8_t> bytes,
                                                                      const codegen::Options& options);
 
-/// The cache's valid entry for `bytes`, or null (none, or no usable cache).
-std::shared_ptr<const rt::CompiledModule> lookUpCache(std::span<const uint8_t> bytes,
-                                                      const codegen::Options& options);
+/// The cache's valid entry for `bytes`, or null when it has none (yet).
+/// Errors: no usable cache (refused with a warning, as loadThroughCache
+/// does, or unavailable).
+Expected<std::shared_ptr<const rt::CompiledModule>> lookUpCache(std::span<const uint8_t> bytes,
+                                                                const codegen::Options& options);
 
 /// What loadThroughCache does on a miss, without loading the result: the
 /// module compiled to an artifact and stored. Nothing to do if the entry

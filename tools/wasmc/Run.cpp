@@ -74,9 +74,11 @@ LoadResult load(const RunCommandOptions& options) {
     return loadThroughCache(bytes, codegenOptions);
   // auto: the cache's code when it has the module; otherwise tiered now,
   // and the whole module into the cache for the next run (CacheFill.h).
-  if (std::shared_ptr<const rt::CompiledModule> cached = lookUpCache(bytes, codegenOptions))
-    return cached;
-  startCacheFill(file, codegenOptions);
+  Expected<std::shared_ptr<const rt::CompiledModule>> cached = lookUpCache(bytes, codegenOptions);
+  if (cached && *cached)
+    return *cached;
+  if (cached) // a cache to fill
+    startCacheFill(file, codegenOptions);
   TierChoice tiered = options.tier;
   tiered.tier = "tiered";
   return compileModuleBaseline(bytes, codegenOptions, tierUpFor(tiered));
