@@ -16,6 +16,7 @@
 #include "tools/wasmc/Engine.h"
 
 #include <fcntl.h>
+#include <ctime>
 #include <sys/random.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -215,14 +216,49 @@ Expected<std::shared_ptr<const rt::CompiledModule>> lookUpCache(std::span<const 
   return lookUp(cache->dirFd, cache->name, bytes, cache->policy());
 }
 
+namespace {
+
+/// One fill per entry at a time: `<entry>.filling`, created exclusively by
+/// the fill that compiles it and removed when it is done. A lock older
+/// than kStaleFillSeconds belongs to a fill that died; it is taken over.
+constexpr time_t kStaleFillSeconds = 30 * 60;
+
+/// Takes the fill lock of entry `name`; false when a live fill holds it.
+bool lockFill(int dirFd, const std::string& lock) {
+  for (int attempt = 0; attempt < 2; ++attempt) {
+    int fd = ::openat(dirFd, lock.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+    if (fd >= 0) {
+      ::close(fd);
+      return true;
+    }
+    struct stat info;
+    if (errno != EEXIST || ::fstatat(dirFd, lock.c_str(), &info, AT_SYMLINK_NOFOLLOW) != 0 ||
+        ::time(nullptr) - info.st_mtime < kStaleFillSeconds)
+      return false;
+    ::unlinkat(dirFd, lock.c_str(), 0);
+  }
+  return false;
+}
+
+} // namespace
+
 Expected<void> fillCache(std::span<const uint8_t> bytes, const codegen::Options& options) {
   std::unique_ptr<OpenCache> cache = openCache(bytes, options);
   if (!cache)
     return makeError(ErrorKind::Io, kNoOffset, "no usable compile cache");
   if (lookUp(cache->dirFd, cache->name, bytes, cache->policy()))
     return {};
-  std::vector<uint8_t> artifact = WASMC_TRY(compileArtifact(bytes, options, cache->key));
-  if (!writeAtomically(cache->dirFd, cache->name, artifact))
+  // Runs of one module started together (a test suite, a build) each start
+  // a fill; one of them compiles.
+  const std::string lock = cache->name + ".filling";
+  if (!lockFill(cache->dirFd, lock))
+    return makeError(ErrorKind::Io, kNoOffset, "another wasmc is compiling this module into the cache");
+  Expected<std::vector<uint8_t>> artifact = compileArtifact(bytes, options, cache->key);
+  bool written = artifact && writeAtomically(cache->dirFd, cache->name, *artifact);
+  ::unlinkat(cache->dirFd, lock.c_str(), 0);
+  if (!artifact)
+    return artifact.error();
+  if (!written)
     return makeError(ErrorKind::Io, kNoOffset, "cannot write the compile cache");
   return {};
 }

@@ -45,7 +45,9 @@ Expected<std::shared_ptr<const rt::CompiledModule>> lookUpCache(std::span<const 
 
 /// What loadThroughCache does on a miss, without loading the result: the
 /// module compiled to an artifact and stored. Nothing to do if the entry
-/// is there already. Errors: no usable cache, compile errors, a failed write.
+/// is there already. One fill per entry at a time (a `.filling` lock next
+/// to it; one older than 30 minutes is taken over). Errors: no usable
+/// cache, another fill of the entry running, compile errors, a failed write.
 Expected<void> fillCache(std::span<const uint8_t> bytes, const codegen::Options& options);
 
 } // namespace wasmc::tools

@@ -17,6 +17,7 @@
 #include <gtest/gtest.h>
 
 #include <dirent.h>
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -197,6 +198,37 @@ TEST_F(CacheTest, DirectoryOfAnotherUserIsNotUsed) {
   runThroughCache();
   EXPECT_NE(testing::internal::GetCapturedStderr().find("owned by another user"), std::string::npos);
   EXPECT_TRUE(listDirectory(directory_).empty());
+}
+
+// A first run fills the cache in the background (tools/wasmc/CacheFill.h);
+// runs of one module started together each start a fill, and one compiles.
+TEST_F(CacheTest, OneFillPerEntryAtATime) {
+  ASSERT_TRUE(tools::fillCache(module_, options_)) << "a first fill compiles";
+  std::vector<std::string> names = listDirectory(directory_);
+  ASSERT_EQ(names.size(), 1u) << "the entry, and no lock left behind";
+  EXPECT_EQ(directory_ + "/" + names[0], entry_);
+  ASSERT_TRUE(tools::fillCache(module_, options_)) << "a filled entry needs no fill";
+  auto cached = tools::lookUpCache(module_, options_);
+  ASSERT_TRUE(cached && *cached);
+  test::expectDivides(*cached);
+
+  // Another fill holds the lock: this one leaves it and the entry alone.
+  ASSERT_EQ(::unlink(entry_.c_str()), 0);
+  const std::string lock = entry_ + ".filling";
+  writeFile(lock, {});
+  Expected<void> refused = tools::fillCache(module_, options_);
+  ASSERT_FALSE(refused);
+  EXPECT_NE(refused.error().message.find("another wasmc"), std::string::npos) << refused.error().message;
+  EXPECT_EQ(listDirectory(directory_).size(), 1u) << "only the other fill's lock";
+  auto none = tools::lookUpCache(module_, options_);
+  ASSERT_TRUE(none);
+  EXPECT_EQ(*none, nullptr);
+
+  // A lock an hour old is a fill that died: taken over.
+  struct timespec old[2] = {{::time(nullptr) - 3600, 0}, {::time(nullptr) - 3600, 0}};
+  ASSERT_EQ(::utimensat(AT_FDCWD, lock.c_str(), old, 0), 0);
+  ASSERT_TRUE(tools::fillCache(module_, options_));
+  EXPECT_EQ(listDirectory(directory_), std::vector<std::string>{names[0]});
 }
 
 } // namespace
