@@ -10,44 +10,41 @@ namespace wasmc::baseline::detail {
 Expected<void> FunctionCompiler::call(const wasm::Instr& instr) {
   const wasm::FuncType& callee = module_.funcType(instr.index);
   WASMC_TRY(checkCallable(instr, callee));
-  a_.load(Width::W64, Reg::rax, vmctxSlot());
-  a_.load(Width::W64, Reg::rax, at(Reg::rax, offsetof(abi::VMContext, funcs)));
-  a_.load(Width::W64, Reg::r11, at(Reg::rax, 8 * static_cast<int32_t>(instr.index)));
-  callFuncRef(callee, height_);
+  spillRegisters();
+  a_.load(Width::W64, kScratch, at(kVmctx, offsetof(abi::VMContext, funcs)));
+  a_.load(Width::W64, kScratch, at(kScratch, 8 * static_cast<int32_t>(instr.index)));
+  callFuncRef(callee);
   return {};
 }
 
 Expected<void> FunctionCompiler::callIndirect(const wasm::Instr& instr) {
   const wasm::FuncType& callee = module_.types[instr.index];
   WASMC_TRY(checkCallable(instr, callee));
-  uint32_t indexDepth = --height_; // the callee's table index is on top
-  a_.load(Width::W64, Reg::rcx, vmctxSlot());
-  a_.load(Width::W64, Reg::rax, at(Reg::rcx, offsetof(abi::VMContext, tables)));
+  spillRegisters();
+  // The callee's table index is on top; zero-extended, it indexes the
+  // table's elements.
+  load(stack_.at(0), indexOf(0), Width::W32, Reg::rdx);
+  stack_.pop();
+  a_.load(Width::W64, Reg::rax, at(kVmctx, offsetof(abi::VMContext, tables)));
   a_.load(Width::W64, Reg::rax, at(Reg::rax, 8 * static_cast<int32_t>(instr.index2)));
-  a_.load(Width::W32, Reg::rdx, stackSlot(indexDepth));
   a_.alu(Alu::Cmp, Width::W32, Reg::rdx, at(Reg::rax, offsetof(abi::TableRecord, size)));
   a_.jcc(Cond::AboveOrEqual, trapLabel(abi::TrapCode::UndefinedElement));
   a_.load(Width::W64, Reg::rax, at(Reg::rax, offsetof(abi::TableRecord, elements)));
-  a_.load(Width::W64, Reg::r11, at(Reg::rax, Reg::rdx, 8, 0));
-  a_.test(Width::W64, Reg::r11, Reg::r11);
+  a_.load(Width::W64, kScratch, at(Reg::rax, Reg::rdx, 8, 0));
+  a_.test(Width::W64, kScratch, kScratch);
   a_.jcc(Cond::Equal, trapLabel(abi::TrapCode::UninitializedElement));
-  a_.load(Width::W64, Reg::rax, at(Reg::rcx, offsetof(abi::VMContext, sigIds)));
+  a_.load(Width::W64, Reg::rax, at(kVmctx, offsetof(abi::VMContext, sigIds)));
   a_.load(Width::W32, Reg::rax, at(Reg::rax, 4 * static_cast<int32_t>(instr.index)));
-  a_.alu(Alu::Cmp, Width::W32, Reg::rax, at(Reg::r11, offsetof(abi::FuncRef, sigId)));
+  a_.alu(Alu::Cmp, Width::W32, Reg::rax, at(kScratch, offsetof(abi::FuncRef, sigId)));
   a_.jcc(Cond::NotEqual, trapLabel(abi::TrapCode::IndirectCallTypeMismatch));
-  callFuncRef(callee, height_);
+  callFuncRef(callee);
   return {};
 }
 
 Expected<void> FunctionCompiler::checkCallable(const wasm::Instr& instr, const wasm::FuncType& callee) {
-  uint32_t intCount = 0, floatCount = 0;
-  for (ValType param : callee.params) {
+  for (ValType param : callee.params)
     if (!isScalar(param))
       return unsupported(instr.offset, "calls with vector or reference parameters");
-    ++(isInteger(param) ? intCount : floatCount);
-  }
-  (void)intCount;
-  (void)floatCount;
   if (callee.results.size() > 1)
     return unsupported(instr.offset, "calls with several results");
   if (!callee.results.empty() && !isScalar(callee.results[0]))
@@ -55,8 +52,8 @@ Expected<void> FunctionCompiler::checkCallable(const wasm::Instr& instr, const w
   return {};
 }
 
-void FunctionCompiler::callFuncRef(const wasm::FuncType& callee, uint32_t top) {
-  uint32_t first = top - static_cast<uint32_t>(callee.params.size());
+void FunctionCompiler::callFuncRef(const wasm::FuncType& callee) {
+  uint32_t first = stack_.size() - static_cast<uint32_t>(callee.params.size());
   // Which arguments go on the stack (System V: what does not fit in the
   // registers of its class, in parameter order).
   std::vector<uint32_t> stacked;
@@ -67,114 +64,134 @@ void FunctionCompiler::callFuncRef(const wasm::FuncType& callee, uint32_t top) {
       stacked.push_back(i);
   }
   // Pushed last to first, with rsp 16-byte aligned at the call (it is
-  // aligned in the body: the frame size is a multiple of 16).
+  // aligned in the body: the frame size is a multiple of 16). No argument
+  // is in a register (the caller spilled them), so loading one clobbers
+  // no other; kScratch holds the FuncRef throughout.
   size_t stackBytes = 8 * stacked.size();
   if (stacked.size() % 2)
     a_.alu(Alu::Sub, Width::W64, Reg::rsp, 8);
   for (size_t k = stacked.size(); k-- > 0;) {
-    a_.load(Width::W64, Reg::rax, stackSlot(first + stacked[k]));
+    load(stack_[first + stacked[k]], first + stacked[k], Width::W64, Reg::rax);
     a_.push(Reg::rax);
   }
   ints = floats = 0;
   for (uint32_t i = 0; i < callee.params.size(); ++i) {
+    const Operand& argument = stack_[first + i];
     if (isInteger(callee.params[i])) {
       if (ints < std::size(kParamRegs))
-        a_.load(Width::W64, kParamRegs[ints], stackSlot(first + i));
+        load(argument, first + i, Width::W64, kParamRegs[ints]);
       ++ints;
     } else {
       if (floats < 8) {
-        a_.load(Width::W64, Reg::rax, stackSlot(first + i));
-        a_.movBits(Width::W64, static_cast<Xmm>(floats), Reg::rax);
+        if (argument.home == Home::Const) {
+          a_.movImm(Width::W64, Reg::rax, argument.bits);
+          a_.movBits(Width::W64, static_cast<Xmm>(floats), Reg::rax);
+        } else {
+          loadFloat(argument, first + i, true, static_cast<Xmm>(floats));
+        }
       }
       ++floats;
     }
   }
-  a_.load(Width::W64, Reg::rdi, at(Reg::r11, offsetof(abi::FuncRef, vmctx)));
-  a_.call(at(Reg::r11, offsetof(abi::FuncRef, code)));
+  a_.load(Width::W64, Reg::rdi, at(kScratch, offsetof(abi::FuncRef, vmctx)));
+  a_.call(at(kScratch, offsetof(abi::FuncRef, code)));
   if (stackBytes)
     a_.alu(Alu::Add, Width::W64, Reg::rsp, static_cast<int32_t>(stackBytes + (stacked.size() % 2 ? 8 : 0)));
-  height_ = first;
+  stack_.truncate(first);
   if (!callee.results.empty()) {
     if (isFloat(callee.results[0]))
-      a_.movBits(Width::W64, Reg::rax, Xmm::xmm0);
-    a_.store(Width::W64, pushSlot(), Reg::rax);
+      pushFpr(Xmm::xmm0, callee.results[0] == ValType::F64);
+    else
+      pushGpr(Reg::rax);
   }
 }
 
 Expected<void> FunctionCompiler::global(const wasm::Instr& instr) {
   if (!isScalar(module_.globalTypes[instr.index].type))
     return unsupported(instr.offset, "vector or reference globals");
-  a_.load(Width::W64, Reg::rcx, vmctxSlot());
-  a_.load(Width::W64, Reg::rcx, at(Reg::rcx, offsetof(abi::VMContext, globals)));
-  a_.load(Width::W64, Reg::rcx, at(Reg::rcx, 8 * static_cast<int32_t>(instr.index)));
   // An i32 global is the cell's first 4 bytes: write no more.
   ValType type = module_.globalTypes[instr.index].type;
-  Width width = type == ValType::I64 || type == ValType::F64 ? Width::W64 : Width::W32;
+  Width width = isWide(type) ? Width::W64 : Width::W32;
   if (instr.op == Opcode::GlobalGet) {
-    a_.load(width, Reg::rax, at(Reg::rcx));
-    a_.store(Width::W64, pushSlot(), Reg::rax);
+    Reg value = allocGpr();
+    a_.load(Width::W64, value, at(kVmctx, offsetof(abi::VMContext, globals)));
+    a_.load(Width::W64, value, at(value, 8 * static_cast<int32_t>(instr.index)));
+    a_.load(width, value, at(value));
+    pushGpr(value);
   } else {
-    a_.load(width, Reg::rax, stackSlot(--height_));
-    a_.store(width, at(Reg::rcx), Reg::rax);
+    Reg value = gprAt(0);
+    a_.load(Width::W64, kScratch, at(kVmctx, offsetof(abi::VMContext, globals)));
+    a_.load(Width::W64, kScratch, at(kScratch, 8 * static_cast<int32_t>(instr.index)));
+    a_.store(width, at(kScratch), value);
+    stack_.pop();
   }
   return {};
 }
 
-Mem FunctionCompiler::address(uint32_t addressDepth, uint64_t offset) {
-  a_.load(Width::W64, Reg::rcx, vmctxSlot());
-  a_.load(Width::W64, Reg::rdx, at(Reg::rcx, 0)); // VMContext::memoryBase is its first field
-  a_.load(Width::W32, Reg::rax, stackSlot(addressDepth)); // zero-extends
+Mem FunctionCompiler::address(uint32_t depth, uint64_t offset, RegSet avoid) {
+  const Operand& operand = stack_.at(depth);
+  if (operand.home == Home::Const) {
+    uint64_t effective = static_cast<uint32_t>(operand.bits) + offset;
+    if (effective <= INT32_MAX)
+      return at(kMemoryBase, static_cast<int32_t>(effective));
+    a_.movImm(Width::W64, kScratch, effective);
+    return at(kMemoryBase, kScratch, 1, 0);
+  }
+  load(operand, indexOf(depth), Width::W32, kScratch); // zero-extends
   if (offset <= INT32_MAX)
-    return at(Reg::rdx, Reg::rax, 1, static_cast<int32_t>(offset));
-  a_.movImm(Width::W64, Reg::rcx, offset);
-  a_.alu(Alu::Add, Width::W64, Reg::rax, Reg::rcx);
-  return at(Reg::rdx, Reg::rax, 1, 0);
+    return at(kMemoryBase, kScratch, 1, static_cast<int32_t>(offset));
+  Reg sum = allocGpr(avoid);
+  a_.movImm(Width::W64, sum, offset);
+  a_.alu(Alu::Add, Width::W64, kScratch, sum);
+  return at(kMemoryBase, kScratch, 1, 0);
 }
 
 void FunctionCompiler::copyOrFill(Opcode op) {
-  uint32_t dst = height_ - 3, value = height_ - 2, count = height_ - 1;
-  a_.load(Width::W64, Reg::rcx, vmctxSlot());
-  a_.load(Width::W64, Reg::r8, at(Reg::rcx, offsetof(abi::VMContext, memory)));
+  // A libc call: every operand in a register goes to its slot first.
+  spillRegisters();
+  uint32_t dst = indexOf(2), value = indexOf(1), count = indexOf(0);
+  load(stack_[count], count, Width::W32, Reg::rdx); // zero-extended: 64-bit sums cannot wrap
+  load(stack_[dst], dst, Width::W32, Reg::rdi);
+  load(stack_[value], value, Width::W32, Reg::rsi);
+  stack_.truncate(dst);
+  a_.load(Width::W64, Reg::r8, at(kVmctx, offsetof(abi::VMContext, memory)));
   a_.load(Width::W64, Reg::r8, at(Reg::r8, offsetof(abi::MemoryRecord, size)));
-  a_.load(Width::W32, Reg::rdx, stackSlot(count)); // zero-extended: 64-bit sums cannot wrap
-  a_.load(Width::W32, Reg::rdi, stackSlot(dst));
   a_.lea(Reg::rax, at(Reg::rdi, Reg::rdx, 1, 0));
   a_.alu(Alu::Cmp, Width::W64, Reg::rax, Reg::r8);
   a_.jcc(Cond::Above, trapLabel(abi::TrapCode::MemoryOutOfBounds));
-  a_.load(Width::W64, Reg::rcx, at(Reg::rcx, offsetof(abi::VMContext, memoryBase)));
-  a_.alu(Alu::Add, Width::W64, Reg::rdi, Reg::rcx);
-  a_.load(Width::W32, Reg::rsi, stackSlot(value));
+  a_.alu(Alu::Add, Width::W64, Reg::rdi, kMemoryBase);
   if (op == Opcode::MemoryCopy) {
     a_.lea(Reg::rax, at(Reg::rsi, Reg::rdx, 1, 0));
     a_.alu(Alu::Cmp, Width::W64, Reg::rax, Reg::r8);
     a_.jcc(Cond::Above, trapLabel(abi::TrapCode::MemoryOutOfBounds));
-    a_.alu(Alu::Add, Width::W64, Reg::rsi, Reg::rcx);
+    a_.alu(Alu::Add, Width::W64, Reg::rsi, kMemoryBase);
   }
   void* function = op == Opcode::MemoryCopy ? reinterpret_cast<void*>(&std::memmove)
                                             : reinterpret_cast<void*>(&std::memset);
   a_.movImm(Width::W64, Reg::rax, reinterpret_cast<uint64_t>(function));
   a_.call(Reg::rax);
-  height_ -= 3;
 }
 
 Expected<bool> FunctionCompiler::memory(const wasm::Instr& instr) {
   const Width W32 = Width::W32, W64 = Width::W64;
   if (instr.op == Opcode::MemorySize) {
     // Pages: MemoryRecord::size is in bytes.
-    a_.load(W64, Reg::rax, vmctxSlot());
-    a_.load(W64, Reg::rax, at(Reg::rax, offsetof(abi::VMContext, memory)));
-    a_.load(W64, Reg::rax, at(Reg::rax, offsetof(abi::MemoryRecord, size)));
-    a_.shift(Shift::Shr, W64, Reg::rax, 16);
-    a_.store(W64, pushSlot(), Reg::rax);
+    Reg pages = allocGpr();
+    a_.load(W64, pages, at(kVmctx, offsetof(abi::VMContext, memory)));
+    a_.load(W64, pages, at(pages, offsetof(abi::MemoryRecord, size)));
+    a_.shift(Shift::Shr, W64, pages, 16);
+    pushGpr(pages);
     return true;
   }
   if (instr.op == Opcode::MemoryGrow) {
     // Builtins::memoryGrow(vmctx, delta): the old size in pages, or -1.
-    a_.load(W64, Reg::rdi, vmctxSlot());
-    a_.load(W32, Reg::rsi, stackSlot(height_ - 1));
-    a_.load(W64, Reg::rax, at(Reg::rdi, offsetof(abi::VMContext, builtins)));
+    spillRegisters();
+    load(stack_.at(0), indexOf(0), W32, Reg::rsi);
+    stack_.pop();
+    a_.mov(W64, Reg::rdi, kVmctx);
+    a_.load(W64, Reg::rax, at(kVmctx, offsetof(abi::VMContext, builtins)));
     a_.call(at(Reg::rax, offsetof(abi::Builtins, memoryGrow)));
-    a_.store(W64, stackSlot(height_ - 1), Reg::rax);
+    pushGpr(Reg::rax);
     return true;
   }
   // (Memory 0 only: the decoder accepts no other index yet.)
@@ -184,42 +201,62 @@ Expected<bool> FunctionCompiler::memory(const wasm::Instr& instr) {
   }
   if (instr.mem.memory != 0)
     return false;
-  auto load = [&](const std::function<void(const Mem&)>& emit) {
-    Mem mem = address(height_ - 1, instr.mem.offset);
-    emit(mem);
-    a_.store(W64, stackSlot(height_ - 1), Reg::rax);
+  auto load = [&](const std::function<void(Reg, const Mem&)>& emit) {
+    // The result takes the address's register if it has one.
+    const Operand& address = stack_.at(0);
+    Reg result = address.home == Home::Gpr ? static_cast<Reg>(address.reg) : allocGpr();
+    Mem mem = this->address(0, instr.mem.offset, RegSet::of({regNumber(result)}));
+    emit(result, mem);
+    stack_.pop();
+    pushGpr(result);
   };
-  auto store = [&](const std::function<void(const Mem&)>& emit) {
-    Mem mem = address(height_ - 2, instr.mem.offset);
-    a_.load(W64, Reg::rcx, stackSlot(height_ - 1));
-    emit(mem);
-    height_ -= 2;
+  auto loadFloat = [&](FloatSize size) {
+    Xmm result = allocFpr();
+    Mem mem = address(0, instr.mem.offset, {});
+    a_.loadFloat(size, result, mem);
+    stack_.pop();
+    pushFpr(result, size == FloatSize::F64);
   };
+  auto store = [&](Width width, const std::function<void(const Mem&, Reg)>& emit) {
+    const Operand& value = stack_.at(0);
+    if (value.home == Home::Fpr) {
+      Xmm reg = static_cast<Xmm>(value.reg);
+      Mem mem = address(1, instr.mem.offset, {});
+      a_.storeFloat(width == W64 ? FloatSize::F64 : FloatSize::F32, mem, reg);
+    } else {
+      Reg reg = gprAt(0);
+      Mem mem = address(1, instr.mem.offset, RegSet::of({regNumber(reg)}));
+      emit(mem, reg);
+    }
+    stack_.pop();
+    stack_.pop();
+  };
+  auto plain = [&](Width width) { return [this, width](const Mem& m, Reg r) { a_.store(width, m, r); }; };
   switch (instr.op) {
   // Floats move as their bits: no conversion, so every NaN payload stays.
-  case Opcode::I32Load:
-  case Opcode::F32Load: load([&](const Mem& m) { a_.load(W32, Reg::rax, m); }); break;
-  case Opcode::I64Load:
-  case Opcode::F64Load: load([&](const Mem& m) { a_.load(W64, Reg::rax, m); }); break;
-  case Opcode::I32Load8S: load([&](const Mem& m) { a_.load8(Reg::rax, m, true); }); break;
+  case Opcode::I32Load: load([&](Reg r, const Mem& m) { a_.load(W32, r, m); }); break;
+  case Opcode::I64Load: load([&](Reg r, const Mem& m) { a_.load(W64, r, m); }); break;
+  case Opcode::F32Load: loadFloat(FloatSize::F32); break;
+  case Opcode::F64Load: loadFloat(FloatSize::F64); break;
+  case Opcode::I32Load8S: load([&](Reg r, const Mem& m) { a_.load8(r, m, true); }); break;
   case Opcode::I32Load8U:
-  case Opcode::I64Load8U: load([&](const Mem& m) { a_.load8(Reg::rax, m, false); }); break;
-  case Opcode::I32Load16S: load([&](const Mem& m) { a_.load16(Reg::rax, m, true); }); break;
+  case Opcode::I64Load8U: load([&](Reg r, const Mem& m) { a_.load8(r, m, false); }); break;
+  case Opcode::I32Load16S: load([&](Reg r, const Mem& m) { a_.load16(r, m, true); }); break;
   case Opcode::I32Load16U:
-  case Opcode::I64Load16U: load([&](const Mem& m) { a_.load16(Reg::rax, m, false); }); break;
-  case Opcode::I64Load8S: load([&](const Mem& m) { a_.load8(Reg::rax, m, true, W64); }); break;
-  case Opcode::I64Load16S: load([&](const Mem& m) { a_.load16(Reg::rax, m, true, W64); }); break;
-  case Opcode::I64Load32S: load([&](const Mem& m) { a_.load32SignExtend(Reg::rax, m); }); break;
-  case Opcode::I64Load32U: load([&](const Mem& m) { a_.load(W32, Reg::rax, m); }); break;
+  case Opcode::I64Load16U: load([&](Reg r, const Mem& m) { a_.load16(r, m, false); }); break;
+  case Opcode::I64Load8S: load([&](Reg r, const Mem& m) { a_.load8(r, m, true, W64); }); break;
+  case Opcode::I64Load16S: load([&](Reg r, const Mem& m) { a_.load16(r, m, true, W64); }); break;
+  case Opcode::I64Load32S: load([&](Reg r, const Mem& m) { a_.load32SignExtend(r, m); }); break;
+  case Opcode::I64Load32U: load([&](Reg r, const Mem& m) { a_.load(W32, r, m); }); break;
   case Opcode::I32Store:
   case Opcode::F32Store:
-  case Opcode::I64Store32: store([&](const Mem& m) { a_.store(W32, m, Reg::rcx); }); break;
+  case Opcode::I64Store32: store(W32, plain(W32)); break;
   case Opcode::I64Store:
-  case Opcode::F64Store: store([&](const Mem& m) { a_.store(W64, m, Reg::rcx); }); break;
+  case Opcode::F64Store: store(W64, plain(W64)); break;
   case Opcode::I32Store8:
-  case Opcode::I64Store8: store([&](const Mem& m) { a_.store8(m, Reg::rcx); }); break;
+  case Opcode::I64Store8: store(W32, [&](const Mem& m, Reg r) { a_.store8(m, r); }); break;
   case Opcode::I32Store16:
-  case Opcode::I64Store16: store([&](const Mem& m) { a_.store16(m, Reg::rcx); }); break;
+  case Opcode::I64Store16: store(W32, [&](const Mem& m, Reg r) { a_.store16(m, r); }); break;
   default: return false;
   }
   return true;

@@ -166,6 +166,12 @@ void Assembler::popcnt(Width width, Reg dst, Reg src) {
 }
 
 void Assembler::movsxd(Reg dst, Reg src) { opReg(true, {0x63}, number(dst), src); }
+void Assembler::movsx8(Width width, Reg dst, Reg src) {
+  opReg(width == Width::W64, {0x0F, 0xBE}, number(dst), src, needsRexForByte(src));
+}
+void Assembler::movsx16(Width width, Reg dst, Reg src) {
+  opReg(width == Width::W64, {0x0F, 0xBF}, number(dst), src);
+}
 
 // --- memory --------------------------------------------------------------
 
@@ -272,6 +278,20 @@ void Assembler::jcc(Cond cond, Label& label) {
   byte(0x0F);
   byte(0x80 + static_cast<uint8_t>(cond));
   branch(label);
+}
+
+void Assembler::jmp(Reg target) { opReg(false, {0xFF}, 4, target); }
+
+void Assembler::lea(Reg dst, Label& label) {
+  rex(true, number(dst), 0, 0);
+  byte(0x8D);
+  byte(0x05 | ((number(dst) & 7) << 3)); // mod 00, rm 101: rip + disp32
+  branch(label); // disp32 is the instruction's last field, as a branch's rel32
+}
+
+void Assembler::align(size_t bytes) {
+  while (code_.size() % bytes)
+    byte(0xCC);
 }
 
 void Assembler::call(Reg target) { opReg(false, {0xFF}, 2, target); }

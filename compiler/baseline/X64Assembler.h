@@ -113,6 +113,9 @@ public:
   void tzcnt(Width width, Reg dst, Reg src);
   void popcnt(Width width, Reg dst, Reg src);
   void movsxd(Reg dst, Reg src);             // i64 <- sign-extended i32
+  /// Sign extension of a register's low byte or word (movsx).
+  void movsx8(Width width, Reg dst, Reg src);
+  void movsx16(Width width, Reg dst, Reg src);
 
   // --- memory ----------------------------------------------------------
   void load(Width width, Reg dst, const Mem& src);
@@ -152,6 +155,13 @@ public:
   void bind(Label& label);
   void jmp(Label& label);
   void jcc(Cond cond, Label& label);
+  void jmp(Reg target);
+  /// lea dst, [rip + label]: the label's address (a jump table's).
+  void lea(Reg dst, Label& label);
+  /// Raw data in the code (a jump table's entries), and int3 padding to a
+  /// multiple of `bytes`.
+  void data32(int32_t value) { imm32(value); }
+  void align(size_t bytes);
   void call(Reg target);
   void call(const Mem& target);
   void ret();

@@ -13,9 +13,13 @@ Expected<std::vector<uint8_t>> FunctionCompiler::run() {
   if (type_.results.size() > 1 || (type_.results.size() == 1 && !isScalar(type_.results[0])))
     return unsupported(function_.entryOffset, "results other than one integer or float");
   numLocals_ = static_cast<uint32_t>(type_.params.size() + function_.numLocals);
-  for (const wasm::LocalDecl& decl : function_.locals)
+  localTypes_.assign(type_.params.begin(), type_.params.end());
+  localTypes_.reserve(numLocals_);
+  for (const wasm::LocalDecl& decl : function_.locals) {
     if (!isScalar(decl.type))
       return unsupported(function_.entryOffset, "a vector or reference local");
+    localTypes_.insert(localTypes_.end(), decl.count, decl.type);
+  }
 
   prologue();
   ControlFrame body{Opcode::Block, {}, {}, {}, 0, static_cast<uint32_t>(type_.results.size()), true};
@@ -23,6 +27,7 @@ Expected<std::vector<uint8_t>> FunctionCompiler::run() {
   wasm::ByteReader reader(module_.slice(function_.body), function_.body.offset);
   WASMC_TRY(wasm::decodeBody(reader, *this));
   emitTrapStubs();
+  emitJumpTables();
   patchFrameSize();
   return a_.code();
 }
@@ -40,8 +45,8 @@ Expected<void> FunctionCompiler::visit(const wasm::Instr& instr) {
   case Opcode::Br: return branch(instr.index);
   case Opcode::BrIf: return branchIf(instr.index);
   case Opcode::BrTable: return branchTable(instr);
-  case Opcode::Return: return branch(static_cast<uint32_t>(control_.size() - 1));
-  case Opcode::Drop: --height_; return {};
+  case Opcode::Return: return returnNow();
+  case Opcode::Drop: stack_.pop(); return {};
   case Opcode::Unreachable:
     a_.jmp(trapLabel(abi::TrapCode::Unreachable));
     reachable_ = false;
@@ -52,22 +57,13 @@ Expected<void> FunctionCompiler::visit(const wasm::Instr& instr) {
   case Opcode::GlobalSet: return global(instr);
   case Opcode::Select:
   case Opcode::SelectT: return select();
-  case Opcode::F32Const:
-  case Opcode::F64Const:
-    a_.movImm(Width::W64, Reg::rax, instr.bits);
-    a_.store(Width::W64, pushSlot(), Reg::rax);
-    return {};
-  case Opcode::LocalGet: copy(localSlot(instr.index), pushSlot()); return {};
-  case Opcode::LocalSet: copy(stackSlot(--height_), localSlot(instr.index)); return {};
-  case Opcode::LocalTee: copy(stackSlot(height_ - 1), localSlot(instr.index)); return {};
-  case Opcode::I32Const:
-    a_.movImm(Width::W32, Reg::rax, instr.i32());
-    a_.store(Width::W64, pushSlot(), Reg::rax);
-    return {};
+  case Opcode::I32Const: stack_.push(Operand::constant(static_cast<uint32_t>(instr.i32()))); return {};
+  case Opcode::F32Const: stack_.push(Operand::constant(static_cast<uint32_t>(instr.bits))); return {};
   case Opcode::I64Const:
-    a_.movImm(Width::W64, Reg::rax, instr.bits);
-    a_.store(Width::W64, pushSlot(), Reg::rax);
-    return {};
+  case Opcode::F64Const: stack_.push(Operand::constant(instr.bits)); return {};
+  case Opcode::LocalGet: stack_.push(Operand::ofLocal(instr.index, isWide(localType(instr.index)))); return {};
+  case Opcode::LocalSet: setLocal(instr.index, false); return {};
+  case Opcode::LocalTee: setLocal(instr.index, true); return {};
   default: break;
   }
   if (Expected<bool> done = numeric(instr); !done)
@@ -81,10 +77,18 @@ Expected<void> FunctionCompiler::visit(const wasm::Instr& instr) {
   return unsupported(instr.offset, std::string("the instruction ") + wasm::opcodeName(instr.op));
 }
 
-Mem FunctionCompiler::pushSlot() {
-  Mem mem = stackSlot(height_++);
-  maxHeight_ = std::max(maxHeight_, height_);
-  return mem;
+void FunctionCompiler::setLocal(uint32_t local, bool keep) {
+  // Operands below the top that still read the local take its old value
+  // into their slots first.
+  for (uint32_t i = 0; i + 1 < stack_.size(); ++i)
+    if (stack_[i].home == Home::Local && stack_[i].local == local)
+      spillAt(i);
+  uint32_t top = indexOf(0);
+  const Operand& value = stack_[top];
+  if (value.home != Home::Local || value.local != local) // else it is already there
+    storeOperand(value, top, localSlot(local));
+  if (!keep)
+    stack_.pop();
 }
 
 void FunctionCompiler::prologue() {
@@ -100,6 +104,10 @@ void FunctionCompiler::prologue() {
   a_.jcc(Cond::Below, trapLabel(abi::TrapCode::StackExhausted));
   a_.alu(Alu::Sub, Width::W64, Reg::rsp, 0x7FFFFFF0);
   frameSizeAt_ = a_.size() - 4;
+  a_.store(Width::W64, at(Reg::rbp, -8), kVmctx);
+  a_.store(Width::W64, at(Reg::rbp, -16), kMemoryBase);
+  a_.mov(Width::W64, kVmctx, Reg::rdi);
+  a_.load(Width::W64, kMemoryBase, at(Reg::rdi, offsetof(abi::VMContext, memoryBase)));
   a_.store(Width::W64, vmctxSlot(), Reg::rdi);
   // System V: integers in rsi.. (rdi is the VMContext), floats in
   // xmm0..7, each class in order; what does not fit goes on the stack,
@@ -109,8 +117,7 @@ void FunctionCompiler::prologue() {
     if (isInteger(type_.params[i]) && ints < std::size(kParamRegs)) {
       a_.store(Width::W64, localSlot(i), kParamRegs[ints++]);
     } else if (isFloat(type_.params[i]) && floats < 8) {
-      a_.movBits(Width::W64, Reg::rax, static_cast<Xmm>(floats++));
-      a_.store(Width::W64, localSlot(i), Reg::rax);
+      a_.storeFloat(FloatSize::F64, localSlot(i), static_cast<Xmm>(floats++));
     } else {
       a_.load(Width::W64, Reg::rax, at(Reg::rbp, 16 + 8 * static_cast<int32_t>(stacked++)));
       a_.store(Width::W64, localSlot(i), Reg::rax);
@@ -146,8 +153,8 @@ void FunctionCompiler::countCall() {
 }
 
 void FunctionCompiler::countLoop(uint32_t loopOffset) {
-  // Every operand is in the frame and the stack is empty here, so no
-  // register holds anything: both calls are free to use them all.
+  // The operand stack is empty here and the locals are in their slots, so
+  // no register holds anything: both calls are free to use them all.
   Label stay;
   decrement(counting_.loopCounters + index_, stay);
   a_.movImm(Width::W64, Reg::rdi, reinterpret_cast<uint64_t>(counting_.context));
@@ -158,7 +165,7 @@ void FunctionCompiler::countLoop(uint32_t loopOffset) {
   a_.test(Width::W64, Reg::rax, Reg::rax);
   a_.jcc(Cond::Equal, stay);
   // entry(vmctx, &local 0); the locals go down from there, 8 bytes each.
-  a_.load(Width::W64, Reg::rdi, vmctxSlot());
+  a_.mov(Width::W64, Reg::rdi, kVmctx);
   a_.lea(Reg::rsi, localSlot(0));
   a_.call(Reg::rax);
   epilogue();
@@ -166,13 +173,23 @@ void FunctionCompiler::countLoop(uint32_t loopOffset) {
 }
 
 void FunctionCompiler::epilogue() {
+  a_.load(Width::W64, kVmctx, at(Reg::rbp, -8));
+  a_.load(Width::W64, kMemoryBase, at(Reg::rbp, -16));
   a_.mov(Width::W64, Reg::rsp, Reg::rbp);
   a_.pop(Reg::rbp);
   a_.ret();
 }
 
+void FunctionCompiler::placeResult() {
+  uint32_t top = indexOf(0);
+  if (isFloat(type_.results[0]))
+    loadFloat(stack_[top], top, type_.results[0] == ValType::F64, Xmm::xmm0);
+  else
+    load(stack_[top], top, Width::W64, Reg::rax);
+}
+
 void FunctionCompiler::patchFrameSize() {
-  uint64_t bytes = 8ull * (1 + numLocals_ + maxHeight_);
+  uint64_t bytes = kSavedBytes + 8ull * (1 + numLocals_ + stack_.maxSize());
   bytes = (bytes + 15) & ~uint64_t(15);
   a_.patch32(frameSizeAt_, static_cast<int32_t>(bytes));
   a_.patch32(stackCheckSizeAt_, static_cast<int32_t>(bytes));
@@ -183,15 +200,21 @@ Expected<void> FunctionCompiler::enter(const wasm::Instr& instr) {
     return unsupported(instr.offset, "blocks with a type index");
   if (instr.block.kind == wasm::BlockType::Kind::Value && !isScalar(instr.block.type))
     return unsupported(instr.offset, "vector or reference block results");
+  // Every operand goes to its slot: the block's ends and branches all
+  // find the values below it there.
+  std::optional<Reg> condition;
   if (instr.op == Opcode::If) {
-    a_.load(Width::W32, Reg::rax, stackSlot(--height_));
-    a_.test(Width::W32, Reg::rax, Reg::rax);
+    condition = gprAt(0);
+    stack_.pop();
   }
-  control_.push_back(ControlFrame{instr.op, {}, {}, {}, height_, blockArity(instr.block), true});
+  spillAll(); // writes memory only: the condition's register keeps it
+  if (condition)
+    a_.test(Width::W32, *condition, *condition);
+  control_.push_back(ControlFrame{instr.op, {}, {}, {}, stack_.size(), blockArity(instr.block), true});
   ControlFrame& frame = control_.back();
   if (instr.op == Opcode::Loop) {
     a_.bind(frame.head);
-    if (counting_.loopCounters && height_ == 0)
+    if (counting_.loopCounters && stack_.empty())
       countLoop(static_cast<uint32_t>(instr.offset));
   }
   if (instr.op == Opcode::If)
@@ -201,29 +224,32 @@ Expected<void> FunctionCompiler::enter(const wasm::Instr& instr) {
 
 Expected<void> FunctionCompiler::elseBranch() {
   ControlFrame& frame = control_.back();
-  if (reachable_)
+  if (reachable_) {
+    spillAll(); // the results, to the slots `end` expects them in
     a_.jmp(frame.end);
+  }
   a_.bind(frame.elseLabel);
   frame.hasElse = true;
-  height_ = frame.height;
+  stack_.truncate(frame.height);
   reachable_ = frame.reachableAtEntry;
   return {};
 }
 
 Expected<void> FunctionCompiler::end() {
   ControlFrame& frame = control_.back();
+  if (reachable_)
+    spillAll();
   if (frame.kind == Opcode::If && !frame.hasElse)
     a_.bind(frame.elseLabel);
   a_.bind(frame.end);
-  height_ = frame.height + frame.arity;
+  stack_.truncate(frame.height);
+  for (uint32_t i = 0; i < frame.arity; ++i)
+    stack_.push(Operand::slot());
   reachable_ = true;
   if (control_.size() == 1) {
     // The function's end: its result is in stack slot 0.
-    if (frame.arity == 1) {
-      a_.load(Width::W64, Reg::rax, stackSlot(0));
-      if (isFloat(type_.results[0]))
-        a_.movBits(Width::W64, Xmm::xmm0, Reg::rax);
-    }
+    if (frame.arity == 1)
+      placeResult();
     epilogue();
   }
   control_.pop_back();
@@ -232,9 +258,13 @@ Expected<void> FunctionCompiler::end() {
 
 void FunctionCompiler::jumpTo(ControlFrame& target) {
   uint32_t arity = target.kind == Opcode::Loop ? 0 : target.arity;
-  for (uint32_t i = 0; i < arity; ++i)
-    if (height_ - arity + i != target.height + i)
-      copy(stackSlot(height_ - arity + i), stackSlot(target.height + i));
+  // In increasing order: a value's source slot is never a slot an earlier
+  // value was written to (the targets lie at or below the sources).
+  for (uint32_t i = 0; i < arity; ++i) {
+    uint32_t from = stack_.size() - arity + i, to = target.height + i;
+    if (from != to || stack_[from].home != Home::Slot)
+      storeOperand(stack_[from], from, stackSlot(to));
+  }
   a_.jmp(target.kind == Opcode::Loop ? target.head : target.end);
 }
 
@@ -244,29 +274,71 @@ Expected<void> FunctionCompiler::branch(uint32_t depth) {
   return {};
 }
 
+Expected<void> FunctionCompiler::returnNow() {
+  if (!type_.results.empty())
+    placeResult();
+  epilogue();
+  reachable_ = false;
+  return {};
+}
+
 Expected<void> FunctionCompiler::branchIf(uint32_t depth) {
-  a_.load(Width::W32, Reg::rax, stackSlot(--height_));
-  a_.test(Width::W32, Reg::rax, Reg::rax);
+  Reg condition = gprAt(0);
+  stack_.pop();
+  a_.test(Width::W32, condition, condition);
   Label skip;
   a_.jcc(Cond::Equal, skip);
-  jumpTo(label(depth));
+  jumpTo(label(depth)); // writes through kScratch only: the stack's registers stay
   a_.bind(skip);
   return {};
 }
 
 Expected<void> FunctionCompiler::branchTable(const wasm::Instr& instr) {
-  a_.load(Width::W32, Reg::rdx, stackSlot(--height_));
+  Reg index = gprAt(0);
+  stack_.pop();
   size_t cases = instr.targets.size() - 1; // the default is last
-  for (size_t i = 0; i < cases; ++i) {
-    Label next;
-    a_.alu(Alu::Cmp, Width::W32, Reg::rdx, static_cast<int32_t>(i));
-    a_.jcc(Cond::NotEqual, next);
-    jumpTo(label(instr.targets[i]));
-    a_.bind(next);
+  constexpr size_t kJumpTableFrom = 4;
+  if (cases < kJumpTableFrom) {
+    for (size_t i = 0; i < cases; ++i) {
+      Label next;
+      a_.alu(Alu::Cmp, Width::W32, index, static_cast<int32_t>(i));
+      a_.jcc(Cond::NotEqual, next);
+      jumpTo(label(instr.targets[i]));
+      a_.bind(next);
+    }
+    jumpTo(label(instr.targets[cases]));
+    reachable_ = false;
+    return {};
   }
-  jumpTo(label(instr.targets[cases]));
+  std::map<uint32_t, size_t> stubOf; // target depth -> its stub
+  for (uint32_t depth : instr.targets)
+    if (stubOf.try_emplace(depth, stubLabels_.size()).second)
+      stubLabels_.emplace_back();
+  JumpTable& table = jumpTables_.emplace_back();
+  for (size_t i = 0; i < cases; ++i)
+    table.entries.push_back(stubOf[instr.targets[i]]);
+  a_.alu(Alu::Cmp, Width::W32, index, static_cast<int32_t>(cases));
+  a_.jcc(Cond::AboveOrEqual, stubLabels_[stubOf[instr.targets[cases]]]);
+  a_.mov(Width::W32, index, index); // zero-extended: it indexes the table
+  a_.lea(kScratch, table.start);
+  a_.load32SignExtend(index, at(kScratch, index, 4, 0));
+  a_.alu(Alu::Add, Width::W64, kScratch, index);
+  a_.jmp(kScratch);
+  for (auto& [depth, stub] : stubOf) {
+    a_.bind(stubLabels_[stub]);
+    jumpTo(label(depth));
+  }
   reachable_ = false;
   return {};
+}
+
+void FunctionCompiler::emitJumpTables() {
+  for (JumpTable& table : jumpTables_) {
+    a_.align(4);
+    a_.bind(table.start);
+    for (size_t stub : table.entries)
+      a_.data32(static_cast<int32_t>(stubLabels_[stub].offset() - table.start.offset()));
+  }
 }
 
 Expected<void> FunctionCompiler::visitUnreachable(const wasm::Instr& instr) {
@@ -274,7 +346,7 @@ Expected<void> FunctionCompiler::visitUnreachable(const wasm::Instr& instr) {
   case Opcode::Block:
   case Opcode::Loop:
   case Opcode::If:
-    control_.push_back(ControlFrame{instr.op, {}, {}, {}, height_, blockArity(instr.block), false});
+    control_.push_back(ControlFrame{instr.op, {}, {}, {}, stack_.size(), blockArity(instr.block), false});
     return {};
   case Opcode::Else: return elseBranch();
   case Opcode::End: {
@@ -292,10 +364,10 @@ Expected<void> FunctionCompiler::visitUnreachable(const wasm::Instr& instr) {
 void FunctionCompiler::emitTrapStubs() {
   for (auto& [code, label] : traps_) {
     a_.bind(label);
-    // The stack check jumps here before the frame (and the VMContext's
-    // slot) exists; rdi still holds the VMContext then.
+    // The stack check jumps here before the frame exists and kVmctx is
+    // set; rdi still holds the VMContext then.
     if (code != abi::TrapCode::StackExhausted)
-      a_.load(Width::W64, Reg::rdi, vmctxSlot());
+      a_.mov(Width::W64, Reg::rdi, kVmctx);
     a_.movImm(Width::W32, Reg::rsi, static_cast<uint32_t>(code));
     a_.load(Width::W64, Reg::rax, at(Reg::rdi, offsetof(abi::VMContext, builtins)));
     a_.call(at(Reg::rax, offsetof(abi::Builtins, raiseTrap)));

@@ -1,11 +1,13 @@
 #pragma once
 // Private to compiler/baseline: the one-pass compiler of one function
-// (X64Compiler.h is its entry point). Its parts live in three files:
+// (X64Compiler.h is its entry point). Its parts live in four files:
 // X64Compiler.cpp (the walk over the body, the frame, control flow and
-// traps), X64Numeric.cpp (integer and float instructions) and X64Access.cpp
-// (calls, globals and memory).
+// traps), X64Operands.cpp (where operands live: registers, slots,
+// spilling), X64Numeric.cpp (integer and float instructions) and
+// X64Access.cpp (calls, globals and memory).
 
 #include "compiler/baseline/X64Assembler.h"
+#include "compiler/baseline/ValueStack.h"
 #include "compiler/baseline/X64Compiler.h"
 #include "compiler/wasm/BodyDecoder.h"
 #include "compiler/wasm/Module.h"
@@ -13,6 +15,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <deque>
 #include <functional>
 #include <map>
 #include <optional>
@@ -33,14 +36,28 @@ struct ControlFrame {
   Label end;
   Label head;      // loops: the branch target
   Label elseLabel; // ifs: where a false condition goes
-  uint32_t height; // operand slots below the frame's own values
+  uint32_t height; // operands below the frame's own values (all in their slots)
   uint32_t arity;  // results (params are not supported yet)
   bool reachableAtEntry;
   bool hasElse = false;
 };
 
-/// A stack machine in the frame: every operand in an 8-byte slot, rax,
-/// rcx and rdx as scratch (docs/BASELINE.md).
+/// Registers with a fixed role. r14 and r15 are callee-saved, so calls to
+/// code of any tier keep them; r11 is never allocated to an operand.
+inline constexpr Reg kVmctx = Reg::r14;
+inline constexpr Reg kMemoryBase = Reg::r15; // VMContext::memoryBase: fixed for an instance's life
+inline constexpr Reg kScratch = Reg::r11;
+/// The integer registers operands may occupy (all caller-saved), in the
+/// order they are handed out: the ones no instruction needs first.
+inline constexpr Reg kOperandGprs[] = {Reg::rsi, Reg::rdi, Reg::r8, Reg::r9, Reg::r10, Reg::rax, Reg::rcx, Reg::rdx};
+inline constexpr int kOperandFprs = 15; // xmm0..xmm14
+
+inline uint8_t regNumber(Reg reg) { return static_cast<uint8_t>(reg); }
+inline uint8_t regNumber(Xmm reg) { return static_cast<uint8_t>(reg); }
+
+/// The one-pass compiler of one function: operands in registers while a
+/// straight run of code computes them, in frame slots at control-flow
+/// merges and calls (ValueStack.h, docs/BASELINE.md); locals in frame slots.
 class FunctionCompiler {
 public:
   FunctionCompiler(const wasm::Module& module, uint32_t index, const CallCounting& counting)
@@ -56,23 +73,56 @@ private:
   static bool isFloat(ValType type) { return type == ValType::F32 || type == ValType::F64; }
   /// Values the baseline compiler keeps in 8-byte slots as raw bits.
   static bool isScalar(ValType type) { return isInteger(type) || isFloat(type); }
+  static bool isWide(ValType type) { return type == ValType::I64 || type == ValType::F64; }
 
   Error unsupported(uint64_t offset, const std::string& what) const {
     Error error = makeError(ErrorKind::Unsupported, offset, "the baseline compiler does not handle " + what + " yet");
     return error;
   }
 
-  /// Frame slot n: [rbp - 8(n + 1)]. Slot 0 keeps the VMContext, then the
-  /// locals (parameters first), then the operand stack.
-  Mem slot(uint32_t n) const { return at(Reg::rbp, -8 * static_cast<int32_t>(n + 1)); }
+  /// Frame slot n: [rbp - kSavedBytes - 8(n + 1)], below the saved r14 and
+  /// r15. Slot 0 keeps the VMContext, then the locals (parameters first),
+  /// then the operand stack.
+  static constexpr int32_t kSavedBytes = 16;
+  Mem slot(uint32_t n) const { return at(Reg::rbp, -kSavedBytes - 8 * static_cast<int32_t>(n + 1)); }
   Mem vmctxSlot() const { return slot(0); }
   Mem localSlot(uint32_t local) const { return slot(1 + local); }
-  Mem stackSlot(uint32_t depth) const { return slot(1 + numLocals_ + depth); }
-  Mem pushSlot();
-  void copy(const Mem& from, const Mem& to) {
-    a_.load(Width::W64, Reg::rax, from);
-    a_.store(Width::W64, to, Reg::rax);
-  }
+  /// The home slot of the operand at stack position `index` (from the bottom).
+  Mem stackSlot(uint32_t index) const { return slot(1 + numLocals_ + index); }
+  ValType localType(uint32_t local) const { return localTypes_[local]; }
+
+  // --- operands (X64Operands.cpp) ----------------------------------------
+
+  uint32_t indexOf(uint32_t depth) const { return stack_.size() - 1 - depth; }
+  /// A free integer register outside `avoid`; when none is free, the
+  /// deepest operand in a register outside `avoid` goes to its slot.
+  Reg allocGpr(RegSet avoid = {});
+  Xmm allocFpr(RegSet avoid = {});
+  /// The operand at `depth` in an integer (float) register of its own,
+  /// loaded there if it is elsewhere; the stack records the move.
+  Reg gprAt(uint32_t depth, RegSet avoid = {});
+  Xmm fprAt(uint32_t depth, bool wide, RegSet avoid = {});
+  /// The operand at `depth` in exactly `reg`, whatever held it moved away.
+  void moveTo(uint32_t depth, Reg reg, RegSet avoid = {});
+  /// Whatever operand holds `reg` moves to another register.
+  void freeGpr(Reg reg, RegSet avoid = {});
+  /// The operand's bits into `reg` (no bookkeeping); 32-bit moves
+  /// zero-extend, 64-bit ones leave a 32-bit value's upper half undefined.
+  void load(const Operand& operand, uint32_t index, Width width, Reg reg);
+  void loadFloat(const Operand& operand, uint32_t index, bool wide, Xmm reg);
+  /// Writes the operand's bits to `to`, through kScratch if needed.
+  void storeOperand(const Operand& operand, uint32_t index, const Mem& to);
+  void spillAt(uint32_t index);
+  /// Every operand to its slot: control-flow merges.
+  void spillAll();
+  /// Operands in registers to their slots: calls clobber those registers.
+  void spillRegisters();
+  /// The constant at `depth` as an imm32 of an instruction of `width`.
+  std::optional<int32_t> immediate(uint32_t depth, Width width);
+  /// Where the operand at `depth` is in memory, if it is.
+  std::optional<Mem> memoryOperand(uint32_t depth);
+  void pushGpr(Reg reg) { stack_.push(Operand::gpr(regNumber(reg))); }
+  void pushFpr(Xmm reg, bool wide) { stack_.push(Operand::fpr(regNumber(reg), wide)); }
 
   void prologue();
 
@@ -89,6 +139,9 @@ private:
   /// The function's return: the result (if any) already in rax or xmm0.
   void epilogue();
 
+  /// The top operand into rax or xmm0, as the function returns it.
+  void placeResult();
+
   void patchFrameSize();
 
   // --- control ---------------------------------------------------------
@@ -103,8 +156,9 @@ private:
 
   Expected<void> end();
 
-  /// Moves the values a branch to `target` carries to where the target
-  /// expects them, then jumps.
+  /// Writes the values a branch to `target` carries to the slots the
+  /// target expects them in, then jumps. Leaves the stack as it was (the
+  /// code after a br_if goes on with it).
   void jumpTo(ControlFrame& target);
 
   ControlFrame& label(uint32_t depth) { return control_[control_.size() - 1 - depth]; }
@@ -113,21 +167,34 @@ private:
 
   Expected<void> branchIf(uint32_t depth);
 
+  /// Small tables compare the index with each case; larger ones jump
+  /// through a table of 32-bit offsets (emitted after the code) to one stub
+  /// per distinct target, which moves the values the branch carries.
   Expected<void> branchTable(const wasm::Instr& instr);
+
+  void emitJumpTables();
+
+  Expected<void> returnNow();
 
   /// Unreachable code is skipped, but its blocks still open and close.
   Expected<void> visitUnreachable(const wasm::Instr& instr);
+
+  // --- locals ----------------------------------------------------------
+
+  /// local.set and local.tee: operands still reading the local's old
+  /// value are read first.
+  void setLocal(uint32_t local, bool keep);
 
   // --- values ----------------------------------------------------------
 
   Expected<void> select();
 
-  /// rax = second from top, rcx = top; the result replaces both.
-  void binary(Width width, const std::function<void()>& op);
-
+  /// The two-operand integer instructions: the result replaces the second
+  /// from top, in its register; the top may stay a constant or in memory.
+  void alu(Alu op, Width width);
+  void multiply(Width width);
   void compare(Width width, Cond cond);
-
-  void unary(Width loadWidth, const std::function<void()>& op);
+  void shift(Shift op, Width width);
 
   // --- traps -----------------------------------------------------------
 
@@ -138,16 +205,16 @@ private:
   /// frame-pointer chain, through baseline and LLVM frames alike.
   void emitTrapStubs();
 
-  /// rax = dividend, rcx = divisor; the quotient (rax) or remainder (rdx)
-  /// replaces both, with wasm's traps: a zero divisor, and the one signed
-  /// quotient that overflows (INT_MIN / -1; its remainder is 0).
+  /// dividend in rax, divisor in another register; the quotient (rax) or
+  /// remainder (rdx) replaces both, with wasm's traps: a zero divisor, and
+  /// the one signed quotient that overflows (INT_MIN / -1; its remainder
+  /// is 0).
   void divide(Width width, bool isSigned, bool remainder);
 
   // --- calls and globals -------------------------------------------------
 
   /// A call through the callee's FuncRef (VMContext::funcs), whatever
-  /// compiled it: the LLVM tier, this one, or a host adapter. Integer
-  /// parameters in registers only, for now.
+  /// compiled it: the LLVM tier, this one, or a host adapter.
   Expected<void> call(const wasm::Instr& instr);
 
   /// call_indirect: the table's bounds, a null element and the signature
@@ -155,24 +222,25 @@ private:
   /// through the element's FuncRef.
   Expected<void> callIndirect(const wasm::Instr& instr);
 
-  /// What calls support so far: scalar arguments that all fit in registers
-  /// and at most one scalar result.
+  /// What calls support so far: scalar arguments and at most one scalar
+  /// result.
   Expected<void> checkCallable(const wasm::Instr& instr, const wasm::FuncType& callee);
 
   /// Calls the FuncRef in r11 with the arguments on top of the operand
-  /// stack (below `top`), System V, and pushes its result.
-  void callFuncRef(const wasm::FuncType& callee, uint32_t top);
+  /// stack (none of them in a register), System V, and pushes its result.
+  void callFuncRef(const wasm::FuncType& callee);
 
-  /// The global's cell (VMContext::globals[index]) in rcx.
   Expected<void> global(const wasm::Instr& instr);
 
   // --- memory ----------------------------------------------------------
 
-  /// rdx = memory base, rax = zext(address) + offset: an access at
-  /// [rdx + rax] faults in the guard region exactly when wasm traps, as
-  /// BoundsCheck.cpp's addresses do (the 8 GiB above the base cover any
-  /// 32-bit address plus a 32-bit offset).
-  Mem address(uint32_t addressDepth, uint64_t offset);
+  /// [memory base + zext(address) + offset] for the address operand at
+  /// `depth`: an access there faults in the guard region exactly when
+  /// wasm traps, as BoundsCheck.cpp's addresses do (the 8 GiB above the
+  /// base cover any 32-bit address plus a 32-bit offset). The zero
+  /// extension is explicit (a 32-bit move into kScratch), so no
+  /// register's upper half can ever reach an address.
+  Mem address(uint32_t depth, uint64_t offset, RegSet avoid);
 
   /// memory.copy and memory.fill: both ranges checked against the current
   /// size first (a trap writes nothing), then libc's memmove or memset, as
@@ -189,8 +257,9 @@ private:
 
   void floatBinary(FloatSize size, FloatOp op);
 
-  /// xmm0 = the top value (of size `from`), op, stored back as `to`.
-  void floatUnary(FloatSize from, const std::function<void()>& op, std::optional<FloatSize> to = {});
+  /// The top value (of size `from`) in a float register, op on it in
+  /// place, its size then `to`.
+  void floatUnary(FloatSize from, const std::function<void(Xmm)>& op, std::optional<FloatSize> to = {});
 
   /// wasm's min and max: a NaN operand gives a NaN (a + b makes it quiet),
   /// equal operands combine their bits (min(-0, +0) is -0: or; max: and),
@@ -209,8 +278,8 @@ private:
   /// exclude unordered.
   void floatCompare(FloatSize size, Opcode kind);
 
-  /// Integer to float: `width` of the (signed) source; a zero-extending
-  /// 32-bit load first makes an unsigned i32 a non-negative i64.
+  /// Integer to float: `width` of the (signed) source; a 32-bit move first
+  /// makes an unsigned i32 a non-negative i64.
   void convert(FloatSize size, Width width, bool unsignedI32);
 
   Expected<bool> numeric(const wasm::Instr& instr);
@@ -222,12 +291,18 @@ private:
   CallCounting counting_;
   Assembler a_;
   std::vector<ControlFrame> control_;
+  ValueStack stack_;
+  std::vector<ValType> localTypes_; // parameters first
   uint32_t numLocals_ = 0;
-  uint32_t height_ = 0;
-  uint32_t maxHeight_ = 0;
   size_t frameSizeAt_ = 0;
   size_t stackCheckSizeAt_ = 0;
   std::map<abi::TrapCode, Label> traps_; // out-of-line trap stubs, emitted last
+  struct JumpTable {
+    Label start;
+    std::vector<size_t> entries; // per case: its stub in stubLabels_
+  };
+  std::deque<JumpTable> jumpTables_; // emitted last (deques: labels must not move)
+  std::deque<Label> stubLabels_;
   bool reachable_ = true;
 };
 

@@ -6,47 +6,83 @@
 namespace wasmc::baseline::detail {
 
 Expected<void> FunctionCompiler::select() {
-  a_.load(Width::W32, Reg::rdx, stackSlot(height_ - 1));
-  a_.load(Width::W64, Reg::rax, stackSlot(height_ - 3));
-  a_.load(Width::W64, Reg::rcx, stackSlot(height_ - 2));
-  a_.test(Width::W32, Reg::rdx, Reg::rdx);
-  a_.cmov(Cond::Equal, Width::W64, Reg::rax, Reg::rcx);
-  a_.store(Width::W64, stackSlot(height_ - 3), Reg::rax);
-  height_ -= 2;
+  // On the bits, in integer registers: floats included.
+  Reg condition = gprAt(0);
+  Reg second = gprAt(1, RegSet::of({regNumber(condition)}));
+  Reg first = gprAt(2, RegSet::of({regNumber(condition), regNumber(second)}));
+  stack_.pop();
+  stack_.pop();
+  stack_.pop();
+  a_.test(Width::W32, condition, condition);
+  a_.cmov(Cond::Equal, Width::W64, first, second);
+  pushGpr(first);
   return {};
 }
 
-void FunctionCompiler::binary(Width width, const std::function<void()>& op) {
-  a_.load(width, Reg::rax, stackSlot(height_ - 2));
-  a_.load(width, Reg::rcx, stackSlot(height_ - 1));
-  op();
-  a_.store(Width::W64, stackSlot(height_ - 2), Reg::rax);
-  --height_;
+void FunctionCompiler::alu(Alu op, Width width) {
+  std::optional<int32_t> imm = immediate(0, width);
+  std::optional<Mem> mem = imm ? std::nullopt : memoryOperand(0);
+  Reg rhs = Reg::rax;
+  if (!imm && !mem)
+    rhs = gprAt(0);
+  Reg lhs = gprAt(1, imm || mem ? RegSet{} : RegSet::of({regNumber(rhs)}));
+  stack_.pop();
+  stack_.pop();
+  if (imm)
+    a_.alu(op, width, lhs, *imm);
+  else if (mem)
+    a_.alu(op, width, lhs, *mem);
+  else
+    a_.alu(op, width, lhs, rhs);
+  pushGpr(lhs);
+}
+
+void FunctionCompiler::multiply(Width width) {
+  Reg rhs = gprAt(0);
+  Reg lhs = gprAt(1, RegSet::of({regNumber(rhs)}));
+  stack_.pop();
+  stack_.pop();
+  a_.imul(width, lhs, rhs);
+  pushGpr(lhs);
 }
 
 void FunctionCompiler::compare(Width width, Cond cond) {
-  binary(width, [&] {
-    a_.alu(Alu::Cmp, width, Reg::rax, Reg::rcx);
-    a_.setcc(cond, Reg::rax);
-    a_.movzx8(Reg::rax, Reg::rax);
-  });
+  alu(Alu::Cmp, width); // the flags; the register is left as it was
+  Reg result = static_cast<Reg>(stack_.at(0).reg);
+  a_.setcc(cond, result);
+  a_.movzx8(result, result);
 }
 
-void FunctionCompiler::unary(Width loadWidth, const std::function<void()>& op) {
-  a_.load(loadWidth, Reg::rax, stackSlot(height_ - 1));
-  op();
-  a_.store(Width::W64, stackSlot(height_ - 1), Reg::rax);
+void FunctionCompiler::shift(Shift op, Width width) {
+  if (std::optional<int32_t> count = immediate(0, width)) {
+    Reg lhs = gprAt(1);
+    stack_.pop();
+    stack_.pop();
+    a_.shift(op, width, lhs, static_cast<uint8_t>(*count & (width == Width::W64 ? 63 : 31)));
+    pushGpr(lhs);
+    return;
+  }
+  moveTo(0, Reg::rcx); // the count, in cl
+  Reg lhs = gprAt(1, RegSet::of({regNumber(Reg::rcx)}));
+  stack_.pop();
+  stack_.pop();
+  a_.shift(op, width, lhs);
+  pushGpr(lhs);
 }
 
 void FunctionCompiler::divide(Width width, bool isSigned, bool remainder) {
-  a_.load(width, Reg::rax, stackSlot(height_ - 2));
-  a_.load(width, Reg::rcx, stackSlot(height_ - 1));
-  a_.test(width, Reg::rcx, Reg::rcx);
+  RegSet fixed = RegSet::of({regNumber(Reg::rax), regNumber(Reg::rdx)});
+  moveTo(1, Reg::rax);
+  freeGpr(Reg::rdx, RegSet::of({regNumber(Reg::rax)}));
+  Reg divisor = gprAt(0, fixed);
+  stack_.pop();
+  stack_.pop();
+  a_.test(width, divisor, divisor);
   a_.jcc(Cond::Equal, trapLabel(abi::TrapCode::IntegerDivideByZero));
   Label done;
   if (isSigned) {
     Label normal;
-    a_.alu(Alu::Cmp, width, Reg::rcx, -1);
+    a_.alu(Alu::Cmp, width, divisor, -1);
     a_.jcc(Cond::NotEqual, normal);
     if (remainder) {
       a_.movImm(Width::W32, Reg::rdx, 0);
@@ -58,138 +94,142 @@ void FunctionCompiler::divide(Width width, bool isSigned, bool remainder) {
     }
     a_.bind(normal);
     a_.signExtendAxIntoDx(width);
-    a_.idiv(width, Reg::rcx);
+    a_.idiv(width, divisor);
   } else {
     a_.movImm(Width::W32, Reg::rdx, 0);
-    a_.div(width, Reg::rcx);
+    a_.div(width, divisor);
   }
   a_.bind(done);
-  a_.store(Width::W64, stackSlot(height_ - 2), remainder ? Reg::rdx : Reg::rax);
-  --height_;
+  pushGpr(remainder ? Reg::rdx : Reg::rax);
 }
 
 void FunctionCompiler::countBits(Width width, Opcode kind) {
   uint32_t bits = width == Width::W64 ? 64 : 32;
-  a_.load(width, Reg::rax, stackSlot(height_ - 1));
+  Reg reg = gprAt(0);
   if (kind == Opcode::I32Popcnt) {
-    a_.popcnt(width, Reg::rax, Reg::rax);
+    a_.popcnt(width, reg, reg);
   } else {
     Label zero, done;
     if (kind == Opcode::I32Clz)
-      a_.bsr(width, Reg::rax, Reg::rax);
+      a_.bsr(width, reg, reg);
     else
-      a_.bsf(width, Reg::rax, Reg::rax);
+      a_.bsf(width, reg, reg);
     a_.jcc(Cond::Equal, zero);
     if (kind == Opcode::I32Clz)
-      a_.alu(Alu::Xor, width, Reg::rax, static_cast<int32_t>(bits - 1)); // bits-1-i, i in [0, bits)
+      a_.alu(Alu::Xor, width, reg, static_cast<int32_t>(bits - 1)); // bits-1-i, i in [0, bits)
     a_.jmp(done);
     a_.bind(zero);
-    a_.movImm(Width::W32, Reg::rax, bits);
+    a_.movImm(Width::W32, reg, bits);
     a_.bind(done);
   }
-  a_.store(Width::W64, stackSlot(height_ - 1), Reg::rax);
 }
 
 void FunctionCompiler::floatBinary(FloatSize size, FloatOp op) {
-  a_.loadFloat(size, Xmm::xmm0, stackSlot(height_ - 2));
-  a_.loadFloat(size, Xmm::xmm1, stackSlot(height_ - 1));
-  a_.floatOp(op, size, Xmm::xmm0, Xmm::xmm1);
-  a_.storeFloat(size, stackSlot(height_ - 2), Xmm::xmm0);
-  --height_;
+  bool wide = size == FloatSize::F64;
+  Xmm rhs = fprAt(0, wide);
+  Xmm lhs = fprAt(1, wide, RegSet::of({regNumber(rhs)}));
+  stack_.pop();
+  stack_.pop();
+  a_.floatOp(op, size, lhs, rhs);
+  pushFpr(lhs, wide);
 }
 
-void FunctionCompiler::floatUnary(FloatSize from, const std::function<void()>& op, std::optional<FloatSize> to) {
-  a_.loadFloat(from, Xmm::xmm0, stackSlot(height_ - 1));
-  op();
-  a_.storeFloat(to.value_or(from), stackSlot(height_ - 1), Xmm::xmm0);
+void FunctionCompiler::floatUnary(FloatSize from, const std::function<void(Xmm)>& op, std::optional<FloatSize> to) {
+  Xmm reg = fprAt(0, from == FloatSize::F64);
+  op(reg);
+  stack_.replace(indexOf(0), Operand::fpr(regNumber(reg), to.value_or(from) == FloatSize::F64));
 }
 
 void FunctionCompiler::minMax(FloatSize size, bool min) {
-  a_.loadFloat(size, Xmm::xmm0, stackSlot(height_ - 2));
-  a_.loadFloat(size, Xmm::xmm1, stackSlot(height_ - 1));
+  bool wide = size == FloatSize::F64;
+  Xmm rhs = fprAt(0, wide);
+  Xmm lhs = fprAt(1, wide, RegSet::of({regNumber(rhs)}));
+  stack_.pop();
+  stack_.pop();
   Label nan, unequal, done;
-  a_.ucomis(size, Xmm::xmm0, Xmm::xmm1);
+  a_.ucomis(size, lhs, rhs);
   a_.jcc(Cond::Parity, nan);
   a_.jcc(Cond::NotEqual, unequal);
-  a_.bitOp(min ? BitOp::Or : BitOp::And, size, Xmm::xmm0, Xmm::xmm1);
+  a_.bitOp(min ? BitOp::Or : BitOp::And, size, lhs, rhs);
   a_.jmp(done);
   a_.bind(nan);
-  a_.floatOp(FloatOp::Add, size, Xmm::xmm0, Xmm::xmm1);
+  a_.floatOp(FloatOp::Add, size, lhs, rhs);
   a_.jmp(done);
   a_.bind(unequal);
-  a_.floatOp(min ? FloatOp::Min : FloatOp::Max, size, Xmm::xmm0, Xmm::xmm1);
+  a_.floatOp(min ? FloatOp::Min : FloatOp::Max, size, lhs, rhs);
   a_.bind(done);
-  a_.storeFloat(size, stackSlot(height_ - 2), Xmm::xmm0);
-  --height_;
+  pushFpr(lhs, wide);
 }
 
 void FunctionCompiler::signBit(Width width, Alu op) {
   uint64_t sign = width == Width::W64 ? 0x8000000000000000ull : 0x80000000u;
-  a_.load(width, Reg::rax, stackSlot(height_ - 1));
-  a_.movImm(width, Reg::rcx, op == Alu::And ? ~sign & (width == Width::W64 ? ~0ull : 0xFFFFFFFFu) : sign);
-  a_.alu(op, width, Reg::rax, Reg::rcx);
-  a_.store(Width::W64, stackSlot(height_ - 1), Reg::rax);
+  Reg reg = gprAt(0);
+  a_.movImm(width, kScratch, op == Alu::And ? ~sign & (width == Width::W64 ? ~0ull : 0xFFFFFFFFu) : sign);
+  a_.alu(op, width, reg, kScratch);
 }
 
 void FunctionCompiler::copysign(Width width) {
   uint64_t sign = width == Width::W64 ? 0x8000000000000000ull : 0x80000000u;
-  a_.load(width, Reg::rax, stackSlot(height_ - 2));
-  a_.load(width, Reg::rcx, stackSlot(height_ - 1));
-  a_.movImm(width, Reg::rdx, sign);
-  a_.alu(Alu::And, width, Reg::rcx, Reg::rdx); // the sign of the second
-  a_.notReg(width, Reg::rdx);
-  a_.alu(Alu::And, width, Reg::rax, Reg::rdx); // the rest of the first
-  a_.alu(Alu::Or, width, Reg::rax, Reg::rcx);
-  a_.store(Width::W64, stackSlot(height_ - 2), Reg::rax);
-  --height_;
+  Reg second = gprAt(0);
+  Reg first = gprAt(1, RegSet::of({regNumber(second)}));
+  stack_.pop();
+  stack_.pop();
+  a_.movImm(width, kScratch, sign);
+  a_.alu(Alu::And, width, second, kScratch); // the sign of the second
+  a_.notReg(width, kScratch);
+  a_.alu(Alu::And, width, first, kScratch); // the rest of the first
+  a_.alu(Alu::Or, width, first, second);
+  pushGpr(first);
 }
 
 void FunctionCompiler::floatCompare(FloatSize size, Opcode kind) {
-  a_.loadFloat(size, Xmm::xmm0, stackSlot(height_ - 2));
-  a_.loadFloat(size, Xmm::xmm1, stackSlot(height_ - 1));
+  bool wide = size == FloatSize::F64;
+  Xmm rhs = fprAt(0, wide);
+  Xmm lhs = fprAt(1, wide, RegSet::of({regNumber(rhs)}));
+  stack_.pop();
+  stack_.pop();
+  Reg result = allocGpr();
   switch (kind) {
   case Opcode::F32Eq:
   case Opcode::F32Ne:
-    a_.ucomis(size, Xmm::xmm0, Xmm::xmm1);
-    a_.setcc(kind == Opcode::F32Eq ? Cond::Equal : Cond::NotEqual, Reg::rax);
-    a_.setcc(kind == Opcode::F32Eq ? Cond::NoParity : Cond::Parity, Reg::rcx);
-    a_.alu(kind == Opcode::F32Eq ? Alu::And : Alu::Or, Width::W32, Reg::rax, Reg::rcx);
+    a_.ucomis(size, lhs, rhs);
+    a_.setcc(kind == Opcode::F32Eq ? Cond::Equal : Cond::NotEqual, result);
+    a_.setcc(kind == Opcode::F32Eq ? Cond::NoParity : Cond::Parity, kScratch);
+    a_.alu(kind == Opcode::F32Eq ? Alu::And : Alu::Or, Width::W32, result, kScratch);
     break;
   case Opcode::F32Gt:
   case Opcode::F32Ge:
-    a_.ucomis(size, Xmm::xmm0, Xmm::xmm1);
-    a_.setcc(kind == Opcode::F32Gt ? Cond::Above : Cond::AboveOrEqual, Reg::rax);
+    a_.ucomis(size, lhs, rhs);
+    a_.setcc(kind == Opcode::F32Gt ? Cond::Above : Cond::AboveOrEqual, result);
     break;
   default: // lt, le: b > a, b >= a
-    a_.ucomis(size, Xmm::xmm1, Xmm::xmm0);
-    a_.setcc(kind == Opcode::F32Lt ? Cond::Above : Cond::AboveOrEqual, Reg::rax);
+    a_.ucomis(size, rhs, lhs);
+    a_.setcc(kind == Opcode::F32Lt ? Cond::Above : Cond::AboveOrEqual, result);
     break;
   }
-  a_.movzx8(Reg::rax, Reg::rax);
-  a_.store(Width::W64, stackSlot(height_ - 2), Reg::rax);
-  --height_;
+  a_.movzx8(result, result);
+  pushGpr(result);
 }
 
 void FunctionCompiler::convert(FloatSize size, Width width, bool unsignedI32) {
+  Reg source = gprAt(0);
+  Xmm result = allocFpr();
   if (unsignedI32)
-    a_.load(Width::W32, Reg::rax, stackSlot(height_ - 1));
-  else
-    a_.load(width, Reg::rax, stackSlot(height_ - 1));
-  a_.cvtIntToFloat(size, width, Xmm::xmm0, Reg::rax);
-  a_.storeFloat(size, stackSlot(height_ - 1), Xmm::xmm0);
+    a_.mov(Width::W32, source, source); // zero-extends
+  a_.cvtIntToFloat(size, width, result, source);
+  stack_.pop();
+  pushFpr(result, size == FloatSize::F64);
 }
 
 Expected<bool> FunctionCompiler::numeric(const wasm::Instr& instr) {
   const Width W32 = Width::W32, W64 = Width::W64;
-  auto alu = [&](Alu op, Width width) { binary(width, [&] { a_.alu(op, width, Reg::rax, Reg::rcx); }); };
-  auto shift = [&](Shift op, Width width) { binary(width, [&] { a_.shift(op, width, Reg::rax); }); };
   switch (instr.op) {
   case Opcode::I32Add: alu(Alu::Add, W32); break;
   case Opcode::I32Sub: alu(Alu::Sub, W32); break;
   case Opcode::I32And: alu(Alu::And, W32); break;
   case Opcode::I32Or: alu(Alu::Or, W32); break;
   case Opcode::I32Xor: alu(Alu::Xor, W32); break;
-  case Opcode::I32Mul: binary(W32, [&] { a_.imul(W32, Reg::rax, Reg::rcx); }); break;
+  case Opcode::I32Mul: multiply(W32); break;
   case Opcode::I32Shl: shift(Shift::Shl, W32); break;
   case Opcode::I32ShrS: shift(Shift::Sar, W32); break;
   case Opcode::I32ShrU: shift(Shift::Shr, W32); break;
@@ -200,7 +240,7 @@ Expected<bool> FunctionCompiler::numeric(const wasm::Instr& instr) {
   case Opcode::I64And: alu(Alu::And, W64); break;
   case Opcode::I64Or: alu(Alu::Or, W64); break;
   case Opcode::I64Xor: alu(Alu::Xor, W64); break;
-  case Opcode::I64Mul: binary(W64, [&] { a_.imul(W64, Reg::rax, Reg::rcx); }); break;
+  case Opcode::I64Mul: multiply(W64); break;
   case Opcode::I64Shl: shift(Shift::Shl, W64); break;
   case Opcode::I64ShrS: shift(Shift::Sar, W64); break;
   case Opcode::I64ShrU: shift(Shift::Shr, W64); break;
@@ -231,15 +271,15 @@ Expected<bool> FunctionCompiler::numeric(const wasm::Instr& instr) {
     static constexpr uint8_t kModes[] = {2, 1, 3, 0}; // ceil, floor, trunc, nearest
     uint8_t mode = 8 | kModes[static_cast<int>(instr.op) - static_cast<int>(base)];
     FloatSize size = f32 ? FloatSize::F32 : FloatSize::F64;
-    floatUnary(size, [&] { a_.round(size, Xmm::xmm0, Xmm::xmm0, mode); });
+    floatUnary(size, [&](Xmm reg) { a_.round(size, reg, reg, mode); });
     break;
   }
   case Opcode::F32Min: minMax(FloatSize::F32, true); break;
   case Opcode::F32Max: minMax(FloatSize::F32, false); break;
   case Opcode::F64Min: minMax(FloatSize::F64, true); break;
   case Opcode::F64Max: minMax(FloatSize::F64, false); break;
-  case Opcode::F32Sqrt: floatUnary(FloatSize::F32, [&] { a_.floatOp(FloatOp::Sqrt, FloatSize::F32, Xmm::xmm0, Xmm::xmm0); }); break;
-  case Opcode::F64Sqrt: floatUnary(FloatSize::F64, [&] { a_.floatOp(FloatOp::Sqrt, FloatSize::F64, Xmm::xmm0, Xmm::xmm0); }); break;
+  case Opcode::F32Sqrt: floatUnary(FloatSize::F32, [&](Xmm reg) { a_.floatOp(FloatOp::Sqrt, FloatSize::F32, reg, reg); }); break;
+  case Opcode::F64Sqrt: floatUnary(FloatSize::F64, [&](Xmm reg) { a_.floatOp(FloatOp::Sqrt, FloatSize::F64, reg, reg); }); break;
   // abs, neg and copysign are bit operations in wasm (NaNs included).
   case Opcode::F32Abs: signBit(W32, Alu::And); break;
   case Opcode::F64Abs: signBit(W64, Alu::And); break;
@@ -259,16 +299,20 @@ Expected<bool> FunctionCompiler::numeric(const wasm::Instr& instr) {
   case Opcode::F64Gt: floatCompare(FloatSize::F64, Opcode::F32Gt); break;
   case Opcode::F64Le: floatCompare(FloatSize::F64, Opcode::F32Le); break;
   case Opcode::F64Ge: floatCompare(FloatSize::F64, Opcode::F32Ge); break;
-  // The slots hold bits: reinterpretation moves nothing.
+  // Values are bits, and a float may sit in an integer register: only an
+  // integer in a float register has to move (integers never live there).
   case Opcode::I32ReinterpretF32:
   case Opcode::I64ReinterpretF64:
+    if (stack_.at(0).home == Home::Fpr)
+      gprAt(0);
+    break;
   case Opcode::F32ReinterpretI32:
   case Opcode::F64ReinterpretI64: break;
   case Opcode::F64PromoteF32:
-    floatUnary(FloatSize::F32, [&] { a_.cvtFloatSize(FloatSize::F64, Xmm::xmm0, Xmm::xmm0); }, FloatSize::F64);
+    floatUnary(FloatSize::F32, [&](Xmm reg) { a_.cvtFloatSize(FloatSize::F64, reg, reg); }, FloatSize::F64);
     break;
   case Opcode::F32DemoteF64:
-    floatUnary(FloatSize::F64, [&] { a_.cvtFloatSize(FloatSize::F32, Xmm::xmm0, Xmm::xmm0); }, FloatSize::F32);
+    floatUnary(FloatSize::F64, [&](Xmm reg) { a_.cvtFloatSize(FloatSize::F32, reg, reg); }, FloatSize::F32);
     break;
   // Signed, or unsigned 32-bit (zero-extended: exact as a signed 64-bit).
   case Opcode::F32ConvertI32S: convert(FloatSize::F32, W32, false); break;
@@ -287,12 +331,12 @@ Expected<bool> FunctionCompiler::numeric(const wasm::Instr& instr) {
       return false; // left to LLVM, which knows the target's features
     countBits(instr.op == Opcode::I32Popcnt ? W32 : W64, Opcode::I32Popcnt);
     break;
-  // Sign extension in place: the slot's low bytes, little-endian.
-  case Opcode::I32Extend8S: unary(W32, [&] { a_.load8(Reg::rax, stackSlot(height_ - 1), true); }); break;
-  case Opcode::I32Extend16S: unary(W32, [&] { a_.load16(Reg::rax, stackSlot(height_ - 1), true); }); break;
-  case Opcode::I64Extend8S: unary(W64, [&] { a_.load8(Reg::rax, stackSlot(height_ - 1), true, W64); }); break;
-  case Opcode::I64Extend16S: unary(W64, [&] { a_.load16(Reg::rax, stackSlot(height_ - 1), true, W64); }); break;
-  case Opcode::I64Extend32S: unary(W64, [&] { a_.load32SignExtend(Reg::rax, stackSlot(height_ - 1)); }); break;
+  // Sign extension in place.
+  case Opcode::I32Extend8S: { Reg r = gprAt(0); a_.movsx8(W32, r, r); break; }
+  case Opcode::I32Extend16S: { Reg r = gprAt(0); a_.movsx16(W32, r, r); break; }
+  case Opcode::I64Extend8S: { Reg r = gprAt(0); a_.movsx8(W64, r, r); break; }
+  case Opcode::I64Extend16S: { Reg r = gprAt(0); a_.movsx16(W64, r, r); break; }
+  case Opcode::I64Extend32S: { Reg r = gprAt(0); a_.movsxd(r, r); break; }
   case Opcode::I32DivS: divide(W32, true, false); break;
   case Opcode::I32DivU: divide(W32, false, false); break;
   case Opcode::I32RemS: divide(W32, true, true); break;
@@ -324,17 +368,18 @@ Expected<bool> FunctionCompiler::numeric(const wasm::Instr& instr) {
   case Opcode::I32Eqz:
   case Opcode::I64Eqz: {
     Width width = instr.op == Opcode::I32Eqz ? W32 : W64;
-    unary(width, [&] {
-      a_.test(width, Reg::rax, Reg::rax);
-      a_.setcc(Cond::Equal, Reg::rax);
-      a_.movzx8(Reg::rax, Reg::rax);
-    });
+    Reg reg = gprAt(0);
+    a_.test(width, reg, reg);
+    a_.setcc(Cond::Equal, reg);
+    a_.movzx8(reg, reg);
     break;
   }
-  // A 32-bit load zero-extends: the wrap and the unsigned extension.
-  case Opcode::I32WrapI64:
-  case Opcode::I64ExtendI32U: unary(W32, [] {}); break;
-  case Opcode::I64ExtendI32S: unary(W32, [&] { a_.movsxd(Reg::rax, Reg::rax); }); break;
+  // Nothing assumes a 32-bit value's upper half is zero (whatever needs
+  // it moves the value with a 32-bit move first), so wrap moves nothing;
+  // the unsigned extension makes the upper half zero.
+  case Opcode::I32WrapI64: break;
+  case Opcode::I64ExtendI32U: { Reg r = gprAt(0); a_.mov(W32, r, r); break; }
+  case Opcode::I64ExtendI32S: { Reg r = gprAt(0); a_.movsxd(r, r); break; }
   default: return false;
   }
   return true;

@@ -85,6 +85,21 @@ TEST(X64Assembler, EncodesAsLlvmMc) {
       {"tzcnt %r14, %r13", [](Assembler& a) { a.tzcnt(W64, r13, r14); }, "f3 4d 0f bc ee"},
       {"popcnt %rax, %rax", [](Assembler& a) { a.popcnt(W64, rax, rax); }, "f3 48 0f b8 c0"},
       {"movslq %r8d, %r9", [](Assembler& a) { a.movsxd(r9, r8); }, "4d 63 c8"},
+      {"movsbl %sil, %esi", [](Assembler& a) { a.movsx8(W32, rsi, rsi); }, "40 0f be f6"},
+      {"movsbq %dil, %r9", [](Assembler& a) { a.movsx8(W64, r9, rdi); }, "4c 0f be cf"},
+      {"movswl %r10w, %eax", [](Assembler& a) { a.movsx16(W32, rax, r10); }, "41 0f bf c2"},
+      {"movswq %cx, %rdx", [](Assembler& a) { a.movsx16(W64, rdx, rcx); }, "48 0f bf d1"},
+      {"jmpq *%r11", [](Assembler& a) { a.jmp(r11); }, "41 ff e3"},
+      // A label 16 bytes after the lea (four data words between).
+      {"leaq 16(%rip), %r11",
+       [](Assembler& a) {
+         Label table;
+         a.lea(r11, table);
+         for (int i = 0; i < 4; ++i)
+           a.data32(0);
+         a.bind(table);
+       },
+       "4c 8d 1d 10 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00"},
       {"mov 16(%r13), %eax", [](Assembler& a) { a.load(W32, rax, at(r13, 16)); }, "41 8b 45 10"},
       {"mov %rsi, (%rbx,%rcx,4)", [](Assembler& a) { a.store(W64, at(rbx, rcx, 4), rsi); }, "48 89 34 8b"},
       {"movzbl 3(%r12), %eax", [](Assembler& a) { a.load8(rax, at(r12, 3), false); }, "41 0f b6 44 24 03"},
