@@ -25,6 +25,8 @@ enum class Home : uint8_t {
   Fpr,   // in float register `reg`; `wide`: f64, else f32
   Const, // the bits of a constant (32-bit ones zero-extended)
   Local, // the current value of local `local`, read when needed
+  Flags, // a comparison's result in the CPU's flags, condition `bits`;
+         // only ever the top, and only until the next instruction
 };
 
 struct Operand {
@@ -39,6 +41,7 @@ struct Operand {
   static Operand fpr(uint8_t reg, bool wide) { return {Home::Fpr, reg, wide}; }
   static Operand constant(uint64_t bits) { return {Home::Const, 0, true, 0, bits}; }
   static Operand ofLocal(uint32_t local, bool wide) { return {Home::Local, 0, wide, local}; }
+  static Operand flags(uint8_t condition) { return {Home::Flags, 0, false, 0, condition}; }
 
   bool inRegister() const { return home == Home::Gpr || home == Home::Fpr; }
 };

@@ -35,6 +35,12 @@ Expected<std::vector<uint8_t>> FunctionCompiler::run() {
 Expected<void> FunctionCompiler::visit(const wasm::Instr& instr) {
   if (!reachable_)
     return visitUnreachable(instr);
+  if (!stack_.empty() && stack_.at(0).home == Home::Flags) {
+    bool branchesOnIt = instr.op == Opcode::BrIf || instr.op == Opcode::If || instr.op == Opcode::Select ||
+                        instr.op == Opcode::SelectT || instr.op == Opcode::I32Eqz;
+    if (!branchesOnIt)
+      materializeFlags();
+  }
   switch (instr.op) {
   case Opcode::Nop: return {};
   case Opcode::Block:
@@ -202,14 +208,10 @@ Expected<void> FunctionCompiler::enter(const wasm::Instr& instr) {
     return unsupported(instr.offset, "vector or reference block results");
   // Every operand goes to its slot: the block's ends and branches all
   // find the values below it there.
-  std::optional<Reg> condition;
-  if (instr.op == Opcode::If) {
-    condition = gprAt(0);
-    stack_.pop();
-  }
-  spillAll(); // writes memory only: the condition's register keeps it
-  if (condition)
-    a_.test(Width::W32, *condition, *condition);
+  Cond condition = Cond::NotEqual;
+  if (instr.op == Opcode::If)
+    condition = popCondition();
+  spillAll(); // moves and stores only: the flags stay
   control_.push_back(ControlFrame{instr.op, {}, {}, {}, stack_.size(), blockArity(instr.block), true});
   ControlFrame& frame = control_.back();
   if (instr.op == Opcode::Loop) {
@@ -218,7 +220,7 @@ Expected<void> FunctionCompiler::enter(const wasm::Instr& instr) {
       countLoop(static_cast<uint32_t>(instr.offset));
   }
   if (instr.op == Opcode::If)
-    a_.jcc(Cond::Equal, frame.elseLabel);
+    a_.jcc(negate(condition), frame.elseLabel);
   return {};
 }
 
@@ -283,11 +285,9 @@ Expected<void> FunctionCompiler::returnNow() {
 }
 
 Expected<void> FunctionCompiler::branchIf(uint32_t depth) {
-  Reg condition = gprAt(0);
-  stack_.pop();
-  a_.test(Width::W32, condition, condition);
+  Cond condition = popCondition();
   Label skip;
-  a_.jcc(Cond::Equal, skip);
+  a_.jcc(negate(condition), skip);
   jumpTo(label(depth)); // writes through kScratch only: the stack's registers stay
   a_.bind(skip);
   return {};

@@ -121,6 +121,15 @@ private:
   std::optional<int32_t> immediate(uint32_t depth, Width width);
   /// Where the operand at `depth` is in memory, if it is.
   std::optional<Mem> memoryOperand(uint32_t depth);
+  /// A comparison's result stays in the flags when the next instruction
+  /// branches on it (br_if, if, select, eqz); any other makes it 0 or 1
+  /// in a register first (visit). Everything emitted between the compare
+  /// and its consumer is a move, a load or a store, which keep the flags.
+  void pushFlags(Cond cond) { stack_.push(Operand::flags(static_cast<uint8_t>(cond))); }
+  void materializeFlags();
+  /// The top operand, popped, as the condition under which it is nonzero.
+  Cond popCondition();
+  static Cond negate(Cond cond) { return static_cast<Cond>(static_cast<uint8_t>(cond) ^ 1); }
   void pushGpr(Reg reg) { stack_.push(Operand::gpr(regNumber(reg))); }
   void pushFpr(Xmm reg, bool wide) { stack_.push(Operand::fpr(regNumber(reg), wide)); }
 

@@ -7,14 +7,14 @@ namespace wasmc::baseline::detail {
 
 Expected<void> FunctionCompiler::select() {
   // On the bits, in integer registers: floats included.
-  Reg condition = gprAt(0);
-  Reg second = gprAt(1, RegSet::of({regNumber(condition)}));
-  Reg first = gprAt(2, RegSet::of({regNumber(condition), regNumber(second)}));
+  // The condition is tested first; the moves that bring the values to
+  // registers keep the flags.
+  Cond condition = popCondition();
+  Reg second = gprAt(0);
+  Reg first = gprAt(1, RegSet::of({regNumber(second)}));
   stack_.pop();
   stack_.pop();
-  stack_.pop();
-  a_.test(Width::W32, condition, condition);
-  a_.cmov(Cond::Equal, Width::W64, first, second);
+  a_.cmov(negate(condition), Width::W64, first, second);
   pushGpr(first);
   return {};
 }
@@ -48,9 +48,8 @@ void FunctionCompiler::multiply(Width width) {
 
 void FunctionCompiler::compare(Width width, Cond cond) {
   alu(Alu::Cmp, width); // the flags; the register is left as it was
-  Reg result = static_cast<Reg>(stack_.at(0).reg);
-  a_.setcc(cond, result);
-  a_.movzx8(result, result);
+  stack_.pop();
+  pushFlags(cond);
 }
 
 void FunctionCompiler::shift(Shift op, Width width) {
@@ -188,24 +187,27 @@ void FunctionCompiler::floatCompare(FloatSize size, Opcode kind) {
   Xmm lhs = fprAt(1, wide, RegSet::of({regNumber(rhs)}));
   stack_.pop();
   stack_.pop();
-  Reg result = allocGpr();
+  Reg result;
   switch (kind) {
   case Opcode::F32Eq:
   case Opcode::F32Ne:
     a_.ucomis(size, lhs, rhs);
+    result = allocGpr(); // moves and stores only: the flags stay
     a_.setcc(kind == Opcode::F32Eq ? Cond::Equal : Cond::NotEqual, result);
     a_.setcc(kind == Opcode::F32Eq ? Cond::NoParity : Cond::Parity, kScratch);
     a_.alu(kind == Opcode::F32Eq ? Alu::And : Alu::Or, Width::W32, result, kScratch);
     break;
+  // One condition each (its negation is the complement, unordered
+  // included): left in the flags.
   case Opcode::F32Gt:
   case Opcode::F32Ge:
     a_.ucomis(size, lhs, rhs);
-    a_.setcc(kind == Opcode::F32Gt ? Cond::Above : Cond::AboveOrEqual, result);
-    break;
+    pushFlags(kind == Opcode::F32Gt ? Cond::Above : Cond::AboveOrEqual);
+    return;
   default: // lt, le: b > a, b >= a
     a_.ucomis(size, rhs, lhs);
-    a_.setcc(kind == Opcode::F32Lt ? Cond::Above : Cond::AboveOrEqual, result);
-    break;
+    pushFlags(kind == Opcode::F32Lt ? Cond::Above : Cond::AboveOrEqual);
+    return;
   }
   a_.movzx8(result, result);
   pushGpr(result);
@@ -366,12 +368,17 @@ Expected<bool> FunctionCompiler::numeric(const wasm::Instr& instr) {
   case Opcode::I64GeS: compare(W64, Cond::GreaterOrEqual); break;
   case Opcode::I64GeU: compare(W64, Cond::AboveOrEqual); break;
   case Opcode::I32Eqz:
+    if (stack_.at(0).home == Home::Flags) {
+      stack_.replace(indexOf(0), Operand::flags(static_cast<uint8_t>(negate(static_cast<Cond>(stack_.at(0).bits)))));
+      break;
+    }
+    [[fallthrough]];
   case Opcode::I64Eqz: {
     Width width = instr.op == Opcode::I32Eqz ? W32 : W64;
     Reg reg = gprAt(0);
     a_.test(width, reg, reg);
-    a_.setcc(Cond::Equal, reg);
-    a_.movzx8(reg, reg);
+    stack_.pop();
+    pushFlags(Cond::Equal);
     break;
   }
   // Nothing assumes a 32-bit value's upper half is zero (whatever needs

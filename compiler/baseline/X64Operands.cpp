@@ -40,6 +40,7 @@ Xmm FunctionCompiler::allocFpr(RegSet avoid) {
 
 void FunctionCompiler::load(const Operand& operand, uint32_t index, Width width, Reg reg) {
   switch (operand.home) {
+  case Home::Flags: std::abort(); // materialised before anything but its consumer runs
   case Home::Slot: a_.load(width, reg, stackSlot(index)); break;
   case Home::Local: a_.load(width, reg, localSlot(operand.local)); break;
   case Home::Const: a_.movImm(width, reg, operand.bits); break;
@@ -56,6 +57,7 @@ void FunctionCompiler::load(const Operand& operand, uint32_t index, Width width,
 void FunctionCompiler::loadFloat(const Operand& operand, uint32_t index, bool wide, Xmm reg) {
   FloatSize size = wide ? FloatSize::F64 : FloatSize::F32;
   switch (operand.home) {
+  case Home::Flags: std::abort();
   case Home::Slot: a_.loadFloat(size, reg, stackSlot(index)); break;
   case Home::Local: a_.loadFloat(size, reg, localSlot(operand.local)); break;
   case Home::Const:
@@ -143,6 +145,24 @@ void FunctionCompiler::moveTo(uint32_t depth, Reg reg, RegSet avoid) {
   freeGpr(reg, avoid);
   load(stack_[index], index, Width::W64, reg);
   stack_.replace(index, Operand::gpr(regNumber(reg)));
+}
+
+void FunctionCompiler::materializeFlags() {
+  Cond cond = static_cast<Cond>(stack_.at(0).bits);
+  stack_.pop();
+  Reg reg = allocGpr(); // may spill: moves and stores keep the flags
+  a_.setcc(cond, reg);
+  a_.movzx8(reg, reg);
+  pushGpr(reg);
+}
+
+Cond FunctionCompiler::popCondition() {
+  if (stack_.at(0).home == Home::Flags)
+    return static_cast<Cond>(stack_.pop().bits);
+  Reg reg = gprAt(0);
+  stack_.pop();
+  a_.test(Width::W32, reg, reg);
+  return Cond::NotEqual;
 }
 
 std::optional<int32_t> FunctionCompiler::immediate(uint32_t depth, Width width) {

@@ -144,6 +144,27 @@ const char* kModule = R"((module
       (i64.extend_i32_u (i32.reinterpret_f32
         (f32.add (f32.convert_i32_u (i32.wrap_i64 (local.get $a)))
                  (f32.mul (local.get $f) (f32.demote_f64 (f64.sqrt (f64.abs (local.get $d))))))))))
+  (func (export "conditions") (param $a i64) (param $b i64) (result i64) (local $r i64) (local $nan f64)
+    ;; Comparisons left in the flags for br_if, if, select and eqz (and
+    ;; made 0 or 1 for anything else), NaN operands included.
+    (local.set $nan (f64.div (f64.const 0) (f64.convert_i64_s (i64.and (local.get $a) (i64.const 0)))))
+    (block $skip (br_if $skip (i64.lt_u (local.get $a) (local.get $b))) (local.set $r (i64.const 1)))
+    (if (i32.eqz (i32.lt_s (i32.wrap_i64 (local.get $a)) (i32.wrap_i64 (local.get $b))))
+      (then (local.set $r (i64.or (local.get $r) (i64.const 2)))))
+    (local.set $r (i64.or (local.get $r)
+      (select (i64.const 4) (local.get $b) (f64.gt (f64.convert_i64_s (local.get $a)) (f64.convert_i64_s (local.get $b))))))
+    (local.set $r (i64.add (local.get $r) (i64.extend_i32_u (i32.eqz (i32.eqz (i64.ge_s (local.get $a) (local.get $b)))))))
+    (local.set $r (i64.add (local.get $r) (i64.extend_i32_u (i32.add (i64.ne (local.get $a) (local.get $b)) (i32.const 16)))))
+    (if (f64.lt (local.get $nan) (f64.convert_i64_s (local.get $a)))
+      (then (local.set $r (i64.add (local.get $r) (i64.const 1000)))))
+    (if (i32.eqz (f64.le (local.get $nan) (f64.convert_i64_s (local.get $a))))
+      (then (local.set $r (i64.add (local.get $r) (i64.const 2000)))))
+    (local.set $r (i64.add (local.get $r) (i64.extend_i32_u (f64.ge (f64.convert_i64_s (local.get $b)) (local.get $nan)))))
+    (if (f64.le (f64.convert_i64_s (local.get $a)) (f64.convert_i64_s (local.get $a)))
+      (then (local.set $r (i64.add (local.get $r) (i64.const 4000)))))
+    (if (f32.ge (f32.convert_i64_s (local.get $b)) (f32.convert_i64_s (local.get $b)))
+      (then (local.set $r (i64.add (local.get $r) (i64.const 8000)))))
+    (i64.add (local.get $r) (i64.extend_i32_u (i32.eqz (i64.eqz (i64.and (local.get $a) (i64.const 3)))))))
   (func (export "vector") (param v128) (result i32) (i32x4.extract_lane 0 (local.get 0)))
 ))";
 
@@ -250,7 +271,7 @@ TEST(Baseline, IntegerFunctionsAgreeWithTheLlvmJit) {
     }
     ++functionsChecked;
   }
-  EXPECT_EQ(functionsChecked, 13);
+  EXPECT_EQ(functionsChecked, 14);
 }
 
 const char* kMemoryModule = R"((module
