@@ -11,6 +11,7 @@ Expected<void> FunctionCompiler::call(const wasm::Instr& instr) {
   const wasm::FuncType& callee = module_.funcType(instr.index);
   WASMC_TRY(checkCallable(instr, callee));
   spillRegisters();
+  saveRegisterLocals();
   a_.load(Width::W64, kScratch, at(kVmctx, offsetof(abi::VMContext, funcs)));
   a_.load(Width::W64, kScratch, at(kScratch, 8 * static_cast<int32_t>(instr.index)));
   callFuncRef(callee);
@@ -21,6 +22,7 @@ Expected<void> FunctionCompiler::callIndirect(const wasm::Instr& instr) {
   const wasm::FuncType& callee = module_.types[instr.index];
   WASMC_TRY(checkCallable(instr, callee));
   spillRegisters();
+  saveRegisterLocals();
   // The callee's table index is on top; zero-extended, it indexes the
   // table's elements.
   load(stack_.at(0), indexOf(0), Width::W32, Reg::rdx);
@@ -97,6 +99,7 @@ void FunctionCompiler::callFuncRef(const wasm::FuncType& callee) {
   a_.call(at(kScratch, offsetof(abi::FuncRef, code)));
   if (stackBytes)
     a_.alu(Alu::Add, Width::W64, Reg::rsp, static_cast<int32_t>(stackBytes + (stacked.size() % 2 ? 8 : 0)));
+  reloadRegisterLocals(); // (not xmm0: the result)
   stack_.truncate(first);
   if (!callee.results.empty()) {
     if (isFloat(callee.results[0]))
@@ -168,8 +171,10 @@ void FunctionCompiler::copyOrFill(Opcode op) {
   }
   void* function = op == Opcode::MemoryCopy ? reinterpret_cast<void*>(&std::memmove)
                                             : reinterpret_cast<void*>(&std::memset);
+  saveRegisterLocals();
   a_.movImm(Width::W64, Reg::rax, reinterpret_cast<uint64_t>(function));
   a_.call(Reg::rax);
+  reloadRegisterLocals();
 }
 
 Expected<bool> FunctionCompiler::memory(const wasm::Instr& instr) {
@@ -189,8 +194,10 @@ Expected<bool> FunctionCompiler::memory(const wasm::Instr& instr) {
     load(stack_.at(0), indexOf(0), W32, Reg::rsi);
     stack_.pop();
     a_.mov(W64, Reg::rdi, kVmctx);
+    saveRegisterLocals();
     a_.load(W64, Reg::rax, at(kVmctx, offsetof(abi::VMContext, builtins)));
     a_.call(at(Reg::rax, offsetof(abi::Builtins, memoryGrow)));
+    reloadRegisterLocals();
     pushGpr(Reg::rax);
     return true;
   }

@@ -2,7 +2,10 @@
 // (X64FunctionCompiler.h); and the entry point, compileFunctionX64.
 
 #include "compiler/baseline/X64Compiler.h"
+#include "compiler/baseline/LocalWeights.h"
 #include "compiler/baseline/X64FunctionCompiler.h"
+
+#include <algorithm>
 
 namespace wasmc::baseline::detail {
 
@@ -20,6 +23,7 @@ Expected<std::vector<uint8_t>> FunctionCompiler::run() {
       return unsupported(function_.entryOffset, "a vector or reference local");
     localTypes_.insert(localTypes_.end(), decl.count, decl.type);
   }
+  assignLocalRegisters();
 
   prologue();
   ControlFrame body{Opcode::Block, {}, {}, {}, 0, static_cast<uint32_t>(type_.results.size()), true};
@@ -83,6 +87,45 @@ Expected<void> FunctionCompiler::visit(const wasm::Instr& instr) {
   return unsupported(instr.offset, std::string("the instruction ") + wasm::opcodeName(instr.op));
 }
 
+void FunctionCompiler::assignLocalRegisters() {
+  localRegs_.assign(numLocals_, -1);
+  std::vector<uint64_t> weights = weighLocals(module_, function_);
+  std::vector<uint32_t> order(numLocals_);
+  for (uint32_t i = 0; i < numLocals_; ++i)
+    order[i] = i;
+  std::stable_sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) { return weights[a] > weights[b]; });
+  size_t gprs = 0, fprs = 0;
+  for (uint32_t local : order) {
+    if (weights[local] < 3) // a few straight-line uses: not worth a save and a load
+      break;
+    if (isFloat(localTypes_[local])) {
+      if (fprs < std::size(kLocalFprs))
+        localRegs_[local] = static_cast<int8_t>(regNumber(kLocalFprs[fprs++]));
+    } else if (gprs < std::size(kLocalGprs)) {
+      savedGprs_.push_back(kLocalGprs[gprs]);
+      localRegs_[local] = static_cast<int8_t>(regNumber(kLocalGprs[gprs++]));
+    }
+  }
+}
+
+void FunctionCompiler::saveRegisterLocals(bool all) {
+  for (uint32_t local = 0; local < numLocals_; ++local) {
+    if (std::optional<Xmm> reg = localFpr(local))
+      a_.storeFloat(FloatSize::F64, localSlot(local), *reg);
+    else if (std::optional<Reg> reg = localGpr(local); reg && all)
+      a_.store(Width::W64, localSlot(local), *reg);
+  }
+}
+
+void FunctionCompiler::reloadRegisterLocals(bool all) {
+  for (uint32_t local = 0; local < numLocals_; ++local) {
+    if (std::optional<Xmm> reg = localFpr(local))
+      a_.loadFloat(FloatSize::F64, *reg, localSlot(local));
+    else if (std::optional<Reg> reg = localGpr(local); reg && all)
+      a_.load(Width::W64, *reg, localSlot(local));
+  }
+}
+
 void FunctionCompiler::setLocal(uint32_t local, bool keep) {
   // Operands below the top that still read the local take its old value
   // into their slots first.
@@ -91,8 +134,15 @@ void FunctionCompiler::setLocal(uint32_t local, bool keep) {
       spillAt(i);
   uint32_t top = indexOf(0);
   const Operand& value = stack_[top];
-  if (value.home != Home::Local || value.local != local) // else it is already there
+  if (value.home == Home::Local && value.local == local) {
+    // already there
+  } else if (std::optional<Reg> reg = localGpr(local)) {
+    load(value, top, Width::W64, *reg);
+  } else if (std::optional<Xmm> reg = localFpr(local)) {
+    loadFloat(value, top, isWide(localTypes_[local]), *reg);
+  } else {
     storeOperand(value, top, localSlot(local));
+  }
   if (!keep)
     stack_.pop();
 }
@@ -110,8 +160,10 @@ void FunctionCompiler::prologue() {
   a_.jcc(Cond::Below, trapLabel(abi::TrapCode::StackExhausted));
   a_.alu(Alu::Sub, Width::W64, Reg::rsp, 0x7FFFFFF0);
   frameSizeAt_ = a_.size() - 4;
-  a_.store(Width::W64, at(Reg::rbp, -8), kVmctx);
-  a_.store(Width::W64, at(Reg::rbp, -16), kMemoryBase);
+  a_.store(Width::W64, savedSlot(0), kVmctx);
+  a_.store(Width::W64, savedSlot(1), kMemoryBase);
+  for (size_t i = 0; i < savedGprs_.size(); ++i)
+    a_.store(Width::W64, savedSlot(2 + static_cast<int>(i)), savedGprs_[i]);
   a_.mov(Width::W64, kVmctx, Reg::rdi);
   a_.load(Width::W64, kMemoryBase, at(Reg::rdi, offsetof(abi::VMContext, memoryBase)));
   a_.store(Width::W64, vmctxSlot(), Reg::rdi);
@@ -136,6 +188,7 @@ void FunctionCompiler::prologue() {
   }
   if (counting_.counters)
     countCall();
+  reloadRegisterLocals(true);
 }
 
 void FunctionCompiler::decrement(int32_t* counter, Label& counted) {
@@ -161,8 +214,9 @@ void FunctionCompiler::countCall() {
 void FunctionCompiler::countLoop(uint32_t loopOffset) {
   // The operand stack is empty here and the locals are in their slots, so
   // no register holds anything: both calls are free to use them all.
-  Label stay;
-  decrement(counting_.loopCounters + index_, stay);
+  Label stay, resume;
+  decrement(counting_.loopCounters + index_, resume);
+  saveRegisterLocals(true); // the loop entry reads every local from its slot
   a_.movImm(Width::W64, Reg::rdi, reinterpret_cast<uint64_t>(counting_.context));
   a_.movImm(Width::W32, Reg::rsi, index_);
   a_.movImm(Width::W32, Reg::rdx, loopOffset);
@@ -176,11 +230,15 @@ void FunctionCompiler::countLoop(uint32_t loopOffset) {
   a_.call(Reg::rax);
   epilogue();
   a_.bind(stay);
+  reloadRegisterLocals(); // the call clobbered the float ones
+  a_.bind(resume);
 }
 
 void FunctionCompiler::epilogue() {
-  a_.load(Width::W64, kVmctx, at(Reg::rbp, -8));
-  a_.load(Width::W64, kMemoryBase, at(Reg::rbp, -16));
+  a_.load(Width::W64, kVmctx, savedSlot(0));
+  a_.load(Width::W64, kMemoryBase, savedSlot(1));
+  for (size_t i = 0; i < savedGprs_.size(); ++i)
+    a_.load(Width::W64, savedGprs_[i], savedSlot(2 + static_cast<int>(i)));
   a_.mov(Width::W64, Reg::rsp, Reg::rbp);
   a_.pop(Reg::rbp);
   a_.ret();

@@ -50,7 +50,12 @@ inline constexpr Reg kScratch = Reg::r11;
 /// The integer registers operands may occupy (all caller-saved), in the
 /// order they are handed out: the ones no instruction needs first.
 inline constexpr Reg kOperandGprs[] = {Reg::rsi, Reg::rdi, Reg::r8, Reg::r9, Reg::r10, Reg::rax, Reg::rcx, Reg::rdx};
-inline constexpr int kOperandFprs = 15; // xmm0..xmm14
+inline constexpr int kOperandFprs = 8; // xmm0..xmm7
+/// Registers that hold the heaviest locals for a whole function
+/// (LocalWeights.h): callee-saved integer ones, which calls keep, and
+/// float ones, which the compiler saves to the locals' slots around calls.
+inline constexpr Reg kLocalGprs[] = {Reg::rbx, Reg::r12, Reg::r13};
+inline constexpr Xmm kLocalFprs[] = {Xmm::xmm8, Xmm::xmm9, Xmm::xmm10, Xmm::xmm11, Xmm::xmm12, Xmm::xmm13, Xmm::xmm14};
 
 inline uint8_t regNumber(Reg reg) { return static_cast<uint8_t>(reg); }
 inline uint8_t regNumber(Xmm reg) { return static_cast<uint8_t>(reg); }
@@ -80,16 +85,40 @@ private:
     return error;
   }
 
-  /// Frame slot n: [rbp - kSavedBytes - 8(n + 1)], below the saved r14 and
-  /// r15. Slot 0 keeps the VMContext, then the locals (parameters first),
-  /// then the operand stack.
-  static constexpr int32_t kSavedBytes = 16;
+  /// Frame slot n: [rbp - kSavedBytes - 8(n + 1)], below the saved r14,
+  /// r15, rbx, r12 and r13 (the last three only when locals use them).
+  /// Slot 0 keeps the VMContext, then the locals (parameters first), then
+  /// the operand stack. A local kept in a register has a slot too: the
+  /// register's value goes there around calls (float ones) and for
+  /// on-stack replacement.
+  static constexpr int32_t kSavedBytes = 40;
+  static Mem savedSlot(int i) { return at(Reg::rbp, -8 * (i + 1)); }
   Mem slot(uint32_t n) const { return at(Reg::rbp, -kSavedBytes - 8 * static_cast<int32_t>(n + 1)); }
   Mem vmctxSlot() const { return slot(0); }
   Mem localSlot(uint32_t local) const { return slot(1 + local); }
   /// The home slot of the operand at stack position `index` (from the bottom).
   Mem stackSlot(uint32_t index) const { return slot(1 + numLocals_ + index); }
   ValType localType(uint32_t local) const { return localTypes_[local]; }
+
+  // --- locals in registers ----------------------------------------------
+
+  /// Hands kLocalGprs and kLocalFprs to the heaviest locals.
+  void assignLocalRegisters();
+  std::optional<Reg> localGpr(uint32_t local) const {
+    if (localRegs_[local] < 0 || isFloat(localTypes_[local]))
+      return std::nullopt;
+    return static_cast<Reg>(localRegs_[local]);
+  }
+  std::optional<Xmm> localFpr(uint32_t local) const {
+    if (localRegs_[local] < 0 || !isFloat(localTypes_[local]))
+      return std::nullopt;
+    return static_cast<Xmm>(localRegs_[local]);
+  }
+  /// Float locals in registers to their slots before a call (which
+  /// clobbers every xmm register) and back after it; `all` includes the
+  /// integer ones (on-stack replacement reads every local from its slot).
+  void saveRegisterLocals(bool all = false);
+  void reloadRegisterLocals(bool all = false);
 
   // --- operands (X64Operands.cpp) ----------------------------------------
 
@@ -119,6 +148,12 @@ private:
   void spillRegisters();
   /// The constant at `depth` as an imm32 of an instruction of `width`.
   std::optional<int32_t> immediate(uint32_t depth, Width width);
+  /// The register of the local the operand at `depth` reads, if it is one
+  /// kept in an integer register (for instructions that only read it).
+  std::optional<Reg> localRegisterAt(uint32_t depth) {
+    const Operand& operand = stack_.at(depth);
+    return operand.home == Home::Local ? localGpr(operand.local) : std::nullopt;
+  }
   /// Where the operand at `depth` is in memory, if it is.
   std::optional<Mem> memoryOperand(uint32_t depth);
   /// A comparison's result stays in the flags when the next instruction
@@ -302,6 +337,8 @@ private:
   std::vector<ControlFrame> control_;
   ValueStack stack_;
   std::vector<ValType> localTypes_; // parameters first
+  std::vector<int8_t> localRegs_;   // per local: its register's number, or -1
+  std::vector<Reg> savedGprs_;      // kLocalGprs in use: saved in the prologue
   uint32_t numLocals_ = 0;
   size_t frameSizeAt_ = 0;
   size_t stackCheckSizeAt_ = 0;

@@ -22,10 +22,11 @@ Expected<void> FunctionCompiler::select() {
 void FunctionCompiler::alu(Alu op, Width width) {
   std::optional<int32_t> imm = immediate(0, width);
   std::optional<Mem> mem = imm ? std::nullopt : memoryOperand(0);
-  Reg rhs = Reg::rax;
-  if (!imm && !mem)
+  // A local in a register is read where it is (the instruction only reads it).
+  std::optional<Reg> rhs = imm || mem ? std::nullopt : localRegisterAt(0);
+  if (!imm && !mem && !rhs)
     rhs = gprAt(0);
-  Reg lhs = gprAt(1, imm || mem ? RegSet{} : RegSet::of({regNumber(rhs)}));
+  Reg lhs = gprAt(1, rhs ? RegSet::of({regNumber(*rhs)}) : RegSet{});
   stack_.pop();
   stack_.pop();
   if (imm)
@@ -33,12 +34,13 @@ void FunctionCompiler::alu(Alu op, Width width) {
   else if (mem)
     a_.alu(op, width, lhs, *mem);
   else
-    a_.alu(op, width, lhs, rhs);
+    a_.alu(op, width, lhs, *rhs);
   pushGpr(lhs);
 }
 
 void FunctionCompiler::multiply(Width width) {
-  Reg rhs = gprAt(0);
+  std::optional<Reg> local = localRegisterAt(0);
+  Reg rhs = local ? *local : gprAt(0);
   Reg lhs = gprAt(1, RegSet::of({regNumber(rhs)}));
   stack_.pop();
   stack_.pop();

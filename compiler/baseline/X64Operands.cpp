@@ -42,7 +42,14 @@ void FunctionCompiler::load(const Operand& operand, uint32_t index, Width width,
   switch (operand.home) {
   case Home::Flags: std::abort(); // materialised before anything but its consumer runs
   case Home::Slot: a_.load(width, reg, stackSlot(index)); break;
-  case Home::Local: a_.load(width, reg, localSlot(operand.local)); break;
+  case Home::Local:
+    if (std::optional<Reg> local = localGpr(operand.local))
+      a_.mov(width, reg, *local);
+    else if (std::optional<Xmm> local = localFpr(operand.local))
+      a_.movBits(operand.wide ? width : Width::W32, reg, *local);
+    else
+      a_.load(width, reg, localSlot(operand.local));
+    break;
   case Home::Const: a_.movImm(width, reg, operand.bits); break;
   case Home::Gpr:
     if (width == Width::W32 || operand.reg != regNumber(reg))
@@ -59,7 +66,14 @@ void FunctionCompiler::loadFloat(const Operand& operand, uint32_t index, bool wi
   switch (operand.home) {
   case Home::Flags: std::abort();
   case Home::Slot: a_.loadFloat(size, reg, stackSlot(index)); break;
-  case Home::Local: a_.loadFloat(size, reg, localSlot(operand.local)); break;
+  case Home::Local:
+    if (std::optional<Reg> local = localGpr(operand.local))
+      a_.movBits(Width::W64, reg, *local);
+    else if (std::optional<Xmm> local = localFpr(operand.local))
+      a_.movaps(reg, *local);
+    else
+      a_.loadFloat(size, reg, localSlot(operand.local));
+    break;
   case Home::Const:
     a_.movImm(Width::W64, kScratch, operand.bits);
     a_.movBits(Width::W64, reg, kScratch);
@@ -181,7 +195,7 @@ std::optional<Mem> FunctionCompiler::memoryOperand(uint32_t depth) {
   const Operand& operand = stack_.at(depth);
   if (operand.home == Home::Slot)
     return stackSlot(indexOf(depth));
-  if (operand.home == Home::Local)
+  if (operand.home == Home::Local && localRegs_[operand.local] < 0)
     return localSlot(operand.local);
   return std::nullopt;
 }

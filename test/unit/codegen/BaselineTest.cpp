@@ -385,6 +385,31 @@ const char* kCallsModule = R"((module
                 (f64.convert_i64_s (local.get $x)) (f64.const 0.5) (f64.const 1.5) (f64.const 2.5) (f64.const 3.5)
                 (f64.const 4.5) (f64.const 5.5) (f64.const 6.5) (f64.const 7.5) (f64.const -8.25)
                 (i32.wrap_i64 (local.get $x))))
+  (func $blend (param $x f64) (result f64) (local $a f64) (local $b f64) (local $c f64) (local $d f64)
+                                          (local $e f64) (local $f f64) (local $g f64) (local $i i32)
+    ;; Seven hot float locals: every register the baseline compiler keeps
+    ;; float locals in, so a caller's are clobbered unless it saves them.
+    (local.set $a (local.get $x)) (local.set $b (f64.const 2)) (local.set $c (f64.const 3))
+    (local.set $d (f64.const 4)) (local.set $e (f64.const 5)) (local.set $f (f64.const 6)) (local.set $g (f64.const 7))
+    (loop $next
+      (local.set $a (f64.add (local.get $a) (local.get $b))) (local.set $b (f64.add (local.get $b) (local.get $c)))
+      (local.set $c (f64.add (local.get $c) (local.get $d))) (local.set $d (f64.add (local.get $d) (local.get $e)))
+      (local.set $e (f64.add (local.get $e) (local.get $f))) (local.set $f (f64.add (local.get $f) (local.get $g)))
+      (local.set $g (f64.mul (local.get $g) (f64.const 0.5)))
+      (br_if $next (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 1))) (i32.const 3))))
+    (f64.add (local.get $a) (f64.mul (local.get $g) (local.get $f))))
+  (func (export "accumulate") (param $n i32) (result f64) (local $sum f64) (local $scale f64) (local $k i64)
+    ;; Float locals in registers across calls (and a call's float result
+    ;; beside them); integer ones in callee-saved registers.
+    (local.set $scale (f64.const 1.25))
+    (block $done (loop $next
+      (br_if $done (i32.eqz (local.get $n)))
+      (local.set $sum (f64.add (f64.mul (local.get $sum) (local.get $scale))
+                               (call $blend (f64.convert_i32_u (local.get $n)))))
+      (local.set $k (i64.add (local.get $k) (i64.extend_i32_u (call $depth (i32.and (local.get $n) (i32.const 7))))))
+      (local.set $n (i32.sub (local.get $n) (i32.const 1)))
+      (br $next)))
+    (f64.add (local.get $sum) (f64.convert_i64_s (local.get $k))))
   (func (export "count") (result i64) (global.get $count))
   (func (export "last") (result i32) (global.get $last))
 ))";
@@ -434,6 +459,8 @@ TEST(Baseline, CallsTrapsAndGlobalsThroughTheRuntime) {
   same("depth", {rt::Value::i32(5000)});
   for (uint64_t x : {0ull, 1ull, 12345ull, ~0ull})
     same("many_caller", {rt::Value::i64(x)});
+  for (uint32_t n : {0u, 1u, 2u, 9u, 40u})
+    same("accumulate", {rt::Value::i32(n)});
   // Unbounded recursion ends in "call stack exhausted", from baseline frames.
   rt::CallResult deep = target.call("recurse", {rt::Value::i32(0)});
   ASSERT_TRUE(deep.trap);
@@ -478,6 +505,47 @@ TEST(Baseline, StackArgumentsCrossTiers) {
       ASSERT_FALSE(direct.trap || directExpected.trap);
       EXPECT_EQ(direct.values[0].asI64(), directExpected.values[0].asI64()) << swapped << " called from the host";
     }
+  }
+}
+
+/// Asked at every loop header, answers "stay here" after clobbering every
+/// xmm register, as any call may: float locals kept in registers must be
+/// reloaded after it.
+const void* clobberAndStay(void* context, uint32_t index, uint32_t) {
+  static_cast<int32_t*>(context)[index] = 1; // ask again at the next header
+  asm volatile("xorps %%xmm8, %%xmm8\n\txorps %%xmm9, %%xmm9\n\txorps %%xmm10, %%xmm10\n\t"
+               "xorps %%xmm11, %%xmm11\n\txorps %%xmm12, %%xmm12\n\txorps %%xmm13, %%xmm13\n\t"
+               "xorps %%xmm14, %%xmm14\n\txorps %%xmm15, %%xmm15" ::: "xmm8", "xmm9", "xmm10", "xmm11",
+               "xmm12", "xmm13", "xmm14", "xmm15");
+  return nullptr;
+}
+
+TEST(Baseline, LoopCountingKeepsLocalsInRegisters) {
+  Subject subject(R"((module
+    (func (export "series") (param $n i64) (result i64) (local $x f64) (local $y f32) (local $i i64)
+      (local.set $x (f64.convert_i64_s (local.get $n)))
+      (local.set $y (f32.const 0.25))
+      (loop $next
+        (local.set $x (f64.add (f64.mul (local.get $x) (f64.const 0.75)) (f64.promote_f32 (local.get $y))))
+        (local.set $y (f32.add (local.get $y) (f32.const 1)))
+        (br_if $next (i64.lt_u (local.tee $i (i64.add (local.get $i) (i64.const 1))) (i64.const 20))))
+      (i64.add (i64.reinterpret_f64 (local.get $x)) (i64.extend_i32_u (i32.reinterpret_f32 (local.get $y))))))
+  )", 0);
+  ASSERT_TRUE(subject.ok());
+  test::Fixture f(subject.jit);
+  ASSERT_NE(f.instance, nullptr);
+  int32_t loopCounters[1] = {1};
+  baseline::CallCounting counting{.context = loopCounters, .loopCounters = loopCounters,
+                                  .enterLoop = &clobberAndStay};
+  auto code = baseline::compileFunctionX64(*subject.module, 0, counting);
+  ASSERT_TRUE(code) << code.error().describe();
+  Mapped mapped(*code);
+  for (uint64_t n : {0ull, 3ull, 1000ull, 123456789ull}) {
+    std::vector<rt::Value> args{rt::Value::i64(n)};
+    rt::CallResult expected = rt::callFunction(f.store, *f.instance->findExport("series")->func, args);
+    ASSERT_FALSE(expected.trap);
+    uint64_t got = mapped.entry()(f.instance->vmctx(), n, 0, 0, 0, 0, 0, 0);
+    EXPECT_EQ(got, expected.values[0].asI64()) << n;
   }
 }
 
