@@ -208,7 +208,7 @@ Expected<bool> FunctionCompiler::memory(const wasm::Instr& instr) {
   }
   if (instr.mem.memory != 0)
     return false;
-  auto load = [&](const std::function<void(Reg, const Mem&)>& emit) {
+  auto load = [&](const auto& emit) { // (templates: a std::function would allocate per access)
     // The result takes the address's register if it has one.
     const Operand& address = stack_.at(0);
     Reg result = address.home == Home::Gpr ? static_cast<Reg>(address.reg) : allocGpr();
@@ -224,7 +224,7 @@ Expected<bool> FunctionCompiler::memory(const wasm::Instr& instr) {
     stack_.pop();
     pushFpr(result, size == FloatSize::F64);
   };
-  auto store = [&](Width width, const std::function<void(const Mem&, Reg)>& emit) {
+  auto store = [&](Width width, const auto& emit) {
     const Operand& value = stack_.at(0);
     if (value.home == Home::Fpr) {
       Xmm reg = static_cast<Xmm>(value.reg);

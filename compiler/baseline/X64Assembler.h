@@ -78,6 +78,7 @@ class Assembler {
 public:
   const std::vector<uint8_t>& code() const { return code_; }
   size_t size() const { return code_.size(); }
+  void reserve(size_t bytes) { code_.reserve(bytes); }
   /// Overwrites the 32-bit field at `offset` (a value known only later,
   /// like a frame size).
   void patch32(size_t offset, int32_t value);

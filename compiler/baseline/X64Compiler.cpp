@@ -25,6 +25,7 @@ Expected<std::vector<uint8_t>> FunctionCompiler::run() {
   }
   assignLocalRegisters();
 
+  a_.reserve(3 * function_.body.size + 256); // about 2.3 bytes of code per wasm byte
   prologue();
   ControlFrame body{Opcode::Block, {}, {}, {}, 0, static_cast<uint32_t>(type_.results.size()), true};
   control_.push_back(std::move(body));
@@ -371,19 +372,19 @@ Expected<void> FunctionCompiler::branchTable(const wasm::Instr& instr) {
   std::map<uint32_t, size_t> stubOf; // target depth -> its stub
   for (uint32_t depth : instr.targets)
     if (stubOf.try_emplace(depth, stubLabels_.size()).second)
-      stubLabels_.emplace_back();
-  JumpTable& table = jumpTables_.emplace_back();
+      stubLabels_.push_back(std::make_unique<Label>());
+  JumpTable& table = *jumpTables_.emplace_back(std::make_unique<JumpTable>());
   for (size_t i = 0; i < cases; ++i)
     table.entries.push_back(stubOf[instr.targets[i]]);
   a_.alu(Alu::Cmp, Width::W32, index, static_cast<int32_t>(cases));
-  a_.jcc(Cond::AboveOrEqual, stubLabels_[stubOf[instr.targets[cases]]]);
+  a_.jcc(Cond::AboveOrEqual, *stubLabels_[stubOf[instr.targets[cases]]]);
   a_.mov(Width::W32, index, index); // zero-extended: it indexes the table
   a_.lea(kScratch, table.start);
   a_.load32SignExtend(index, at(kScratch, index, 4, 0));
   a_.alu(Alu::Add, Width::W64, kScratch, index);
   a_.jmp(kScratch);
   for (auto& [depth, stub] : stubOf) {
-    a_.bind(stubLabels_[stub]);
+    a_.bind(*stubLabels_[stub]);
     jumpTo(label(depth));
   }
   reachable_ = false;
@@ -391,11 +392,12 @@ Expected<void> FunctionCompiler::branchTable(const wasm::Instr& instr) {
 }
 
 void FunctionCompiler::emitJumpTables() {
-  for (JumpTable& table : jumpTables_) {
+  for (const std::unique_ptr<JumpTable>& boxed : jumpTables_) {
+    JumpTable& table = *boxed;
     a_.align(4);
     a_.bind(table.start);
     for (size_t stub : table.entries)
-      a_.data32(static_cast<int32_t>(stubLabels_[stub].offset() - table.start.offset()));
+      a_.data32(static_cast<int32_t>(stubLabels_[stub]->offset() - table.start.offset()));
   }
 }
 

@@ -1,13 +1,14 @@
 #pragma once
 // The baseline tier's one-pass compiler from a wasm function body to x86-64
-// (docs/BASELINE.md). First version: the integer subset, as a stack machine
-// in the frame (every operand in a frame slot, rax/rcx/rdx as scratch), so
-// that its structure (control frames, branches carrying values, unreachable
-// code) is right before register caching makes it fast.
+// (docs/BASELINE.md). Operands live in registers while a straight run of
+// code computes them and in frame slots at control-flow merges and calls
+// (ValueStack.h); constants and local reads stay unmaterialised until an
+// instruction needs them; comparisons stay in the flags for the branch
+// that tests them; the heaviest locals (LocalWeights.h) live in registers
+// for the whole function; large br_tables jump through a table.
 //
-// Covered: i32, i64, f32 and f64 values (kept as raw bits in 8-byte
-// slots, so loads, stores, reinterpretations and moves keep every NaN
-// payload); constants, locals, integer arithmetic including division and
+// Covered: i32, i64, f32 and f64 values (moved as raw bits, so loads,
+// stores, reinterpretations and moves keep every NaN payload); constants, locals, integer arithmetic including division and
 // remainder with their traps, bit operations, shifts, rotations,
 // comparisons, eqz, wrap and extend; float add, sub, mul, div, min, max,
 // sqrt, ceil, floor, trunc, nearest (SSE4.1), abs,

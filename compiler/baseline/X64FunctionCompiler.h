@@ -15,9 +15,9 @@
 
 #include <cstddef>
 #include <cstdint>
-#include <deque>
 #include <functional>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -303,7 +303,12 @@ private:
 
   /// The top value (of size `from`) in a float register, op on it in
   /// place, its size then `to`.
-  void floatUnary(FloatSize from, const std::function<void(Xmm)>& op, std::optional<FloatSize> to = {});
+  template <class Op>
+  void floatUnary(FloatSize from, const Op& op, std::optional<FloatSize> to = {}) {
+    Xmm reg = fprAt(0, from == FloatSize::F64);
+    op(reg);
+    stack_.replace(indexOf(0), Operand::fpr(regNumber(reg), to.value_or(from) == FloatSize::F64));
+  }
 
   /// wasm's min and max: a NaN operand gives a NaN (a + b makes it quiet),
   /// equal operands combine their bits (min(-0, +0) is -0: or; max: and),
@@ -347,8 +352,10 @@ private:
     Label start;
     std::vector<size_t> entries; // per case: its stub in stubLabels_
   };
-  std::deque<JumpTable> jumpTables_; // emitted last (deques: labels must not move)
-  std::deque<Label> stubLabels_;
+  // Emitted last; boxed because labels must not move (and, unlike deques,
+  // empty vectors allocate nothing: most functions have no jump table).
+  std::vector<std::unique_ptr<JumpTable>> jumpTables_;
+  std::vector<std::unique_ptr<Label>> stubLabels_;
   bool reachable_ = true;
 };
 

@@ -135,12 +135,6 @@ void FunctionCompiler::floatBinary(FloatSize size, FloatOp op) {
   pushFpr(lhs, wide);
 }
 
-void FunctionCompiler::floatUnary(FloatSize from, const std::function<void(Xmm)>& op, std::optional<FloatSize> to) {
-  Xmm reg = fprAt(0, from == FloatSize::F64);
-  op(reg);
-  stack_.replace(indexOf(0), Operand::fpr(regNumber(reg), to.value_or(from) == FloatSize::F64));
-}
-
 void FunctionCompiler::minMax(FloatSize size, bool min) {
   bool wide = size == FloatSize::F64;
   Xmm rhs = fprAt(0, wide);

@@ -1,5 +1,7 @@
 #include "tools/wasmc/BaselineModule.h"
 
+#include <chrono>
+
 #include "compiler/baseline/X64Compiler.h"
 #include "compiler/wasm/Validator.h"
 #include "tools/wasmc/CodegenLoader.h"
@@ -49,13 +51,19 @@ Expected<std::shared_ptr<const rt::CompiledModule>> compileModuleBaseline(std::s
   // Every function the baseline compiler covers, laid out in one block.
   std::vector<std::vector<uint8_t>> bodies(count);
   size_t total = 0;
+  uint64_t bodyBytes = 0, codeBytes = 0;
+  auto compileStart = std::chrono::steady_clock::now();
   for (uint32_t i = 0; i < count; ++i) {
     Expected<std::vector<uint8_t>> body = baseline::compileFunctionX64(module, i, counting);
     if (body) {
       bodies[i] = std::move(*body);
       total += (bodies[i].size() + 15) & ~size_t(15);
+      bodyBytes += module.functions[i].body.size;
+      codeBytes += bodies[i].size();
     }
   }
+  uint64_t compileNs = static_cast<uint64_t>(
+      std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - compileStart).count());
   rt::CodeTables tables{code->jit->functions, code->jit->entries, code->jit->hostAdapters, code->jit->codeEnd};
   std::vector<rt::FunctionRange> ranges = rt::functionRanges(module, tables, code->jit->codeBlocks);
   uint32_t covered = 0;
@@ -91,7 +99,8 @@ Expected<std::shared_ptr<const rt::CompiledModule>> compileModuleBaseline(std::s
       WASMC_TRY(code->jit->redirect(i, start));
   }
   if (coverage)
-    *coverage = BaselineCoverage{covered, count, code->tierUp ? code->tierUp->stats() : nullptr};
+    *coverage = BaselineCoverage{covered,   count,     code->tierUp ? code->tierUp->stats() : nullptr,
+                                 bodyBytes, codeBytes, compileNs};
 
   codegen::JitCode* jit = code->jit.get();
   auto compiled = std::make_shared<rt::CompiledModule>(std::move(module), tables, code, std::move(ranges));

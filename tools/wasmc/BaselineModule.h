@@ -25,6 +25,12 @@ struct BaselineCoverage {
   uint32_t baseline = 0;
   uint32_t functions = 0;
   std::shared_ptr<const TierUpStats> tierUp; // null without tier-up
+  /// The baseline compiler's pass over the functions (one thread): wasm
+  /// body bytes of the functions it compiled, the machine code it made,
+  /// and how long the pass took (refused functions included).
+  uint64_t bodyBytes = 0;
+  uint64_t codeBytes = 0;
+  uint64_t compileNs = 0;
 };
 
 /// Compiles `bytes` for the baseline tier; `options` are the lazy JIT's,

@@ -78,8 +78,11 @@ Expected<void> JitWastEngine::compile(std::span<const uint8_t> bytes) {
 Expected<std::shared_ptr<const rt::CompiledModule>> JitWastEngine::compileBaseline(std::span<const uint8_t> bytes) {
   BaselineCoverage coverage;
   auto module = WASMC_TRY(compileModuleBaseline(bytes, options_, *baseline_, &coverage));
-  baselineFunctions_ += coverage.baseline;
-  totalFunctions_ += coverage.functions;
+  coverage_.baseline += coverage.baseline;
+  coverage_.functions += coverage.functions;
+  coverage_.bodyBytes += coverage.bodyBytes;
+  coverage_.codeBytes += coverage.codeBytes;
+  coverage_.compileNs += coverage.compileNs;
   if (coverage.tierUp)
     tierUps_.push_back(coverage.tierUp);
   return module;

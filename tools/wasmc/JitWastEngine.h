@@ -7,6 +7,7 @@
 #include "runtime/Function.h"
 #include "runtime/Linker.h"
 #include "runtime/Store.h"
+#include "tools/wasmc/BaselineModule.h"
 #include "tools/wasmc/TierUp.h"
 #include "tools/wasmc/WastEngine.h"
 
@@ -26,8 +27,9 @@ public:
   /// `baseline`: the baseline tier where it covers a function, the lazy JIT
   /// elsewhere, with that tier-up (BaselineModule.h).
   JitWastEngine(codegen::Options options, bool aot, std::optional<TierUpOptions> baseline = {});
-  /// With the baseline tier: functions it compiled, of all instantiated.
-  std::pair<uint64_t, uint64_t> baselineCoverage() const { return {baselineFunctions_, totalFunctions_}; }
+  /// With the baseline tier: what it compiled, summed over every module
+  /// (the tierUp member unused).
+  const BaselineCoverage& baselineCoverage() const { return coverage_; }
   /// With tier-up: functions LLVM recompiled so far, over every module.
   uint64_t tieredUp() const;
   /// With tier-up: times a running call went on in LLVM code at a loop.
@@ -56,7 +58,7 @@ private:
 
   bool aot_;
   std::optional<TierUpOptions> baseline_;
-  uint64_t baselineFunctions_ = 0, totalFunctions_ = 0;
+  BaselineCoverage coverage_;
   std::vector<std::shared_ptr<const TierUpStats>> tierUps_;
   rt::Store store_;
   rt::Linker linker_;

@@ -31,6 +31,7 @@ int runWastCommand(const WastOptions& options) {
   RunCounts total;
   size_t loadFailures = 0;
   uint64_t baselineFunctions = 0, totalFunctions = 0, tieredUp = 0, loopsEntered = 0;
+  uint64_t bodyBytes = 0, codeBytes = 0, compileNs = 0;
   for (const std::string& file : options.files) {
     Expected<WastScript> script = loadWastScript(file);
     if (!script) {
@@ -41,8 +42,11 @@ int runWastCommand(const WastOptions& options) {
     }
     std::unique_ptr<JitWastEngine> engine = createEngine(options);
     RunCounts counts = runWastScript(*script, *engine, file, runOptions, stdout);
-    baselineFunctions += engine->baselineCoverage().first;
-    totalFunctions += engine->baselineCoverage().second;
+    baselineFunctions += engine->baselineCoverage().baseline;
+    totalFunctions += engine->baselineCoverage().functions;
+    bodyBytes += engine->baselineCoverage().bodyBytes;
+    codeBytes += engine->baselineCoverage().codeBytes;
+    compileNs += engine->baselineCoverage().compileNs;
     tieredUp += engine->tieredUp();
     loopsEntered += engine->loopsEntered();
     if (options.files.size() > 1) {
@@ -61,6 +65,11 @@ int runWastCommand(const WastOptions& options) {
     std::printf("baseline tier: %" PRIu64 " of %" PRIu64 " functions compiled by the baseline compiler, the rest "
                 "by the lazy JIT\n",
                 baselineFunctions, totalFunctions);
+  if (options.tier.tier != "llvm" && compileNs > 0)
+    std::printf("baseline compile: %.1f MB of function bodies in %.0f ms on one thread (%.1f MB/s), %.1f bytes of "
+                "code per body byte\n",
+                bodyBytes / 1e6, compileNs / 1e6, bodyBytes / 1e6 / (compileNs / 1e9),
+                bodyBytes ? double(codeBytes) / double(bodyBytes) : 0.0);
   if (options.tier.tier == "tiered")
     std::printf("tier-up: %" PRIu64 " functions recompiled by LLVM, %" PRIu64 " loops entered in LLVM code\n",
                 tieredUp, loopsEntered);
