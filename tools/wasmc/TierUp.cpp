@@ -20,6 +20,10 @@ TierUp::TierUp(codegen::JitCode& jit, uint32_t functions, TierUpOptions options)
 }
 
 TierUp::~TierUp() {
+  if (std::getenv("WASMC_TIER_STATS"))
+    std::fprintf(stderr, "tier-up: %u requested, %u installed, %u failed, %u loop entries, %u entered\n",
+                 stats_->requested.load(), stats_->installed.load(), stats_->failed.load(),
+                 stats_->loopEntries.load(), stats_->loopsEntered.load());
   {
     std::lock_guard<std::mutex> lock(mutex_);
     stopping_ = true;
