@@ -127,6 +127,9 @@ private:
   /// deepest operand in a register outside `avoid` goes to its slot.
   Reg allocGpr(RegSet avoid = {});
   Xmm allocFpr(RegSet avoid = {});
+  /// The deepest operand of `home` (Gpr or Fpr) in a register outside
+  /// `avoid` goes to its slot; returns that register's number.
+  uint8_t spillDeepest(Home home, RegSet avoid);
   /// The operand at `depth` in an integer (float) register of its own,
   /// loaded there if it is elsewhere; the stack records the move.
   Reg gprAt(uint32_t depth, RegSet avoid = {});

@@ -11,15 +11,7 @@ Reg FunctionCompiler::allocGpr(RegSet avoid) {
   for (Reg reg : kOperandGprs)
     if (!busy.has(regNumber(reg)))
       return reg;
-  for (uint32_t i = 0; i < stack_.size(); ++i) {
-    const Operand& operand = stack_[i];
-    if (operand.home == Home::Gpr && !avoid.has(operand.reg)) {
-      Reg reg = static_cast<Reg>(operand.reg);
-      spillAt(i);
-      return reg;
-    }
-  }
-  std::abort(); // not reached: at most three registers are ever avoided
+  return static_cast<Reg>(spillDeepest(Home::Gpr, avoid));
 }
 
 Xmm FunctionCompiler::allocFpr(RegSet avoid) {
@@ -27,15 +19,19 @@ Xmm FunctionCompiler::allocFpr(RegSet avoid) {
   for (uint8_t reg = 0; reg < kOperandFprs; ++reg)
     if (!busy.has(reg))
       return static_cast<Xmm>(reg);
+  return static_cast<Xmm>(spillDeepest(Home::Fpr, avoid));
+}
+
+uint8_t FunctionCompiler::spillDeepest(Home home, RegSet avoid) {
   for (uint32_t i = 0; i < stack_.size(); ++i) {
     const Operand& operand = stack_[i];
-    if (operand.home == Home::Fpr && !avoid.has(operand.reg)) {
-      Xmm reg = static_cast<Xmm>(operand.reg);
+    if (operand.home == home && !avoid.has(operand.reg)) {
+      uint8_t reg = operand.reg;
       spillAt(i);
       return reg;
     }
   }
-  std::abort();
+  std::abort(); // not reached: at most three registers are ever avoided
 }
 
 void FunctionCompiler::load(const Operand& operand, uint32_t index, Width width, Reg reg) {
