@@ -152,7 +152,12 @@ Verdict checkModule(const std::string& file, const std::string& wasmPath, const 
   std::vector<std::string> report;
   std::string summary;
   Verdict verdict = Verdict::Ok;
-  std::optional<RunLog> first; // the first configuration's log: exact floats and memory
+  // The log of the first configuration that agreed with wasm-interp: the
+  // later ones must match it exactly (float bits, memory). Not the first
+  // configuration's log if that one diverged: every other configuration
+  // would then be reported against a wrong log.
+  std::optional<RunLog> first;
+  std::string firstName;
   for (const WasmcConfig& config : settings.configs) {
     RunLog log = runWasmc(*bytes, *module, config, settings.timeoutSeconds);
     if (settings.verbose)
@@ -166,11 +171,13 @@ Verdict checkModule(const std::string& file, const std::string& wasmPath, const 
     if (first && diffs.empty() && !stackExhausted) {
       std::vector<std::string> exact = compareLogs(*first, log, stackExhausted);
       for (const std::string& diff : exact)
-        report.push_back("  " + config.name + " vs " + settings.configs[0].name + ": " + diff);
+        report.push_back("  " + config.name + " vs " + firstName + ": " + diff);
       diffs.insert(diffs.end(), exact.begin(), exact.end());
     }
-    if (!first)
+    if (!first && diffs.empty() && !stackExhausted) {
       first = std::move(log);
+      firstName = config.name;
+    }
     const char* status = !diffs.empty() ? "diverged" : stackExhausted ? "partial" : "ok";
     summary += " " + config.name + "=" + status;
     if (!diffs.empty())
