@@ -37,6 +37,11 @@ struct ControlFrame {
   std::vector<llvm::Value*> elseParams;
   size_t stackHeight = 0;        // operand stack height below the params
   bool reachableAtEntry = true;  // false when the block starts in dead code
+  uint32_t offset = 0;           // the block/loop/if instruction's byte offset
+  /// The code after the block's end is another copy of the body's (a loop
+  /// entry's, FunctionLowering.cpp): endBlock and endPhis are that copy's,
+  /// and after the end this copy's code is dead.
+  bool endsElsewhere = false;
 
   bool isLoop() const { return kind == wasm::Opcode::Loop; }
   /// The values a branch to this frame carries: params for loops, else results.

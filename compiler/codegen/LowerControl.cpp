@@ -55,6 +55,7 @@ void enterBlock(FunctionContext& fc, const wasm::Instr& instr) {
   wasm::FuncType sig = blockSignature(fc, instr.block);
   ControlFrame frame;
   frame.kind = instr.op;
+  frame.offset = static_cast<uint32_t>(instr.offset);
   frame.paramTypes = llvmTypes(fc, sig.params);
   frame.resultTypes = llvmTypes(fc, sig.results);
   frame.endBlock = BasicBlock::Create(fc.ctx, "block_end", fc.fn);
@@ -125,8 +126,9 @@ void lowerEnd(FunctionContext& fc) {
   ControlFrame done = std::move(fc.control.back());
   fc.control.pop_back();
 
-  if (done.kind == Opcode::End) {
-    // The function body ended; its end block already returns.
+  if (done.kind == Opcode::End || done.endsElsewhere) {
+    // The function body ended (its end block already returns), or another
+    // copy of the body goes on after this block.
     fc.b.ClearInsertionPoint();
     fc.setUnreachable(true);
     return;

@@ -1,5 +1,6 @@
 #include "tools/wasmc/TierUp.h"
 
+#include <chrono>
 #include <climits>
 #include <optional>
 #include <cstdio>
@@ -21,9 +22,12 @@ TierUp::TierUp(codegen::JitCode& jit, uint32_t functions, TierUpOptions options)
 
 TierUp::~TierUp() {
   if (std::getenv("WASMC_TIER_STATS"))
-    std::fprintf(stderr, "tier-up: %u requested, %u installed, %u failed, %u loop entries, %u entered\n",
+    std::fprintf(stderr,
+                 "tier-up: %u requested, %u installed, %u failed (%.1f ms compiling); %u loop entries (%.1f ms), "
+                 "%u entered\n",
                  stats_->requested.load(), stats_->installed.load(), stats_->failed.load(),
-                 stats_->loopEntries.load(), stats_->loopsEntered.load());
+                 stats_->compileNs.load() / 1e6, stats_->loopEntries.load(), stats_->loopCompileNs.load() / 1e6,
+                 stats_->loopsEntered.load());
   {
     std::lock_guard<std::mutex> lock(mutex_);
     stopping_ = true;
@@ -111,10 +115,13 @@ void TierUp::work() {
         queue_.pop_front();
       }
     }
+    auto start = std::chrono::steady_clock::now();
     if (loop)
       compileLoop(*loop);
     else
       compile(index);
+    auto ns = uint64_t(std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - start).count());
+    (loop ? stats_->loopCompileNs : stats_->compileNs).fetch_add(ns, std::memory_order_relaxed);
     finished_.notify_all();
   }
 }

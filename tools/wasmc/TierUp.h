@@ -46,6 +46,8 @@ struct TierUpStats {
   std::atomic<uint32_t> failed{0}; // LLVM could not compile it: it stays on baseline code
   std::atomic<uint32_t> loopEntries{0}; // loop entries compiled (on-stack replacement)
   std::atomic<uint32_t> loopsEntered{0}; // times a baseline call went on in one
+  std::atomic<uint64_t> compileNs{0};     // the worker's time compiling functions
+  std::atomic<uint64_t> loopCompileNs{0}; // and loop entries
 };
 
 class TierUp {
