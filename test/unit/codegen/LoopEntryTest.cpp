@@ -59,6 +59,21 @@ const char* kModule = R"((module
       (br $next))
     (local.get $s))
   (func (export "callsDivide") (param $n i32) (result i32) (call $divide (local.get $n)))
+  ;; A nest inside a block with a result, left by a branch that carries a
+  ;; value: entered at the inner loop, the branch goes from the entry's
+  ;; copy of the loop to the end of the block in the copy that holds it.
+  (func (export "sums") (param $n i32) (result i32) (local $i i32) (local $j i32) (local $s i32)
+    (block $found (result i32)
+      (loop $outer
+        (local.set $j (i32.const 0))
+        (loop $inner
+          (local.set $s (i32.add (local.get $s) (i32.xor (local.get $i) (local.get $j))))
+          (br_if $inner (i32.lt_u (local.tee $j (i32.add (local.get $j) (i32.const 1))) (local.get $n))))
+        (drop (br_if $found (i32.mul (local.get $s) (i32.const 3))
+                            (i32.ge_u (local.tee $i (i32.add (local.get $i) (i32.const 1))) (local.get $n))))
+        (br $outer))
+      (i32.const -1))
+    (i32.add (local.get $i)))
   (func (export "peek") (param $at i32) (result i32) (i32.load (local.get $at)))
 ))";
 
@@ -133,6 +148,25 @@ TEST(LoopEntry, EntersNestedLoopsAndReturnsFloats) {
       std::vector<rt::Value> args{rt::Value::i32(rows), rt::Value::i32(13)};
       EXPECT_EQ(f.call("grid", args).values[0].asI64(), reference.call("grid", args).values[0].asI64())
           << "after " << after << ", rows " << rows;
+    }
+    EXPECT_GE(c.stats->loopsEntered.load(), 1u) << "after " << after;
+  }
+}
+
+TEST(LoopEntry, LeavesTheEnteredNestWithAValue) {
+  test::Fixture reference(llvmJit());
+  ASSERT_NE(reference.instance, nullptr);
+  for (uint32_t after : {1u, 2u, 5u, 30u}) {
+    Compiled c = tiered(after);
+    ASSERT_TRUE(c.module && c.stats);
+    test::Fixture f(c.module);
+    ASSERT_NE(f.instance, nullptr);
+    for (uint32_t n : {1u, 4u, 17u}) {
+      std::vector<rt::Value> args{rt::Value::i32(n)};
+      rt::CallResult got = f.call("sums", args);
+      ASSERT_FALSE(got.trap) << "after " << after << ", n " << n;
+      EXPECT_EQ(got.values[0].asI32(), reference.call("sums", args).values[0].asI32())
+          << "after " << after << ", n " << n;
     }
     EXPECT_GE(c.stats->loopsEntered.load(), 1u) << "after " << after;
   }
