@@ -333,6 +333,12 @@ private:
   /// Integer to float: `width` of the (signed) source; a 32-bit move first
   /// makes an unsigned i32 a non-negative i64.
   void convert(FloatSize size, Width width, bool unsignedI32);
+  /// Float to integer (X64Convert.cpp): traps on NaN and out of range, or
+  /// saturates (NaN gives 0).
+  void truncate(FloatSize size, Width width, bool isSigned, bool saturating);
+  /// Unsigned 64-bit integer to float.
+  void convertUnsigned64(FloatSize size);
+  void loadFloatConstant(FloatSize size, Xmm dst, double value);
 
   Expected<bool> numeric(const wasm::Instr& instr);
 

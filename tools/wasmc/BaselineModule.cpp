@@ -44,7 +44,7 @@ Expected<std::shared_ptr<const rt::CompiledModule>> compileModuleBaseline(std::s
   const uint32_t count = static_cast<uint32_t>(module.functions.size());
   baseline::CallCounting counting;
   if (tierUp.afterCalls > 0) {
-    code->tierUp = std::make_unique<TierUp>(*code->jit, count, tierUp);
+    code->tierUp = std::make_unique<TierUp>(*code->jit, module, tierUp);
     counting = code->tierUp->counting();
   }
 

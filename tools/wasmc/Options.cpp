@@ -64,13 +64,13 @@ void addTierOptions(CLI::App& command, TierChoice& choice, bool run) {
   command
       .add_option("--tier-up-after", choice.tierUpAfter,
                   "With --tier tiered: calls of a baseline function before LLVM recompiles it in the "
-                  "background (default 1000)")
+                  "background (default 1000; times its size over 4 KiB for a bigger function)")
       ->check(CLI::Range(1u, UINT32_MAX >> 1));
   command
       .add_option("--osr-after", choice.osrAfter,
                   "With --tier tiered: loop headers a baseline function's calls pass (its loops "
                   "together) before a running call goes on in LLVM code at its loop (on-stack "
-                  "replacement; default 10000)")
+                  "replacement; default 1000000; times its size over 4 KiB for a bigger function)")
       ->check(CLI::Range(1u, UINT32_MAX >> 1));
   command.add_flag("--tier-up-wait", choice.tierUpWait,
                    "With --tier tiered: the call or loop that asks for a tier-up waits for the "

@@ -14,7 +14,7 @@ namespace wasmc::tools {
 struct TierChoice {
   std::string tier = "llvm";  // llvm, baseline or tiered; for run also auto (its default)
   uint32_t tierUpAfter = 1000; // tiered: calls before a function is recompiled by LLVM
-  uint32_t osrAfter = 10000;   // tiered: loop headers before a running call enters LLVM code
+  uint32_t osrAfter = 1000000; // tiered: loop headers before a running call enters LLVM code
   bool tierUpWait = false;     // tiered: the asking call waits for the optimised code
 };
 

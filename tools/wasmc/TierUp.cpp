@@ -1,5 +1,6 @@
 #include "tools/wasmc/TierUp.h"
 
+#include <algorithm>
 #include <chrono>
 #include <climits>
 #include <optional>
@@ -7,17 +8,25 @@
 
 namespace wasmc::tools {
 
-TierUp::TierUp(codegen::JitCode& jit, uint32_t functions, TierUpOptions options)
-    : jit_(jit), options_(options), counters_(new int32_t[functions]), loopCounters_(new int32_t[functions]),
-      state_(new std::atomic<uint8_t>[functions]) {
+TierUp::TierUp(codegen::JitCode& jit, const wasm::Module& module, TierUpOptions options)
+    : jit_(jit), options_(options), counters_(new int32_t[module.functions.size()]),
+      loopCounters_(new int32_t[module.functions.size()]),
+      state_(new std::atomic<uint8_t>[module.functions.size()]) {
+  const auto functions = static_cast<uint32_t>(module.functions.size());
+  scale_.resize(functions);
   for (uint32_t i = 0; i < functions; ++i) {
+    scale_[i] = std::max<uint32_t>(1, module.functions[i].body.size / kBudgetBodyBytes);
     // A budget of 0 never reaches 0 again before 2^32 calls; the requests
     // check for it anyway.
-    counters_[i] = static_cast<int32_t>(options.afterCalls);
-    loopCounters_[i] = static_cast<int32_t>(options.afterIterations);
+    counters_[i] = budget(options.afterCalls, i);
+    loopCounters_[i] = budget(options.afterIterations, i);
     state_[i].store(Baseline, std::memory_order_relaxed);
   }
   worker_ = std::thread([this] { work(); });
+}
+
+int32_t TierUp::budget(uint32_t base, uint32_t index) const {
+  return static_cast<int32_t>(std::min<uint64_t>(uint64_t(base) * scale_[index], INT_MAX));
 }
 
 TierUp::~TierUp() {
@@ -79,7 +88,7 @@ const void* TierUp::enterLoop(void* self, uint32_t index, uint32_t loopOffset) {
     // so while the first one compiles the others would all be asked for
     // (each a whole-function compile) before the first is ready.
     if (!tierUp.loopsPending_.insert(index).second) {
-      tierUp.loopCounters_[index] = static_cast<int32_t>(tierUp.options_.afterIterations);
+      tierUp.loopCounters_[index] = tierUp.budget(tierUp.options_.afterIterations, index);
       return nullptr;
     }
     loop = tierUp.loops_.try_emplace(key).first;
@@ -93,7 +102,7 @@ const void* TierUp::enterLoop(void* self, uint32_t index, uint32_t loopOffset) {
     return loop->second.entry;
   }
   // Still compiling: ask again after another budget. Failed: not again.
-  tierUp.loopCounters_[index] = loop->second.done ? INT_MAX : static_cast<int32_t>(tierUp.options_.afterIterations);
+  tierUp.loopCounters_[index] = loop->second.done ? INT_MAX : tierUp.budget(tierUp.options_.afterIterations, index);
   return nullptr;
 }
 

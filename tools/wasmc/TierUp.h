@@ -22,8 +22,17 @@
 #include <memory>
 #include <mutex>
 #include <thread>
+#include <vector>
 
 namespace wasmc::tools {
+
+/// Both budgets below are for a function of up to kBudgetBodyBytes of
+/// wasm; a bigger one gets them times its size over that: its compile
+/// costs about that much more, and on a machine whose cores share their
+/// throughput (this project's 2-core CI machine runs a program at half
+/// speed beside a busy loop) a background compile is paid for by the
+/// program. (V8 scales its tier-up budget by function size too.)
+inline constexpr uint32_t kBudgetBodyBytes = 4096;
 
 struct TierUpOptions {
   /// Calls of a baseline function before LLVM recompiles it; 0: never (the
@@ -53,7 +62,7 @@ struct TierUpStats {
 class TierUp {
 public:
   /// `jit` must be a lazy JIT's code and outlive this.
-  TierUp(codegen::JitCode& jit, uint32_t functions, TierUpOptions options);
+  TierUp(codegen::JitCode& jit, const wasm::Module& module, TierUpOptions options);
   /// Waits for the compile in progress, if any; queued ones are dropped.
   ~TierUp();
   TierUp(const TierUp&) = delete;
@@ -86,6 +95,10 @@ private:
 
   codegen::JitCode& jit_;
   TierUpOptions options_;
+  /// A budget of `base` for defined function `index` (kBudgetBodyBytes).
+  int32_t budget(uint32_t base, uint32_t index) const;
+
+  std::vector<uint32_t> scale_; // per defined function: its budgets' multiple
   std::unique_ptr<int32_t[]> counters_;
   std::unique_ptr<int32_t[]> loopCounters_;
   std::unique_ptr<std::atomic<uint8_t>[]> state_;
