@@ -1,9 +1,10 @@
 #pragma once
 // The compile cache's background fill (issue 15): `wasmc run` of a module
-// the cache does not hold runs it tiered at once (BaselineModule.h) and
-// starts a detached, low-priority `wasmc cache-fill` that compiles the whole
-// module with LLVM into the cache, so the next run loads AOT code. The run
-// never waits for it; if the fill fails, the next run simply tries again.
+// the cache does not hold runs it tiered at once (BaselineModule.h) and,
+// once the run is over, starts a detached, low-priority `wasmc cache-fill`
+// that compiles the whole module with LLVM into the cache, so the next run
+// loads AOT code. Nothing waits for it; if the fill fails, the next run
+// simply tries again.
 
 #include "compiler/codegen/Codegen.h"
 
