@@ -136,40 +136,44 @@ TEST(LoopEntry, CarriesEveryLocalOverMidLoop) {
   }
 }
 
-TEST(LoopEntry, EntersNestedLoopsAndReturnsFloats) {
+/// Calls export `name` with each of `argSets` on the module tiered with
+/// on-stack replacement after each of `afters` headers: every call agrees
+/// with the LLVM JIT (on the result's 64 bits when `wide`, else 32), and
+/// some loop was entered.
+void expectLoopEntriesAgree(const char* name, std::initializer_list<uint32_t> afters,
+                            const std::vector<std::vector<rt::Value>>& argSets, bool wide) {
   test::Fixture reference(llvmJit());
   ASSERT_NE(reference.instance, nullptr);
-  for (uint32_t after : {1u, 2u, 7u, 40u}) {
+  for (uint32_t after : afters) {
     Compiled c = tiered(after);
     ASSERT_TRUE(c.module && c.stats);
     test::Fixture f(c.module);
     ASSERT_NE(f.instance, nullptr);
-    for (uint32_t rows : {0u, 1u, 9u}) {
-      std::vector<rt::Value> args{rt::Value::i32(rows), rt::Value::i32(13)};
-      EXPECT_EQ(f.call("grid", args).values[0].asI64(), reference.call("grid", args).values[0].asI64())
-          << "after " << after << ", rows " << rows;
+    for (size_t i = 0; i < argSets.size(); ++i) {
+      rt::CallResult got = f.call(name, argSets[i]);
+      rt::CallResult expected = reference.call(name, argSets[i]);
+      ASSERT_FALSE(got.trap || expected.trap) << name << " after " << after << ", arguments #" << i;
+      if (wide)
+        EXPECT_EQ(got.values[0].asI64(), expected.values[0].asI64()) << name << " after " << after << ", #" << i;
+      else
+        EXPECT_EQ(got.values[0].asI32(), expected.values[0].asI32()) << name << " after " << after << ", #" << i;
     }
-    EXPECT_GE(c.stats->loopsEntered.load(), 1u) << "after " << after;
+    EXPECT_GE(c.stats->loopsEntered.load(), 1u) << name << " after " << after;
   }
 }
 
+TEST(LoopEntry, EntersNestedLoopsAndReturnsFloats) {
+  std::vector<std::vector<rt::Value>> args;
+  for (uint32_t rows : {0u, 1u, 9u})
+    args.push_back({rt::Value::i32(rows), rt::Value::i32(13)});
+  expectLoopEntriesAgree("grid", {1u, 2u, 7u, 40u}, args, /*wide=*/true);
+}
+
 TEST(LoopEntry, LeavesTheEnteredNestWithAValue) {
-  test::Fixture reference(llvmJit());
-  ASSERT_NE(reference.instance, nullptr);
-  for (uint32_t after : {1u, 2u, 5u, 30u}) {
-    Compiled c = tiered(after);
-    ASSERT_TRUE(c.module && c.stats);
-    test::Fixture f(c.module);
-    ASSERT_NE(f.instance, nullptr);
-    for (uint32_t n : {1u, 4u, 17u}) {
-      std::vector<rt::Value> args{rt::Value::i32(n)};
-      rt::CallResult got = f.call("sums", args);
-      ASSERT_FALSE(got.trap) << "after " << after << ", n " << n;
-      EXPECT_EQ(got.values[0].asI32(), reference.call("sums", args).values[0].asI32())
-          << "after " << after << ", n " << n;
-    }
-    EXPECT_GE(c.stats->loopsEntered.load(), 1u) << "after " << after;
-  }
+  std::vector<std::vector<rt::Value>> args;
+  for (uint32_t n : {1u, 4u, 17u})
+    args.push_back({rt::Value::i32(n)});
+  expectLoopEntriesAgree("sums", {1u, 2u, 5u, 30u}, args, /*wide=*/false);
 }
 
 TEST(LoopEntry, NeverEntersALoopWithValuesBelowIt) {
