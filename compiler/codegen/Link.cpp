@@ -3,6 +3,7 @@
 // objects and the output pass through a private temporary directory.
 
 #include "compiler/codegen/Link.h"
+#include "compiler/codegen/Target.h"
 
 #include <lld/Common/Driver.h>
 #include <llvm/Support/raw_ostream.h>
@@ -14,7 +15,6 @@
 #include <cstring>
 #include <fstream>
 #include <iterator>
-#include <mutex>
 
 LLD_HAS_DRIVER(elf)
 
@@ -85,12 +85,9 @@ Expected<std::vector<uint8_t>> runLld(const ObjectFiles& objects, const std::vec
   llvm::raw_string_ostream errors(messages);
   llvm::raw_null_ostream quiet;
   lld::Result result;
-  {
-    // lld keeps global state per link; one link at a time.
-    static std::mutex mutex;
-    std::lock_guard<std::mutex> lock(mutex);
-    result = lld::lldMain(args, quiet, errors, {{lld::Gnu, &lld::elf::link}});
-  }
+  // lld keeps global state per link and resets LLVM's options: one link at
+  // a time, and no code generation beside it.
+  runResettingLlvmOptions([&] { result = lld::lldMain(args, quiet, errors, {{lld::Gnu, &lld::elf::link}}); });
   if (result.retCode != 0)
     return linkError(messages.empty() ? "lld failed" : messages);
 

@@ -5,17 +5,16 @@
 // could trap, nor merge or reorder accesses across each other. Anything that
 // does those things changes which bytes a trapping program leaves behind.
 //
-// A loaded value is frozen (`freeze`, a no-op on a value that is not poison)
-// before anything uses it, so that the x86 back end cannot fold the load
-// into the instruction that uses it. Volatile does not stop that folding,
-// and two folds made a load conditional: a `select` of a load became a
-// masked AVX-512 load (`vmovss mem, xmm {k1}`, which suppresses the fault
-// when the mask is off) and a `cmov` from memory, which the CMOV
-// conversion turns into a branch around the load. Either way an
-// out-of-bounds load whose value the select discarded did not trap (D1 in
-// docs/SECURITY.md; test/unit/codegen/DiscardedLoadTest.cpp). The fold
-// that extends a narrow load (movzx/movsx from memory) happens before the
-// freeze and stays.
+// The x86 back end folds a load into the instruction that uses it, and
+// volatile does not stop that. Two such folds made a load conditional, so
+// that an out-of-bounds load whose value a `select` discarded did not trap
+// (D1 in docs/SECURITY.md; test/unit/codegen/DiscardedLoadTest.cpp): a
+// masked AVX-512 move (`vmovss mem, xmm {k1}`), which suppresses the fault
+// when the mask is off, and a `cmov` from memory (which always loads),
+// which the CMOV conversion turned into a branch around the load. Target.cpp
+// turns off both, AVX-512 and the conversion, so that every instruction
+// that reads wasm memory reads it unconditionally; the folds themselves
+// are welcome (a load folded into arithmetic is one instruction fewer).
 
 #include "compiler/codegen/BoundsCheck.h"
 #include "compiler/codegen/FunctionContext.h"
@@ -74,7 +73,7 @@ void lowerLoad(FunctionContext& fc, const wasm::Instr& instr) {
   Value* value = load;
   if (access.memoryType != access.valueType)
     value = access.isSigned ? fc.b.CreateSExt(load, access.valueType) : fc.b.CreateZExt(load, access.valueType);
-  fc.push(fc.b.CreateFreeze(value));
+  fc.push(value);
 }
 
 void lowerStore(FunctionContext& fc, const wasm::Instr& instr) {

@@ -7,11 +7,10 @@
 // access reads or writes exactly the bytes wasm names; a wider access could
 // fault where wasm does not.
 //
-// Every loaded value is frozen at once, as in LowerMemory.cpp, so that no
-// instruction using it can take the load as a memory operand: with AVX-512
-// such an instruction can be masked, and a masked element's load does not
-// fault. Here the freeze comes before the extension, splat or insertion
-// too, as each of those has masked forms that read memory.
+// Splats, extensions, lane inserts and arithmetic may take their load as a
+// memory operand; none of them can make it conditional, because Target.cpp
+// allows no AVX-512 (whose masked forms do not fault for masked-off
+// elements; LowerMemory.cpp).
 
 #include "compiler/codegen/BoundsCheck.h"
 #include "compiler/codegen/LowerSimd.h"
@@ -29,7 +28,7 @@ Value* loadFrom(FunctionContext& fc, const wasm::Instr& instr, Value* address, T
   Value* host = memoryAccessAddress(fc, address, instr.mem.offset, size);
   LoadInst* load = fc.b.CreateAlignedLoad(type, host, Align(1), /*isVolatile=*/true);
   fc.markLinearMemory(load);
-  return fc.b.CreateFreeze(load);
+  return load;
 }
 
 /// Stores `value` at wasm address `address` plus the instruction's offset.

@@ -29,6 +29,7 @@ namespace {
 /// Everything one partition's compilation owns; the module is lowered and
 /// optimised.
 struct Compilation {
+  std::shared_lock<std::shared_mutex> options = shareLlvmOptions();
   std::unique_ptr<TargetMachine> machine;
   std::unique_ptr<LLVMContext> context = std::make_unique<LLVMContext>();
   std::unique_ptr<ModuleContext> mc;

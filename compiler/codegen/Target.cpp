@@ -15,6 +15,7 @@
 #include <llvm/TargetParser/SubtargetFeature.h>
 
 #include <mutex>
+#include <shared_mutex>
 
 namespace wasmc::codegen {
 
@@ -32,6 +33,18 @@ void setLlvmOptionDefault(StringRef name, StringRef value) {
     (void)found->second->addOccurrence(0, found->first(), value);
 }
 
+/// Sets LLVM command-line option `name` to `value` whatever the embedding
+/// process chose: for the options the sandbox depends on.
+void forceLlvmOption(StringRef name, StringRef value) {
+  StringMap<cl::Option*>& options = cl::getRegisteredOptions();
+  auto found = options.find(name);
+  if (found == options.end())
+    report_fatal_error(Twine("wasmc: this LLVM has no option ") + name + ", which the sandbox depends on");
+  found->second->reset();
+  if (found->second->addOccurrence(0, found->first(), value))
+    report_fatal_error(Twine("wasmc: LLVM rejects ") + name + "=" + value + ", which the sandbox depends on");
+}
+
 CodeGenOptLevel codeGenLevel(unsigned optLevel) {
   switch (optLevel) {
   case 0: return CodeGenOptLevel::None;
@@ -45,6 +58,10 @@ CodeGenOptLevel codeGenLevel(unsigned optLevel) {
 constexpr const char* kBaseline[] = {"64bit", "cmov", "cx8", "fxsr", "mmx", "sse", "sse2", "x87", "cx16", "sahf"};
 
 bool isAllowed(StringRef name) {
+  // No AVX-512: its masked instructions suppress the fault of a masked-off
+  // element's load (docs/SECURITY.md, premise S4).
+  if (name.starts_with("avx512"))
+    return false;
   for (const char* base : kBaseline)
     if (name == base)
       return true;
@@ -65,11 +82,34 @@ std::string nativeFeatures() {
 /// For named CPUs: turn off the extensions the loader cannot check.
 std::string namedCpuFeatures() {
   SubtargetFeatures features;
-  for (const char* extra : {"avx512vnni", "avx512vbmi", "avx512vbmi2", "avx512ifma", "avx512bitalg",
+  for (const char* extra : {"avx512f", "avx512vnni", "avx512vbmi", "avx512vbmi2", "avx512ifma", "avx512bitalg",
                             "avx512vpopcntdq", "avx512bf16", "avx512fp16", "avx512cd", "avxvnni", "gfni",
                             "vaes", "vpclmulqdq", "sha", "aes", "pclmul", "adx", "amx-tile"})
     features.AddFeature(extra, false);
   return features.getString();
+}
+
+/// Guards LLVM's command-line options (see Target.h).
+std::shared_mutex& llvmOptionsMutex() {
+  static std::shared_mutex mutex;
+  return mutex;
+}
+
+/// wasmc's choices among LLVM's options; again after every lld link.
+void setWasmcLlvmOptions() {
+  // Innermost loops start on a 64-byte boundary, not LLVM's 16: a loop
+  // whose hot block spans two 64-byte lines of code runs measurably
+  // slower. The vm benchmark's interpreter loop ran 1.3x native or 1.0x
+  // depending only on where earlier functions left it, because its
+  // dispatch block crossed a line boundary or did not (docs/BENCHMARKS.md).
+  setLlvmOptionDefault("x86-experimental-pref-innermost-loop-alignment", "6");
+  // Loop strength reduction runs in the optimisation pipeline instead,
+  // where it can be skipped per loop (ReduceLoopStrength.cpp).
+  setLlvmOptionDefault("disable-lsr", "true");
+  // A cmov from memory always loads, faulting or not; the CMOV conversion
+  // would make it a branch around the load, and an out-of-bounds load whose
+  // value a select discards would not trap (docs/SECURITY.md, premise S4).
+  forceLlvmOption("x86-cmov-converter", "false");
 }
 
 } // namespace
@@ -80,16 +120,20 @@ void initializeLlvm() {
     InitializeNativeTarget();
     InitializeNativeTargetAsmPrinter();
     InitializeNativeTargetAsmParser();
-    // Innermost loops start on a 64-byte boundary, not LLVM's 16: a loop
-    // whose hot block spans two 64-byte lines of code runs measurably
-    // slower. The vm benchmark's interpreter loop ran 1.3x native or 1.0x
-    // depending only on where earlier functions left it, because its
-    // dispatch block crossed a line boundary or did not (docs/BENCHMARKS.md).
-    setLlvmOptionDefault("x86-experimental-pref-innermost-loop-alignment", "6");
-    // Loop strength reduction runs in the optimisation pipeline instead,
-    // where it can be skipped per loop (ReduceLoopStrength.cpp).
-    setLlvmOptionDefault("disable-lsr", "true");
+    setWasmcLlvmOptions();
   });
+}
+
+std::shared_lock<std::shared_mutex> shareLlvmOptions() {
+  initializeLlvm();
+  return std::shared_lock<std::shared_mutex>(llvmOptionsMutex());
+}
+
+void runResettingLlvmOptions(function_ref<void()> run) {
+  initializeLlvm();
+  std::unique_lock<std::shared_mutex> lock(llvmOptionsMutex());
+  run();
+  setWasmcLlvmOptions();
 }
 
 Expected<std::unique_ptr<TargetMachine>> createTargetMachine(const Options& options) {

@@ -5,12 +5,26 @@
 
 #include <llvm/Target/TargetMachine.h>
 
+#include <llvm/ADT/STLFunctionalExtras.h>
+
 #include <memory>
+#include <shared_mutex>
 
 namespace wasmc::codegen {
 
 /// Initialises LLVM's native target once per process. Thread-safe.
 void initializeLlvm();
+
+/// LLVM's command-line options belong to the whole process, and lld sets
+/// every one of them back to its default when a link starts
+/// (cl::ResetAllOptionOccurrences), wasmc's own choices included. Code
+/// generation holds this lock shared from lowering to machine code, so no
+/// link changes the options under it.
+std::shared_lock<std::shared_mutex> shareLlvmOptions();
+
+/// Runs `run` (an lld link) with no code generation beside it, then sets
+/// wasmc's LLVM options again.
+void runResettingLlvmOptions(llvm::function_ref<void()> run);
 
 /// A TargetMachine for this host's triple and options.cpu, with the
 /// code-generation level matching options.optLevel.

@@ -44,6 +44,17 @@ const char* kModule = R"((module
   (func (export "load_add_f32") (param $a i32) (param $pick i32) (result i32)
     (i32.trunc_f32_s (select (f32.const 7) (f32.add (f32.load offset=8 (local.get $a)) (f32.const 1))
                              (local.get $pick))))
+  ;; An integer load that ends up in a float or vector register can be
+  ;; folded into a masked move or broadcast as well.
+  (func (export "load_reinterpret") (param $a i32) (param $pick i32) (result i32)
+    (i32.trunc_f32_s (select (f32.const 7) (f32.reinterpret_i32 (i32.load offset=8 (local.get $a)))
+                             (local.get $pick))))
+  (func (export "load_i64_reinterpret") (param $a i32) (param $pick i32) (result i32)
+    (i32.trunc_f64_s (select (f64.const 7) (f64.reinterpret_i64 (i64.load offset=16 (local.get $a)))
+                             (local.get $pick))))
+  (func (export "load_i32_splat") (param $a i32) (param $pick i32) (result i32)
+    (i32x4.extract_lane 3 (select (v128.const i32x4 7 7 7 7) (i32x4.splat (i32.load (local.get $a)))
+                                  (local.get $pick))))
   (func (export "load_v128") (param $a i32) (param $pick i32) (result i32)
     (i32x4.extract_lane 0 (select (v128.const i32x4 7 7 7 7) (v128.load (local.get $a)) (local.get $pick))))
   (func (export "load_splat") (param $a i32) (param $pick i32) (result i32)
@@ -80,7 +91,8 @@ const Case kCases[] = {
     {"load_first", 0x11223344u}, {"load_second", 0x11223344u}, {"load_offset", 0x4004u},
     {"load_narrow", 0x3344u},    {"load_i64", 0x11223344u},    {"load_f32", 1u},
     {"load_f64", 2u},            {"load_loop", 0x11223344u, 1000},
-    {"load_add_f32", 2u},        {"load_v128", 0x11223344u},   {"load_splat", 0x11223344u},
+    {"load_add_f32", 2u},        {"load_reinterpret", 1u},     {"load_i64_reinterpret", 2u},
+    {"load_i32_splat", 0x11223344u},        {"load_v128", 0x11223344u},   {"load_splat", 0x11223344u},
     {"load_extend", 0x3344u},    {"load_zero", 0x11223344u},   {"load_lane", 0x11223344u},
 };
 
