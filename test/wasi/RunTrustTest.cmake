@@ -83,7 +83,7 @@ foreach(round 1 2)
   step(jobs-${round} 0 ENV ${userA} ARGS run -j 2 --tier llvm --invoke add ${WASM} 2 40 STDOUT "^initialized\n42\n$"
     STDERR "^$")
 endforeach()
-step(jobs-long 0 ENV ${userA} ARGS run --jobs 1 --no-cache --invoke add ${WASM} 2 40 STDOUT "^initialized\n42\n$")
+step(jobs-long 0 ENV ${userA} ARGS run --jobs 1 --tier llvm --no-cache --invoke add ${WASM} 2 40 STDOUT "^initialized\n42\n$")
 file(GLOB entries ${WORK}/cacheA/wasmc/*.cwasm)
 list(LENGTH entries count)
 if(NOT count EQUAL 1)

@@ -133,7 +133,8 @@ ProcessSpec engineCommand(EngineKind engine, const Benchmark& bench, const Prepa
   switch (engine) {
   case EngineKind::WasmcAot: spec.argv = {setup.wasmc, "run", "--dir", ".", prepared.artifact}; break;
   case EngineKind::WasmcJit:
-    spec.argv = {setup.wasmc, "run", "--no-cache", "-O" + std::to_string(setup.optLevel), "--dir", ".", bench.wasm};
+    spec.argv = {setup.wasmc, "run",  "--tier", "llvm", "--no-cache", "-O" + std::to_string(setup.optLevel),
+                 "--dir", ".", bench.wasm};
     break;
   case EngineKind::WasmcTiered:
   case EngineKind::WasmcBaseline:

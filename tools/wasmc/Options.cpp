@@ -54,7 +54,7 @@ void addTierOptions(CLI::App& command, TierChoice& choice, bool run) {
                                     "otherwise tiered, while a background wasmc compiles the module "
                                     "into the cache for the next run (modules up to 64 MiB). llvm: "
                                     "LLVM compiles the whole module first (through the cache unless "
-                                    "--no-cache). "
+                                    "--no-cache, then on the JIT in this process). "
                                   : "llvm (default). ") +
                       "baseline: the baseline compiler where it covers a function, the lazy LLVM JIT "
                       "elsewhere; tiered: baseline first, LLVM for the functions called "
@@ -210,9 +210,9 @@ ParsedCommandLine parseCommandLine(int argc, char** argv) {
                 "stubs). Implies --no-cache.");
   addTierOptions(*run, options.run.tier, true);
   run->add_flag("--no-cache", options.run.noCache,
-                "Compile on the JIT in this process instead of through the compile cache "
-                "($XDG_CACHE_HOME/wasmc or ~/.cache/wasmc, keyed by module, wasmc build, options "
-                "and CPU)");
+                "Neither read nor fill the compile cache ($XDG_CACHE_HOME/wasmc or ~/.cache/wasmc, "
+                "keyed by module, wasmc build, options and CPU): the default tier is then tiered, "
+                "and --tier llvm compiles the whole module on the JIT in this process");
   run->add_flag("--allow-precompiled", options.run.allowPrecompiled,
                 "Run a .cwasm that was not compiled by you (not authenticated with your artifact key, "
                 "see docs/TRUST-MODEL.md): its integrity is still checked (SHA-256), but its native code "

@@ -70,20 +70,22 @@ LoadResult load(const RunCommandOptions& options, std::optional<codegen::Options
   const std::string& tier = options.tier.tier;
   if (tier == "baseline" || tier == "tiered")
     return compileModuleBaseline(bytes, codegenOptions, tierUpFor(options.tier));
-  if (options.noCache || options.lazy)
-    return compileModule(bytes, codegenOptions);
-  if (tier == "llvm")
-    return loadThroughCache(bytes, codegenOptions);
+  if (tier == "llvm" || options.lazy)
+    return options.noCache || options.lazy ? compileModule(bytes, codegenOptions)
+                                           : loadThroughCache(bytes, codegenOptions);
   // auto: the cache's code when it has the module; otherwise tiered now,
   // and the whole module into the cache for the next run (CacheFill.h)
   // once this one is over: beside the run, the fill took the program's
   // throughput on a machine whose two cores share it (yosys's first run
-  // 12-13 s with the fill running, 6.6-8.4 s without).
-  Expected<std::shared_ptr<const rt::CompiledModule>> cached = lookUpCache(bytes, codegenOptions);
-  if (cached && *cached)
-    return *cached;
-  if (cached) // a cache to fill
-    fillCache = codegenOptions;
+  // 12-13 s with the fill running, 6.6-8.4 s without). --no-cache: tiered,
+  // the cache neither read nor filled.
+  if (!options.noCache) {
+    Expected<std::shared_ptr<const rt::CompiledModule>> cached = lookUpCache(bytes, codegenOptions);
+    if (cached && *cached)
+      return *cached;
+    if (cached) // a cache to fill
+      fillCache = codegenOptions;
+  }
   TierChoice tiered = options.tier;
   tiered.tier = "tiered";
   return compileModuleBaseline(bytes, codegenOptions, tierUpFor(tiered));
