@@ -152,14 +152,15 @@ private:
 
 } // namespace
 
-Expected<void> findCodeTables(JitProcess& process, JITDylib& dylib, JitCode& code) {
+Expected<void> findCodeTables(JitProcess& process, JITDylib& dylib, JitCode& code, bool functionTable) {
   auto lookup = [&](const char* name) -> Expected<void*> {
     auto address = process.jit->lookup(dylib, name);
     if (!address)
       return toError(address.takeError(), "JIT symbol lookup");
     return address->toPtr<void*>();
   };
-  code.functions = static_cast<void* const*>(WASMC_TRY(lookup(abi::kFunctionsSymbol)));
+  if (functionTable)
+    code.functions = static_cast<void* const*>(WASMC_TRY(lookup(abi::kFunctionsSymbol)));
   code.entries = static_cast<const abi::EntryTrampoline*>(WASMC_TRY(lookup(abi::kEntriesSymbol)));
   code.hostAdapters = static_cast<void* const*>(WASMC_TRY(lookup(abi::kHostAdaptersSymbol)));
   code.codeEnd = WASMC_TRY(lookup(abi::kCodeEndSymbol));

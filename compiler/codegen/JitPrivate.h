@@ -61,9 +61,11 @@ Expected<JitProcess*> jitProcess();
 /// rounding on CPUs without SSE4.1). Nothing else of the process is visible.
 llvm::orc::SymbolMap libcallSymbols(llvm::orc::ExecutionSession& session);
 
-/// Looks up the three code tables and wasmc_code_end in `dylib` (linking
-/// whatever defines them) and takes the code blocks recorded for it.
-Expected<void> findCodeTables(JitProcess& process, llvm::orc::JITDylib& dylib, JitCode& code);
+/// Looks up the code tables and wasmc_code_end in `dylib` (linking whatever
+/// defines them) and takes the code blocks recorded for it; the table of
+/// functions only if `functionTable` (Partition::functionTable).
+Expected<void> findCodeTables(JitProcess& process, llvm::orc::JITDylib& dylib, JitCode& code,
+                              bool functionTable = true);
 
 /// compileJit with options.lazy.
 Expected<std::unique_ptr<JitCode>> compileJitLazy(const wasm::Module& module, const Options& options);

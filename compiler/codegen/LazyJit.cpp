@@ -194,6 +194,7 @@ public:
   }
 
   LazyModule lazy;
+  std::vector<void*> functionTable; // JitCode::functions: the stubs
   std::unique_ptr<LazyCallThroughManager> callThrough;
   std::unique_ptr<IndirectStubsManager> stubs;
 
@@ -223,7 +224,8 @@ private:
 Expected<std::unique_ptr<JitCode>> compileJitLazy(const wasm::Module& module, const Options& options) {
   for (uint32_t i = 0; i < module.functions.size(); ++i)
     WASMC_TRY(checkFunctionLimits(module, module.numImportedFuncs + i));
-  // Only the trampolines and tables now; every function is a declaration.
+  // Only the trampolines and tables now (lazy: without the table of
+  // functions, which is built from the stubs below).
   Partition tables{0, 0, /*split=*/true, /*tables=*/true, /*big=*/false};
   std::vector<char> tablesObject = WASMC_TRY(compilePartitionObject(module, options, tables));
 
@@ -265,9 +267,11 @@ Expected<std::unique_ptr<JitCode>> compileJitLazy(const wasm::Module& module, co
   // bug; LazyStubsTest). Each batch reserves its own block.
   constexpr uint32_t kStubsPerBatch = 1u << 15;
   SymbolAliasMap stubs;
+  SymbolLookupSet stubSymbols;
   for (uint32_t i = 0; i < module.functions.size(); ++i) {
     std::string symbolName = functionSymbol(module, module.numImportedFuncs + i);
     SymbolStringPtr symbol = session.intern(symbolName);
+    stubSymbols.add(symbol);
     code->lazy.indexOf.emplace(symbolName, i);
     if (auto error = bodies->define(std::make_unique<FunctionUnit>(code->lazy, i, symbol)))
       return toError(std::move(error), "lazy JIT");
@@ -288,7 +292,17 @@ Expected<std::unique_ptr<JitCode>> compileJitLazy(const wasm::Module& module, co
   if (auto error = jit.addObjectFile(*moduleDylib, std::move(buffer)))
     return toError(std::move(error), "JIT");
 
-  WASMC_TRY(findCodeTables(*process, *moduleDylib, *code));
+  WASMC_TRY(findCodeTables(*process, *moduleDylib, *code, /*functionTable=*/false));
+  // The table of functions: each function's stub, in one lookup.
+  auto stubAddresses = session.lookup(makeJITDylibSearchOrder(&*moduleDylib), std::move(stubSymbols));
+  if (!stubAddresses)
+    return toError(stubAddresses.takeError(), "lazy JIT");
+  code->functionTable.resize(module.functions.size());
+  for (uint32_t i = 0; i < module.functions.size(); ++i) {
+    SymbolStringPtr symbol = session.intern(functionSymbol(module, module.numImportedFuncs + i));
+    code->functionTable[i] = (*stubAddresses)[symbol].getAddress().toPtr<void*>();
+  }
+  code->functions = code->functionTable.data();
   return std::unique_ptr<JitCode>(std::move(code));
 }
 

@@ -225,11 +225,13 @@ void ModuleContext::emitPointerArray(const char* name, const std::vector<Constan
                      ConstantArray::get(arrayType, elements), name);
 }
 
-void ModuleContext::emitTrampolinesAndTables() {
+void ModuleContext::emitTrampolinesAndTables(bool functionTable) {
   std::vector<Constant*> functions;
-  functions.reserve(module.functions.size());
-  for (uint32_t i = 0; i < module.functions.size(); ++i)
-    functions.push_back(definedFunction(module.numImportedFuncs + i));
+  if (functionTable) {
+    functions.reserve(module.functions.size());
+    for (uint32_t i = 0; i < module.functions.size(); ++i)
+      functions.push_back(definedFunction(module.numImportedFuncs + i));
+  }
   std::vector<Constant*> entries;
   std::vector<Constant*> adapters;
   for (wasm::TypeIndex type = 0; type < module.types.size(); ++type) {
@@ -241,7 +243,8 @@ void ModuleContext::emitTrampolinesAndTables() {
                                    abi::kCodeEndSymbol, llvmModule.get());
   addFunctionAttributes(end);
   IRBuilder<>(BasicBlock::Create(ctx, "entry", end)).CreateRetVoid();
-  emitPointerArray(abi::kFunctionsSymbol, functions);
+  if (functionTable)
+    emitPointerArray(abi::kFunctionsSymbol, functions);
   emitPointerArray(abi::kEntriesSymbol, entries);
   emitPointerArray(abi::kHostAdaptersSymbol, adapters);
 }

@@ -66,7 +66,7 @@ public:
   /// the other partitions link against.
   void prepareFunctions(bool split);
   /// Emits the entry trampolines, host adapters and the three symbol arrays.
-  void emitTrampolinesAndTables();
+  void emitTrampolinesAndTables(bool functionTable);
 
 private:
   llvm::Function* declareFunction(wasm::FuncIndex index);

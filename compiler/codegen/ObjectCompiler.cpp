@@ -35,7 +35,10 @@ struct Compilation {
   std::unique_ptr<ModuleContext> mc;
 };
 
-Expected<void> lowerModule(ModuleContext& mc, const Partition& partition, unsigned optLevel) {
+/// `functionTable`: the tables partition emits wasmc_functions too; the lazy
+/// JIT makes that table of its stubs instead (as 133,398 relocations, for
+/// clang.wasm, it cost LLVM seconds).
+Expected<void> lowerModule(ModuleContext& mc, const Partition& partition, unsigned optLevel, bool functionTable) {
   mc.prepareFunctions(partition.split);
   for (uint32_t i = partition.begin; i < partition.end; ++i) {
     if (!partition.defines(mc.module, i, optLevel))
@@ -51,7 +54,7 @@ Expected<void> lowerModule(ModuleContext& mc, const Partition& partition, unsign
     }
   }
   if (partition.tables)
-    mc.emitTrampolinesAndTables();
+    mc.emitTrampolinesAndTables(functionTable);
   std::string problems;
   raw_string_ostream out(problems);
   if (verifyModule(*mc.llvmModule, &out))
@@ -71,7 +74,7 @@ Expected<Compilation> compile(const wasm::Module& module, const Options& options
   llvmModule->setTargetTriple(c.machine->getTargetTriple().str());
   llvmModule->setDataLayout(c.machine->createDataLayout());
   c.mc = std::make_unique<ModuleContext>(*c.context, module, std::move(llvmModule));
-  WASMC_TRY(lowerModule(*c.mc, partition, options.optLevel));
+  WASMC_TRY(lowerModule(*c.mc, partition, options.optLevel, /*functionTable=*/!options.lazy));
   optimizeModule(*c.mc->llvmModule, *c.machine, options.optLevel, partition.big);
   return c;
 }
