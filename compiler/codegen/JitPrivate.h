@@ -63,7 +63,7 @@ llvm::orc::SymbolMap libcallSymbols(llvm::orc::ExecutionSession& session);
 
 /// Looks up the code tables and wasmc_code_end in `dylib` (linking whatever
 /// defines them) and takes the code blocks recorded for it; the table of
-/// functions only if `functionTable` (Partition::functionTable).
+/// functions only if `functionTable` (the lazy JIT builds its own).
 Expected<void> findCodeTables(JitProcess& process, llvm::orc::JITDylib& dylib, JitCode& code,
                               bool functionTable = true);
 
