@@ -3,9 +3,12 @@
 // the load into a `cmov` (which reads its memory operand whatever the
 // condition, so that is fine) and then its CMOV conversion turned such a
 // cmov into a branch with the load on one side only: the load ran only when
-// its value was picked, and the trap was lost (Target.cpp turns that
-// conversion off). Eager -O2 hid it when the caller was inlined with a
-// constant condition; the lazy JIT, which inlines nothing, showed it.
+// its value was picked, and the trap was lost. Floats, and integers that
+// end up in vector registers, were folded into masked AVX-512 moves, which
+// do not fault for a masked-off element. Target.cpp turns off both the
+// conversion and AVX-512 (docs/SECURITY.md, S4). Eager -O2 hid it when the
+// caller was inlined with a constant condition; the lazy JIT, which
+// inlines nothing, showed it.
 //
 // Each function takes the address and the select's condition as
 // parameters, so no configuration can fold the select away. In every
