@@ -273,10 +273,13 @@ Expected<std::unique_ptr<JitCode>> compileJitLazy(const wasm::Module& module, co
   constexpr uint32_t kStubsPerBatch = 1u << 15;
   SymbolAliasMap stubs;
   SymbolLookupSet stubSymbols;
+  std::vector<SymbolStringPtr> symbols; // per defined function
+  symbols.reserve(module.functions.size());
   for (uint32_t i = 0; i < module.functions.size(); ++i) {
     std::string symbolName = functionSymbol(module, module.numImportedFuncs + i);
     SymbolStringPtr symbol = session.intern(symbolName);
     stubSymbols.add(symbol);
+    symbols.push_back(symbol);
     code->lazy.indexOf.emplace(symbolName, i);
     if (auto error = bodies->define(std::make_unique<FunctionUnit>(code->lazy, i, symbol)))
       return toError(std::move(error), "lazy JIT");
@@ -303,10 +306,8 @@ Expected<std::unique_ptr<JitCode>> compileJitLazy(const wasm::Module& module, co
   if (!stubAddresses)
     return toError(stubAddresses.takeError(), "lazy JIT");
   code->functionTable.resize(module.functions.size());
-  for (uint32_t i = 0; i < module.functions.size(); ++i) {
-    SymbolStringPtr symbol = session.intern(functionSymbol(module, module.numImportedFuncs + i));
-    code->functionTable[i] = (*stubAddresses)[symbol].getAddress().toPtr<void*>();
-  }
+  for (uint32_t i = 0; i < module.functions.size(); ++i)
+    code->functionTable[i] = (*stubAddresses)[symbols[i]].getAddress().toPtr<void*>();
   code->functions = code->functionTable.data();
   return std::unique_ptr<JitCode>(std::move(code));
 }
