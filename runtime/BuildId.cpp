@@ -38,16 +38,36 @@ std::vector<uint8_t> findNote(const uint8_t* at, const uint8_t* end) {
   return {};
 }
 
-int findExecutableNote(dl_phdr_info* info, size_t, void* data) {
-  auto* out = static_cast<std::vector<uint8_t>*>(data);
-  for (int i = 0; i < info->dlpi_phnum && out->empty(); ++i) {
+/// What findOwnNote looks for: the object whose code holds `address`.
+struct OwnNoteSearch {
+  uintptr_t address;
+  std::vector<uint8_t> note;
+};
+
+bool containsAddress(const dl_phdr_info* info, uintptr_t address) {
+  for (int i = 0; i < info->dlpi_phnum; ++i) {
+    const ElfW(Phdr)& phdr = info->dlpi_phdr[i];
+    uintptr_t start = info->dlpi_addr + phdr.p_vaddr;
+    if (phdr.p_type == PT_LOAD && address >= start && address - start < phdr.p_memsz)
+      return true;
+  }
+  return false;
+}
+
+/// The build id of the object wasmc's runtime is part of: the wasmc
+/// executable, or libwasmc.so inside an embedder's process.
+int findOwnNote(dl_phdr_info* info, size_t, void* data) {
+  auto* search = static_cast<OwnNoteSearch*>(data);
+  if (!containsAddress(info, search->address))
+    return 0;
+  for (int i = 0; i < info->dlpi_phnum && search->note.empty(); ++i) {
     const ElfW(Phdr)& phdr = info->dlpi_phdr[i];
     if (phdr.p_type != PT_NOTE)
       continue;
     auto* at = reinterpret_cast<const uint8_t*>(info->dlpi_addr + phdr.p_vaddr);
-    *out = findNote(at, at + phdr.p_memsz);
+    search->note = findNote(at, at + phdr.p_memsz);
   }
-  return 1; // only the first object (the executable) is of interest
+  return 1;
 }
 
 bool readExactly(int fd, void* out, size_t size, uint64_t offset) {
@@ -90,8 +110,9 @@ const std::array<uint8_t, 32>& wasmcBuildId() {
   static std::array<uint8_t, 32> id{};
   static std::once_flag once;
   std::call_once(once, [] {
-    std::vector<uint8_t> source;
-    dl_iterate_phdr(&findExecutableNote, &source);
+    OwnNoteSearch search{reinterpret_cast<uintptr_t>(&wasmcBuildId), {}};
+    dl_iterate_phdr(&findOwnNote, &search);
+    std::vector<uint8_t> source = std::move(search.note);
     if (source.empty()) {
       // No build-id note: hash the executable itself (slower, same effect).
       auto exe = readWhole("/proc/self/exe");

@@ -13,9 +13,10 @@
 
 namespace wasmc::rt {
 
-/// This wasmc executable's build id: SHA-256 of its GNU build-id note (or of
-/// the whole executable when it has none) and the ABI version, so any
-/// rebuild changes it. Computed once. Thread-safe.
+/// This wasmc's build id: SHA-256 of the GNU build-id note of the object
+/// holding the runtime (the wasmc executable, or libwasmc.so in an
+/// embedder's process; the whole executable when it has none) and the ABI
+/// version, so any rebuild changes it. Computed once. Thread-safe.
 const std::array<uint8_t, 32>& wasmcBuildId();
 
 /// The GNU build-id note of the ELF file at `path`, read through its

@@ -77,14 +77,18 @@ Trap buildTrap(const Activation& activation) {
       trap.backtrace.push_back(std::move(*frame));
     }
   }
-  if (trap.code == abi::TrapCode::HostTrap)
-    trap.hostMessage = std::exchange(pendingHostMessage, std::string());
-  if (trap.code == abi::TrapCode::Exit)
-    trap.exitCode = std::exchange(pendingExitCode, 0);
+  takePendingTrapDetails(trap);
   return trap;
 }
 
 } // namespace
+
+void takePendingTrapDetails(Trap& trap) {
+  if (trap.code == abi::TrapCode::HostTrap)
+    trap.hostMessage = std::exchange(pendingHostMessage, std::string());
+  if (trap.code == abi::TrapCode::Exit)
+    trap.exitCode = std::exchange(pendingExitCode, 0);
+}
 
 Activation* currentActivation() { return innermost; }
 

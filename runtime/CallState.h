@@ -84,6 +84,11 @@ void setPendingHostTrap(std::string message);
 /// resulting Trap carries. Thread-local, like setPendingHostTrap.
 void setPendingExit(int32_t exitCode);
 
+/// Moves the pending host message (HostTrap) or exit status (Exit) of this
+/// thread into `trap`, as invokeWasm does; for a host function's trap status
+/// seen outside wasm (the embedder called the host function directly).
+void takePendingTrapDetails(Trap& trap);
+
 /// The calling thread's stack bounds (cached after the first call). Not
 /// signal-safe on the first call of a thread.
 const StackBounds& currentThreadStack();

@@ -44,11 +44,12 @@ std::span<const uint8_t> Instance::dataSegment(uint32_t index) const {
   return module().slice(module().datas[index].bytes);
 }
 
-Expected<void> Instance::resolveImports(const Linker& linker) {
+Expected<void> Instance::resolveImports(std::span<const Extern* const> provided) {
   const wasm::Module& m = module();
   const CodeTables& code = compiled_->code();
-  for (const wasm::Import& import : m.imports) {
-    const Extern* found = linker.find(import.module, import.name);
+  for (size_t i = 0; i < m.imports.size(); ++i) {
+    const wasm::Import& import = m.imports[i];
+    const Extern* found = provided[i];
     if (!found)
       return unlinkable(import, "unknown import");
     if (found->kind != import.kind)
@@ -229,15 +230,33 @@ Expected<void> Instance::runStart() {
 
 Expected<Instance*> Instance::instantiate(Store& store, std::shared_ptr<const CompiledModule> module,
                                           const Linker& linker) {
+  std::vector<const Extern*> provided;
+  provided.reserve(module->module().imports.size());
+  for (const wasm::Import& import : module->module().imports)
+    provided.push_back(linker.find(import.module, import.name));
+  return instantiate(store, std::move(module), provided);
+}
+
+Expected<Instance*> Instance::instantiate(Store& store, std::shared_ptr<const CompiledModule> module,
+                                          std::span<const Extern* const> imports, std::optional<Trap>* startTrap) {
+  if (imports.size() != module->module().imports.size())
+    return makeError(ErrorKind::Unlinkable, kNoOffset,
+                     "the module has " + std::to_string(module->module().imports.size()) + " imports, " +
+                         std::to_string(imports.size()) + " were provided");
   auto owned = std::make_unique<Instance>(store, std::move(module));
-  WASMC_TRY(owned->resolveImports(linker));
+  WASMC_TRY(owned->resolveImports(imports));
   // From here on the instance belongs to the store even if a later step
   // fails: its functions may already sit in tables shared with others.
   Instance* instance = store.adoptInstance(std::move(owned));
+  store.addHostAdapters(instance->compiled_->module(), instance->compiled_->code());
   WASMC_TRY(instance->createDefinitions());
   instance->buildExports();
   WASMC_TRY(instance->initializeSegments());
-  WASMC_TRY(instance->runStart());
+  if (Expected<void> started = instance->runStart(); !started) {
+    if (startTrap)
+      *startTrap = instance->startTrap_;
+    return std::move(started).error();
+  }
   return instance;
 }
 

@@ -10,6 +10,7 @@
 
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -28,6 +29,12 @@ public:
   /// the store, with the effects that happened before the trap.
   static Expected<Instance*> instantiate(Store& store, std::shared_ptr<const CompiledModule> module,
                                          const Linker& linker);
+  /// The same with the imports given in the module's import order (the
+  /// wasm.h C API's way); a null entry is an unknown import. When the start
+  /// function traps, its trap goes to `startTrap` too.
+  static Expected<Instance*> instantiate(Store& store, std::shared_ptr<const CompiledModule> module,
+                                         std::span<const Extern* const> imports,
+                                         std::optional<Trap>* startTrap = nullptr);
 
   /// The trap of a failed start function (after instantiate returned
   /// Uninstantiable), for backtraces.
@@ -54,7 +61,7 @@ public:
   Instance(Store& store, std::shared_ptr<const CompiledModule> module);
 
 private:
-  Expected<void> resolveImports(const Linker& linker);
+  Expected<void> resolveImports(std::span<const Extern* const> provided);
   Expected<void> createDefinitions();
   void buildExports();
   void evaluate(const wasm::ConstExpr& expr, abi::Slot& out) const;

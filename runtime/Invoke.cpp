@@ -27,6 +27,7 @@ CallResult callFunction(Store& store, const Function& func, std::span<const Valu
     if (code != abi::TrapCode::None) {
       result.trap = Trap{};
       result.trap->code = code;
+      takePendingTrapDetails(*result.trap);
       return result;
     }
   } else {

@@ -39,9 +39,30 @@ Function* Store::createHostFunction(wasm::FuncType type, HostFn fn) {
   function->host = abi::HostFunc{&callHost, &raiseTrapCode, function};
   // `code` is filled in by the first module that imports the function: it
   // brings the host adapter compiled for this signature.
-  function->ref = abi::FuncRef{nullptr, &function->host, canonicalSignature(function->type),
-                               abi::kFuncRefHost, nullptr, function};
+  uint32_t signature = canonicalSignature(function->type);
+  auto adapter = hostAdapters_.find(signature);
+  function->ref = abi::FuncRef{adapter == hostAdapters_.end() ? nullptr : adapter->second, &function->host,
+                               signature, abi::kFuncRefHost, nullptr, function};
+  if (!function->ref.code)
+    hostsWithoutAdapter_.push_back(function);
   return function;
+}
+
+void Store::addHostAdapters(const wasm::Module& module, const CodeTables& code) {
+  if (!code.hostAdapters)
+    return;
+  for (size_t i = 0; i < module.types.size(); ++i)
+    if (code.hostAdapters[i])
+      hostAdapters_.try_emplace(canonicalSignature(module.types[i]), code.hostAdapters[i]);
+  std::erase_if(hostsWithoutAdapter_, [&](Function* function) {
+    if (!function->ref.code) {
+      auto adapter = hostAdapters_.find(function->ref.sigId);
+      if (adapter == hostAdapters_.end())
+        return false;
+      function->ref.code = adapter->second;
+    }
+    return true;
+  });
 }
 
 Global* Store::createGlobal(wasm::GlobalType type, const Value& initial) {

@@ -6,11 +6,13 @@
 // thread-safe: one store is used by one thread at a time.
 
 #include "compiler/wasm/Error.h"
+#include "runtime/CompiledModule.h"
 #include "runtime/Function.h"
 #include "runtime/Value.h"
 
 #include <deque>
 #include <memory>
+#include <unordered_map>
 #include <vector>
 
 namespace wasmc::rt {
@@ -32,7 +34,15 @@ public:
   /// The cap on any one memory of this store, in bytes (`-W max-memory-size`).
   uint64_t memoryLimitBytes = kDefaultMemoryLimit;
 
+  /// A host function. Compiled code reaches it through a host adapter for
+  /// its signature: the one of the first module that imports it, or of any
+  /// module instantiated in this store with that signature (so that a host
+  /// function placed in a table or global by the embedder can be called
+  /// from wasm, see addHostAdapters).
   Function* createHostFunction(wasm::FuncType type, HostFn fn);
+  /// Remembers the host adapters of an instantiated module (its code lives
+  /// as long as the store) and gives them to host functions that have none.
+  void addHostAdapters(const wasm::Module& module, const CodeTables& code);
   Global* createGlobal(wasm::GlobalType type, const Value& initial);
   Expected<Table*> createTable(wasm::TableType type);
   Expected<MemoryInstance*> createMemory(wasm::MemoryType type);
@@ -49,6 +59,8 @@ private:
   std::deque<std::unique_ptr<Table>> tables_;
   std::deque<std::unique_ptr<MemoryInstance>> memories_;
   std::vector<std::unique_ptr<Instance>> instances_;
+  std::unordered_map<uint32_t, void*> hostAdapters_; // canonical signature -> adapter code
+  std::vector<Function*> hostsWithoutAdapter_;
 };
 
 } // namespace wasmc::rt

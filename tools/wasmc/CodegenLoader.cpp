@@ -27,12 +27,19 @@ JitCode::~JitCode() = default;
 
 namespace {
 
-/// Where the plugin is: $WASMC_CODEGEN_PLUGIN, next to the executable, or
-/// where the build put it.
+/// Where the plugin is: $WASMC_CODEGEN_PLUGIN, next to libwasmc.so when
+/// this code is part of it, next to the executable, or where the build put
+/// it.
 std::vector<std::string> candidates() {
   std::vector<std::string> paths;
   if (const char* configured = std::getenv("WASMC_CODEGEN_PLUGIN"); configured && *configured)
     paths.push_back(configured);
+  Dl_info self{};
+  if (::dladdr(reinterpret_cast<void*>(&candidates), &self) && self.dli_fname) {
+    std::string path = self.dli_fname;
+    if (path.find(".so") != std::string::npos && path.find('/') != std::string::npos)
+      paths.push_back(path.substr(0, path.rfind('/') + 1) + "libwasmc_codegen.so");
+  }
   char exe[PATH_MAX];
   ssize_t length = ::readlink("/proc/self/exe", exe, sizeof exe - 1);
   if (length > 0) {
