@@ -17,8 +17,8 @@
 #include <mutex>
 #include <string>
 
-#if !defined(WASMC_CODEGEN_PLUGIN_PATH) || !defined(WASMC_LLVM_LIBRARY) || !defined(WASMC_LLVM_VERSION)
-#error "WASMC_CODEGEN_PLUGIN_PATH, WASMC_LLVM_LIBRARY and WASMC_LLVM_VERSION must be defined by the build"
+#if !defined(WASMC_CODEGEN_PLUGIN_PATH) || !defined(WASMC_INSTALLED_PLUGIN_PATH) || !defined(WASMC_LLVM_LIBRARY) || !defined(WASMC_LLVM_VERSION)
+#error "the plugin paths, WASMC_LLVM_LIBRARY and WASMC_LLVM_VERSION must be defined by the build"
 #endif
 
 namespace wasmc::codegen {
@@ -27,9 +27,8 @@ JitCode::~JitCode() = default;
 
 namespace {
 
-/// Where the plugin is: $WASMC_CODEGEN_PLUGIN, next to libwasmc.so when
-/// this code is part of it, next to the executable, or where the build put
-/// it.
+/// Where the plugin may be, in order (codegenPluginPath picks the first
+/// that exists).
 std::vector<std::string> candidates() {
   std::vector<std::string> paths;
   if (const char* configured = std::getenv("WASMC_CODEGEN_PLUGIN"); configured && *configured)
@@ -40,14 +39,15 @@ std::vector<std::string> candidates() {
     if (path.find(".so") != std::string::npos && path.find('/') != std::string::npos)
       paths.push_back(path.substr(0, path.rfind('/') + 1) + "libwasmc_codegen.so");
   }
-  char exe[PATH_MAX];
-  ssize_t length = ::readlink("/proc/self/exe", exe, sizeof exe - 1);
-  if (length > 0) {
-    std::string dir(exe, static_cast<size_t>(length));
-    dir.resize(dir.rfind('/') + 1);
+  if (std::string dir = tools::executableDirectory(); !dir.empty()) {
     paths.push_back(dir + "libwasmc_codegen.so");
+    paths.push_back(dir + "../lib/libwasmc_codegen.so"); // an installed wasmc
   }
+  // An embedder linked with libwasmc.a: where the build made it, then where
+  // `cmake --install` put it (the build's own plugin first, so that a stale
+  // install never shadows it).
   paths.push_back(WASMC_CODEGEN_PLUGIN_PATH);
+  paths.push_back(WASMC_INSTALLED_PLUGIN_PATH);
   return paths;
 }
 
@@ -107,6 +107,16 @@ Expected<std::unique_ptr<JitCode>> compileJit(const wasm::Module& module, const 
 } // namespace wasmc::codegen
 
 namespace wasmc::tools {
+
+std::string executableDirectory() {
+  char exe[PATH_MAX];
+  ssize_t length = ::readlink("/proc/self/exe", exe, sizeof exe - 1);
+  if (length <= 0)
+    return "";
+  std::string dir(exe, static_cast<size_t>(length));
+  dir.resize(dir.rfind('/') + 1);
+  return dir;
+}
 
 std::string codegenPluginPath() {
   std::vector<std::string> paths = codegen::candidates();

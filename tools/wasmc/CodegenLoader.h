@@ -13,9 +13,13 @@
 namespace wasmc::tools {
 
 /// The plugin file the Codegen.h functions load: $WASMC_CODEGEN_PLUGIN,
-/// else libwasmc_codegen.so next to the executable, else the one the build
-/// made; the first that exists (the last when none does).
+/// else libwasmc_codegen.so next to libwasmc.so (for embedders), next to
+/// the executable or in ../lib from it (an installed wasmc), else the one
+/// the build made; the first that exists (the last when none does).
 std::string codegenPluginPath();
+
+/// The running executable's directory with a trailing '/', or "".
+std::string executableDirectory();
 
 /// The compiler's identity: compilerIdentityOf this wasmc, the build ids of
 /// codegenPluginPath() and of the libLLVM it was built against (read from

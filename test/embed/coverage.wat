@@ -1,0 +1,20 @@
+;; The module test/embed/coverage.c instantiates: one import and one export
+;; of each kind, and functions that pass every kind of value through.
+(module
+  (import "host" "f" (func $f (param i32) (result i32)))
+  (import "host" "g" (global $g (mut i64)))
+  (import "host" "t" (table $t 2 funcref))
+  (import "host" "m" (memory $m 1 2))
+  (global (export "eg") (mut f32) (f32.const 1.5))
+  (func (export "call_f") (param i32) (result i32) (call $f (local.get 0)))
+  (func (export "get_g") (result i64) (global.get $g))
+  (func (export "load") (param i32) (result i32) (i32.load (local.get 0)))
+  (func (export "call_t") (param i32) (result i32)
+    (call_indirect (param i32) (result i32) (i32.const 5) (local.get 0)))
+  (func (export "trap") (unreachable))
+  (func (export "id_ref") (param externref) (result externref) (local.get 0))
+  (func (export "id_func") (param funcref) (result funcref) (local.get 0))
+  (func (export "mix") (param i32 i64 f32 f64) (result f64 f32 i64 i32)
+    (local.get 3) (local.get 2) (local.get 1) (local.get 0))
+  (export "t" (table $t))
+  (export "m" (memory $m)))
