@@ -139,6 +139,7 @@ std::optional<Trap> invokeWasm(abi::EntryTrampoline entry, void* code, void* vmc
   activation.prev = innermost;
   activation.stack = currentThreadStack();
   activation.store = store;
+  activation.vmctx = vmctx;
   uintptr_t savedLimit = 0;
   if (store) {
     savedLimit = store->stackLimit;

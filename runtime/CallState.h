@@ -38,6 +38,9 @@ struct Activation {
   StackBounds stack;       // this thread's stack
   const abi::StoreRecord* store = nullptr; // whose memories' faults are this call's traps
   uintptr_t entryFrame = 0; // frame walks stop here (the frame that called the entry trampoline)
+  /// The VMContext of the function the host called: host functions see its
+  /// instance as their caller (the embedding API's caller.memory).
+  void* vmctx = nullptr;
 };
 
 /// The innermost activation of the calling thread, or null when no wasm

@@ -229,12 +229,12 @@ Expected<void> Instance::runStart() {
 }
 
 Expected<Instance*> Instance::instantiate(Store& store, std::shared_ptr<const CompiledModule> module,
-                                          const Linker& linker) {
+                                          const Linker& linker, std::optional<Trap>* startTrap) {
   std::vector<const Extern*> provided;
   provided.reserve(module->module().imports.size());
   for (const wasm::Import& import : module->module().imports)
     provided.push_back(linker.find(import.module, import.name));
-  return instantiate(store, std::move(module), provided);
+  return instantiate(store, std::move(module), provided, startTrap);
 }
 
 Expected<Instance*> Instance::instantiate(Store& store, std::shared_ptr<const CompiledModule> module,

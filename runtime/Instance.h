@@ -28,7 +28,7 @@ public:
   /// an instance whose segments or start function trapped still exists in
   /// the store, with the effects that happened before the trap.
   static Expected<Instance*> instantiate(Store& store, std::shared_ptr<const CompiledModule> module,
-                                         const Linker& linker);
+                                         const Linker& linker, std::optional<Trap>* startTrap = nullptr);
   /// The same with the imports given in the module's import order (the
   /// wasm.h C API's way); a null entry is an unknown import. When the start
   /// function traps, its trap goes to `startTrap` too.

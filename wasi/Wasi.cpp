@@ -98,8 +98,8 @@ WasiCtx::WasiCtx() {
 
 WasiCtx::~WasiCtx() = default;
 
-Expected<void> WasiCtx::preopenDirectory(const std::string& hostPath,
-                                         const std::string& guestName) {
+Expected<void> WasiCtx::preopenDirectory(const std::string& hostPath, const std::string& guestName,
+                                         Access access) {
   UniqueFd fd(::open(hostPath.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
   if (!fd.valid())
     return ioError("cannot open directory " + hostPath, errno);
@@ -111,7 +111,22 @@ Expected<void> WasiCtx::preopenDirectory(const std::string& hostPath,
   if (!entry)
     return ioError("cannot open directory " + hostPath, EIO);
   entry->preopenName = guestName;
+  if (access == Access::ReadOnly) {
+    entry->base &= ~right::Modify;
+    entry->inheriting &= ~right::Modify;
+  }
   fds_.insertAt(nextPreopen_++, std::move(*entry));
+  return {};
+}
+
+Expected<void> WasiCtx::setStdio(uint32_t fd, int hostFd) {
+  UniqueFd owned(hostFd);
+  if (fd > 2)
+    return makeError(ErrorKind::Io, kNoOffset, "stdio is fd 0, 1 or 2, not " + std::to_string(fd));
+  ErrnoOr<FdEntry> entry = describeHostFd(std::move(owned), hostFd);
+  if (!entry)
+    return ioError("cannot give the guest fd " + std::to_string(hostFd) + " as its fd " + std::to_string(fd), EBADF);
+  fds_.insertAt(fd, std::move(*entry));
   return {};
 }
 

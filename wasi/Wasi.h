@@ -41,10 +41,17 @@ public:
   /// calls that reach it fail with EACCES. Call before preopenDirectory.
   void protectDirectory(const std::string& hostPath) { protected_.add(hostPath); }
 
+  enum class Access { ReadWrite, ReadOnly };
   /// Opens `hostPath` (a directory) and gives it to the guest as the next
-  /// preopen (fds 3, 4, ... in call order) named `guestName`. Errors: Io
-  /// (the directory cannot be opened, or is a protected one).
-  Expected<void> preopenDirectory(const std::string& hostPath, const std::string& guestName);
+  /// preopen (fds 3, 4, ... in call order) named `guestName`. ReadOnly takes
+  /// every right that changes a file or directory (right::Modify) from it
+  /// and from all it opens. Errors: Io (the directory cannot be opened, or
+  /// is a protected one).
+  Expected<void> preopenDirectory(const std::string& hostPath, const std::string& guestName,
+                                  Access access = Access::ReadWrite);
+  /// Gives the guest `hostFd` (taking ownership) as its stdin, stdout or
+  /// stderr (`fd` 0, 1 or 2) instead of the host's. Errors: Io.
+  Expected<void> setStdio(uint32_t fd, int hostFd);
   /// Gives the guest a listening socket as the next preopened fd, for
   /// sock_accept. Takes ownership of `hostFd`. Errors: Io (not a socket).
   Expected<void> preopenSocket(int hostFd);

@@ -61,6 +61,12 @@ inline constexpr Rights Stream = FdRead | FdFdstatSetFlags | FdWrite | FdFilesta
                                  PollFdReadwrite | FdSync | FdDatasync | FdAdvise;
 inline constexpr Rights Socket = FdRead | FdFdstatSetFlags | FdWrite | FdFilestatGet |
                                  PollFdReadwrite | SockShutdown | SockAccept;
+/// Everything that changes a file or a directory: what a read-only preopen
+/// (and every descriptor opened beneath it) lacks.
+inline constexpr Rights Modify = FdDatasync | FdWrite | FdAllocate | FdFilestatSetSize | FdFilestatSetTimes |
+                                 PathCreateDirectory | PathCreateFile | PathLinkSource | PathLinkTarget |
+                                 PathRenameSource | PathRenameTarget | PathFilestatSetSize |
+                                 PathFilestatSetTimes | PathSymlink | PathRemoveDirectory | PathUnlinkFile;
 /// Rights whose presence makes path_open ask the host for write access.
 inline constexpr Rights WriteAccess = FdDatasync | FdWrite | FdAllocate | FdFilestatSetSize;
 inline constexpr Rights ReadAccess = FdRead | FdReaddir;

@@ -18,7 +18,7 @@ void wasm_config_delete(wasm_config_t* config) { delete config; }
 
 wasm_engine_t* wasm_engine_new() { return new wasm_engine_t{}; }
 wasm_engine_t* wasm_engine_new_with_config(wasm_config_t* config) {
-  auto* engine = new wasm_engine_t{config ? config->options : wasmc::codegen::Options{}};
+  auto* engine = new wasm_engine_t{config ? config->settings : wasmc::capi::EngineSettings{}};
   delete config;
   return engine;
 }

@@ -6,13 +6,10 @@
 #include "runtime/CallState.h"
 #include "runtime/Invoke.h"
 
-#include <functional>
 
 namespace wasmc::capi {
 
 namespace {
-
-using Callback = std::function<wasm_trap_t*(const wasm_val_vec_t*, wasm_val_vec_t*)>;
 
 /// Values for one call, on the stack for the usual few.
 class ValueBuffer {
@@ -33,8 +30,9 @@ private:
   wasm_val_vec_t vec_;
 };
 
-/// A host function: runtime slots in, wasm.h values to the callback, its
-/// results or trap back.
+} // namespace
+
+/// Runtime slots in, wasm.h values to the callback, its results or trap back.
 wasm_func_t* newHostFunction(wasm_store_t* store, const wasm_functype_t* type, Callback callback) {
   wasm::FuncType funcType = toFuncType(type);
   rt::HostFn hostFn = [store, funcType, callback = std::move(callback)](std::span<abi::Slot> slots) {
@@ -67,8 +65,6 @@ wasm_func_t* newHostFunction(wasm_store_t* store, const wasm_functype_t* type, C
   rt::Function* function = store->runtime.createHostFunction(std::move(funcType), std::move(hostFn));
   return newHandle<wasm_func_t>(RefKind::Func, store, function);
 }
-
-} // namespace
 
 } // namespace wasmc::capi
 

@@ -18,8 +18,10 @@
 #include "runtime/CompiledModule.h"
 #include "runtime/Store.h"
 #include "runtime/Trap.h"
+#include "wasi/Wasi.h"
 
 #include <deque>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -27,6 +29,13 @@
 #include <vector>
 
 namespace wasmc::capi {
+
+/// How an engine compiles (wasm_config_t, wasmc.h's wasmc_config_*).
+struct EngineSettings {
+  codegen::Options options;
+  uint8_t tier = 0; // wasmc_tier_t: LLVM, BASELINE, TIERED
+  bool cache = false;
+};
 
 /// Host info and its finalizer, run once when the object dies.
 struct HostInfo {
@@ -53,7 +62,7 @@ enum class RefKind : uint8_t { Func, Global, Table, Memory, Instance, Module, Fo
 struct ModuleObject {
   std::shared_ptr<const rt::CompiledModule> compiled;
   std::vector<uint8_t> bytes; // the wasm binary (empty when deserialized)
-  codegen::Options options;   // what it was compiled with
+  EngineSettings settings;    // what it was compiled with
   /// Its .cwasm once serialized or when deserialized; modules are shared
   /// across threads (wasm_module_share), hence the lock.
   std::vector<uint8_t> artifact;
@@ -86,11 +95,11 @@ struct ExternRefTarget {
 } // namespace wasmc::capi
 
 struct wasm_config_t {
-  wasmc::codegen::Options options;
+  wasmc::capi::EngineSettings settings;
 };
 
 struct wasm_engine_t {
-  wasmc::codegen::Options options;
+  wasmc::capi::EngineSettings settings;
 };
 
 struct wasm_store_t {
@@ -105,6 +114,9 @@ struct wasm_store_t {
   /// wasm_func_new_with_env's environments, finalized with the store.
   std::vector<wasmc::capi::HostInfo> environments;
   std::deque<wasmc::capi::Foreign> foreigns;
+  /// WASI contexts of the store's linkers (wasmc.h): host functions refer
+  /// to them as long as the store's instances live.
+  std::vector<std::unique_ptr<wasmc::wasi::WasiCtx>> wasiContexts;
   std::unordered_map<const void*, std::unique_ptr<wasmc::capi::ExternRefTarget>> externRefs;
 };
 
@@ -158,6 +170,7 @@ struct wasm_frame_t {
   uint32_t funcIndex;
   size_t funcOffset;
   size_t moduleOffset;
+  std::string name; // from the name section, or empty
 };
 
 struct wasm_shared_module_t {
@@ -218,11 +231,23 @@ bool toRuntimeValue(wasm_store_t* store, const wasm_val_t& value, wasm::ValType 
 /// An owned wasm_val_t (new handles for references).
 wasm_val_t fromRuntimeValue(wasm_store_t* store, const rt::Value& value);
 
+/// What a host function runs: the wasm.h callback shape.
+using Callback = std::function<wasm_trap_t*(const wasm_val_vec_t*, wasm_val_vec_t*)>;
+/// A host function of `store` that converts its values and runs `callback`.
+wasm_func_t* newHostFunction(wasm_store_t* store, const wasm_functype_t* type, Callback callback);
+
 /// A new trap handle.
 wasm_trap_t* newTrap(wasm_store_t* store, rt::Trap trap, std::string message);
 /// A trap handle with `message` and no frames (an embedder's mistake, such
 /// as an argument of the wrong type).
 wasm_trap_t* newErrorTrap(wasm_store_t* store, std::string message);
+
+/// Compiles `bytes` as the store's engine is configured to (Modules.cpp).
+Expected<wasm_module_t*> compileModule(wasm_store_t* store, std::span<const uint8_t> bytes);
+/// Loads a serialized module (an authenticated .cwasm).
+Expected<wasm_module_t*> deserializeModule(wasm_store_t* store, std::span<const uint8_t> artifact);
+/// The module's .cwasm, compiled once and kept.
+Expected<std::span<const uint8_t>> serializeModule(const wasm_module_t* module);
 
 /// The host info of the object a handle names.
 HostInfo& hostInfoOf(const wasm_ref_t* ref);

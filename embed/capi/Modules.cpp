@@ -8,6 +8,8 @@
 #include "runtime/ArtifactKey.h"
 #include "tools/wasmc/Aot.h"
 #include "tools/wasmc/CodegenLoader.h"
+#include "tools/wasmc/BaselineModule.h"
+#include "tools/wasmc/Cache.h"
 #include "tools/wasmc/Engine.h"
 
 using namespace wasmc;
@@ -57,20 +59,56 @@ wasm_module_t* newModule(wasm_store_t* store, std::shared_ptr<ModuleObject> obje
   return newHandle<wasm_module_t>(RefKind::Module, store, identity, std::move(object));
 }
 
+Expected<std::shared_ptr<const rt::CompiledModule>> compileFor(const EngineSettings& settings,
+                                                               std::span<const uint8_t> bytes) {
+  constexpr uint8_t kBaseline = 1, kTiered = 2; // wasmc_tier_t
+  if (settings.tier == kBaseline)
+    return tools::compileModuleBaseline(bytes, settings.options);
+  if (settings.tier == kTiered)
+    return tools::compileModuleBaseline(bytes, settings.options, tools::tierUpFor({.tier = "tiered"}));
+  if (settings.cache)
+    return tools::loadThroughCache(bytes, settings.options);
+  return tools::compileModule(bytes, settings.options);
+}
+
 } // namespace
+
+namespace wasmc::capi {
+
+Expected<wasm_module_t*> compileModule(wasm_store_t* store, std::span<const uint8_t> bytes) {
+  auto object = std::make_shared<ModuleObject>();
+  object->compiled = WASMC_TRY(compileFor(store->engine->settings, bytes));
+  object->bytes.assign(bytes.begin(), bytes.end());
+  object->settings = store->engine->settings;
+  return newModule(store, std::move(object));
+}
+
+Expected<wasm_module_t*> deserializeModule(wasm_store_t* store, std::span<const uint8_t> artifact) {
+  // Native code is loaded only when its MAC verifies under the key: a
+  // corrupted or foreign blob is refused, never run.
+  auto object = std::make_shared<ModuleObject>();
+  object->compiled = WASMC_TRY(
+      rt::loadArtifactBytes(artifact, {.compilerId = tools::compilerIdentity(), .key = &serializationKey()}));
+  object->artifact.assign(artifact.begin(), artifact.end());
+  object->settings = store->engine->settings;
+  return newModule(store, std::move(object));
+}
+
+Expected<std::span<const uint8_t>> serializeModule(const wasm_module_t* handle) {
+  ModuleObject& module = *moduleOf(handle);
+  std::lock_guard<std::mutex> lock(module.artifactMutex);
+  if (module.artifact.empty())
+    module.artifact = WASMC_TRY(tools::compileArtifact(module.bytes, module.settings.options, serializationKey()));
+  return std::span<const uint8_t>(module.artifact);
+}
+
+} // namespace wasmc::capi
 
 extern "C" {
 
 wasm_module_t* wasm_module_new(wasm_store_t* store, const wasm_byte_vec_t* binary) {
-  std::span<const uint8_t> bytes = bytesOf(binary);
-  Expected<std::shared_ptr<const rt::CompiledModule>> compiled = tools::compileModule(bytes, store->engine->options);
-  if (!compiled)
-    return nullptr;
-  auto object = std::make_shared<ModuleObject>();
-  object->compiled = std::move(*compiled);
-  object->bytes.assign(bytes.begin(), bytes.end());
-  object->options = store->engine->options;
-  return newModule(store, std::move(object));
+  Expected<wasm_module_t*> module = compileModule(store, bytesOf(binary));
+  return module ? *module : nullptr;
 }
 
 bool wasm_module_validate(wasm_store_t*, const wasm_byte_vec_t* binary) {
@@ -100,29 +138,17 @@ void wasm_module_exports(const wasm_module_t* handle, wasm_exporttype_vec_t* out
 }
 
 void wasm_module_serialize(const wasm_module_t* handle, wasm_byte_vec_t* out) {
-  ModuleObject& module = *moduleOf(handle);
-  std::lock_guard<std::mutex> lock(module.artifactMutex);
-  if (module.artifact.empty()) {
-    Expected<std::vector<uint8_t>> artifact = tools::compileArtifact(module.bytes, module.options, serializationKey());
-    if (artifact)
-      module.artifact = std::move(*artifact);
+  Expected<std::span<const uint8_t>> artifact = serializeModule(handle);
+  if (!artifact) {
+    wasm_byte_vec_new_empty(out);
+    return;
   }
-  wasm_byte_vec_new(out, module.artifact.size(), reinterpret_cast<const wasm_byte_t*>(module.artifact.data()));
+  wasm_byte_vec_new(out, artifact->size(), reinterpret_cast<const wasm_byte_t*>(artifact->data()));
 }
 
 wasm_module_t* wasm_module_deserialize(wasm_store_t* store, const wasm_byte_vec_t* serialized) {
-  // Native code is loaded only when its MAC verifies under the key: a
-  // corrupted or foreign blob is refused, never run.
-  Expected<std::shared_ptr<const rt::CompiledModule>> compiled = rt::loadArtifactBytes(
-      bytesOf(serialized), {.compilerId = tools::compilerIdentity(), .key = &serializationKey()});
-  if (!compiled)
-    return nullptr;
-  auto object = std::make_shared<ModuleObject>();
-  object->compiled = std::move(*compiled);
-  std::span<const uint8_t> artifact = bytesOf(serialized);
-  object->artifact.assign(artifact.begin(), artifact.end());
-  object->options = store->engine->options;
-  return newModule(store, std::move(object));
+  Expected<wasm_module_t*> module = deserializeModule(store, bytesOf(serialized));
+  return module ? *module : nullptr;
 }
 
 wasm_shared_module_t* wasm_module_share(const wasm_module_t* handle) {

@@ -29,7 +29,7 @@ namespace {
 wasm_frame_t* newFrame(const rt::Frame& frame) {
   // Offsets inside a function are not tracked yet: a frame names its
   // function, and its offsets are those of the function's start.
-  return new wasm_frame_t{nullptr, frame.funcIndex, 0, 0};
+  return new wasm_frame_t{nullptr, frame.funcIndex, 0, 0, frame.name};
 }
 
 } // namespace

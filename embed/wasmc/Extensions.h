@@ -1,0 +1,55 @@
+#pragma once
+// What wasmc.h's own handles are (errors, WASI configurations, linkers,
+// callers), next to the wasm.h handles of embed/capi/Handles.h.
+
+#include "wasmc.h"
+
+#include "embed/capi/Handles.h"
+#include "runtime/Linker.h"
+
+#include <optional>
+#include <string>
+
+struct wasmc_error_t {
+  wasmc::Error error;
+};
+
+/// One of a WASI guest's standard streams.
+struct WasiStream {
+  enum class Kind { Inherit, File, Buffer, Bytes } kind = Kind::Inherit;
+  std::string path;            // File
+  std::vector<uint8_t> bytes;  // Bytes (stdin)
+};
+
+struct wasmc_wasi_config_t {
+  std::vector<std::string> args;
+  std::vector<std::string> env;
+  struct Preopen {
+    std::string hostPath;
+    std::string guestPath;
+    bool readOnly;
+  };
+  std::vector<Preopen> preopens;
+  WasiStream stdio[3];
+};
+
+struct wasmc_linker_t {
+  wasm_store_t* store;
+  wasmc::rt::Linker linker;
+  wasmc::wasi::WasiCtx* wasi = nullptr; // owned by the store
+  int outputs[3] = {-1, -1, -1};        // buffered stdout/stderr: our end of the memfd
+  ~wasmc_linker_t();
+};
+
+struct wasmc_caller_t {
+  wasm_store_t* store;
+  wasmc::rt::Instance* instance; // null when called by the embedder
+};
+
+namespace wasmc::capi {
+
+/// An owned wasmc_error_t for `error` (null when there is none).
+wasmc_error_t* newError(Error error);
+wasmc_error_t* usageError(std::string message);
+
+} // namespace wasmc::capi

@@ -1,0 +1,208 @@
+// wasmc.h: what embedders need beyond the standard C API (wasm.h).
+//
+// Everything here works on wasm.h's objects (engine, store, module,
+// instance, func, extern, trap). Functions that can fail return an owned
+// wasmc_error_t* (NULL on success) and hand results back through `out`
+// parameters; a wasm trap is a wasm_trap_t*, never an error.
+//
+// Stability: the names below are wasmc's API from 0.1 on. New settings
+// (fuel, deadlines, resource limits) are added as new functions on
+// wasm_config_t and wasm_store_t; nothing here changes shape for them.
+
+#ifndef WASMC_H
+#define WASMC_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "wasm.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+// --- errors ----------------------------------------------------------------
+
+/// Why an operation failed: what, where (byte offset, function index or file
+/// when known) in one message.
+typedef struct wasmc_error_t wasmc_error_t;
+
+typedef uint8_t wasmc_error_kind_t;
+enum wasmc_error_kind_enum {
+  WASMC_ERROR_MALFORMED,      // not a well-formed binary
+  WASMC_ERROR_INVALID,        // does not validate
+  WASMC_ERROR_UNSUPPORTED,    // a feature or limit wasmc does not support
+  WASMC_ERROR_UNLINKABLE,     // an import is missing or of the wrong type
+  WASMC_ERROR_UNINSTANTIABLE, // a segment does not fit, or the start function trapped
+  WASMC_ERROR_ARTIFACT,       // a serialized module was refused (corrupted, foreign, other wasmc)
+  WASMC_ERROR_IO,             // a file or system call failed
+  WASMC_ERROR_USAGE,          // a wrong argument to this API
+};
+
+WASM_API_EXTERN void wasmc_error_delete(wasmc_error_t*);
+WASM_API_EXTERN wasmc_error_kind_t wasmc_error_kind(const wasmc_error_t*);
+/// The message, NUL-terminated (the terminator is counted in `out->size`).
+WASM_API_EXTERN void wasmc_error_message(const wasmc_error_t*, wasm_name_t* out);
+/// The byte offset in the module the error is about, or SIZE_MAX.
+WASM_API_EXTERN size_t wasmc_error_offset(const wasmc_error_t*);
+
+// --- configuration ----------------------------------------------------------
+
+/// How modules are compiled. LLVM (the default): optimised code, compiled
+/// before the module is returned. BASELINE: wasmc's single-pass compiler,
+/// fast to compile, slower code. TIERED: baseline first, hot functions
+/// recompiled by LLVM in the background.
+typedef uint8_t wasmc_tier_t;
+enum wasmc_tier_enum {
+  WASMC_TIER_LLVM,
+  WASMC_TIER_BASELINE,
+  WASMC_TIER_TIERED,
+};
+
+WASM_API_EXTERN void wasmc_config_tier_set(wasm_config_t*, wasmc_tier_t);
+/// LLVM's optimisation level, 0..3 (default 2). Returns false for others.
+WASM_API_EXTERN bool wasmc_config_opt_level_set(wasm_config_t*, uint32_t level);
+/// "native" (default), "generic" (any x86-64) or an LLVM CPU name.
+WASM_API_EXTERN void wasmc_config_target_cpu_set(wasm_config_t*, const char* cpu);
+/// Keep compiled modules in the user's cache (~/.cache/wasmc), so that the
+/// same module compiles once per machine (LLVM tier only; default off).
+WASM_API_EXTERN void wasmc_config_cache_set(wasm_config_t*, bool enabled);
+/// Compiler threads for one module: 0 = one per core (default).
+WASM_API_EXTERN void wasmc_config_compile_threads_set(wasm_config_t*, uint32_t threads);
+
+// --- modules ----------------------------------------------------------------
+
+/// wasm_module_new with the reason when it fails.
+WASM_API_EXTERN wasmc_error_t* wasmc_module_new(wasm_store_t*, const uint8_t* bytes, size_t size,
+                                                wasm_module_t** out);
+/// wasm_module_validate with the reason.
+WASM_API_EXTERN wasmc_error_t* wasmc_module_validate(const uint8_t* bytes, size_t size);
+/// The module as a .cwasm (native code, authenticated with the user's key,
+/// as `wasmc compile` writes it; see docs/TRUST-MODEL.md).
+WASM_API_EXTERN wasmc_error_t* wasmc_module_serialize(const wasm_module_t*, wasm_byte_vec_t* out);
+/// Loads what wasmc_module_serialize (or `wasmc compile`) made for this
+/// user. Anything else (corrupted, made by another user or another wasmc,
+/// for another CPU) is an error, never run.
+WASM_API_EXTERN wasmc_error_t* wasmc_module_deserialize(wasm_store_t*, const uint8_t* bytes, size_t size,
+                                                        wasm_module_t** out);
+WASM_API_EXTERN wasmc_error_t* wasmc_module_deserialize_file(wasm_store_t*, const char* path,
+                                                             wasm_module_t** out);
+
+// --- traps and frames -------------------------------------------------------
+
+typedef uint8_t wasmc_trap_code_t;
+enum wasmc_trap_code_enum {
+  WASMC_TRAP_UNREACHABLE = 1,
+  WASMC_TRAP_MEMORY_OUT_OF_BOUNDS,
+  WASMC_TRAP_INTEGER_DIVIDE_BY_ZERO,
+  WASMC_TRAP_INTEGER_OVERFLOW,
+  WASMC_TRAP_BAD_CONVERSION_TO_INTEGER,
+  WASMC_TRAP_INDIRECT_CALL_TO_NULL,
+  WASMC_TRAP_BAD_SIGNATURE,
+  WASMC_TRAP_TABLE_OUT_OF_BOUNDS,
+  WASMC_TRAP_STACK_OVERFLOW,
+  WASMC_TRAP_HOST,  // a host function returned a trap (or the embedder misused wasm_func_call)
+  WASMC_TRAP_EXIT,  // WASI proc_exit: see wasmc_trap_exit_status
+  WASMC_TRAP_OTHER,
+};
+
+WASM_API_EXTERN wasmc_trap_code_t wasmc_trap_code(const wasm_trap_t*);
+/// For WASMC_TRAP_EXIT: the status the guest passed to proc_exit. False
+/// for any other trap.
+WASM_API_EXTERN bool wasmc_trap_exit_status(const wasm_trap_t*, int32_t* status);
+/// The function's name from the module's name section; an empty name when
+/// it has none.
+WASM_API_EXTERN void wasmc_frame_func_name(const wasm_frame_t*, wasm_name_t* out);
+
+// --- WASI -------------------------------------------------------------------
+
+/// How a WASI guest sees the world. By default: no arguments, no
+/// environment, no directories, the host's stdin, stdout and stderr.
+typedef struct wasmc_wasi_config_t wasmc_wasi_config_t;
+
+WASM_API_EXTERN wasmc_wasi_config_t* wasmc_wasi_config_new(void);
+WASM_API_EXTERN void wasmc_wasi_config_delete(wasmc_wasi_config_t*);
+/// argv as the guest sees it, argv[0] included.
+WASM_API_EXTERN void wasmc_wasi_config_set_argv(wasmc_wasi_config_t*, size_t argc, const char* const argv[]);
+WASM_API_EXTERN void wasmc_wasi_config_inherit_argv(wasmc_wasi_config_t*);
+/// The environment: `names[i]=values[i]`.
+WASM_API_EXTERN void wasmc_wasi_config_set_env(wasmc_wasi_config_t*, size_t count, const char* const names[],
+                                               const char* const values[]);
+WASM_API_EXTERN void wasmc_wasi_config_inherit_env(wasmc_wasi_config_t*);
+/// Gives the guest the host directory `host_path` as `guest_path`. Paths
+/// never resolve outside it (no "..", absolute path or symlink escapes).
+/// Read-only: nothing beneath it can be created, written, renamed or removed.
+WASM_API_EXTERN bool wasmc_wasi_config_preopen_dir(wasmc_wasi_config_t*, const char* host_path,
+                                                   const char* guest_path, bool read_only);
+
+WASM_API_EXTERN void wasmc_wasi_config_set_stdin_bytes(wasmc_wasi_config_t*, const wasm_byte_vec_t* bytes);
+/// False when the file cannot be opened.
+WASM_API_EXTERN bool wasmc_wasi_config_set_stdin_file(wasmc_wasi_config_t*, const char* path);
+WASM_API_EXTERN void wasmc_wasi_config_inherit_stdin(wasmc_wasi_config_t*);
+/// Output to a file (created or truncated; false when it cannot be), to a
+/// buffer (read with wasmc_linker_wasi_output), or the host's own.
+WASM_API_EXTERN bool wasmc_wasi_config_set_stdout_file(wasmc_wasi_config_t*, const char* path);
+WASM_API_EXTERN void wasmc_wasi_config_set_stdout_buffer(wasmc_wasi_config_t*);
+WASM_API_EXTERN void wasmc_wasi_config_inherit_stdout(wasmc_wasi_config_t*);
+WASM_API_EXTERN bool wasmc_wasi_config_set_stderr_file(wasmc_wasi_config_t*, const char* path);
+WASM_API_EXTERN void wasmc_wasi_config_set_stderr_buffer(wasmc_wasi_config_t*);
+WASM_API_EXTERN void wasmc_wasi_config_inherit_stderr(wasmc_wasi_config_t*);
+
+// --- linking ----------------------------------------------------------------
+
+/// Imports by (module, name): host functions, objects of the store, whole
+/// instances, and WASI. One linker belongs to one store.
+typedef struct wasmc_linker_t wasmc_linker_t;
+
+WASM_API_EXTERN wasmc_linker_t* wasmc_linker_new(wasm_store_t*);
+WASM_API_EXTERN void wasmc_linker_delete(wasmc_linker_t*);
+/// Defines (module, name) as `item` (borrowed: the linker keeps its own
+/// reference). A second definition of the same name replaces the first.
+WASM_API_EXTERN wasmc_error_t* wasmc_linker_define(wasmc_linker_t*, const char* module, const char* name,
+                                                   const wasm_extern_t* item);
+/// Every export of `instance` as (module, export name).
+WASM_API_EXTERN wasmc_error_t* wasmc_linker_define_instance(wasmc_linker_t*, const char* module,
+                                                            const wasm_instance_t* instance);
+/// wasi_snapshot_preview1, configured by `config` (which the linker takes
+/// over; NULL for the defaults). At most once per linker.
+WASM_API_EXTERN wasmc_error_t* wasmc_linker_define_wasi(wasmc_linker_t*, wasmc_wasi_config_t* config);
+/// Instantiates `module` with its imports resolved by name. An unknown
+/// import is an error naming it. A trap in the start function (or a WASI
+/// command's proc_exit there) is returned in `*trap`, with a NULL instance
+/// and no error. WASI guests get the instance's exported "memory".
+WASM_API_EXTERN wasmc_error_t* wasmc_linker_instantiate(wasmc_linker_t*, const wasm_module_t* module,
+                                                        wasm_instance_t** out, wasm_trap_t** trap);
+/// The extern defined as (module, name), or NULL.
+WASM_API_EXTERN wasm_extern_t* wasmc_linker_get(const wasmc_linker_t*, const char* module, const char* name);
+/// What the WASI guest wrote to a buffered stdout (fd 1) or stderr (fd 2)
+/// so far. False when that stream is not a buffer.
+WASM_API_EXTERN bool wasmc_linker_wasi_output(const wasmc_linker_t*, int fd, wasm_byte_vec_t* out);
+
+/// Runs a WASI command: its "_start" export. Returns the exit status (0 when
+/// _start returns, the proc_exit status otherwise); a trap other than exit
+/// goes to `*trap` (status 1).
+WASM_API_EXTERN int32_t wasmc_instance_run_wasi_command(const wasm_instance_t*, wasm_trap_t** trap);
+
+// --- host functions that see their caller ------------------------------------
+
+/// The instance a host function is called from: its exports and memory,
+/// valid only during the call.
+typedef struct wasmc_caller_t wasmc_caller_t;
+
+typedef wasm_trap_t* (*wasmc_func_callback_t)(void* env, wasmc_caller_t* caller, const wasm_val_vec_t* args,
+                                              wasm_val_vec_t* results);
+
+WASM_API_EXTERN wasm_func_t* wasmc_func_new(wasm_store_t*, const wasm_functype_t*, wasmc_func_callback_t,
+                                            void* env, void (*finalizer)(void*));
+/// The caller's export `name` (an owned handle), or NULL (no such export,
+/// or the host function was called by the embedder, not from wasm).
+WASM_API_EXTERN wasm_extern_t* wasmc_caller_export_get(wasmc_caller_t*, const char* name);
+/// The caller's exported "memory", or NULL.
+WASM_API_EXTERN wasm_memory_t* wasmc_caller_memory(wasmc_caller_t*);
+
+#ifdef __cplusplus
+} // extern "C"
+#endif
+
+#endif // WASMC_H
