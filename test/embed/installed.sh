@@ -2,6 +2,7 @@
 # Tests of an installed wasmc, as an embedder uses it.
 #   installed.sh install BUILD_DIR PREFIX        cmake --install into a fresh PREFIX
 #   installed.sh examples PREFIX EXAMPLES_DIR    wasm-c-api's 13 C examples, through pkg-config
+#   installed.sh cc-examples PREFIX EXAMPLES_DIR WORK  the 13 C++ (wasm.hh) examples: build, run, exit 0
 #   installed.sh find-package PREFIX SOURCE WORK an out-of-tree CMake project (shared and static)
 #   installed.sh pkg-config PREFIX SOURCE WORK   the same program built with pkg-config's flags
 #   installed.sh relocated PREFIX WORK           the tree moved elsewhere: wasmc and the examples still work
@@ -23,6 +24,28 @@ examples)
   fi
   export PKG_CONFIG_PATH="$1/lib/pkgconfig"
   WASM_CFLAGS="$(pkg-config --cflags wasmc)" WASM_LDLIBS="$(pkg-config --libs wasmc)" CC="$cc" "$2/run_examples.sh"
+  ;;
+cc-examples)
+  [ -d "$2/example" ] || { echo "wasm-c-api examples not found in $2" >&2; exit 1; }
+  rm -rf "$3" && mkdir -p "$3" && cp "$2"/example/*.wasm "$3"/
+  export PKG_CONFIG_PATH="$1/lib/pkgconfig"
+  cxx=${CXX:-clang++-19}
+  failed=0 passed=0
+  for source in "$2"/example/*.cc; do
+    name=$(basename "$source" .cc)
+    # shellcheck disable=SC2046
+    if ! "$cxx" -std=c++17 -O1 -o "$3/$name" "$source" $(pkg-config --cflags --libs wasmc) -pthread \
+        > "$3/$name.build.log" 2>&1; then
+      echo "FAIL $name (build)"; head -20 "$3/$name.build.log"; failed=$((failed + 1)); continue
+    fi
+    if (cd "$3" && timeout 300 "./$name" > "$name.out" 2>&1); then
+      echo "PASS $name"; passed=$((passed + 1))
+    else
+      echo "FAIL $name (exit $?)"; tail -5 "$3/$name.out"; failed=$((failed + 1))
+    fi
+  done
+  echo "$passed passed, $failed failed"
+  [ "$failed" -eq 0 ]
   ;;
 find-package)
   rm -rf "$3"
