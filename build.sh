@@ -17,6 +17,7 @@ PACKAGES=(
   clang-19 lld-19 llvm-19-dev liblld-19-dev libclang-rt-19-dev
   libcli11-dev libgtest-dev zlib1g-dev libzstd-dev
   wabt binaryen wasi-libc libclang-rt-19-dev-wasm32
+  python3-venv python3-pytest pkg-config
 )
 
 install_missing() {
