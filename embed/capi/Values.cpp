@@ -57,7 +57,10 @@ bool toRuntimeValue(wasm_store_t* store, const wasm_val_t& value, wasm::ValType 
 }
 
 wasm_val_t fromRuntimeValue(wasm_store_t* store, const rt::Value& value) {
-  wasm_val_t out{};
+  // Every byte zero: `wasm_val_t out{}` zeroes only the union's first
+  // member (i32), and a null reference must read as null.
+  wasm_val_t out;
+  std::memset(&out, 0, sizeof out);
   switch (value.type) {
   case wasm::ValType::I32: out.kind = WASM_I32; out.of.i32 = static_cast<int32_t>(value.asI32()); break;
   case wasm::ValType::I64: out.kind = WASM_I64; out.of.i64 = static_cast<int64_t>(value.asI64()); break;

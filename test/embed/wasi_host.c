@@ -91,7 +91,9 @@ static int run(wasm_engine_t* engine, wasm_module_t* shared_from, const char* wo
 
   wasmc_linker_t* linker = wasmc_linker_new(store);
   check_ok(wasmc_linker_define_wasi(linker, wasi));
-  CHECK(wasmc_linker_define_wasi(linker, NULL) != NULL); // at most once
+  wasmc_error_t* twice = wasmc_linker_define_wasi(linker, NULL); // at most once
+  CHECK(twice && wasmc_error_kind(twice) == WASMC_ERROR_USAGE);
+  wasmc_error_delete(twice);
   wasm_functype_t* type = wasm_functype_new_2_1(wasm_valtype_new_i32(), wasm_valtype_new_i32(),
                                                 wasm_valtype_new_i32());
   wasm_func_t* host = wasmc_func_new(store, type, checksum, NULL, NULL);
