@@ -47,6 +47,13 @@ WASM_API_EXTERN void wasmc_error_message(const wasmc_error_t*, wasm_name_t* out)
 /// The byte offset in the module the error is about, or SIZE_MAX.
 WASM_API_EXTERN size_t wasmc_error_offset(const wasmc_error_t*);
 
+// --- value kinds ------------------------------------------------------------
+
+/// The kind wasm_valtype_kind reports for v128 (wasm.h has none). A
+/// wasm_val_t cannot hold one: functions with v128 parameters or results
+/// cannot be called through wasm_func_call (it returns a trap saying so).
+#define WASMC_V128 ((wasm_valkind_t)4)
+
 // --- configuration ----------------------------------------------------------
 
 /// How modules are compiled. LLVM (the default): optimised code, compiled
@@ -187,7 +194,9 @@ WASM_API_EXTERN int32_t wasmc_instance_run_wasi_command(const wasm_instance_t*, 
 // --- host functions that see their caller ------------------------------------
 
 /// The instance a host function is called from: its exports and memory,
-/// valid only during the call.
+/// valid only during the call. Precisely: the instance of the wasm function
+/// the embedder called on this thread; when that function calls into
+/// another instance which calls the host, the caller is still the first.
 typedef struct wasmc_caller_t wasmc_caller_t;
 
 typedef wasm_trap_t* (*wasmc_func_callback_t)(void* env, wasmc_caller_t* caller, const wasm_val_vec_t* args,
