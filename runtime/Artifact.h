@@ -21,7 +21,7 @@ namespace wasmc::rt {
 /// What an artifact must satisfy to be mapped as code.
 struct ArtifactPolicy {
   /// The header's buildId must equal this: the identity of the compiler
-  /// that would compile the module now (tools/wasmc/CodegenLoader.h).
+  /// that would compile the module now (engine/CodegenLoader.h).
   std::array<uint8_t, 32> compilerId{};
   /// The user's key: an artifact whose MAC verifies under it is trusted.
   /// Null when the user has none yet.

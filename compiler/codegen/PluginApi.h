@@ -2,7 +2,7 @@
 // The code generator is a plugin: libwasmc_codegen.so holds it with LLVM and
 // lld, and wasmc loads it with dlopen only when something must be compiled,
 // so running a .cwasm (or a cache hit) never loads LLVM. This table is the
-// plugin's one entry point; tools/wasmc/CodegenLoader.cpp implements the
+// plugin's one entry point; engine/CodegenLoader.cpp implements the
 // Codegen.h functions by forwarding to it.
 
 #include "compiler/codegen/Codegen.h"

@@ -6,11 +6,11 @@
 #include "compiler/wasm/Validator.h"
 #include "runtime/Artifact.h"
 #include "runtime/ArtifactKey.h"
-#include "tools/wasmc/Aot.h"
-#include "tools/wasmc/CodegenLoader.h"
-#include "tools/wasmc/BaselineModule.h"
-#include "tools/wasmc/Cache.h"
-#include "tools/wasmc/Engine.h"
+#include "engine/Aot.h"
+#include "engine/CodegenLoader.h"
+#include "engine/BaselineModule.h"
+#include "engine/Cache.h"
+#include "engine/Engine.h"
 
 using namespace wasmc;
 using namespace wasmc::capi;
@@ -63,12 +63,12 @@ Expected<std::shared_ptr<const rt::CompiledModule>> compileFor(const EngineSetti
                                                                std::span<const uint8_t> bytes) {
   constexpr uint8_t kBaseline = 1, kTiered = 2; // wasmc_tier_t
   if (settings.tier == kBaseline)
-    return tools::compileModuleBaseline(bytes, settings.options);
+    return engine::compileModuleBaseline(bytes, settings.options);
   if (settings.tier == kTiered)
-    return tools::compileModuleBaseline(bytes, settings.options, tools::tierUpFor({.tier = "tiered"}));
+    return engine::compileModuleBaseline(bytes, settings.options, engine::kDefaultTierUp);
   if (settings.cache)
-    return tools::loadThroughCache(bytes, settings.options);
-  return tools::compileModule(bytes, settings.options);
+    return engine::loadThroughCache(bytes, settings.options);
+  return engine::compileModule(bytes, settings.options);
 }
 
 } // namespace
@@ -88,7 +88,7 @@ Expected<wasm_module_t*> deserializeModule(wasm_store_t* store, std::span<const 
   // corrupted or foreign blob is refused, never run.
   auto object = std::make_shared<ModuleObject>();
   object->compiled = WASMC_TRY(
-      rt::loadArtifactBytes(artifact, {.compilerId = tools::compilerIdentity(), .key = &serializationKey()}));
+      rt::loadArtifactBytes(artifact, {.compilerId = engine::compilerIdentity(), .key = &serializationKey()}));
   object->artifact.assign(artifact.begin(), artifact.end());
   object->settings = store->engine->settings;
   return newModule(store, std::move(object));
@@ -98,7 +98,7 @@ Expected<std::span<const uint8_t>> serializeModule(const wasm_module_t* handle) 
   ModuleObject& module = *moduleOf(handle);
   std::lock_guard<std::mutex> lock(module.artifactMutex);
   if (module.artifact.empty())
-    module.artifact = WASMC_TRY(tools::compileArtifact(module.bytes, module.settings.options, serializationKey()));
+    module.artifact = WASMC_TRY(engine::compileArtifact(module.bytes, module.settings.options, serializationKey()));
   return std::span<const uint8_t>(module.artifact);
 }
 

@@ -4,7 +4,7 @@
 #include "embed/wasmc/Extensions.h"
 
 #include "compiler/wasm/Validator.h"
-#include "tools/wasmc/FileIo.h"
+#include "engine/FileIo.h"
 
 #include <climits>
 
@@ -115,7 +115,7 @@ wasmc_error_t* wasmc_module_deserialize(wasm_store_t* store, const uint8_t* byte
 }
 
 wasmc_error_t* wasmc_module_deserialize_file(wasm_store_t* store, const char* path, wasm_module_t** out) {
-  Expected<std::vector<uint8_t>> bytes = tools::readFileBytes(path);
+  Expected<std::vector<uint8_t>> bytes = engine::readFileBytes(path);
   if (!bytes) {
     *out = nullptr;
     return newError(std::move(bytes).error());

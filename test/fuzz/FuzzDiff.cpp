@@ -12,7 +12,7 @@
 
 #include "compiler/wasm/Validator.h"
 #include "test/fuzz/Engines.h"
-#include "tools/wasmc/FileIo.h"
+#include "engine/FileIo.h"
 #include "tools/wasmc/Subprocess.h"
 
 #include <cstdio>
@@ -108,7 +108,7 @@ void skip(const std::string& file, const std::string& reason) {
 }
 
 Verdict checkModule(const std::string& file, const std::string& wasmPath, const Settings& settings) {
-  auto bytes = tools::readFileBytes(wasmPath);
+  auto bytes = engine::readFileBytes(wasmPath);
   if (!bytes) {
     std::fprintf(stderr, "%s: %s\n", file.c_str(), bytes.error().describe().c_str());
     return Verdict::Error;

@@ -10,7 +10,7 @@
 // start function traps.
 
 #include "test/fuzz/Engines.h"
-#include "tools/wasmc/FileIo.h"
+#include "engine/FileIo.h"
 #include "tools/wasmc/Subprocess.h"
 
 #include <cstdlib>
@@ -88,8 +88,8 @@ bool runReference(const std::string& path, const wasm::Module& module, double ti
   spec.stderrPath = stderrPath;
   spec.timeoutSeconds = timeoutSeconds;
   auto result = tools::runProcess(spec);
-  auto text = tools::readFileText(stdoutPath);
-  auto errText = tools::readFileText(stderrPath);
+  auto text = engine::readFileText(stdoutPath);
+  auto errText = engine::readFileText(stderrPath);
   unlink(stdoutPath);
   unlink(stderrPath);
   if (!result || !text || !errText) {

@@ -79,9 +79,9 @@ RunLog runInProcess(const std::vector<uint8_t>& bytes, const wasm::Module& modul
                     int progressFd) {
   // One partition on the calling thread: the fuzzer runs several modules in
   // parallel itself, and a deterministic partitioning keeps runs repeatable.
-  std::optional<tools::TierUpOptions> baseline;
+  std::optional<engine::TierUpOptions> baseline;
   if (config.baseline)
-    baseline = tools::TierUpOptions{
+    baseline = engine::TierUpOptions{
         .afterCalls = config.tierUpAfter, .wait = true, .afterIterations = config.osrAfter};
   tools::JitWastEngine engine(codegen::Options{.optLevel = config.optLevel, .jobs = 1, .lazy = config.lazy},
                               config.aot, baseline);

@@ -4,7 +4,7 @@
 // nothing may crash LLVM or leak.
 
 #include "compiler/wasm/Validator.h"
-#include "tools/wasmc/Engine.h"
+#include "engine/Engine.h"
 
 #include <cstddef>
 #include <cstdint>
@@ -16,7 +16,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   unsigned level = data[0] % 4;
   std::span<const uint8_t> bytes(data + 1, size - 1);
   bool valid = static_cast<bool>(wasmc::wasm::loadModule(bytes));
-  auto compiled = wasmc::tools::compileModule(bytes, wasmc::codegen::Options{.optLevel = level, .jobs = 1});
+  auto compiled = wasmc::engine::compileModule(bytes, wasmc::codegen::Options{.optLevel = level, .jobs = 1});
   // A valid module either compiles or uses something wasmc does not
   // implement (Unsupported); any other failure is a wasmc bug.
   if (valid && !compiled && compiled.error().kind != wasmc::ErrorKind::Unsupported)

@@ -11,7 +11,7 @@
 #include "runtime/Invoke.h"
 #include "runtime/Linker.h"
 #include "runtime/Store.h"
-#include "tools/wasmc/Engine.h"
+#include "engine/Engine.h"
 
 #include <cstddef>
 #include <cstdint>
@@ -64,7 +64,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (!module)
     return 0;
   bool run = !hasLoop(*module);
-  auto compiled = tools::compileModule(bytes, options);
+  auto compiled = engine::compileModule(bytes, options);
   if (!compiled)
     return 0;
   rt::Store store;

@@ -6,7 +6,7 @@
 #include "tools/wasmc/BenchResults.h"
 #include "tools/wasmc/BenchSuite.h"
 #include "tools/wasmc/Commands.h"
-#include "tools/wasmc/FileIo.h"
+#include "engine/FileIo.h"
 #include "tools/wasmc/Json.h"
 #include "tools/wasmc/PhaseReport.h"
 
@@ -79,8 +79,8 @@ std::string firstLines(const std::string& text, size_t count) {
 }
 
 bool sameContents(const std::string& a, const std::string& b) {
-  Expected<std::string> left = readFileText(a);
-  Expected<std::string> right = readFileText(b);
+  Expected<std::string> left = engine::readFileText(a);
+  Expected<std::string> right = engine::readFileText(b);
   return left && right && *left == *right;
 }
 
@@ -208,7 +208,7 @@ private:
     if (process.timedOut)
       return failed("timed out after " + std::to_string(static_cast<int>(setup_.timeoutSeconds)) + " s");
     if (process.exitStatus != 0) {
-      Expected<std::string> errors = readFileText(stderrPath);
+      Expected<std::string> errors = engine::readFileText(stderrPath);
       return failed("exit status " + std::to_string(process.exitStatus) + ": " +
                     firstLines(errors ? *errors : std::string(), 3) + " (" + stderrPath + ")");
     }
@@ -220,7 +220,7 @@ private:
       entry.execute.values.push_back(process.wallNs);
       return {};
     }
-    Expected<std::string> text = readFileText(reportPath);
+    Expected<std::string> text = engine::readFileText(reportPath);
     if (!text)
       return failed("wrote no phase report");
     Expected<JsonValue> report = parseJson(*text);

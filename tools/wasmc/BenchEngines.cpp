@@ -1,6 +1,6 @@
 #include "tools/wasmc/BenchEngines.h"
 
-#include "tools/wasmc/FileIo.h"
+#include "engine/FileIo.h"
 
 #include <filesystem>
 
@@ -10,7 +10,7 @@ namespace {
 
 /// The last lines of a failed compiler's stderr, for the error message.
 std::string tailOf(const std::string& path) {
-  Expected<std::string> text = readFileText(path);
+  Expected<std::string> text = engine::readFileText(path);
   if (!text || text->empty())
     return "(no output)";
   std::string value = text->size() > 600 ? "..." + text->substr(text->size() - 600) : *text;

@@ -1,6 +1,6 @@
 #include "tools/wasmc/BenchSuite.h"
 
-#include "tools/wasmc/FileIo.h"
+#include "engine/FileIo.h"
 
 #include <algorithm>
 #include <filesystem>
@@ -36,7 +36,7 @@ std::string expectedOutputFor(const fs::path& wasm, bool onlyModule) {
 
 Expected<std::vector<Benchmark>> programs(const SuiteLocations& where, const std::string& flavour) {
   fs::path root = where.programsDir;
-  Expected<std::string> list = readFileText((root / "programs.txt").string());
+  Expected<std::string> list = engine::readFileText((root / "programs.txt").string());
   if (!list)
     return makeError(ErrorKind::Io, kNoOffset,
                      "the benchmark programs are not built in " + root.string() +

@@ -1,8 +1,8 @@
 #include "tools/wasmc/CacheFill.h"
 
-#include "tools/wasmc/Cache.h"
+#include "engine/Cache.h"
 #include "tools/wasmc/Commands.h"
-#include "tools/wasmc/FileIo.h"
+#include "engine/FileIo.h"
 
 #include <fcntl.h>
 #include <spawn.h>
@@ -52,12 +52,12 @@ bool startCacheFill(const std::string& file, const codegen::Options& options) {
 int runCacheFillCommand(const CacheFillOptions& options) {
   // Behind whatever the user runs, the tiered run that started it included.
   ::setpriority(PRIO_PROCESS, 0, 10);
-  Expected<std::vector<uint8_t>> bytes = readFileBytes(options.file);
+  Expected<std::vector<uint8_t>> bytes = engine::readFileBytes(options.file);
   if (!bytes) {
     reportError(options.file, bytes.error());
     return 1;
   }
-  Expected<void> filled = fillCache(*bytes, codegen::Options{.optLevel = options.optLevel, .jobs = options.jobs});
+  Expected<void> filled = engine::fillCache(*bytes, codegen::Options{.optLevel = options.optLevel, .jobs = options.jobs});
   if (!filled) {
     reportError(options.file, filled.error());
     return 1;

@@ -1,9 +1,9 @@
 #include "compiler/wasm/Validator.h"
 #include "runtime/Artifact.h"
-#include "tools/wasmc/Aot.h"
-#include "tools/wasmc/CodegenLoader.h"
+#include "engine/Aot.h"
+#include "engine/CodegenLoader.h"
 #include "tools/wasmc/Commands.h"
-#include "tools/wasmc/FileIo.h"
+#include "engine/FileIo.h"
 
 #include <sys/stat.h>
 #include <unistd.h>
@@ -32,7 +32,7 @@ const std::vector<std::string>& executableLinkLine() {
     std::vector<std::string> args = {
 #include "StandaloneLink.inc"
     };
-    std::string installed = executableDirectory() + "../lib/wasmc/";
+    std::string installed = engine::executableDirectory() + "../lib/wasmc/";
     for (std::string& arg : args) {
       std::string name = arg.substr(arg.rfind('/') + 1);
       if (name.starts_with("libwasmc_") && name.ends_with(".a") && ::access((installed + name).c_str(), R_OK) == 0)
@@ -44,7 +44,7 @@ const std::vector<std::string>& executableLinkLine() {
 }
 
 Expected<std::vector<uint8_t>> compileExecutable(std::span<const uint8_t> bytes, const codegen::Options& options) {
-  codegen::ObjectFiles objects = WASMC_TRY(compileArtifactObjects(bytes, options));
+  codegen::ObjectFiles objects = WASMC_TRY(engine::compileArtifactObjects(bytes, options));
   return codegen::linkExecutable(objects, executableLinkLine());
 }
 
@@ -64,7 +64,7 @@ std::string defaultOutput(const CompileOptions& options) {
 }
 
 Expected<void> compileCommand(const CompileOptions& options, const std::string& output) {
-  std::vector<uint8_t> bytes = WASMC_TRY(readFileBytes(options.input));
+  std::vector<uint8_t> bytes = WASMC_TRY(engine::readFileBytes(options.input));
   if (rt::looksLikeArtifact(bytes))
     return makeError(ErrorKind::Malformed, kNoOffset,
                      "this is " + rt::describeElfFile(bytes) + ", not a wasm module; compile the .wasm instead");
@@ -79,7 +79,7 @@ Expected<void> compileCommand(const CompileOptions& options, const std::string& 
     // Authenticated with the user's key: `wasmc run` trusts what this user
     // compiled (docs/TRUST-MODEL.md).
     rt::ArtifactKey key = WASMC_TRY(rt::loadOrCreateUserKey());
-    std::vector<uint8_t> artifact = WASMC_TRY(compileArtifact(bytes, codegenOptions, key));
+    std::vector<uint8_t> artifact = WASMC_TRY(engine::compileArtifact(bytes, codegenOptions, key));
     return writeFile(output, artifact.data(), artifact.size());
   }
   wasm::Module module = WASMC_TRY(wasm::loadModule(bytes));

@@ -1,11 +1,11 @@
 #include "tools/wasmc/JitWastEngine.h"
 
-#include "tools/wasmc/BaselineModule.h"
+#include "engine/BaselineModule.h"
 
 #include "compiler/wasm/Validator.h"
 #include "runtime/Instance.h"
 #include "runtime/Invoke.h"
-#include "tools/wasmc/Engine.h"
+#include "engine/Engine.h"
 #include "tools/wasmc/Spectest.h"
 
 #include <cstring>
@@ -53,7 +53,7 @@ WastValue toScript(const rt::Value& value) {
 
 } // namespace
 
-JitWastEngine::JitWastEngine(codegen::Options options, bool aot, std::optional<TierUpOptions> baseline)
+JitWastEngine::JitWastEngine(codegen::Options options, bool aot, std::optional<engine::TierUpOptions> baseline)
     : options_(options), aot_(aot), baseline_(baseline), spectest_(defineSpectest(store_, linker_)) {}
 
 uint64_t JitWastEngine::tieredUp() const {
@@ -76,8 +76,8 @@ Expected<void> JitWastEngine::compile(std::span<const uint8_t> bytes) {
 }
 
 Expected<std::shared_ptr<const rt::CompiledModule>> JitWastEngine::compileBaseline(std::span<const uint8_t> bytes) {
-  BaselineCoverage coverage;
-  auto module = WASMC_TRY(compileModuleBaseline(bytes, options_, *baseline_, &coverage));
+  engine::BaselineCoverage coverage;
+  auto module = WASMC_TRY(engine::compileModuleBaseline(bytes, options_, *baseline_, &coverage));
   coverage_.baseline += coverage.baseline;
   coverage_.functions += coverage.functions;
   coverage_.bodyBytes += coverage.bodyBytes;
@@ -92,7 +92,7 @@ Expected<InstanceId> JitWastEngine::instantiate(std::span<const uint8_t> bytes) 
   if (!spectest_)
     return spectest_.error();
   std::shared_ptr<const rt::CompiledModule> module =
-      WASMC_TRY(aot_ ? compileModuleAot(bytes, options_) : baseline_ ? compileBaseline(bytes) : compileModule(bytes, options_));
+      WASMC_TRY(aot_ ? engine::compileModuleAot(bytes, options_) : baseline_ ? compileBaseline(bytes) : engine::compileModule(bytes, options_));
   rt::Instance* instance = WASMC_TRY(rt::Instance::instantiate(store_, std::move(module), linker_));
   instances_.push_back(instance);
   return static_cast<InstanceId>(instances_.size() - 1);

@@ -7,8 +7,8 @@
 #include "runtime/Function.h"
 #include "runtime/Linker.h"
 #include "runtime/Store.h"
-#include "tools/wasmc/BaselineModule.h"
-#include "tools/wasmc/TierUp.h"
+#include "engine/BaselineModule.h"
+#include "engine/TierUp.h"
 #include "tools/wasmc/WastEngine.h"
 
 #include <memory>
@@ -26,10 +26,10 @@ public:
   /// `aot`: every module goes through a .cwasm and the artifact loader;
   /// `baseline`: the baseline tier where it covers a function, the lazy JIT
   /// elsewhere, with that tier-up (BaselineModule.h).
-  JitWastEngine(codegen::Options options, bool aot, std::optional<TierUpOptions> baseline = {});
+  JitWastEngine(codegen::Options options, bool aot, std::optional<engine::TierUpOptions> baseline = {});
   /// With the baseline tier: what it compiled, summed over every module
   /// (the tierUp member unused).
-  const BaselineCoverage& baselineCoverage() const { return coverage_; }
+  const engine::BaselineCoverage& baselineCoverage() const { return coverage_; }
   /// With tier-up: functions LLVM recompiled so far, over every module.
   uint64_t tieredUp() const;
   /// With tier-up: times a running call went on in LLVM code at a loop.
@@ -57,9 +57,9 @@ private:
   Expected<std::shared_ptr<const rt::CompiledModule>> compileBaseline(std::span<const uint8_t> bytes);
 
   bool aot_;
-  std::optional<TierUpOptions> baseline_;
-  BaselineCoverage coverage_;
-  std::vector<std::shared_ptr<const TierUpStats>> tierUps_;
+  std::optional<engine::TierUpOptions> baseline_;
+  engine::BaselineCoverage coverage_;
+  std::vector<std::shared_ptr<const engine::TierUpStats>> tierUps_;
   rt::Store store_;
   rt::Linker linker_;
   Expected<void> spectest_;

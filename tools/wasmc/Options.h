@@ -2,6 +2,8 @@
 // The command line: one options struct per subcommand, filled by CLI11 in
 // Options.cpp (the only file built with exceptions, which CLI11 needs).
 
+#include "engine/TierUp.h"
+
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -13,8 +15,8 @@ namespace wasmc::tools {
 /// (BaselineModule.h).
 struct TierChoice {
   std::string tier = "llvm";  // llvm, baseline or tiered; for run also auto (its default)
-  uint32_t tierUpAfter = 1000; // tiered: calls before a function is recompiled by LLVM
-  uint32_t osrAfter = 1000000; // tiered: loop headers before a running call enters LLVM code
+  uint32_t tierUpAfter = engine::kDefaultTierUp.afterCalls; // tiered: calls before a function is recompiled by LLVM
+  uint32_t osrAfter = engine::kDefaultTierUp.afterIterations; // tiered: loop headers before a running call enters LLVM code
   bool tierUpWait = false;     // tiered: the asking call waits for the optimised code
 };
 
@@ -103,5 +105,13 @@ struct ParsedCommandLine {
 };
 
 ParsedCommandLine parseCommandLine(int argc, char** argv);
+
+/// The tier-up of a --tier choice: tiered counts calls and loop headers,
+/// baseline and llvm never tier up.
+inline engine::TierUpOptions tierUpFor(const TierChoice& choice) {
+  if (choice.tier != "tiered")
+    return {};
+  return engine::TierUpOptions{.afterCalls = choice.tierUpAfter, .wait = choice.tierUpWait, .afterIterations = choice.osrAfter};
+}
 
 } // namespace wasmc::tools

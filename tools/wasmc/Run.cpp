@@ -6,13 +6,13 @@
 // passed --allow-precompiled; a file named .wasm is never mapped as code.
 
 #include "runtime/Artifact.h"
-#include "tools/wasmc/Cache.h"
+#include "engine/Cache.h"
 #include "tools/wasmc/CacheFill.h"
-#include "tools/wasmc/CodegenLoader.h"
-#include "tools/wasmc/BaselineModule.h"
+#include "engine/CodegenLoader.h"
+#include "engine/BaselineModule.h"
 #include "tools/wasmc/Commands.h"
-#include "tools/wasmc/Engine.h"
-#include "tools/wasmc/FileIo.h"
+#include "engine/Engine.h"
+#include "engine/FileIo.h"
 #include "tools/wasmc/PhaseReport.h"
 #include "tools/wasmc/RunModule.h"
 
@@ -35,7 +35,7 @@ LoadResult loadPrecompiled(int fd, const RunCommandOptions& options) {
   Expected<std::optional<rt::ArtifactKey>> key = rt::readUserKey();
   if (!key && !options.allowPrecompiled)
     return key.error();
-  rt::ArtifactPolicy policy{.compilerId = compilerIdentity(),
+  rt::ArtifactPolicy policy{.compilerId = engine::compilerIdentity(),
                             .key = key && *key ? &**key : nullptr,
                             .allowPrecompiled = options.allowPrecompiled};
   return rt::loadArtifact(fd, policy);
@@ -65,14 +65,14 @@ LoadResult load(const RunCommandOptions& options, std::optional<codegen::Options
                        "run as native code (name it .cwasm to load it as an artifact)");
     return loadPrecompiled(fd, options);
   }
-  std::vector<uint8_t> bytes = WASMC_TRY(readFdBytes(fd));
+  std::vector<uint8_t> bytes = WASMC_TRY(engine::readFdBytes(fd));
   codegen::Options codegenOptions{.optLevel = options.optLevel, .jobs = options.jobs, .lazy = options.lazy};
   const std::string& tier = options.tier.tier;
   if (tier == "baseline" || tier == "tiered")
     return compileModuleBaseline(bytes, codegenOptions, tierUpFor(options.tier));
   if (tier == "llvm" || options.lazy)
-    return options.noCache || options.lazy ? compileModule(bytes, codegenOptions)
-                                           : loadThroughCache(bytes, codegenOptions);
+    return options.noCache || options.lazy ? engine::compileModule(bytes, codegenOptions)
+                                           : engine::loadThroughCache(bytes, codegenOptions);
   // auto: the cache's code when it has the module; otherwise tiered now,
   // and the whole module into the cache for the next run (CacheFill.h)
   // once this one is over: beside the run, the fill took the program's
@@ -80,7 +80,7 @@ LoadResult load(const RunCommandOptions& options, std::optional<codegen::Options
   // 12-13 s with the fill running, 6.6-8.4 s without). --no-cache: tiered,
   // the cache neither read nor filled.
   if (!options.noCache) {
-    Expected<std::shared_ptr<const rt::CompiledModule>> cached = lookUpCache(bytes, codegenOptions);
+    Expected<std::shared_ptr<const rt::CompiledModule>> cached = engine::lookUpCache(bytes, codegenOptions);
     if (cached && *cached)
       return *cached;
     if (cached) // a cache to fill

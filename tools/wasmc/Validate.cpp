@@ -1,7 +1,7 @@
 #include "compiler/wasm/Validator.h"
 #include "runtime/Artifact.h"
 #include "tools/wasmc/Commands.h"
-#include "tools/wasmc/FileIo.h"
+#include "engine/FileIo.h"
 
 namespace wasmc::tools {
 
@@ -56,7 +56,7 @@ std::string exportText(const Module& module, const Export& entry) {
 } // namespace
 
 int runValidateCommand(const ValidateOptions& options) {
-  Expected<std::vector<uint8_t>> bytes = readFileBytes(options.file);
+  Expected<std::vector<uint8_t>> bytes = engine::readFileBytes(options.file);
   if (!bytes) {
     reportError(options.file, bytes.error());
     return 1;

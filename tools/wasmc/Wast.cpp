@@ -1,4 +1,4 @@
-#include "tools/wasmc/BaselineModule.h"
+#include "engine/BaselineModule.h"
 #include "tools/wasmc/Commands.h"
 #include "tools/wasmc/JitWastEngine.h"
 #include "tools/wasmc/WastRunner.h"
@@ -13,7 +13,7 @@ namespace {
 
 /// The engine a script runs on: a fresh JIT store per script.
 std::unique_ptr<JitWastEngine> createEngine(const WastOptions& options) {
-  std::optional<TierUpOptions> baseline;
+  std::optional<engine::TierUpOptions> baseline;
   if (options.tier.tier != "llvm")
     baseline = tierUpFor(options.tier);
   return std::make_unique<JitWastEngine>(codegen::Options{.optLevel = options.optLevel}, options.aot, baseline);

@@ -1,6 +1,6 @@
 #include "tools/wasmc/Wast2Json.h"
 
-#include "tools/wasmc/FileIo.h"
+#include "engine/FileIo.h"
 
 #include <cerrno>
 #include <cstdlib>
@@ -81,7 +81,7 @@ Expected<ConvertedWast> convertWast(const std::string& wastPath) {
     if (errno != EINTR)
       return conversionError(std::string("waiting for wast2json failed: ") + std::strerror(errno));
   }
-  Expected<std::string> log = readFileText(logPath);
+  Expected<std::string> log = engine::readFileText(logPath);
   std::string message = log ? firstLine(*log) : "";
   if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
     std::string how = WIFEXITED(status) ? "exited with status " + std::to_string(WEXITSTATUS(status))

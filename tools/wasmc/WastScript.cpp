@@ -1,6 +1,6 @@
 #include "tools/wasmc/WastScript.h"
 
-#include "tools/wasmc/FileIo.h"
+#include "engine/FileIo.h"
 #include "tools/wasmc/Json.h"
 #include "tools/wasmc/Wast2Json.h"
 
@@ -224,7 +224,7 @@ private:
     if (command.isText)
       return {};
     std::string path = (std::filesystem::path(baseDir_) / command.filename).string();
-    Expected<std::vector<uint8_t>> bytes = readFileBytes(path);
+    Expected<std::vector<uint8_t>> bytes = engine::readFileBytes(path);
     if (!bytes)
       return fail(path + ": " + bytes.error().message);
     command.bytes = std::move(*bytes);
@@ -309,11 +309,11 @@ Expected<WastScript> parseWastScript(std::string_view json, const std::string& b
 Expected<WastScript> loadWastScript(const std::string& path) {
   if (path.ends_with(".wast")) {
     ConvertedWast converted = WASMC_TRY(convertWast(path));
-    std::string json = WASMC_TRY(readFileText(converted.jsonPath()));
+    std::string json = WASMC_TRY(engine::readFileText(converted.jsonPath()));
     // Modules are read into memory before `converted` removes the directory.
     return parseWastScript(json, converted.dir());
   }
-  std::string json = WASMC_TRY(readFileText(path));
+  std::string json = WASMC_TRY(engine::readFileText(path));
   std::string baseDir = std::filesystem::path(path).parent_path().string();
   return parseWastScript(json, baseDir.empty() ? "." : baseDir);
 }

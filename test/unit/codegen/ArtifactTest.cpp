@@ -10,8 +10,8 @@
 #include "runtime/Linker.h"
 #include "runtime/Store.h"
 #include "runtime/Sha256.h"
-#include "tools/wasmc/Aot.h"
-#include "tools/wasmc/CodegenLoader.h"
+#include "engine/Aot.h"
+#include "engine/CodegenLoader.h"
 #include "test/unit/codegen/ModuleFixture.h"
 
 #include <gtest/gtest.h>
@@ -40,12 +40,12 @@ const rt::ArtifactKey& userKey() {
 }
 
 rt::ArtifactPolicy policy(const rt::ArtifactKey* key = &userKey(), bool allowPrecompiled = false) {
-  return {.compilerId = tools::compilerIdentity(), .key = key, .allowPrecompiled = allowPrecompiled};
+  return {.compilerId = engine::compilerIdentity(), .key = key, .allowPrecompiled = allowPrecompiled};
 }
 
 const std::vector<uint8_t>& artifact() {
   static std::vector<uint8_t> bytes = [] {
-    auto compiled = tools::compileArtifact(readModule(), codegen::Options{}, userKey());
+    auto compiled = engine::compileArtifact(readModule(), codegen::Options{}, userKey());
     EXPECT_TRUE(compiled) << (compiled ? "" : compiled.error().describe());
     return compiled ? *compiled : std::vector<uint8_t>{};
   }();

@@ -201,7 +201,7 @@ struct Subject {
     if (!decoded)
       return;
     module = std::move(*decoded);
-    auto compiled = tools::compileModule(bytes, codegen::Options{.optLevel = optLevel});
+    auto compiled = engine::compileModule(bytes, codegen::Options{.optLevel = optLevel});
     EXPECT_TRUE(compiled) << (compiled ? "" : compiled.error().describe());
     if (compiled)
       jit = *compiled;

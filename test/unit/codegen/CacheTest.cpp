@@ -9,9 +9,9 @@
 #include "runtime/Invoke.h"
 #include "runtime/Linker.h"
 #include "runtime/Store.h"
-#include "tools/wasmc/Aot.h"
-#include "tools/wasmc/Cache.h"
-#include "tools/wasmc/CodegenLoader.h"
+#include "engine/Aot.h"
+#include "engine/Cache.h"
+#include "engine/CodegenLoader.h"
 #include "test/unit/codegen/ModuleFixture.h"
 
 #include <gtest/gtest.h>
@@ -67,7 +67,7 @@ protected:
     directory_ = root_ + "/cache/wasmc";
     module_ = readFile(WASMC_TRAPS_WASM);
     ASSERT_FALSE(module_.empty());
-    entry_ = directory_ + "/" + tools::cacheKey(module_, options_, tools::compilerIdentity());
+    entry_ = directory_ + "/" + engine::cacheKey(module_, options_, engine::compilerIdentity());
   }
   void TearDown() override {
     for (const auto& [name, value] : saved_) {
@@ -81,7 +81,7 @@ protected:
   }
   /// Loads the module through the cache and checks that it divides.
   void runThroughCache() {
-    auto loaded = tools::loadThroughCache(module_, options_);
+    auto loaded = engine::loadThroughCache(module_, options_);
     ASSERT_TRUE(loaded) << loaded.error().describe();
     test::expectDivides(*loaded);
   }
@@ -95,26 +95,26 @@ protected:
 TEST(CacheKey, CoversCompilerIdentityAndOptions) {
   std::vector<uint8_t> wasm = {0, 'a', 's', 'm', 1, 0, 0, 0};
   std::vector<uint8_t> wasmcId(20, 1), pluginId(20, 2), relinkedPluginId(20, 3), llvmId(20, 4);
-  auto identity = tools::compilerIdentityOf(wasmcId, pluginId, llvmId, "19.1.7");
+  auto identity = engine::compilerIdentityOf(wasmcId, pluginId, llvmId, "19.1.7");
   codegen::Options options;
-  std::string key = tools::cacheKey(wasm, options, identity);
-  EXPECT_EQ(key, tools::cacheKey(wasm, options, tools::compilerIdentityOf(wasmcId, pluginId, llvmId, "19.1.7")));
+  std::string key = engine::cacheKey(wasm, options, identity);
+  EXPECT_EQ(key, engine::cacheKey(wasm, options, engine::compilerIdentityOf(wasmcId, pluginId, llvmId, "19.1.7")));
   // A relinked plugin, another libLLVM or LLVM version, another wasmc.
-  EXPECT_NE(key, tools::cacheKey(wasm, options, tools::compilerIdentityOf(wasmcId, relinkedPluginId, llvmId, "19.1.7")));
-  EXPECT_NE(key, tools::cacheKey(wasm, options, tools::compilerIdentityOf(wasmcId, pluginId, pluginId, "19.1.7")));
-  EXPECT_NE(key, tools::cacheKey(wasm, options, tools::compilerIdentityOf(wasmcId, pluginId, llvmId, "19.1.0")));
-  EXPECT_NE(key, tools::cacheKey(wasm, options, tools::compilerIdentityOf(llvmId, pluginId, llvmId, "19.1.7")));
+  EXPECT_NE(key, engine::cacheKey(wasm, options, engine::compilerIdentityOf(wasmcId, relinkedPluginId, llvmId, "19.1.7")));
+  EXPECT_NE(key, engine::cacheKey(wasm, options, engine::compilerIdentityOf(wasmcId, pluginId, pluginId, "19.1.7")));
+  EXPECT_NE(key, engine::cacheKey(wasm, options, engine::compilerIdentityOf(wasmcId, pluginId, llvmId, "19.1.0")));
+  EXPECT_NE(key, engine::cacheKey(wasm, options, engine::compilerIdentityOf(llvmId, pluginId, llvmId, "19.1.7")));
   // No ambiguity between where one id ends and the next begins.
-  EXPECT_NE(tools::compilerIdentityOf(std::vector<uint8_t>(21, 1), std::vector<uint8_t>(19, 1), llvmId, "v"),
-            tools::compilerIdentityOf(std::vector<uint8_t>(20, 1), std::vector<uint8_t>(20, 1), llvmId, "v"));
+  EXPECT_NE(engine::compilerIdentityOf(std::vector<uint8_t>(21, 1), std::vector<uint8_t>(19, 1), llvmId, "v"),
+            engine::compilerIdentityOf(std::vector<uint8_t>(20, 1), std::vector<uint8_t>(20, 1), llvmId, "v"));
   // Options that change code.
   for (codegen::Options other : {codegen::Options{.optLevel = 3}, codegen::Options{.cpu = "generic"},
                                  codegen::Options{.jobs = 977}, codegen::Options{.partitions = 5}})
-    EXPECT_NE(key, tools::cacheKey(wasm, other, identity));
+    EXPECT_NE(key, engine::cacheKey(wasm, other, identity));
   // The module.
   std::vector<uint8_t> otherWasm = wasm;
   otherWasm.push_back(0);
-  EXPECT_NE(key, tools::cacheKey(otherWasm, options, identity));
+  EXPECT_NE(key, engine::cacheKey(otherWasm, options, identity));
 }
 
 TEST_F(CacheTest, StoresAnAuthenticatedEntryInADirectoryOf0700) {
@@ -135,7 +135,7 @@ TEST_F(CacheTest, StoresAnAuthenticatedEntryInADirectoryOf0700) {
 // so whoever could write the cache ran native code on the next hit.
 TEST_F(CacheTest, PlantedEntryIsReplacedNotRun) {
   rt::ArtifactKey attacker = rt::ephemeralKey();
-  auto planted = tools::compileArtifact(module_, options_, attacker);
+  auto planted = engine::compileArtifact(module_, options_, attacker);
   ASSERT_TRUE(planted) << planted.error().describe();
   ASSERT_EQ(::mkdir((root_ + "/cache").c_str(), 0700), 0);
   ASSERT_EQ(::mkdir(directory_.c_str(), 0700), 0);
@@ -146,7 +146,7 @@ TEST_F(CacheTest, PlantedEntryIsReplacedNotRun) {
   // What replaced it is authenticated with the user's key.
   auto key = rt::readUserKey();
   ASSERT_TRUE(key && *key);
-  auto loaded = rt::loadArtifactBytes(stored, {.compilerId = tools::compilerIdentity(), .key = &**key});
+  auto loaded = rt::loadArtifactBytes(stored, {.compilerId = engine::compilerIdentity(), .key = &**key});
   EXPECT_TRUE(loaded) << loaded.error().describe();
 }
 
@@ -175,7 +175,7 @@ TEST_F(CacheTest, DirectoryOthersCanWriteIsNotUsed) {
   ASSERT_EQ(::mkdir((root_ + "/cache").c_str(), 0700), 0);
   ASSERT_EQ(::mkdir(directory_.c_str(), 0700), 0);
   ASSERT_EQ(::chmod(directory_.c_str(), 0777), 0);
-  auto refused = tools::openCacheDirectory(directory_);
+  auto refused = engine::openCacheDirectory(directory_);
   ASSERT_FALSE(refused);
   EXPECT_NE(refused.error().message.find("writable by group or others"), std::string::npos);
   testing::internal::CaptureStderr();
@@ -191,7 +191,7 @@ TEST_F(CacheTest, DirectoryOfAnotherUserIsNotUsed) {
   ASSERT_EQ(::mkdir((root_ + "/cache").c_str(), 0700), 0);
   ASSERT_EQ(::mkdir(directory_.c_str(), 0700), 0);
   ASSERT_EQ(::chown(directory_.c_str(), 12345, 12345), 0);
-  auto refused = tools::openCacheDirectory(directory_);
+  auto refused = engine::openCacheDirectory(directory_);
   ASSERT_FALSE(refused);
   EXPECT_NE(refused.error().message.find("owned by another user"), std::string::npos);
   testing::internal::CaptureStderr();
@@ -203,12 +203,12 @@ TEST_F(CacheTest, DirectoryOfAnotherUserIsNotUsed) {
 // A first run fills the cache in the background (tools/wasmc/CacheFill.h);
 // runs of one module started together each start a fill, and one compiles.
 TEST_F(CacheTest, OneFillPerEntryAtATime) {
-  ASSERT_TRUE(tools::fillCache(module_, options_)) << "a first fill compiles";
+  ASSERT_TRUE(engine::fillCache(module_, options_)) << "a first fill compiles";
   std::vector<std::string> names = listDirectory(directory_);
   ASSERT_EQ(names.size(), 1u) << "the entry, and no lock left behind";
   EXPECT_EQ(directory_ + "/" + names[0], entry_);
-  ASSERT_TRUE(tools::fillCache(module_, options_)) << "a filled entry needs no fill";
-  auto cached = tools::lookUpCache(module_, options_);
+  ASSERT_TRUE(engine::fillCache(module_, options_)) << "a filled entry needs no fill";
+  auto cached = engine::lookUpCache(module_, options_);
   ASSERT_TRUE(cached && *cached);
   test::expectDivides(*cached);
 
@@ -216,18 +216,18 @@ TEST_F(CacheTest, OneFillPerEntryAtATime) {
   ASSERT_EQ(::unlink(entry_.c_str()), 0);
   const std::string lock = entry_ + ".filling";
   writeFile(lock, {});
-  Expected<void> refused = tools::fillCache(module_, options_);
+  Expected<void> refused = engine::fillCache(module_, options_);
   ASSERT_FALSE(refused);
   EXPECT_NE(refused.error().message.find("another wasmc"), std::string::npos) << refused.error().message;
   EXPECT_EQ(listDirectory(directory_).size(), 1u) << "only the other fill's lock";
-  auto none = tools::lookUpCache(module_, options_);
+  auto none = engine::lookUpCache(module_, options_);
   ASSERT_TRUE(none);
   EXPECT_EQ(*none, nullptr);
 
   // A lock an hour old is a fill that died: taken over.
   struct timespec old[2] = {{::time(nullptr) - 3600, 0}, {::time(nullptr) - 3600, 0}};
   ASSERT_EQ(::utimensat(AT_FDCWD, lock.c_str(), old, 0), 0);
-  ASSERT_TRUE(tools::fillCache(module_, options_));
+  ASSERT_TRUE(engine::fillCache(module_, options_));
   EXPECT_EQ(listDirectory(directory_), std::vector<std::string>{names[0]});
 }
 

@@ -93,7 +93,7 @@ class HostStack : public ::testing::TestWithParam<unsigned> {};
 TEST_P(HostStack, HostCallsNearTheStackLimitTrapOrRunNeverCrash) {
   auto bytes = test::assembleWat(spillModule());
   ASSERT_FALSE(bytes.empty());
-  auto compiled = tools::compileModule(bytes, codegen::Options{.optLevel = GetParam()});
+  auto compiled = engine::compileModule(bytes, codegen::Options{.optLevel = GetParam()});
   ASSERT_TRUE(compiled) << compiled.error().describe();
   Sweep sweep{*compiled};
   pthread_attr_t attr;

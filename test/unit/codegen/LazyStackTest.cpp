@@ -93,7 +93,7 @@ class LazyStack : public ::testing::TestWithParam<unsigned> {};
 TEST_P(LazyStack, FirstCallsAtTheStackLimitTrapOrRunNeverCrash) {
   auto bytes = test::assembleWat(leafModule());
   ASSERT_FALSE(bytes.empty());
-  auto compiled = tools::compileModule(bytes, codegen::Options{.optLevel = GetParam(), .lazy = true});
+  auto compiled = engine::compileModule(bytes, codegen::Options{.optLevel = GetParam(), .lazy = true});
   ASSERT_TRUE(compiled) << compiled.error().describe();
   rt::Store store;
   rt::Linker linker;

@@ -54,7 +54,7 @@ std::vector<uint8_t> manyFunctions(const std::vector<uint32_t>& exported) {
 TEST(LazyStubs, EveryCallReachesItsOwnFunctionPast65536Stubs) {
   std::vector<uint32_t> probes = {0, 1, 8, 37, 4463, 32767, 32768, 65535, 65536, 70000, 100000, 131071, 131072,
                                   kFunctions - 1};
-  auto compiled = tools::compileModule(manyFunctions(probes), codegen::Options{.optLevel = 0, .lazy = true});
+  auto compiled = engine::compileModule(manyFunctions(probes), codegen::Options{.optLevel = 0, .lazy = true});
   ASSERT_TRUE(compiled) << compiled.error().describe();
   test::Fixture f(*compiled);
   ASSERT_NE(f.instance, nullptr);

@@ -1,4 +1,4 @@
-// On-stack replacement (tools/wasmc/TierUp.h, JitCode::compileLoopEntry):
+// On-stack replacement (engine/TierUp.h, JitCode::compileLoopEntry):
 // a call running a loop on baseline code goes on in LLVM's loop entry at
 // the loop's header. Each test compares with the LLVM JIT: every kind of
 // local carried over mid-loop, loops inside blocks and other loops, a
@@ -79,7 +79,7 @@ const char* kModule = R"((module
 
 struct Compiled {
   std::shared_ptr<const rt::CompiledModule> module;
-  std::shared_ptr<const tools::TierUpStats> stats;
+  std::shared_ptr<const engine::TierUpStats> stats;
 };
 
 /// The module on the baseline tier with on-stack replacement after
@@ -87,10 +87,10 @@ struct Compiled {
 /// within these tests' few calls.
 Compiled tiered(uint32_t afterIterations) {
   auto bytes = test::assembleWat(kModule);
-  tools::BaselineCoverage coverage;
-  auto compiled = tools::compileModuleBaseline(
+  engine::BaselineCoverage coverage;
+  auto compiled = engine::compileModuleBaseline(
       bytes, codegen::Options{.optLevel = 2, .jobs = 1},
-      tools::TierUpOptions{.afterCalls = 1000000, .wait = true, .afterIterations = afterIterations}, &coverage);
+      engine::TierUpOptions{.afterCalls = 1000000, .wait = true, .afterIterations = afterIterations}, &coverage);
   EXPECT_TRUE(compiled) << (compiled ? "" : compiled.error().describe());
   if (!compiled)
     return {};
@@ -99,7 +99,7 @@ Compiled tiered(uint32_t afterIterations) {
 }
 
 std::shared_ptr<const rt::CompiledModule> llvmJit() {
-  auto compiled = tools::compileModule(test::assembleWat(kModule), codegen::Options{.optLevel = 2});
+  auto compiled = engine::compileModule(test::assembleWat(kModule), codegen::Options{.optLevel = 2});
   EXPECT_TRUE(compiled) << (compiled ? "" : compiled.error().describe());
   return compiled ? *compiled : nullptr;
 }
@@ -209,10 +209,10 @@ TEST(LoopEntry, EntersInTheBackgroundWhileTheLoopRuns) {
   // compiles its entry, asks again every budget, and goes on in LLVM code
   // once it is there.
   auto bytes = test::assembleWat(kModule);
-  tools::BaselineCoverage coverage;
-  auto compiled = tools::compileModuleBaseline(
+  engine::BaselineCoverage coverage;
+  auto compiled = engine::compileModuleBaseline(
       bytes, codegen::Options{.optLevel = 2, .jobs = 1},
-      tools::TierUpOptions{.afterCalls = 1000000, .wait = false, .afterIterations = 1000}, &coverage);
+      engine::TierUpOptions{.afterCalls = 1000000, .wait = false, .afterIterations = 1000}, &coverage);
   ASSERT_TRUE(compiled);
   test::Fixture f(*compiled);
   test::Fixture reference(llvmJit());

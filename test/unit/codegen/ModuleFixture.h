@@ -9,8 +9,8 @@
 #include "runtime/Invoke.h"
 #include "runtime/Linker.h"
 #include "runtime/Store.h"
-#include "tools/wasmc/BaselineModule.h"
-#include "tools/wasmc/Engine.h"
+#include "engine/BaselineModule.h"
+#include "engine/Engine.h"
 
 #include <gtest/gtest.h>
 
@@ -57,7 +57,7 @@ inline std::vector<uint8_t> assembleWat(const std::string& text) {
 /// The module at `path` compiled by the JIT at `optLevel`; null (and a test
 /// failure) if it does not compile.
 inline std::shared_ptr<const rt::CompiledModule> compileWasm(const char* path, unsigned optLevel) {
-  auto compiled = tools::compileModule(readWasm(path), codegen::Options{.optLevel = optLevel});
+  auto compiled = engine::compileModule(readWasm(path), codegen::Options{.optLevel = optLevel});
   if (!compiled)
     ADD_FAILURE() << compiled.error().describe();
   return compiled ? *compiled : nullptr;
@@ -76,22 +76,22 @@ inline std::vector<CompileConfig> compileConfigs() {
   for (unsigned level : {0u, 1u, 2u, 3u})
     out.push_back({level == 0 ? "O0" : level == 1 ? "O1" : level == 2 ? "O2" : "O3",
                    [level](std::span<const uint8_t> bytes) {
-                     return tools::compileModule(bytes, codegen::Options{.optLevel = level});
+                     return engine::compileModule(bytes, codegen::Options{.optLevel = level});
                    }});
   out.push_back({"lazy", [](std::span<const uint8_t> bytes) {
-                   return tools::compileModule(bytes, codegen::Options{.optLevel = 2, .lazy = true});
+                   return engine::compileModule(bytes, codegen::Options{.optLevel = 2, .lazy = true});
                  }});
   out.push_back({"aot", [](std::span<const uint8_t> bytes) {
-                   return tools::compileModuleAot(bytes, codegen::Options{.optLevel = 2});
+                   return engine::compileModuleAot(bytes, codegen::Options{.optLevel = 2});
                  }});
   // The baseline tier alone, and tiered with every function switched to
   // LLVM after its first call (which waits for it).
   out.push_back({"baseline", [](std::span<const uint8_t> bytes) {
-                   return tools::compileModuleBaseline(bytes, codegen::Options{.optLevel = 2});
+                   return engine::compileModuleBaseline(bytes, codegen::Options{.optLevel = 2});
                  }});
   out.push_back({"tiered", [](std::span<const uint8_t> bytes) {
-                   return tools::compileModuleBaseline(bytes, codegen::Options{.optLevel = 2},
-                                                       tools::TierUpOptions{.afterCalls = 1, .wait = true, .afterIterations = 2});
+                   return engine::compileModuleBaseline(bytes, codegen::Options{.optLevel = 2},
+                                                       engine::TierUpOptions{.afterCalls = 1, .wait = true, .afterIterations = 2});
                  }});
   return out;
 }

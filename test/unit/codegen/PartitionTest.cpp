@@ -11,7 +11,7 @@
 #include "runtime/Linker.h"
 #include "runtime/Store.h"
 #include "test/unit/codegen/WasmWriter.h"
-#include "tools/wasmc/Engine.h"
+#include "engine/Engine.h"
 
 #include <gtest/gtest.h>
 
@@ -30,7 +30,7 @@ enum class Engine { Jit, Aot };
 
 Expected<std::shared_ptr<const rt::CompiledModule>> compileWith(Engine engine, const std::vector<uint8_t>& bytes,
                                                                 const codegen::Options& options) {
-  return engine == Engine::Jit ? tools::compileModule(bytes, options) : tools::compileModuleAot(bytes, options);
+  return engine == Engine::Jit ? engine::compileModule(bytes, options) : engine::compileModuleAot(bytes, options);
 }
 
 struct Fixture {
@@ -207,7 +207,7 @@ INSTANTIATE_TEST_SUITE_P(EnginesAndPartitions, Partitioned,
 class Lazy : public ::testing::TestWithParam<unsigned> {
 protected:
   Fixture fixture() {
-    return Fixture(tools::compileModule(readModule(), codegen::Options{.optLevel = GetParam(), .lazy = true}));
+    return Fixture(engine::compileModule(readModule(), codegen::Options{.optLevel = GetParam(), .lazy = true}));
   }
 };
 
@@ -240,7 +240,7 @@ TEST_P(Lazy, TrapsInLazilyCompiledCodeAreTrapsWithFullBacktraces) {
 }
 
 TEST_P(Lazy, TwoInstancesShareTheCompiledCode) {
-  auto compiled = tools::compileModule(readModule(), codegen::Options{.optLevel = GetParam(), .lazy = true});
+  auto compiled = engine::compileModule(readModule(), codegen::Options{.optLevel = GetParam(), .lazy = true});
   ASSERT_TRUE(compiled);
   Fixture first(*compiled);
   Fixture second(*compiled);
@@ -299,7 +299,7 @@ TEST(PartitionPlan, LargeModulesGetPartitionsOfBoundedSize) {
 TEST(PartitionErrors, TheLazyJitRefusesWhatItCouldNotCompileLater) {
   std::vector<Body> bodies(12, identity());
   bodies[10] = tooManyLocals();
-  auto compiled = tools::compileModule(moduleOf(bodies), codegen::Options{.lazy = true});
+  auto compiled = engine::compileModule(moduleOf(bodies), codegen::Options{.lazy = true});
   ASSERT_FALSE(compiled);
   EXPECT_EQ(compiled.error().kind, ErrorKind::Unsupported);
   EXPECT_EQ(compiled.error().function, 10u) << compiled.error().describe();
@@ -310,7 +310,7 @@ TEST(PartitionErrors, OfSeveralErrorsTheFirstFunctionsIsReported) {
   bodies[2] = tooManyLocals();
   bodies[11] = tooManyLocals();
   for (unsigned partitions : {1u, 2u, 12u}) {
-    auto compiled = tools::compileModule(moduleOf(bodies), codegen::Options{.jobs = 2, .partitions = partitions});
+    auto compiled = engine::compileModule(moduleOf(bodies), codegen::Options{.jobs = 2, .partitions = partitions});
     ASSERT_FALSE(compiled);
     EXPECT_EQ(compiled.error().function, 2u) << partitions << ": " << compiled.error().describe();
   }

@@ -30,7 +30,7 @@ TEST(LlvmOptions, WasmcsChoicesHoldAfterAnInProcessLink) {
   std::vector<uint8_t> bytes = test::assembleWat(R"((module (func (export "f") (result i32) (i32.const 1))))");
   ASSERT_FALSE(bytes.empty());
   for (int link = 0; link < 2; ++link) {
-    auto compiled = tools::compileModuleAot(bytes, codegen::Options{.optLevel = 2});
+    auto compiled = engine::compileModuleAot(bytes, codegen::Options{.optLevel = 2});
     ASSERT_TRUE(compiled) << compiled.error().describe();
     for (const char* name : {"x86-cmov-converter", "disable-lsr", "x86-experimental-pref-innermost-loop-alignment"}) {
       llvm::cl::Option* chosen = option(name);

@@ -1,11 +1,11 @@
-// Tier-up (tools/wasmc/TierUp.h): baseline functions counted, recompiled by
+// Tier-up (engine/TierUp.h): baseline functions counted, recompiled by
 // LLVM and switched over through their stubs. Calls that cross the tier
 // boundary (a baseline frame calling the LLVM version of itself), traps in
 // the optimised code, the threshold, and installation in the background
 // while the module keeps running.
 
 #include "test/unit/codegen/ModuleFixture.h"
-#include "tools/wasmc/BaselineModule.h"
+#include "engine/BaselineModule.h"
 
 #include <chrono>
 #include <thread>
@@ -32,12 +32,12 @@ const char* kModule = R"((module
 
 struct Tiered {
   std::shared_ptr<const rt::CompiledModule> module;
-  std::shared_ptr<const tools::TierUpStats> stats;
+  std::shared_ptr<const engine::TierUpStats> stats;
 
-  explicit Tiered(tools::TierUpOptions options) {
+  explicit Tiered(engine::TierUpOptions options) {
     auto bytes = test::assembleWat(kModule);
-    tools::BaselineCoverage coverage;
-    auto compiled = tools::compileModuleBaseline(bytes, codegen::Options{.optLevel = 2, .jobs = 1}, options,
+    engine::BaselineCoverage coverage;
+    auto compiled = engine::compileModuleBaseline(bytes, codegen::Options{.optLevel = 2, .jobs = 1}, options,
                                                  &coverage);
     EXPECT_TRUE(compiled) << (compiled ? "" : compiled.error().describe());
     if (!compiled)

@@ -3,7 +3,7 @@
 
 #include "tools/wasmc/BenchResults.h"
 #include "tools/wasmc/BenchSuite.h"
-#include "tools/wasmc/FileIo.h"
+#include "engine/FileIo.h"
 #include "tools/wasmc/Json.h"
 #include "tools/wasmc/PhaseReport.h"
 #include "tools/wasmc/Subprocess.h"
@@ -191,7 +191,7 @@ TEST_F(BenchFiles, ProcessStatusOutputEnvironmentAndDirectory) {
   ASSERT_TRUE(result) << result.error().describe();
   EXPECT_EQ(result->exitStatus, 3);
   EXPECT_FALSE(result->timedOut);
-  EXPECT_EQ(*readFileText(spec.stdoutPath), "hello " + fs::canonical(dir_).string() + "\n");
+  EXPECT_EQ(*engine::readFileText(spec.stdoutPath), "hello " + fs::canonical(dir_).string() + "\n");
 }
 
 TEST_F(BenchFiles, ProcessTimeoutKillsTheGroup) {

@@ -1,16 +1,16 @@
-#include "tools/wasmc/BaselineModule.h"
+#include "engine/BaselineModule.h"
 
 #include <chrono>
 
 #include "compiler/baseline/X64Compiler.h"
 #include "compiler/wasm/Validator.h"
-#include "tools/wasmc/CodegenLoader.h"
+#include "engine/CodegenLoader.h"
 
 #include <sys/mman.h>
 
 #include <cstring>
 
-namespace wasmc::tools {
+namespace wasmc::engine {
 
 namespace {
 
@@ -121,4 +121,4 @@ Expected<std::shared_ptr<const rt::CompiledModule>> compileModuleBaseline(std::s
   return std::shared_ptr<const rt::CompiledModule>(std::move(compiled));
 }
 
-} // namespace wasmc::tools
+} // namespace wasmc::engine

@@ -8,11 +8,11 @@
 #include <string>
 #include <vector>
 
-namespace wasmc::tools {
+namespace wasmc::engine {
 
 Expected<std::vector<uint8_t>> readFileBytes(const std::string& path);
 /// The rest of the open file `fd` (from its current position); `fd` stays open.
 Expected<std::vector<uint8_t>> readFdBytes(int fd);
 Expected<std::string> readFileText(const std::string& path);
 
-} // namespace wasmc::tools
+} // namespace wasmc::engine

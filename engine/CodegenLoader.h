@@ -10,7 +10,7 @@
 #include <string>
 #include <string_view>
 
-namespace wasmc::tools {
+namespace wasmc::engine {
 
 /// The plugin file the Codegen.h functions load: $WASMC_CODEGEN_PLUGIN,
 /// else libwasmc_codegen.so next to libwasmc.so (for embedders), next to
@@ -32,4 +32,4 @@ const std::array<uint8_t, 32>& compilerIdentity();
 std::array<uint8_t, 32> compilerIdentityOf(std::span<const uint8_t> wasmcId, std::span<const uint8_t> pluginId,
                                            std::span<const uint8_t> llvmId, std::string_view llvmVersion);
 
-} // namespace wasmc::tools
+} // namespace wasmc::engine

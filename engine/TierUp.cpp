@@ -1,4 +1,4 @@
-#include "tools/wasmc/TierUp.h"
+#include "engine/TierUp.h"
 
 #include <algorithm>
 #include <chrono>
@@ -6,7 +6,7 @@
 #include <optional>
 #include <cstdio>
 
-namespace wasmc::tools {
+namespace wasmc::engine {
 
 TierUp::TierUp(codegen::JitCode& jit, const wasm::Module& module, TierUpOptions options)
     : jit_(jit), options_(options), counters_(new int32_t[module.functions.size()]),
@@ -171,4 +171,4 @@ void TierUp::compileLoop(uint64_t key) {
   loopsPending_.erase(index);
 }
 
-} // namespace wasmc::tools
+} // namespace wasmc::engine

@@ -8,7 +8,7 @@
 #include <memory>
 #include <span>
 
-namespace wasmc::tools {
+namespace wasmc::engine {
 
 /// Decodes, validates and JIT-compiles `bytes`. Errors: Malformed, Invalid,
 /// Unsupported.
@@ -22,4 +22,4 @@ Expected<std::shared_ptr<const rt::CompiledModule>> compileModule(std::span<cons
 Expected<std::shared_ptr<const rt::CompiledModule>> compileModuleAot(std::span<const uint8_t> bytes,
                                                                      const codegen::Options& options);
 
-} // namespace wasmc::tools
+} // namespace wasmc::engine

@@ -1,4 +1,4 @@
-#include "tools/wasmc/FileIo.h"
+#include "engine/FileIo.h"
 
 #include <cerrno>
 #include <cstring>
@@ -6,7 +6,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-namespace wasmc::tools {
+namespace wasmc::engine {
 
 namespace {
 
@@ -62,4 +62,4 @@ Expected<std::string> readFileText(const std::string& path) {
   return readWhole<std::string>(path);
 }
 
-} // namespace wasmc::tools
+} // namespace wasmc::engine

@@ -5,15 +5,15 @@
 // later); files are created with O_EXCL|O_NOFOLLOW under random names and
 // renamed into place; anything that changes compiled code is in cacheKey.
 
-#include "tools/wasmc/Cache.h"
+#include "engine/Cache.h"
 
 #include "runtime/Artifact.h"
 #include "runtime/ArtifactKey.h"
 #include "runtime/CpuFeatures.h"
 #include "runtime/Sha256.h"
-#include "tools/wasmc/Aot.h"
-#include "tools/wasmc/CodegenLoader.h"
-#include "tools/wasmc/Engine.h"
+#include "engine/Aot.h"
+#include "engine/CodegenLoader.h"
+#include "engine/Engine.h"
 
 #include <fcntl.h>
 #include <ctime>
@@ -27,7 +27,7 @@
 #include <cstring>
 #include <thread>
 
-namespace wasmc::tools {
+namespace wasmc::engine {
 
 namespace {
 
@@ -263,4 +263,4 @@ Expected<void> fillCache(std::span<const uint8_t> bytes, const codegen::Options&
   return {};
 }
 
-} // namespace wasmc::tools
+} // namespace wasmc::engine

@@ -3,7 +3,7 @@
 // forwards to it. Nothing here links LLVM, so commands that only run
 // compiled code start without loading it.
 
-#include "tools/wasmc/CodegenLoader.h"
+#include "engine/CodegenLoader.h"
 
 #include "compiler/codegen/PluginApi.h"
 #include "runtime/BuildId.h"
@@ -39,7 +39,7 @@ std::vector<std::string> candidates() {
     if (path.find(".so") != std::string::npos && path.find('/') != std::string::npos)
       paths.push_back(path.substr(0, path.rfind('/') + 1) + "libwasmc_codegen.so");
   }
-  if (std::string dir = tools::executableDirectory(); !dir.empty()) {
+  if (std::string dir = engine::executableDirectory(); !dir.empty()) {
     paths.push_back(dir + "libwasmc_codegen.so");
     paths.push_back(dir + "../lib/libwasmc_codegen.so"); // an installed wasmc
   }
@@ -57,7 +57,7 @@ Expected<const PluginApi*> plugin() {
   static std::once_flag once;
   std::call_once(once, [] {
     // Exactly the file compilerIdentity() describes, or none.
-    std::string path = tools::codegenPluginPath();
+    std::string path = engine::codegenPluginPath();
     void* handle = ::dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL);
     if (!handle) {
       failure = ::dlerror();
@@ -106,7 +106,7 @@ Expected<std::unique_ptr<JitCode>> compileJit(const wasm::Module& module, const 
 
 } // namespace wasmc::codegen
 
-namespace wasmc::tools {
+namespace wasmc::engine {
 
 std::string executableDirectory() {
   char exe[PATH_MAX];
@@ -151,4 +151,4 @@ const std::array<uint8_t, 32>& compilerIdentity() {
   return id;
 }
 
-} // namespace wasmc::tools
+} // namespace wasmc::engine

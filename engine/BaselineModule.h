@@ -5,20 +5,18 @@
 // trampolines, host adapters and a stub per function, through which every
 // call goes; each covered function's stub points at its baseline code.
 // With tier-up (TierUp.h), hot functions are recompiled by LLVM and their
-// stubs pointed at the result. Not the default anywhere yet: the baseline
-// tier is in progress (docs/BASELINE.md).
+// stubs pointed at the result (docs/BASELINE.md).
 
 #include "compiler/codegen/Codegen.h"
 #include "runtime/CompiledModule.h"
-#include "tools/wasmc/Options.h"
-#include "tools/wasmc/TierUp.h"
+#include "engine/TierUp.h"
 
 #include <cstdint>
 #include <memory>
 #include <span>
 #include <string>
 
-namespace wasmc::tools {
+namespace wasmc::engine {
 
 /// How many defined functions got baseline code (the rest: lazy LLVM).
 struct BaselineCoverage {
@@ -40,12 +38,4 @@ Expected<std::shared_ptr<const rt::CompiledModule>> compileModuleBaseline(std::s
                                                                           const TierUpOptions& tierUp = {},
                                                                           BaselineCoverage* coverage = nullptr);
 
-/// The tier-up of a --tier choice: tiered counts calls and loop headers,
-/// baseline and llvm never tier up.
-inline TierUpOptions tierUpFor(const TierChoice& choice) {
-  if (choice.tier != "tiered")
-    return {};
-  return TierUpOptions{.afterCalls = choice.tierUpAfter, .wait = choice.tierUpWait, .afterIterations = choice.osrAfter};
-}
-
-} // namespace wasmc::tools
+} // namespace wasmc::engine

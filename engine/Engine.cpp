@@ -1,11 +1,11 @@
-#include "tools/wasmc/Engine.h"
+#include "engine/Engine.h"
 
 #include "compiler/wasm/Validator.h"
 #include "runtime/Artifact.h"
-#include "tools/wasmc/Aot.h"
-#include "tools/wasmc/CodegenLoader.h"
+#include "engine/Aot.h"
+#include "engine/CodegenLoader.h"
 
-namespace wasmc::tools {
+namespace wasmc::engine {
 
 Expected<std::shared_ptr<const rt::CompiledModule>> compileModule(std::span<const uint8_t> bytes,
                                                                   const codegen::Options& options) {
@@ -34,4 +34,4 @@ Expected<std::shared_ptr<const rt::CompiledModule>> compileModuleAot(std::span<c
   return rt::loadArtifactBytes(artifact, {.compilerId = compilerIdentity(), .key = &key});
 }
 
-} // namespace wasmc::tools
+} // namespace wasmc::engine

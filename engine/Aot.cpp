@@ -1,12 +1,12 @@
-#include "tools/wasmc/Aot.h"
+#include "engine/Aot.h"
 
 #include "compiler/wasm/Validator.h"
 #include "runtime/Artifact.h"
-#include "tools/wasmc/CodegenLoader.h"
+#include "engine/CodegenLoader.h"
 
 #include <cstring>
 
-namespace wasmc::tools {
+namespace wasmc::engine {
 
 Expected<codegen::ObjectFiles> compileArtifactObjects(std::span<const uint8_t> bytes,
                                                       const codegen::Options& options) {
@@ -24,4 +24,4 @@ Expected<std::vector<uint8_t>> compileArtifact(std::span<const uint8_t> bytes, c
   return artifact;
 }
 
-} // namespace wasmc::tools
+} // namespace wasmc::engine

@@ -9,7 +9,7 @@
 #include <span>
 #include <vector>
 
-namespace wasmc::tools {
+namespace wasmc::engine {
 
 /// Decodes, validates and compiles `bytes` into objects (one per partition),
 /// the last carrying the artifact section stamped with compilerIdentity()
@@ -22,4 +22,4 @@ Expected<codegen::ObjectFiles> compileArtifactObjects(std::span<const uint8_t> b
 Expected<std::vector<uint8_t>> compileArtifact(std::span<const uint8_t> bytes, const codegen::Options& options,
                                                const rt::ArtifactKey& key);
 
-} // namespace wasmc::tools
+} // namespace wasmc::engine

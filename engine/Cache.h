@@ -16,7 +16,7 @@
 #include <span>
 #include <string>
 
-namespace wasmc::tools {
+namespace wasmc::engine {
 
 /// The cache file name for `bytes` compiled with `options` by the compiler
 /// whose identity is `compilerId` (inside rt::userCacheDirectory()).
@@ -50,4 +50,4 @@ Expected<std::shared_ptr<const rt::CompiledModule>> lookUpCache(std::span<const 
 /// cache, another fill of the entry running, compile errors, a failed write.
 Expected<void> fillCache(std::span<const uint8_t> bytes, const codegen::Options& options);
 
-} // namespace wasmc::tools
+} // namespace wasmc::engine

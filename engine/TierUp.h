@@ -24,7 +24,7 @@
 #include <thread>
 #include <vector>
 
-namespace wasmc::tools {
+namespace wasmc::engine {
 
 /// Both budgets below are for a function of up to kBudgetBodyBytes of
 /// wasm; a bigger one gets them times its size over that: its compile
@@ -47,6 +47,9 @@ struct TierUpOptions {
   /// once.
   uint32_t afterIterations = 0;
 };
+
+/// Tier-up as `wasmc run` and embedders' TIERED engines do it.
+inline constexpr TierUpOptions kDefaultTierUp{.afterCalls = 1000, .wait = false, .afterIterations = 1000000};
 
 /// What tier-up did so far; read while the module runs.
 struct TierUpStats {
@@ -114,4 +117,4 @@ private:
   std::thread worker_;
 };
 
-} // namespace wasmc::tools
+} // namespace wasmc::engine
