@@ -31,6 +31,7 @@ enum class TrapCode : uint32_t {
   StackExhausted,           // "call stack exhausted"
   HostTrap,                 // a host function failed; its message is kept by the runtime
   Exit,                     // WASI proc_exit: not an error; the exit code is kept by the runtime
+  Interrupt,                // "interrupt": the store was interrupted (a deadline passed)
 };
 
 /// A value slot in argument/result arrays passed between host and wasm:
@@ -101,7 +102,17 @@ struct StoreRecord {
   uintptr_t stackLimit = 0;
   VMContext* const* contexts = nullptr; // the store's instances
   size_t contextCount = 0;
+  /// Set (atomically, from any thread) when the store is interrupted: the
+  /// contexts' stack limits then read kInterruptStackLimit, so the next
+  /// stack check (every function entry, and every loop header of code
+  /// compiled interruptible) traps, and the runtime reports Interrupt.
+  uint32_t interrupt = 0;
 };
+
+/// The stack limit an interrupted store's contexts hold: above every stack
+/// (user addresses end below 2^47), and far enough below 2^64 that adding a
+/// frame size to it cannot wrap (the prologue's check adds one).
+inline constexpr uintptr_t kInterruptStackLimit = uintptr_t(1) << 62;
 
 /// Runtime services compiled code calls through VMContext::builtins (never by
 /// symbol: an artifact's only undefined symbols are the libc functions LLVM
@@ -191,7 +202,10 @@ inline constexpr const char* kArtifactSection = ".wasmc_artifact";
 /// The exported symbol at the start of that section.
 inline constexpr const char* kArtifactSymbol = "wasmc_artifact";
 inline constexpr char kArtifactMagic[8] = {'W', 'A', 'S', 'M', 'C', 'A', 'O', 'T'};
-inline constexpr uint32_t kArtifactFormatVersion = 2;
+inline constexpr uint32_t kArtifactFormatVersion = 3;
+/// ArtifactHeader::codeFlags: loop headers check for interrupts
+/// (codegen::Options::interruptible).
+inline constexpr uint64_t kCodeInterruptible = 1;
 
 struct ArtifactHeader {
   char magic[8];
@@ -201,6 +215,7 @@ struct ArtifactHeader {
   char triple[64];           // NUL-terminated target triple
   char cpu[64];              // NUL-terminated CPU name the code was tuned for
   uint64_t requiredFeatures; // CpuFeature bits the code assumes
+  uint64_t codeFlags;        // kCode* bits: how the code was compiled
   uint64_t wasmSize;         // wasm bytes that follow the header
   uint8_t digest[32];        // SHA-256 of the whole file with digest and mac zeroed
   uint8_t mac[32];           // HMAC-SHA256 of the digest under the compiling user's key

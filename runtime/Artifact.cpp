@@ -316,8 +316,9 @@ Expected<std::shared_ptr<const CompiledModule>> loadSealed(int memfd, const Arti
   std::pair<void*, std::vector<CodeBlock>> request{const_cast<void*>(static_cast<const void*>(tables.entries)), {}};
   dl_iterate_phdr(&collectCode, &request);
   std::vector<FunctionRange> ranges = functionRanges(module, tables, request.second);
-  return std::shared_ptr<const CompiledModule>(
-      std::make_shared<CompiledModule>(std::move(module), tables, std::move(owner), std::move(ranges)));
+  auto compiled = std::make_shared<CompiledModule>(std::move(module), tables, std::move(owner), std::move(ranges));
+  compiled->setInterruptible(mappedHeader->codeFlags & abi::kCodeInterruptible);
+  return std::shared_ptr<const CompiledModule>(std::move(compiled));
 }
 
 } // namespace

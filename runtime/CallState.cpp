@@ -128,8 +128,25 @@ void recordTrap(Activation& activation, abi::TrapCode code, uintptr_t pc, uintpt
 void setStackLimit(abi::StoreRecord& store, uintptr_t limit) {
   store.stackLimit = limit;
   for (size_t i = 0; i < store.contextCount; ++i)
-    store.contexts[i]->stackLimit = limit;
+    __atomic_store_n(&store.contexts[i]->stackLimit, limit, __ATOMIC_RELAXED);
+  // An interrupt that came before the limits were written would be undone
+  // by them: look again (after them), and put the interrupt's limit back.
+  // requestInterrupt sets the flag before it writes, so one of the two
+  // writes the interrupt's limit last.
+  __atomic_thread_fence(__ATOMIC_SEQ_CST);
+  if (__atomic_load_n(&store.interrupt, __ATOMIC_RELAXED))
+    for (size_t i = 0; i < store.contextCount; ++i)
+      __atomic_store_n(&store.contexts[i]->stackLimit, abi::kInterruptStackLimit, __ATOMIC_RELAXED);
 }
+
+void requestInterrupt(abi::StoreRecord& store) {
+  __atomic_store_n(&store.interrupt, 1, __ATOMIC_RELAXED);
+  __atomic_thread_fence(__ATOMIC_SEQ_CST);
+  for (size_t i = 0; i < store.contextCount; ++i)
+    __atomic_store_n(&store.contexts[i]->stackLimit, abi::kInterruptStackLimit, __ATOMIC_RELAXED);
+}
+
+bool interruptRequested(const abi::StoreRecord& store) { return __atomic_load_n(&store.interrupt, __ATOMIC_RELAXED); }
 
 std::optional<Trap> invokeWasm(abi::EntryTrampoline entry, void* code, void* vmctx,
                                abi::Slot* slots, abi::StoreRecord* store) {
@@ -159,6 +176,12 @@ void raiseTrap(abi::TrapCode code) {
   Activation* activation = innermost;
   if (!activation)
     fatal("raiseTrap called outside of a wasm call");
+  // An interrupted store's stack checks fail on purpose: that is the
+  // interrupt, delivered once (the flag is cleared; invokeWasm then puts
+  // the real limits back).
+  if ((code == abi::TrapCode::StackExhausted || code == abi::TrapCode::Interrupt) && activation->store &&
+      __atomic_exchange_n(&const_cast<abi::StoreRecord*>(activation->store)->interrupt, 0, __ATOMIC_RELAXED))
+    code = abi::TrapCode::Interrupt;
   uintptr_t fp = reinterpret_cast<uintptr_t>(__builtin_frame_address(0));
   recordTrap(*activation, code, 0, fp, fp);
   siglongjmp(activation->jmp, 1);

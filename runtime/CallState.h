@@ -58,6 +58,13 @@ void recordTrap(Activation& activation, abi::TrapCode code, uintptr_t pc, uintpt
 /// Sets the stack limit of `store` and of every VMContext in it.
 void setStackLimit(abi::StoreRecord& store, uintptr_t limit);
 
+/// Interrupts the wasm running in `store` (or the next that runs): its next
+/// stack check traps with TrapCode::Interrupt. Callable from any thread,
+/// but the caller must keep `store.contexts` from changing meanwhile
+/// (Store::interrupt does).
+void requestInterrupt(abi::StoreRecord& store);
+bool interruptRequested(const abi::StoreRecord& store);
+
 /// Calls `entry(code, vmctx, slots)` on the calling thread. Installs the
 /// trap handlers and this thread's signal stack if needed, and sets the
 /// stack limit of `store` (if non-null; setStackLimit) to this thread's

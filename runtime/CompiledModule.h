@@ -41,6 +41,10 @@ public:
   CompiledModule& operator=(const CompiledModule&) = delete;
 
   const wasm::Module& module() const { return module_; }
+  /// Loop headers check for interrupts (codegen::Options::interruptible):
+  /// Store::interrupt stops loops, not only calls.
+  bool interruptible() const { return interruptible_; }
+  void setInterruptible(bool interruptible) { interruptible_ = interruptible; }
   const CodeTables& code() const { return code_; }
   /// Registers code compiled after construction (functions a lazy JIT
   /// compiles on first call) with the trap handler, before it can run.
@@ -55,6 +59,7 @@ private:
   std::shared_ptr<void> owner_;
   uint64_t registration_ = 0;
   std::vector<uint32_t> sigIds_;
+  bool interruptible_ = false;
 };
 
 } // namespace wasmc::rt

@@ -103,10 +103,25 @@ Expected<MemoryInstance*> Store::createMemory(wasm::MemoryType type) {
 }
 
 void Store::addContext(abi::VMContext* vmctx) {
-  vmctx->stackLimit = record_.stackLimit; // instantiated while wasm runs: already limited
+  std::lock_guard<std::mutex> lock(contextsMutex_);
+  // Instantiated while wasm runs: already limited (or interrupted).
+  vmctx->stackLimit = interruptRequested(record_) ? abi::kInterruptStackLimit : record_.stackLimit;
   contexts_.push_back(vmctx);
   record_.contexts = contexts_.data();
   record_.contextCount = contexts_.size();
+}
+
+void Store::interrupt() {
+  std::lock_guard<std::mutex> lock(contextsMutex_);
+  requestInterrupt(record_);
+}
+
+bool Store::interruptPending() const { return interruptRequested(record_); }
+
+void Store::clearInterrupt() {
+  std::lock_guard<std::mutex> lock(contextsMutex_);
+  __atomic_store_n(&record_.interrupt, 0, __ATOMIC_RELAXED);
+  setStackLimit(record_, record_.stackLimit);
 }
 
 Instance* Store::adoptInstance(std::unique_ptr<Instance> instance) {

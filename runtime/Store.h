@@ -12,6 +12,7 @@
 
 #include <deque>
 #include <memory>
+#include <mutex>
 #include <unordered_map>
 #include <vector>
 
@@ -30,6 +31,16 @@ public:
   /// Makes `vmctx` follow the store's stack limit (StoreRecord::contexts);
   /// it must live as long as the store.
   void addContext(abi::VMContext* vmctx);
+
+  /// Stops the wasm running in this store at its next function entry or
+  /// loop header (loops only in code compiled interruptible), with the trap
+  /// "interrupt"; if none is running, the next call traps so. Callable from
+  /// any thread (not from a signal handler).
+  void interrupt();
+  /// An interrupt was requested and not yet delivered as a trap.
+  bool interruptPending() const;
+  /// Forgets an interrupt not yet delivered.
+  void clearInterrupt();
 
   /// The cap on any one memory of this store, in bytes (`-W max-memory-size`).
   uint64_t memoryLimitBytes = kDefaultMemoryLimit;
@@ -54,6 +65,7 @@ private:
   abi::StoreRecord record_{};
   Table::Budget tableBudget_; // before tables_: they refer to it
   std::vector<abi::VMContext*> contexts_;
+  std::mutex contextsMutex_; // addContext against interrupt() from other threads
   std::deque<Function> functions_;
   std::deque<Global> globals_;
   std::deque<std::unique_ptr<Table>> tables_;

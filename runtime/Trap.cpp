@@ -18,6 +18,7 @@ const char* trapMessage(abi::TrapCode code) {
   case TrapCode::StackExhausted: return "call stack exhausted";
   case TrapCode::HostTrap: return "host function trapped";
   case TrapCode::Exit: return "exit";
+  case TrapCode::Interrupt: return "interrupt";
   }
   return "unknown trap";
 }
