@@ -51,6 +51,7 @@ Expected<std::shared_ptr<const rt::CompiledModule>> compileModuleBaseline(std::s
     code->tierUp = std::make_unique<TierUp>(*code->jit, module, tierUp);
     counting = code->tierUp->counting();
   }
+  counting.pollInterrupts = options.interruptible;
 
   // Every function the baseline compiler covers, laid out in one block as
   // it is compiled: a reservation of address space that only the code
@@ -114,6 +115,7 @@ Expected<std::shared_ptr<const rt::CompiledModule>> compileModuleBaseline(std::s
 
   codegen::JitCode* jit = code->jit.get();
   auto compiled = std::make_shared<rt::CompiledModule>(std::move(module), tables, code, std::move(ranges));
+  compiled->setInterruptible(options.interruptible);
   jit->onCompiled = [module = compiled.get()](uint32_t funcIndex, uintptr_t start, uintptr_t end,
                                                      bool loopEntry) {
     module->addCode({rt::FunctionRange{start, end, funcIndex, module->module().funcName(funcIndex), loopEntry}});

@@ -212,6 +212,16 @@ void FunctionCompiler::countCall() {
   a_.bind(counted);
 }
 
+void FunctionCompiler::pollInterrupt() {
+  // The stack limit reads kInterruptStackLimit (2^62) only when the store
+  // was interrupted: no stack is that high. (Not the StackExhausted stub:
+  // that one is for the prologue, where rdi still holds the VMContext.)
+  static_assert(abi::kInterruptStackLimit == uintptr_t(1) << 62);
+  a_.load(Width::W64, kScratch, at(kVmctx, offsetof(abi::VMContext, stackLimit)));
+  a_.shift(Shift::Shr, Width::W64, kScratch, 62);
+  a_.jcc(Cond::NotEqual, trapLabel(abi::TrapCode::Interrupt));
+}
+
 void FunctionCompiler::countLoop(uint32_t loopOffset) {
   // The operand stack is empty here and the locals are in their slots, so
   // no register holds anything: both calls are free to use them all.
@@ -275,6 +285,8 @@ Expected<void> FunctionCompiler::enter(const wasm::Instr& instr) {
   ControlFrame& frame = control_.back();
   if (instr.op == Opcode::Loop) {
     a_.bind(frame.head);
+    if (counting_.pollInterrupts)
+      pollInterrupt();
     if (counting_.loopCounters && stack_.empty())
       countLoop(static_cast<uint32_t>(instr.offset));
   }

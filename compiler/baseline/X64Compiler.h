@@ -58,6 +58,9 @@ struct CallCounting {
   void* context = nullptr;
   int32_t* loopCounters = nullptr; // per defined function, shared by its loops
   const void* (*enterLoop)(void* context, uint32_t index, uint32_t loopOffset) = nullptr;
+  /// Not a count: loop headers also check for an interrupt, as the LLVM
+  /// code does with codegen::Options::interruptible.
+  bool pollInterrupts = false;
 };
 
 /// Machine code for defined function `index` (imports not counted), in the

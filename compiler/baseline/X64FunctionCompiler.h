@@ -246,6 +246,8 @@ private:
   // --- traps -----------------------------------------------------------
 
   Label& trapLabel(abi::TrapCode code) { return traps_[code]; }
+  /// A loop header's interrupt check (CallCounting::pollInterrupts).
+  void pollInterrupt();
 
   /// Builtins::raiseTrap(vmctx, code), which does not return: the runtime
   /// unwinds to the call's activation and collects the backtrace along the

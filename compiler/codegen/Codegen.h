@@ -28,6 +28,11 @@ struct Options {
   /// of all of them up front (a big module starts at once; calls between
   /// functions go through stubs, and LLVM inlines nothing).
   bool lazy = false;
+  /// Every loop header also checks for an interrupt (Store::interrupt,
+  /// -W timeout): one load of VMContext::stackLimit, a compare and a branch
+  /// per iteration. Function entries check always (the stack check does it).
+  /// Off: the code is what it was without interruption.
+  bool interruptible = false;
 };
 
 /// Relocatable ELF objects, one per partition, in link order (the last one

@@ -94,7 +94,7 @@ public:
   void materialize(std::unique_ptr<MaterializationResponsibility> responsibility) override {
     const wasm::Module& module = lazy_.module;
     Partition partition{index_, index_ + 1, /*split=*/true, /*tables=*/false,
-                        isBigFunction(module, index_, lazy_.options.optLevel)};
+                        isBigFunction(module, index_, lazy_.options.optLevel), /*loopEntry=*/std::nullopt};
     // Compiling and linking (JITLink, the code recorder) both run on the
     // helper thread: only the resolver's own frames use the wasm thread.
     thread compiler(std::optional<unsigned>(kCompileStackBytes), [&] {
@@ -229,7 +229,7 @@ Expected<std::unique_ptr<JitCode>> compileJitLazy(const wasm::Module& module, co
   // generator: two trampolines per function type are glue around a call
   // and run once per call between host and wasm, and at -O2 they took
   // 1.3 s of a first run for clang.wasm's types (0.13 s at -O0).
-  Partition tables{0, 0, /*split=*/true, /*tables=*/true, /*big=*/false};
+  Partition tables{0, 0, /*split=*/true, /*tables=*/true, /*big=*/false, /*loopEntry=*/std::nullopt};
   Options tablesOptions = options;
   tablesOptions.optLevel = 0;
   std::vector<char> tablesObject = WASMC_TRY(compilePartitionObject(module, tablesOptions, tables));

@@ -20,6 +20,8 @@ public:
   llvm::LLVMContext& ctx;
   const wasm::Module& module;
   std::unique_ptr<llvm::Module> llvmModule;
+  /// Options::interruptible: loop headers check for an interrupt.
+  bool interruptible = false;
 
   /// Type-based alias analysis tags for the three kinds of memory compiled
   /// code touches, which never overlap: linear memory, global cells, and

@@ -74,6 +74,7 @@ Expected<Compilation> compile(const wasm::Module& module, const Options& options
   llvmModule->setTargetTriple(c.machine->getTargetTriple().str());
   llvmModule->setDataLayout(c.machine->createDataLayout());
   c.mc = std::make_unique<ModuleContext>(*c.context, module, std::move(llvmModule));
+  c.mc->interruptible = options.interruptible;
   WASMC_TRY(lowerModule(*c.mc, partition, options.optLevel, /*functionTable=*/!options.lazy));
   optimizeModule(*c.mc->llvmModule, *c.machine, options.optLevel, partition.big);
   return c;
@@ -106,6 +107,7 @@ void addArtifactSection(Compilation& c, const wasm::Module& module, const Artifa
   copyString(header.cpu, sizeof header.cpu, c.machine->getTargetCPU().str());
   copyString(header.features, sizeof header.features, c.machine->getTargetFeatureString().str());
   header.requiredFeatures = requiredFeatureBits(*c.machine);
+  header.codeFlags = c.mc->interruptible ? abi::kCodeInterruptible : 0;
   // digest and mac stay zero: sealed after linking (runtime/Artifact.cpp)
   header.wasmSize = module.bytes.size();
 

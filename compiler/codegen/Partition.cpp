@@ -59,7 +59,7 @@ std::vector<Partition> planPartitions(const wasm::Module& module, const Options&
   uint32_t smallFunctions = 0;
   for (uint32_t i = 0; i < functions; ++i) {
     if (isBigFunction(module, i, options.optLevel)) {
-      plan.push_back(Partition{i, i + 1, true, false, true});
+      plan.push_back(Partition{i, i + 1, true, false, true, std::nullopt});
     } else {
       total += weight(module.functions[i]);
       ++smallFunctions;
@@ -87,12 +87,12 @@ std::vector<Partition> planPartitions(const wasm::Module& module, const Options&
     ++seen;
     uint64_t target = total * (ranges + 1) / count;
     if (running >= target || smallFunctions - seen == count - ranges - 1) {
-      plan.push_back(Partition{begin, i + 1, split, false, false});
+      plan.push_back(Partition{begin, i + 1, split, false, false, std::nullopt});
       begin = i + 1;
       ++ranges;
     }
   }
-  plan.push_back(Partition{begin, functions, split, true, false});
+  plan.push_back(Partition{begin, functions, split, true, false, std::nullopt});
   return plan;
 }
 
