@@ -12,6 +12,7 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <memory>
+#include <poll.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -27,8 +28,29 @@ ErrnoOr<off_t> fileOffset(uint64_t offset) {
 
 } // namespace
 
+/// Before a read that may block (a pipe, socket or terminal): waits until
+/// `fd` is readable, waking every WasiCtx::kInterruptPollMs to see whether
+/// the store was interrupted. Regular files never block.
+Outcome awaitReadable(WasiCtx& ctx, const FdEntry& entry) {
+  if (!ctx.watchingInterrupts() || entry.type == Filetype::RegularFile || entry.type == Filetype::Directory)
+    return Errno::Success;
+  int flags = ::fcntl(entry.hostFd, F_GETFL);
+  if (flags < 0 || (flags & O_NONBLOCK)) // the read answers at once
+    return Errno::Success;
+  while (true) {
+    if (ctx.interrupted())
+      return Outcome::trap(abi::TrapCode::Interrupt);
+    pollfd waiting{entry.hostFd, POLLIN, 0};
+    int ready = ::poll(&waiting, 1, WasiCtx::kInterruptPollMs);
+    if (ready != 0 && !(ready < 0 && errno == EINTR))
+      return Errno::Success; // readable, or an error the read will report
+  }
+}
+
 Outcome fdRead(WasiCtx& ctx, const HostArgs& a) {
   FdEntry* entry = WASMC_WASI_TRY(ctx.fds().get(a.u32(0), right::FdRead));
+  if (Outcome waited = awaitReadable(ctx, *entry); waited.trapCode != abi::TrapCode::None)
+    return waited;
   int fd = entry->hostFd;
   uint32_t n = WASMC_WASI_TRY(
       transfer(ctx.memory(), a.u32(1), a.u32(2),

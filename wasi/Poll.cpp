@@ -155,15 +155,27 @@ Outcome pollOneoff(WasiCtx& ctx, const HostArgs& a) {
         wait = std::min(wait, c.deadline > now ? c.deadline - now : 0);
       }
     }
+    // A store can be interrupted while its guest waits: wake now and then
+    // to look (WasiCtx::watchInterrupts).
+    constexpr uint64_t kSlice = uint64_t(WasiCtx::kInterruptPollMs) * 1'000'000;
+    bool sliced = wait > kSlice;
+    if (sliced) {
+      wait = kSlice;
+      haveTimeout = true;
+    }
     struct timespec timeout;
     timeout.tv_sec = static_cast<time_t>(std::min<uint64_t>(wait / 1'000'000'000ull, INT32_MAX));
     timeout.tv_nsec = static_cast<long>(wait % 1'000'000'000ull);
     int ready = ::ppoll(pollfds.data(), pollfds.size(), haveTimeout ? &timeout : nullptr, nullptr);
+    if (ctx.interrupted())
+      return Outcome::trap(abi::TrapCode::Interrupt);
     if (ready < 0) {
       if (errno == EINTR)
         continue;
       return errnoFromHost(errno);
     }
+    if (ready == 0 && sliced)
+      continue;
     for (size_t k = 0; k < pollfds.size(); ++k) {
       short revents = pollfds[k].revents;
       if (revents == 0)

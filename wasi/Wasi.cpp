@@ -140,6 +140,7 @@ Expected<void> WasiCtx::preopenSocket(int hostFd) {
 }
 
 Expected<void> addToLinker(rt::Store& store, rt::Linker& linker, WasiCtx& ctx) {
+  ctx.watchInterrupts(&store.record()->interrupt);
   for (const HostSpec& spec : kFunctions) {
     HostImpl impl = spec.impl;
     bool returnsErrno = spec.returnsErrno;

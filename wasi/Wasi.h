@@ -65,6 +65,15 @@ public:
   /// Until then (or with null) every pointer is EFAULT.
   void bindMemory(const rt::Memory* memory) { memory_ = GuestMemory(memory); }
 
+  /// The store's interrupt flag (abi::StoreRecord::interrupt), set by
+  /// addToLinker: calls that block (poll_oneoff, reads from pipes and
+  /// sockets) wake at least every kInterruptPollMs to look at it, and end
+  /// with the trap "interrupt" once it is set.
+  void watchInterrupts(const uint32_t* flag) { interruptFlag_ = flag; }
+  bool interrupted() const { return interruptFlag_ && __atomic_load_n(interruptFlag_, __ATOMIC_RELAXED); }
+  bool watchingInterrupts() const { return interruptFlag_ != nullptr; }
+  static constexpr int kInterruptPollMs = 20;
+
   // --- for the host functions --------------------------------------------
   const GuestMemory& memory() const { return memory_; }
   FdTable& fds() { return fds_; }
@@ -80,6 +89,7 @@ private:
   GuestMemory memory_;
   ResolveStrategy strategy_ = ResolveStrategy::Auto;
   ProtectedDirectories protected_;
+  const uint32_t* interruptFlag_ = nullptr;
 };
 
 /// Defines every wasi_snapshot_preview1 function in `linker` as a host
