@@ -42,7 +42,7 @@ int collectExecutableSegments(dl_phdr_info* info, size_t, void* data) {
 void usage(const char* program) {
   std::fprintf(stderr,
                "usage: %s [--dir HOST[::GUEST]]... [--env NAME[=VALUE]]... [--invoke NAME] [--argv0 NAME] "
-               "[--] [ARGS...]\n",
+               "[-W timeout=DUR] [--] [ARGS...]\n",
                program);
 }
 
@@ -79,6 +79,12 @@ bool parseOptions(int argc, char** argv, tools::RunCommandOptions& options) {
       options.invoke = text;
     else if (value(arg, "--argv0", text))
       options.argv0 = text;
+    else if (value(arg, "-W", text)) {
+      if (Expected<void> applied = tools::applyLimitOption(text, options.limits, true); !applied) {
+        std::fprintf(stderr, "%s: %s\n", argv[0], applied.error().message.c_str());
+        std::exit(2);
+      }
+    }
     else if (arg.size() > 1 && arg[0] == '-')
       return false;
     else
@@ -111,6 +117,12 @@ int main(int argc, char** argv) {
   std::vector<rt::CodeBlock> blocks;
   dl_iterate_phdr(&collectExecutableSegments, &blocks);
   std::vector<rt::FunctionRange> ranges = rt::functionRanges(*module, tables, blocks);
-  auto compiled = std::make_shared<const rt::CompiledModule>(std::move(*module), tables, nullptr, std::move(ranges));
+  auto compiled = std::make_shared<rt::CompiledModule>(std::move(*module), tables, nullptr, std::move(ranges));
+  compiled->setInterruptible(header.codeFlags & abi::kCodeInterruptible);
+  if (options.limits.interruptible && !compiled->interruptible()) {
+    std::fprintf(stderr, "%s: compiled without -W interruptible: its loops cannot be interrupted (-W timeout); "
+                 "compile it again with `wasmc compile --exe -W interruptible`\n", argv[0]);
+    return 2;
+  }
   return tools::runModule(std::move(compiled), options);
 }

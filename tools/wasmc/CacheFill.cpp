@@ -26,7 +26,10 @@ bool startCacheFill(const std::string& file, const codegen::Options& options) {
   if (!::realpath(file.c_str(), path))
     return false;
   std::vector<std::string> args{"wasmc", "cache-fill", "-O", std::to_string(options.optLevel), "-j",
-                                std::to_string(options.jobs), "--", path};
+                                std::to_string(options.jobs)};
+  if (options.interruptible)
+    args.push_back("--interruptible");
+  args.insert(args.end(), {"--", path});
   std::vector<char*> argv;
   for (std::string& arg : args)
     argv.push_back(arg.data());
@@ -57,7 +60,8 @@ int runCacheFillCommand(const CacheFillOptions& options) {
     reportError(options.file, bytes.error());
     return 1;
   }
-  Expected<void> filled = engine::fillCache(*bytes, codegen::Options{.optLevel = options.optLevel, .jobs = options.jobs});
+  Expected<void> filled = engine::fillCache(
+      *bytes, codegen::Options{.optLevel = options.optLevel, .jobs = options.jobs, .interruptible = options.interruptible});
   if (!filled) {
     reportError(options.file, filled.error());
     return 1;

@@ -68,7 +68,10 @@ Expected<void> compileCommand(const CompileOptions& options, const std::string& 
   if (rt::looksLikeArtifact(bytes))
     return makeError(ErrorKind::Malformed, kNoOffset,
                      "this is " + rt::describeElfFile(bytes) + ", not a wasm module; compile the .wasm instead");
-  codegen::Options codegenOptions{.optLevel = options.optLevel, .cpu = options.targetCpu, .jobs = options.jobs};
+  codegen::Options codegenOptions{.optLevel = options.optLevel,
+                                  .cpu = options.targetCpu,
+                                  .jobs = options.jobs,
+                                  .interruptible = options.limits.interruptible};
   if (options.exe) {
     std::vector<uint8_t> program = WASMC_TRY(compileExecutable(bytes, codegenOptions));
     WASMC_TRY(writeFile(output, program.data(), program.size()));

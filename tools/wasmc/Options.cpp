@@ -18,7 +18,7 @@ namespace {
 bool runOptionTakesValue(const char* arg) {
   static const char* const kValued[] = {"--dir", "--env",       "--invoke",    "--argv0",        "-O",
                                         "-j",    "--jobs",      "--opt-level", "--tcplisten", "--wasi-resolve", "--tier",
-                                        "--tier-up-after", "--osr-after"};
+                                        "--tier-up-after", "--osr-after", "-W"};
   for (const char* name : kValued)
     if (std::strcmp(arg, name) == 0)
       return true;
@@ -40,6 +40,25 @@ int findRunFile(int argc, char** argv, int first) {
       ++i;
   }
   return argc;
+}
+
+/// -W OPTION (Wasmtime's spelling; Limits.h), repeatable.
+void addLimitOptions(CLI::App& command, RunLimits& limits, bool run) {
+  command
+      .add_option_function<std::vector<std::string>>(
+          "-W",
+          [&limits, run](const std::vector<std::string>& values) {
+            for (const std::string& value : values)
+              if (Expected<void> applied = applyLimitOption(value, limits, run); !applied)
+                throw CLI::ValidationError("-W", applied.error().message);
+          },
+          run ? "timeout=DUR: stop the run with the trap \"interrupt\" after DUR (10ms, 2s, ...; "
+                "the start function, _start and blocking WASI calls alike); interruptible: compile "
+                "loops to check for interrupts (implied by timeout)"
+              : "interruptible: loops check for interrupts, so that `wasmc run -W timeout=DUR` (or a "
+                "standalone executable's -W timeout) can stop them")
+      ->allow_extra_args(false) // one value per -W: FILE after it is not one
+      ->type_name("OPTION");
 }
 
 /// --tier and its tier-up settings, the same for run and wast; run also
@@ -150,6 +169,7 @@ ParsedCommandLine parseCommandLine(int argc, char** argv) {
                       "CPU to compile for: native (default), generic, or an LLVM CPU name");
   compile->add_option("-O,--opt-level", options.compile.optLevel, "Optimisation level 0..3 (default 2)")
       ->check(CLI::Range(0, 3));
+  addLimitOptions(*compile, options.compile.limits, false);
   compile->add_option("-j,--jobs", options.compile.jobs,
                       "Threads compiling parts of the module in parallel (default: one per hardware "
                       "thread; 1 compiles the module as one unit)")
@@ -160,6 +180,7 @@ ParsedCommandLine parseCommandLine(int argc, char** argv) {
   cacheFill->add_option("file", options.cacheFill.file)->required();
   cacheFill->add_option("-O", options.cacheFill.optLevel)->check(CLI::Range(0, 3));
   cacheFill->add_option("-j", options.cacheFill.jobs)->check(CLI::Range(0, 256));
+  cacheFill->add_flag("--interruptible", options.cacheFill.interruptible);
 
   CLI::App* run = app.add_subcommand(
       "run", "Run a WASI program (wasi_snapshot_preview1): its _start, its _initialize (a "
@@ -209,6 +230,7 @@ ParsedCommandLine parseCommandLine(int argc, char** argv) {
                 "big module starts at once; the code is slower: no inlining, calls through "
                 "stubs). Implies --no-cache.");
   addTierOptions(*run, options.run.tier, true);
+  addLimitOptions(*run, options.run.limits, true);
   run->add_flag("--no-cache", options.run.noCache,
                 "Neither read nor fill the compile cache ($XDG_CACHE_HOME/wasmc or ~/.cache/wasmc, "
                 "keyed by module, wasmc build, options and CPU): the default tier is then tiered, "

@@ -3,6 +3,7 @@
 // Options.cpp (the only file built with exceptions, which CLI11 needs).
 
 #include "engine/TierUp.h"
+#include "tools/wasmc/Limits.h"
 
 #include <cstdint>
 #include <optional>
@@ -42,6 +43,7 @@ struct CompileOptions {
   unsigned optLevel = 2;
   unsigned jobs = 0;              // compile threads (0: one per hardware thread)
   bool exe = false;               // link a standalone executable instead of a .cwasm
+  RunLimits limits;               // -W interruptible
 };
 
 struct RunCommandOptions {
@@ -59,6 +61,7 @@ struct RunCommandOptions {
   bool lazy = false;                // JIT, each function compiled on its first call (implies noCache)
   TierChoice tier{.tier = "auto"};  // baseline and tiered imply noCache
   bool allowPrecompiled = false;    // run a .cwasm not authenticated with the user's key
+  RunLimits limits;                 // -W options
 };
 
 struct BenchOptions {
@@ -82,6 +85,7 @@ struct CacheFillOptions {
   std::string file;
   unsigned optLevel = 2;
   unsigned jobs = 0;
+  bool interruptible = false;
 };
 
 struct Options {

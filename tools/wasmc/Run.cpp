@@ -66,7 +66,10 @@ LoadResult load(const RunCommandOptions& options, std::optional<codegen::Options
     return loadPrecompiled(fd, options);
   }
   std::vector<uint8_t> bytes = WASMC_TRY(engine::readFdBytes(fd));
-  codegen::Options codegenOptions{.optLevel = options.optLevel, .jobs = options.jobs, .lazy = options.lazy};
+  codegen::Options codegenOptions{.optLevel = options.optLevel,
+                                  .jobs = options.jobs,
+                                  .lazy = options.lazy,
+                                  .interruptible = options.limits.interruptible};
   const std::string& tier = options.tier.tier;
   if (tier == "baseline" || tier == "tiered")
     return compileModuleBaseline(bytes, codegenOptions, tierUpFor(options.tier));
@@ -97,6 +100,10 @@ int runRunCommand(const RunCommandOptions& options) {
   uint64_t compileStart = monotonicNs();
   std::optional<codegen::Options> fillCache;
   LoadResult compiled = load(options, fillCache);
+  if (compiled && options.limits.interruptible && !(*compiled)->interruptible())
+    compiled = makeError(ErrorKind::Usage, kNoOffset,
+                         "compiled without -W interruptible: its loops cannot be interrupted (-W timeout); "
+                         "compile it again with `wasmc compile -W interruptible`");
   if (!compiled) {
     reportError(options.file, compiled.error());
     return 1;

@@ -4,6 +4,7 @@
 // so it needs no LLVM.
 
 #include "runtime/ArtifactKey.h"
+#include "runtime/Deadline.h"
 #include "runtime/Instance.h"
 #include "runtime/Invoke.h"
 #include "runtime/Linker.h"
@@ -255,6 +256,11 @@ int runTimed(std::shared_ptr<const rt::CompiledModule> module, const RunCommandO
     return fail(file, linked.error());
   BenchMarkers markers;
   markers.addToLinker(store, linker);
+  // From here on the run is timed: the start function counts. Stopped (and
+  // joined) before the store goes.
+  std::optional<rt::Deadline> deadline;
+  if (options.limits.timeoutNs)
+    deadline.emplace(store, *options.limits.timeoutNs);
 
   uint64_t instantiateStart = monotonicNs();
   Expected<rt::Instance*> instantiated = rt::Instance::instantiate(store, std::move(module), linker);

@@ -1,0 +1,31 @@
+#pragma once
+// -W options (Wasmtime's spelling), shared by `wasmc run`, `wasmc compile`
+// and standalone executables: how a run is limited and interrupted.
+
+#include "compiler/wasm/Error.h"
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace wasmc::tools {
+
+struct RunLimits {
+  /// -W timeout=DUR: the run ends with the trap "interrupt" once DUR has
+  /// passed (start function, _start and blocking WASI calls alike).
+  std::optional<uint64_t> timeoutNs;
+  /// -W interruptible: loops check for interrupts too (implied by timeout).
+  bool interruptible = false;
+};
+
+/// A duration: a number and a unit (ns, us, ms, s, m, h; s when none), as
+/// in "10ms", "1.5s". Errors: Usage.
+Expected<uint64_t> parseDuration(std::string_view text);
+
+/// Applies one -W option ("timeout=10ms", "interruptible[=y|n]") to
+/// `limits`. `runTime`: timeouts are allowed (not when only compiling).
+/// Errors: Usage, naming the known options.
+Expected<void> applyLimitOption(std::string_view option, RunLimits& limits, bool runTime);
+
+} // namespace wasmc::tools
