@@ -77,6 +77,30 @@ WASM_API_EXTERN void wasmc_config_target_cpu_set(wasm_config_t*, const char* cpu
 WASM_API_EXTERN void wasmc_config_cache_set(wasm_config_t*, bool enabled);
 /// Compiler threads for one module: 0 = one per core (default).
 WASM_API_EXTERN void wasmc_config_compile_threads_set(wasm_config_t*, uint32_t threads);
+/// Loops check for interrupts too (default off: then only function entries
+/// do, and a loop without calls runs on). Costs a load, a compare and a
+/// branch per loop iteration.
+WASM_API_EXTERN void wasmc_config_interruptible_set(wasm_config_t*, bool enabled);
+
+// --- interruption -------------------------------------------------------------
+// An interrupted store's running wasm stops at its next function entry (or
+// loop header, when compiled interruptible) with a trap of code
+// WASMC_TRAP_INTERRUPT, and a WASI call blocked in poll_oneoff or a read
+// from a pipe or socket within 20 ms. If no wasm runs, the next call into
+// the store traps so. The store stays usable: later calls run normally.
+
+/// Callable from any thread (not from a signal handler).
+WASM_API_EXTERN void wasmc_store_interrupt(wasm_store_t*);
+/// Interrupts the store `ns` nanoseconds from now (a thread of its own
+/// waits); replaces an earlier timeout; 0 cancels it.
+WASM_API_EXTERN void wasmc_store_set_timeout(wasm_store_t*, uint64_t ns);
+/// The engine's epoch: a counter any thread advances. A store whose epoch
+/// deadline the counter reaches is interrupted.
+WASM_API_EXTERN void wasmc_engine_increment_epoch(wasm_engine_t*);
+WASM_API_EXTERN uint64_t wasmc_engine_epoch(const wasm_engine_t*);
+/// Interrupts the store once the engine's epoch has advanced `ticks` from
+/// now (0 cancels).
+WASM_API_EXTERN void wasmc_store_set_epoch_deadline(wasm_store_t*, uint64_t ticks);
 
 // --- modules ----------------------------------------------------------------
 
@@ -111,6 +135,7 @@ enum wasmc_trap_code_enum {
   WASMC_TRAP_STACK_OVERFLOW,
   WASMC_TRAP_HOST,  // a host function returned a trap (or the embedder misused wasm_func_call)
   WASMC_TRAP_EXIT,  // WASI proc_exit: see wasmc_trap_exit_status
+  WASMC_TRAP_INTERRUPT, // the store was interrupted (wasmc_store_interrupt, a deadline)
   WASMC_TRAP_OTHER,
 };
 

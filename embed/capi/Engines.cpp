@@ -3,6 +3,10 @@
 #include "embed/capi/Handles.h"
 
 wasm_store_t::~wasm_store_t() {
+  {
+    std::lock_guard<std::mutex> lock(engine->epochMutex);
+    std::erase_if(engine->epochDeadlines, [this](const auto& entry) { return entry.first == this; });
+  }
   // Before the objects go: a finalizer may still look at what its info
   // points to, never at the store's objects (wasm.h gives it only the info).
   for (auto& [object, info] : hostInfo)
@@ -18,7 +22,9 @@ void wasm_config_delete(wasm_config_t* config) { delete config; }
 
 wasm_engine_t* wasm_engine_new() { return new wasm_engine_t{}; }
 wasm_engine_t* wasm_engine_new_with_config(wasm_config_t* config) {
-  auto* engine = new wasm_engine_t{config ? config->settings : wasmc::capi::EngineSettings{}};
+  auto* engine = new wasm_engine_t{};
+  if (config)
+    engine->settings = config->settings;
   delete config;
   return engine;
 }

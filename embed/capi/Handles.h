@@ -16,10 +16,12 @@
 
 #include "compiler/codegen/Codegen.h"
 #include "runtime/CompiledModule.h"
+#include "runtime/Deadline.h"
 #include "runtime/Store.h"
 #include "runtime/Trap.h"
 #include "wasi/Wasi.h"
 
+#include <atomic>
 #include <deque>
 #include <functional>
 #include <memory>
@@ -32,7 +34,7 @@ namespace wasmc::capi {
 
 /// How an engine compiles (wasm_config_t, wasmc.h's wasmc_config_*).
 struct EngineSettings {
-  codegen::Options options;
+  codegen::Options options; // options.interruptible: wasmc_config_interruptible_set
   uint8_t tier = 0; // wasmc_tier_t: LLVM, BASELINE, TIERED
   bool cache = false;
 };
@@ -100,6 +102,10 @@ struct wasm_config_t {
 
 struct wasm_engine_t {
   wasmc::capi::EngineSettings settings;
+  /// wasmc_engine_increment_epoch; the stores waiting for an epoch.
+  std::atomic<uint64_t> epoch{0};
+  std::mutex epochMutex;
+  std::vector<std::pair<wasm_store_t*, uint64_t>> epochDeadlines;
 };
 
 struct wasm_store_t {
@@ -108,6 +114,8 @@ struct wasm_store_t {
 
   wasm_engine_t* engine;
   wasmc::rt::Store runtime;
+  /// wasmc_store_set_timeout; declared after `runtime`, so destroyed first.
+  std::unique_ptr<wasmc::rt::Deadline> timeout;
   /// Host info of the objects the store owns (functions, globals, tables,
   /// memories, instances, foreign objects), finalized with the store.
   std::unordered_map<const void*, wasmc::capi::HostInfo> hostInfo;

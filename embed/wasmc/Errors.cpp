@@ -139,6 +139,7 @@ wasmc_trap_code_t wasmc_trap_code(const wasm_trap_t* trap) {
   case abi::TrapCode::StackExhausted: return WASMC_TRAP_STACK_OVERFLOW;
   case abi::TrapCode::HostTrap: return WASMC_TRAP_HOST;
   case abi::TrapCode::Exit: return WASMC_TRAP_EXIT;
+  case abi::TrapCode::Interrupt: return WASMC_TRAP_INTERRUPT;
   case abi::TrapCode::None: break;
   }
   return WASMC_TRAP_OTHER;
