@@ -102,6 +102,26 @@ WASM_API_EXTERN uint64_t wasmc_engine_epoch(const wasm_engine_t*);
 /// now (0 cancels).
 WASM_API_EXTERN void wasmc_store_set_epoch_deadline(wasm_store_t*, uint64_t ticks);
 
+// --- resource limits ----------------------------------------------------------
+// What a store may hold (as `wasmc run -W max-*`). A memory.grow or
+// table.grow past a limit returns -1 to the guest (or traps with
+// WASMC_TRAP_GROW_FAILED, see below); creating or instantiating past one
+// fails with an error that names the limit. Limits apply to what is
+// created or grown after the call.
+
+/// A negative value keeps the default: memory_size 4 GiB (any one memory,
+/// bytes), table_elements 10,000,000 (any one table; all tables of the
+/// store together hold at most 10,000,000), instances, tables and memories
+/// 10,000 each.
+WASM_API_EXTERN void wasmc_store_limiter(wasm_store_t*, int64_t memory_size, int64_t table_elements,
+                                         int64_t instances, int64_t tables, int64_t memories);
+/// A failed memory.grow or table.grow traps instead of returning -1.
+WASM_API_EXTERN void wasmc_store_trap_on_grow_failure(wasm_store_t*, bool enabled);
+/// Bytes of stack the wasm frames of one call into the store may use (0:
+/// the thread's stack less a reserve for host functions). Past it, a call
+/// traps with WASMC_TRAP_STACK_OVERFLOW.
+WASM_API_EXTERN void wasmc_store_max_wasm_stack(wasm_store_t*, size_t bytes);
+
 // --- modules ----------------------------------------------------------------
 
 /// wasm_module_new with the reason when it fails.
@@ -136,6 +156,8 @@ enum wasmc_trap_code_enum {
   WASMC_TRAP_HOST,  // a host function returned a trap (or the embedder misused wasm_func_call)
   WASMC_TRAP_EXIT,  // WASI proc_exit: see wasmc_trap_exit_status
   WASMC_TRAP_INTERRUPT, // the store was interrupted (wasmc_store_interrupt, a deadline)
+  WASMC_TRAP_GROW_FAILED, // memory.grow or table.grow failed with trap-on-grow-failure set
+  WASMC_TRAP_OUT_OF_FUEL, // the store's fuel ran out
   WASMC_TRAP_OTHER,
 };
 

@@ -32,6 +32,8 @@ enum class TrapCode : uint32_t {
   HostTrap,                 // a host function failed; its message is kept by the runtime
   Exit,                     // WASI proc_exit: not an error; the exit code is kept by the runtime
   Interrupt,                // "interrupt": the store was interrupted (a deadline passed)
+  GrowFailed,               // "memory or table grow failed" (only with trap-on-grow-failure)
+  OutOfFuel,                // "all fuel consumed"
 };
 
 /// A value slot in argument/result arrays passed between host and wasm:
@@ -107,6 +109,9 @@ struct StoreRecord {
   /// stack check (every function entry, and every loop header of code
   /// compiled interruptible) traps, and the runtime reports Interrupt.
   uint32_t interrupt = 0;
+  /// Bytes of stack the wasm frames of one outermost call may use (0: all
+  /// the thread has, less kStackReserve). Read by the runtime only.
+  uint64_t maxWasmStack = 0;
 };
 
 /// The stack limit an interrupted store's contexts hold: above every stack

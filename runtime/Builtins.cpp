@@ -6,6 +6,7 @@
 
 #include "runtime/CallState.h"
 #include "runtime/Instance.h"
+#include "runtime/Store.h"
 
 #include <cstring>
 
@@ -22,9 +23,20 @@ bool outOfBounds(uint64_t start, uint64_t count, uint64_t size) { return start +
 
 void raiseTrapBuiltin(VMContext*, uint32_t trapCode) { raiseTrap(static_cast<TrapCode>(trapCode)); }
 
+/// A failed grow is -1 to the guest, or with trap-on-grow-failure a trap:
+/// raised here (like raiseTrapBuiltin, from a frame without destructors)
+/// so compiled code needs no check of its own.
+uint32_t growResult(Instance* instance, int64_t old) {
+  if (old >= 0)
+    return static_cast<uint32_t>(old);
+  if (instance->store().limits().trapOnGrowFailure)
+    raiseTrap(TrapCode::GrowFailed);
+  return UINT32_MAX;
+}
+
 uint32_t memoryGrow(VMContext* vmctx, uint32_t delta) {
-  int64_t old = Instance::fromVmctx(vmctx)->memory()->memory->grow(delta);
-  return old < 0 ? UINT32_MAX : static_cast<uint32_t>(old);
+  Instance* instance = Instance::fromVmctx(vmctx);
+  return growResult(instance, instance->memory()->memory->grow(delta));
 }
 
 uint32_t memoryInit(VMContext* vmctx, uint32_t segment, uint32_t dst, uint32_t src, uint32_t count) {
@@ -34,8 +46,8 @@ uint32_t memoryInit(VMContext* vmctx, uint32_t segment, uint32_t dst, uint32_t s
 void dataDrop(VMContext* vmctx, uint32_t segment) { Instance::fromVmctx(vmctx)->dropDataSegment(segment); }
 
 uint32_t tableGrow(VMContext* vmctx, uint32_t table, void* init, uint32_t delta) {
-  int64_t old = Instance::fromVmctx(vmctx)->table(table)->grow(delta, init);
-  return old < 0 ? UINT32_MAX : static_cast<uint32_t>(old);
+  Instance* instance = Instance::fromVmctx(vmctx);
+  return growResult(instance, instance->table(table)->grow(delta, init));
 }
 
 uint32_t tableFill(VMContext* vmctx, uint32_t tableIndex, uint32_t dst, void* value, uint32_t count) {

@@ -160,7 +160,15 @@ std::optional<Trap> invokeWasm(abi::EntryTrampoline entry, void* code, void* vmc
   uintptr_t savedLimit = 0;
   if (store) {
     savedLimit = store->stackLimit;
-    setStackLimit(*store, activation.stack.low + abi::kStackReserve);
+    // A call from a host function keeps the limit of the call that entered
+    // the store first: max-wasm-stack counts all wasm frames of the thread.
+    uintptr_t limit = activation.stack.low + abi::kStackReserve;
+    auto sp = reinterpret_cast<uintptr_t>(__builtin_frame_address(0));
+    if (store->maxWasmStack != 0 && sp > limit && sp - limit > store->maxWasmStack)
+      limit = sp - store->maxWasmStack;
+    if (savedLimit != 0 && savedLimit > limit)
+      limit = savedLimit;
+    setStackLimit(*store, limit);
   }
   innermost = &activation;
   bool trapped = runProtected(activation, entry, code, vmctx, slots);

@@ -58,6 +58,7 @@ public:
   struct Budget {
     uint64_t used = 0;
     uint64_t limit = kMaxStoreTableElements;
+    uint64_t perTable = kMaxTableElements; // any one table
   };
 
   /// A table of `type.limits.min` null elements, charged to `budget` (which

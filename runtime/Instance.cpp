@@ -243,6 +243,7 @@ Expected<Instance*> Instance::instantiate(Store& store, std::shared_ptr<const Co
     return makeError(ErrorKind::Unlinkable, kNoOffset,
                      "the module has " + std::to_string(module->module().imports.size()) + " imports, " +
                          std::to_string(imports.size()) + " were provided");
+  WASMC_TRY(store.checkInstanceLimit());
   auto owned = std::make_unique<Instance>(store, std::move(module));
   WASMC_TRY(owned->resolveImports(imports));
   // From here on the instance belongs to the store even if a later step

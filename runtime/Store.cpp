@@ -73,11 +73,39 @@ Global* Store::createGlobal(wasm::GlobalType type, const Value& initial) {
   return &global;
 }
 
+namespace {
+
+Error limitReached(uint64_t limit, const char* what) {
+  return makeError(ErrorKind::Uninstantiable, kNoOffset,
+                   "the store's limit of " + std::to_string(limit) + " " + what + " is reached");
+}
+
+} // namespace
+
+void Store::setLimits(const StoreLimits& limits) {
+  limits_ = limits;
+  tableBudget_.limit = limits.totalTableElements;
+  tableBudget_.perTable = limits.tableElements;
+  record_.maxWasmStack = limits.maxWasmStack;
+}
+
+Expected<void> Store::checkInstanceLimit() const {
+  if (instances_.size() >= limits_.instances)
+    return limitReached(limits_.instances, "instances");
+  return {};
+}
+
 Expected<Table*> Store::createTable(wasm::TableType type) {
+  if (tables_.size() >= limits_.tables)
+    return limitReached(limits_.tables, "tables");
   if (type.limits.min > Table::kMaxTableElements)
     return makeError(ErrorKind::Uninstantiable, kNoOffset,
                      "table of " + std::to_string(type.limits.min) + " elements exceeds the limit of " +
                          std::to_string(Table::kMaxTableElements));
+  if (type.limits.min > tableBudget_.perTable)
+    return makeError(ErrorKind::Uninstantiable, kNoOffset,
+                     "table of " + std::to_string(type.limits.min) + " elements exceeds the store's limit of " +
+                         std::to_string(tableBudget_.perTable) + " elements per table");
   if (type.limits.min > tableBudget_.limit - tableBudget_.used)
     return makeError(ErrorKind::Uninstantiable, kNoOffset,
                      "table of " + std::to_string(type.limits.min) + " elements exceeds the store's limit of " +
@@ -87,10 +115,12 @@ Expected<Table*> Store::createTable(wasm::TableType type) {
 }
 
 Expected<MemoryInstance*> Store::createMemory(wasm::MemoryType type) {
+  if (memories_.size() >= limits_.memories)
+    return limitReached(limits_.memories, "memories");
   std::optional<uint32_t> max;
   if (type.limits.hasMax)
     max = type.limits.max;
-  auto memory = Memory::create(type.limits.min, max, memoryLimitBytes, &record_);
+  auto memory = Memory::create(type.limits.min, max, limits_.memoryBytes, &record_);
   if (!memory) {
     Error error = std::move(memory).error();
     error.kind = ErrorKind::Uninstantiable;

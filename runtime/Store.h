@@ -20,6 +20,24 @@ namespace wasmc::rt {
 
 class Instance;
 
+/// What one store may hold and use (`-W max-*`, wasmc_store_limiter). A
+/// grow past a limit returns -1 (or traps with trapOnGrowFailure); an
+/// instantiation or creation past one fails with an Uninstantiable error.
+struct StoreLimits {
+  uint64_t memoryBytes = kDefaultMemoryLimit;                    // any one memory
+  uint64_t tableElements = Table::kMaxTableElements;             // any one table
+  uint64_t totalTableElements = Table::kMaxStoreTableElements;   // all tables together
+  uint64_t instances = 10'000;
+  uint64_t tables = 10'000;
+  uint64_t memories = 10'000;
+  /// memory.grow and table.grow trap (GrowFailed) instead of returning -1.
+  bool trapOnGrowFailure = false;
+  /// Bytes of stack the wasm frames of one call from the host may use;
+  /// 0: the thread's stack less abi::kStackReserve. Host functions always
+  /// keep their own reserve below it.
+  uint64_t maxWasmStack = 0;
+};
+
 class Store {
 public:
   Store();
@@ -42,8 +60,12 @@ public:
   /// Forgets an interrupt not yet delivered.
   void clearInterrupt();
 
-  /// The cap on any one memory of this store, in bytes (`-W max-memory-size`).
-  uint64_t memoryLimitBytes = kDefaultMemoryLimit;
+  /// Applies to what is created or grown from now on; what already exists
+  /// keeps its size.
+  void setLimits(const StoreLimits& limits);
+  const StoreLimits& limits() const { return limits_; }
+  /// Fails (Uninstantiable) if one more instance would pass the limit.
+  Expected<void> checkInstanceLimit() const;
 
   /// A host function. Compiled code reaches it through a host adapter for
   /// its signature: the one of the first module that imports it, or of any
@@ -63,6 +85,7 @@ public:
 
 private:
   abi::StoreRecord record_{};
+  StoreLimits limits_;
   Table::Budget tableBudget_; // before tables_: they refer to it
   std::vector<abi::VMContext*> contexts_;
   std::mutex contextsMutex_; // addContext against interrupt() from other threads

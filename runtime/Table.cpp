@@ -16,7 +16,7 @@ int64_t Table::grow(uint32_t delta, void* init) {
   uint64_t max = type_.limits.hasMax ? type_.limits.max : UINT32_MAX;
   if (wanted > max || wanted > kMaxTableElements)
     return -1;
-  if (budget_ && delta > budget_->limit - budget_->used)
+  if (budget_ && (delta > budget_->limit - budget_->used || wanted > budget_->perTable))
     return -1;
   if (budget_)
     budget_->used += delta;

@@ -19,6 +19,8 @@ const char* trapMessage(abi::TrapCode code) {
   case TrapCode::HostTrap: return "host function trapped";
   case TrapCode::Exit: return "exit";
   case TrapCode::Interrupt: return "interrupt";
+  case TrapCode::GrowFailed: return "memory or table grow failed";
+  case TrapCode::OutOfFuel: return "all fuel consumed";
   }
   return "unknown trap";
 }

@@ -140,6 +140,8 @@ wasmc_trap_code_t wasmc_trap_code(const wasm_trap_t* trap) {
   case abi::TrapCode::HostTrap: return WASMC_TRAP_HOST;
   case abi::TrapCode::Exit: return WASMC_TRAP_EXIT;
   case abi::TrapCode::Interrupt: return WASMC_TRAP_INTERRUPT;
+  case abi::TrapCode::GrowFailed: return WASMC_TRAP_GROW_FAILED;
+  case abi::TrapCode::OutOfFuel: return WASMC_TRAP_OUT_OF_FUEL;
   case abi::TrapCode::None: break;
   }
   return WASMC_TRAP_OTHER;

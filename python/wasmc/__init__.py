@@ -74,7 +74,7 @@ class Trap(Exception):
 
     CODES = [None, "unreachable", "memory_out_of_bounds", "integer_divide_by_zero", "integer_overflow",
              "bad_conversion_to_integer", "indirect_call_to_null", "bad_signature", "table_out_of_bounds",
-             "stack_overflow", "host", "exit", "interrupt", "other"]
+             "stack_overflow", "host", "exit", "interrupt", "grow_failed", "out_of_fuel", "other"]
 
     def __init__(self, message, code="host", frames=(), exit_status=None):
         super().__init__(message)

@@ -42,8 +42,8 @@ int collectExecutableSegments(dl_phdr_info* info, size_t, void* data) {
 void usage(const char* program) {
   std::fprintf(stderr,
                "usage: %s [--dir HOST[::GUEST]]... [--env NAME[=VALUE]]... [--invoke NAME] [--argv0 NAME] "
-               "[-W timeout=DUR] [--] [ARGS...]\n",
-               program);
+               "[-W OPTION[=VALUE]]... [--] [ARGS...]\n  -W: %s\n",
+               program, tools::limitOptionsHelp(true).c_str());
 }
 
 /// Options up to the first argument that is not one, or up to "--".

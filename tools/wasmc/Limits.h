@@ -3,6 +3,7 @@
 // and standalone executables: how a run is limited and interrupted.
 
 #include "compiler/wasm/Error.h"
+#include "runtime/Store.h"
 
 #include <cstdint>
 #include <optional>
@@ -17,15 +18,26 @@ struct RunLimits {
   std::optional<uint64_t> timeoutNs;
   /// -W interruptible: loops check for interrupts too (implied by timeout).
   bool interruptible = false;
+  /// -W max-memory-size, max-table-elements, max-instances, max-tables,
+  /// max-memories, trap-on-grow-failure, max-wasm-stack.
+  rt::StoreLimits store;
 };
 
 /// A duration: a number and a unit (ns, us, ms, s, m, h; s when none), as
 /// in "10ms", "1.5s". Errors: Usage.
 Expected<uint64_t> parseDuration(std::string_view text);
 
-/// Applies one -W option ("timeout=10ms", "interruptible[=y|n]") to
-/// `limits`. `runTime`: timeouts are allowed (not when only compiling).
-/// Errors: Usage, naming the known options.
+/// A size in bytes: a number and an optional unit (K, M, G or KiB, MiB,
+/// GiB: powers of 1024), as in "16MiB", "65536". Errors: Usage.
+Expected<uint64_t> parseSize(std::string_view text);
+
+/// Applies one -W option ("timeout=10ms", "max-memory-size=16MiB", ...) to
+/// `limits`. `runTime`: the options that act when the module runs are
+/// allowed (not when only compiling). Errors: Usage, naming the known
+/// options.
 Expected<void> applyLimitOption(std::string_view option, RunLimits& limits, bool runTime);
+
+/// The -W options for --help.
+std::string limitOptionsHelp(bool runTime);
 
 } // namespace wasmc::tools

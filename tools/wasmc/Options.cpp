@@ -52,11 +52,7 @@ void addLimitOptions(CLI::App& command, RunLimits& limits, bool run) {
               if (Expected<void> applied = applyLimitOption(value, limits, run); !applied)
                 throw CLI::ValidationError("-W", applied.error().message);
           },
-          run ? "timeout=DUR: stop the run with the trap \"interrupt\" after DUR (10ms, 2s, ...; "
-                "the start function, _start and blocking WASI calls alike); interruptible: compile "
-                "loops to check for interrupts (implied by timeout)"
-              : "interruptible: loops check for interrupts, so that `wasmc run -W timeout=DUR` (or a "
-                "standalone executable's -W timeout) can stop them")
+          limitOptionsHelp(run))
       ->allow_extra_args(false) // one value per -W: FILE after it is not one
       ->type_name("OPTION");
 }

@@ -248,6 +248,7 @@ int runTimed(std::shared_ptr<const rt::CompiledModule> module, const RunCommandO
              PhaseTimes& times) {
   const std::string& file = options.file;
   rt::Store store;
+  store.setLimits(options.limits.store);
   rt::Linker linker;
   wasi::WasiCtx wasiCtx;
   if (Expected<void> configured = configureWasi(wasiCtx, options); !configured)
