@@ -52,6 +52,7 @@ Expected<std::shared_ptr<const rt::CompiledModule>> compileModuleBaseline(std::s
     counting = code->tierUp->counting();
   }
   counting.pollInterrupts = options.interruptible;
+  counting.consumeFuel = options.fuel;
 
   // Every function the baseline compiler covers, laid out in one block as
   // it is compiled: a reservation of address space that only the code
@@ -115,7 +116,7 @@ Expected<std::shared_ptr<const rt::CompiledModule>> compileModuleBaseline(std::s
 
   codegen::JitCode* jit = code->jit.get();
   auto compiled = std::make_shared<rt::CompiledModule>(std::move(module), tables, code, std::move(ranges));
-  compiled->setInterruptible(options.interruptible);
+  compiled->setCodeFlags(options.codeFlags());
   jit->onCompiled = [module = compiled.get()](uint32_t funcIndex, uintptr_t start, uintptr_t end,
                                                      bool loopEntry) {
     module->addCode({rt::FunctionRange{start, end, funcIndex, module->module().funcName(funcIndex), loopEntry}});

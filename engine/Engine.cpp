@@ -16,7 +16,7 @@ Expected<std::shared_ptr<const rt::CompiledModule>> compileModule(std::span<cons
   codegen::JitCode* code = jit.get();
   std::shared_ptr<void> owner(jit.release(), [](void* code) { delete static_cast<codegen::JitCode*>(code); });
   auto compiled = std::make_shared<rt::CompiledModule>(std::move(module), tables, std::move(owner), std::move(ranges));
-  compiled->setInterruptible(options.interruptible);
+  compiled->setCodeFlags(options.codeFlags());
   // A lazy JIT compiles functions on their first call: the trap handler
   // learns their code then. (The code belongs to `compiled`, so a plain
   // pointer lives long enough.)

@@ -102,6 +102,22 @@ WASM_API_EXTERN uint64_t wasmc_engine_epoch(const wasm_engine_t*);
 /// now (0 cancels).
 WASM_API_EXTERN void wasmc_store_set_epoch_deadline(wasm_store_t*, uint64_t ticks);
 
+// --- fuel -------------------------------------------------------------------
+// Deterministic metering: code compiled with consume_fuel pays for the wasm
+// it runs from its store's fuel (about one unit per instruction; the exact
+// rule is in docs/LIMITS.md) and traps with WASMC_TRAP_OUT_OF_FUEL at a
+// function entry or loop header once the fuel is below zero. The counts
+// are the same in every tier and at every optimisation level.
+
+/// Compile to consume fuel (default off: then the code is what it was).
+WASM_API_EXTERN void wasmc_config_consume_fuel_set(wasm_config_t*, bool enabled);
+/// Sets the fuel left (at most INT64_MAX; false otherwise). A store starts
+/// with none: code that consumes fuel traps at once until it gets some.
+WASM_API_EXTERN bool wasmc_store_set_fuel(wasm_store_t*, uint64_t fuel);
+/// The fuel left: negative when the code overdrew it (it runs on to the
+/// next function entry or loop header before it traps).
+WASM_API_EXTERN int64_t wasmc_store_fuel(const wasm_store_t*);
+
 // --- resource limits ----------------------------------------------------------
 // What a store may hold (as `wasmc run -W max-*`). A memory.grow or
 // table.grow past a limit returns -1 to the guest (or traps with
@@ -111,8 +127,8 @@ WASM_API_EXTERN void wasmc_store_set_epoch_deadline(wasm_store_t*, uint64_t tick
 
 /// A negative value keeps the default: memory_size 4 GiB (any one memory,
 /// bytes), table_elements 10,000,000 (any one table; all tables of the
-/// store together hold at most 10,000,000), instances, tables and memories
-/// 10,000 each.
+/// store together hold at most 10,000,000), instances unbounded, tables
+/// and memories 10,000 each.
 WASM_API_EXTERN void wasmc_store_limiter(wasm_store_t*, int64_t memory_size, int64_t table_elements,
                                          int64_t instances, int64_t tables, int64_t memories);
 /// A failed memory.grow or table.grow traps instead of returning -1.

@@ -112,6 +112,10 @@ struct StoreRecord {
   /// Bytes of stack the wasm frames of one outermost call may use (0: all
   /// the thread has, less kStackReserve). Read by the runtime only.
   uint64_t maxWasmStack = 0;
+  /// Fuel left, for code compiled to consume it (kCodeFuel): each straight-
+  /// line stretch of wasm subtracts its cost on entry; function entries and
+  /// loop headers trap (OutOfFuel) once it is below zero (docs/LIMITS.md).
+  int64_t fuel = 0;
 };
 
 /// The stack limit an interrupted store's contexts hold: above every stack
@@ -151,6 +155,7 @@ struct VMContext {
   const FuncRef** funcs;      // per function index (imports first): the callee's FuncRef
   const uint32_t* sigIds;     // per type index: canonical signature id
   void* instance;             // the runtime's Instance (opaque to compiled code)
+  int64_t* fuel;              // StoreRecord::fuel of the instance's store
 };
 
 static_assert(offsetof(VMContext, memoryBase) == 0);
@@ -161,6 +166,7 @@ static_assert(offsetof(VMContext, tables) == 32);
 static_assert(offsetof(VMContext, globals) == 40);
 static_assert(offsetof(VMContext, funcs) == 48);
 static_assert(offsetof(VMContext, sigIds) == 56);
+static_assert(offsetof(VMContext, fuel) == 72);
 static_assert(offsetof(FuncRef, code) == 0);
 static_assert(offsetof(FuncRef, vmctx) == 8);
 static_assert(offsetof(FuncRef, sigId) == 16);
@@ -207,10 +213,12 @@ inline constexpr const char* kArtifactSection = ".wasmc_artifact";
 /// The exported symbol at the start of that section.
 inline constexpr const char* kArtifactSymbol = "wasmc_artifact";
 inline constexpr char kArtifactMagic[8] = {'W', 'A', 'S', 'M', 'C', 'A', 'O', 'T'};
-inline constexpr uint32_t kArtifactFormatVersion = 3;
-/// ArtifactHeader::codeFlags: loop headers check for interrupts
-/// (codegen::Options::interruptible).
+inline constexpr uint32_t kArtifactFormatVersion = 4;
+/// ArtifactHeader::codeFlags (and CompiledModule::codeFlags): loop headers
+/// check for interrupts (codegen::Options::interruptible); the code
+/// consumes fuel (codegen::Options::fuel).
 inline constexpr uint64_t kCodeInterruptible = 1;
+inline constexpr uint64_t kCodeFuel = 2;
 
 struct ArtifactHeader {
   char magic[8];

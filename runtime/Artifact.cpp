@@ -317,7 +317,7 @@ Expected<std::shared_ptr<const CompiledModule>> loadSealed(int memfd, const Arti
   dl_iterate_phdr(&collectCode, &request);
   std::vector<FunctionRange> ranges = functionRanges(module, tables, request.second);
   auto compiled = std::make_shared<CompiledModule>(std::move(module), tables, std::move(owner), std::move(ranges));
-  compiled->setInterruptible(mappedHeader->codeFlags & abi::kCodeInterruptible);
+  compiled->setCodeFlags(mappedHeader->codeFlags);
   return std::shared_ptr<const CompiledModule>(std::move(compiled));
 }
 

@@ -41,10 +41,14 @@ public:
   CompiledModule& operator=(const CompiledModule&) = delete;
 
   const wasm::Module& module() const { return module_; }
+  /// How the code was instrumented (abi::kCode* flags).
+  uint64_t codeFlags() const { return codeFlags_; }
+  void setCodeFlags(uint64_t flags) { codeFlags_ = flags; }
   /// Loop headers check for interrupts (codegen::Options::interruptible):
   /// Store::interrupt stops loops, not only calls.
-  bool interruptible() const { return interruptible_; }
-  void setInterruptible(bool interruptible) { interruptible_ = interruptible; }
+  bool interruptible() const { return codeFlags_ & abi::kCodeInterruptible; }
+  /// The code consumes the store's fuel (codegen::Options::fuel).
+  bool consumesFuel() const { return codeFlags_ & abi::kCodeFuel; }
   const CodeTables& code() const { return code_; }
   /// Registers code compiled after construction (functions a lazy JIT
   /// compiles on first call) with the trap handler, before it can run.
@@ -59,7 +63,7 @@ private:
   std::shared_ptr<void> owner_;
   uint64_t registration_ = 0;
   std::vector<uint32_t> sigIds_;
-  bool interruptible_ = false;
+  uint64_t codeFlags_ = 0;
 };
 
 } // namespace wasmc::rt

@@ -149,6 +149,7 @@ Expected<void> Instance::createDefinitions() {
   vmctx_.funcs = funcRefs_.data();
   vmctx_.sigIds = sigIds.data();
   vmctx_.instance = this;
+  vmctx_.fuel = &store_.record()->fuel;
   return {};
 }
 

@@ -27,7 +27,10 @@ struct StoreLimits {
   uint64_t memoryBytes = kDefaultMemoryLimit;                    // any one memory
   uint64_t tableElements = Table::kMaxTableElements;             // any one table
   uint64_t totalTableElements = Table::kMaxStoreTableElements;   // all tables together
-  uint64_t instances = 10'000;
+  /// Counts. Instances are unbounded by default (the standard C API's
+  /// finalize example makes 100,000 in one store); tables and memories cost
+  /// real resources (a memory reserves 10 GiB of address space).
+  uint64_t instances = UINT64_MAX;
   uint64_t tables = 10'000;
   uint64_t memories = 10'000;
   /// memory.grow and table.grow trap (GrowFailed) instead of returning -1.
@@ -59,6 +62,11 @@ public:
   bool interruptPending() const;
   /// Forgets an interrupt not yet delivered.
   void clearInterrupt();
+
+  /// Fuel left for code compiled to consume it (codegen::Options::fuel,
+  /// -W fuel); below zero once overdrawn (compiler/wasm/Fuel.h).
+  void setFuel(int64_t fuel) { record_.fuel = fuel; }
+  int64_t fuel() const { return record_.fuel; }
 
   /// Applies to what is created or grown from now on; what already exists
   /// keeps its size.

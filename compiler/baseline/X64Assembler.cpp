@@ -99,6 +99,15 @@ void Assembler::alu(Alu op, Width width, Reg dst, const Mem& src) {
   opMem(width == Width::W64, {static_cast<uint8_t>(0x03 + 8 * static_cast<uint8_t>(op))}, number(dst), src);
 }
 
+void Assembler::alu(Alu op, Width width, const Mem& dst, int32_t imm) {
+  bool short8 = fitsInt8(imm);
+  opMem(width == Width::W64, {static_cast<uint8_t>(short8 ? 0x83 : 0x81)}, static_cast<uint8_t>(op), dst);
+  if (short8)
+    byte(static_cast<uint8_t>(static_cast<int8_t>(imm)));
+  else
+    imm32(imm);
+}
+
 void Assembler::test(Width width, Reg a, Reg b) { opReg(width == Width::W64, {0x85}, number(b), a); }
 
 void Assembler::mov(Width width, Reg dst, Reg src) { opReg(width == Width::W64, {0x89}, number(src), dst); }

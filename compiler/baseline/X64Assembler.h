@@ -87,6 +87,7 @@ public:
   void alu(Alu op, Width width, Reg dst, Reg src);
   void alu(Alu op, Width width, Reg dst, int32_t imm);
   void alu(Alu op, Width width, Reg dst, const Mem& src);
+  void alu(Alu op, Width width, const Mem& dst, int32_t imm); // op [mem], imm
   void test(Width width, Reg a, Reg b);
   void mov(Width width, Reg dst, Reg src);
   /// The shortest move of a constant: 32-bit moves zero-extend, so any

@@ -26,6 +26,8 @@ Expected<std::vector<uint8_t>> FunctionCompiler::run() {
   assignLocalRegisters();
 
   a_.reserve(3 * function_.body.size + 256); // about 2.3 bytes of code per wasm byte
+  if (counting_.consumeFuel)
+    fuelPlan_ = WASMC_TRY(wasm::FuelPlan::of(module_, module_.numImportedFuncs + index_));
   prologue();
   ControlFrame body{Opcode::Block, {}, {}, {}, 0, static_cast<uint32_t>(type_.results.size()), true};
   control_.push_back(std::move(body));
@@ -40,6 +42,12 @@ Expected<std::vector<uint8_t>> FunctionCompiler::run() {
 Expected<void> FunctionCompiler::visit(const wasm::Instr& instr) {
   if (!reachable_)
     return visitUnreachable(instr);
+  if (fuelPlan_)
+    if (const wasm::FuelCharge* charge = fuelPlan_->at(instr.offset)) {
+      if (!stack_.empty() && stack_.at(0).home == Home::Flags)
+        materializeFlags(); // the charge's subtraction sets the flags
+      chargeFuel(*charge);
+    }
   if (!stack_.empty() && stack_.at(0).home == Home::Flags) {
     bool branchesOnIt = instr.op == Opcode::BrIf || instr.op == Opcode::If || instr.op == Opcode::Select ||
                         instr.op == Opcode::SelectT || instr.op == Opcode::I32Eqz;
@@ -210,6 +218,17 @@ void FunctionCompiler::countCall() {
   a_.movImm(Width::W64, Reg::rax, reinterpret_cast<uint64_t>(counting_.request));
   a_.call(Reg::rax);
   a_.bind(counted);
+}
+
+void FunctionCompiler::chargeFuel(const wasm::FuelCharge& charge) {
+  // Through kScratch only: every other register may hold a value here.
+  a_.load(Width::W64, kScratch, at(kVmctx, offsetof(abi::VMContext, fuel)));
+  if (charge.cost != 0)
+    a_.alu(Alu::Sub, Width::W64, at(kScratch, 0), static_cast<int32_t>(std::min<uint32_t>(charge.cost, INT32_MAX)));
+  else
+    a_.alu(Alu::Cmp, Width::W64, at(kScratch, 0), 0);
+  if (charge.check)
+    a_.jcc(Cond::Less, trapLabel(abi::TrapCode::OutOfFuel));
 }
 
 void FunctionCompiler::pollInterrupt() {

@@ -61,6 +61,9 @@ struct CallCounting {
   /// Not a count: loop headers also check for an interrupt, as the LLVM
   /// code does with codegen::Options::interruptible.
   bool pollInterrupts = false;
+  /// Not a count either: the code consumes the store's fuel, charged where
+  /// the LLVM code charges it (compiler/wasm/Fuel.h).
+  bool consumeFuel = false;
 };
 
 /// Machine code for defined function `index` (imports not counted), in the

@@ -10,6 +10,7 @@
 #include "compiler/baseline/ValueStack.h"
 #include "compiler/baseline/X64Compiler.h"
 #include "compiler/wasm/BodyDecoder.h"
+#include "compiler/wasm/Fuel.h"
 #include "compiler/wasm/Module.h"
 #include "runtime/Abi.h"
 
@@ -248,6 +249,8 @@ private:
   Label& trapLabel(abi::TrapCode code) { return traps_[code]; }
   /// A loop header's interrupt check (CallCounting::pollInterrupts).
   void pollInterrupt();
+  /// Pays for the stretch of wasm starting here (CallCounting::consumeFuel).
+  void chargeFuel(const wasm::FuelCharge& charge);
 
   /// Builtins::raiseTrap(vmctx, code), which does not return: the runtime
   /// unwinds to the call's activation and collects the backtrace along the
@@ -349,6 +352,7 @@ private:
   const wasm::FuncType& type_;
   uint32_t index_;
   CallCounting counting_;
+  std::optional<wasm::FuelPlan> fuelPlan_; // CallCounting::consumeFuel
   Assembler a_;
   std::vector<ControlFrame> control_;
   ValueStack stack_;

@@ -33,6 +33,15 @@ struct Options {
   /// per iteration. Function entries check always (the stack check does it).
   /// Off: the code is what it was without interruption.
   bool interruptible = false;
+  /// The code consumes the store's fuel (StoreRecord::fuel; the costs and
+  /// where they are charged: compiler/wasm/Fuel.h) and traps with
+  /// OutOfFuel at a function entry or loop header once it is spent.
+  bool fuel = false;
+
+  /// abi::kCode* flags for what the options instrument.
+  uint64_t codeFlags() const {
+    return (interruptible ? abi::kCodeInterruptible : 0) | (fuel ? abi::kCodeFuel : 0);
+  }
 };
 
 /// Relocatable ELF objects, one per partition, in link order (the last one

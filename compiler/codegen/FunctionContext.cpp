@@ -14,7 +14,7 @@ using namespace llvm;
 FunctionContext::FunctionContext(ModuleContext& moduleContext, wasm::FuncIndex funcIndex, Function* function)
     : mc(moduleContext), module(moduleContext.module), ctx(moduleContext.ctx), b(moduleContext.ctx),
       fn(function), funcIndex(funcIndex) {
-  trapBlocks_.assign(static_cast<size_t>(abi::TrapCode::Interrupt) + 1, nullptr);
+  trapBlocks_.assign(static_cast<size_t>(abi::TrapCode::OutOfFuel) + 1, nullptr);
 }
 
 std::vector<Value*> FunctionContext::popN(size_t count) {

@@ -6,6 +6,7 @@
 
 #include "compiler/codegen/FunctionContext.h"
 #include "compiler/codegen/ModuleContext.h"
+#include "compiler/wasm/Fuel.h"
 
 #include <llvm/IR/MDBuilder.h>
 
@@ -42,6 +43,8 @@ public:
 
   Expected<void> lower() {
     WASMC_TRY(checkFunctionLimits(fc_.module, fc_.funcIndex));
+    if (fc_.mc.fuel)
+      fuelPlan_ = WASMC_TRY(wasm::FuelPlan::of(fc_.module, fc_.funcIndex));
     emitPrologue();
     const ControlFrame functionFrame = fc_.control.back(); // where every copy of a loop entry starts
     WASMC_TRY(decodeBody());
@@ -73,6 +76,9 @@ public:
   Expected<void> visit(const wasm::Instr& instr) {
     if (fc_.unreachable() && !handleInDeadCode(instr))
       return {};
+    if (fuelPlan_ && !fc_.unreachable())
+      if (const wasm::FuelCharge* charge = fuelPlan_->at(instr.offset))
+        chargeFuel(*charge);
     if (loopEntry_ && (instr.op == wasm::Opcode::Block || instr.op == wasm::Opcode::Loop ||
                        instr.op == wasm::Opcode::If)) {
       const bool enterable = instr.op == wasm::Opcode::Loop && fc_.stack.empty();
@@ -198,6 +204,8 @@ private:
     if (!fc_.module.memories.empty())
       fc_.memoryBase = fc_.loadVmctxField(offsetof(abi::VMContext, memoryBase), fc_.ptr(), "membase");
 
+    if (fuelPlan_)
+      fuel_ = fc_.loadVmctxField(offsetof(abi::VMContext, fuel), fc_.ptr(), "fuel");
     emitStackCheck();
     if (loopEntry_) {
       // The locals are copied in here once the loop's header exists; the
@@ -238,6 +246,23 @@ private:
     stackCheckSize_ = cast<BinaryOperator>(b.CreateNUWAdd(limit, b.getInt64(0)));
     Value* exhausted = b.CreateICmpULT(frame, stackCheckSize_);
     fc_.trapIf(exhausted, abi::TrapCode::StackExhausted);
+  }
+
+  /// Pays for the stretch of wasm that starts here (compiler/wasm/Fuel.h).
+  /// Volatile: the count must be exact where a trap stops the code, and a
+  /// trapping access LLVM moved above a plain store would stop it early.
+  void chargeFuel(const wasm::FuelCharge& charge) {
+    IRBuilder<>& b = fc_.b;
+    LoadInst* left = b.CreateLoad(b.getInt64Ty(), fuel_, /*isVolatile=*/true, "fuel_left");
+    left->setMetadata(LLVMContext::MD_tbaa, fc_.mc.tbaaRuntime);
+    Value* now = left;
+    if (charge.cost != 0) {
+      now = b.CreateSub(left, b.getInt64(charge.cost), "fuel_now");
+      StoreInst* store = b.CreateStore(now, fuel_, /*isVolatile=*/true);
+      store->setMetadata(LLVMContext::MD_tbaa, fc_.mc.tbaaRuntime);
+    }
+    if (charge.check)
+      fc_.trapIf(b.CreateICmpSLT(now, b.getInt64(0)), abi::TrapCode::OutOfFuel);
   }
 
   /// A loop entry: every local from the caller's buffer (local i's bits at
@@ -281,6 +306,8 @@ private:
   }
 
   FunctionContext fc_;
+  std::optional<wasm::FuelPlan> fuelPlan_;   // Options::fuel: where to charge
+  Value* fuel_ = nullptr;                    // &StoreRecord::fuel
   BinaryOperator* stackCheckSize_ = nullptr; // limit + the frame estimate
   std::optional<uint32_t> loopEntry_;        // lowering a loop entry at this offset
   BasicBlock* loopEntryFrom_ = nullptr;      // its entry block's end

@@ -22,6 +22,7 @@ public:
   std::unique_ptr<llvm::Module> llvmModule;
   /// Options::interruptible: loop headers check for an interrupt.
   bool interruptible = false;
+  bool fuel = false; // codegen::Options::fuel
 
   /// Type-based alias analysis tags for the three kinds of memory compiled
   /// code touches, which never overlap: linear memory, global cells, and

@@ -75,6 +75,7 @@ Expected<Compilation> compile(const wasm::Module& module, const Options& options
   llvmModule->setDataLayout(c.machine->createDataLayout());
   c.mc = std::make_unique<ModuleContext>(*c.context, module, std::move(llvmModule));
   c.mc->interruptible = options.interruptible;
+  c.mc->fuel = options.fuel;
   WASMC_TRY(lowerModule(*c.mc, partition, options.optLevel, /*functionTable=*/!options.lazy));
   optimizeModule(*c.mc->llvmModule, *c.machine, options.optLevel, partition.big);
   return c;
@@ -107,7 +108,7 @@ void addArtifactSection(Compilation& c, const wasm::Module& module, const Artifa
   copyString(header.cpu, sizeof header.cpu, c.machine->getTargetCPU().str());
   copyString(header.features, sizeof header.features, c.machine->getTargetFeatureString().str());
   header.requiredFeatures = requiredFeatureBits(*c.machine);
-  header.codeFlags = c.mc->interruptible ? abi::kCodeInterruptible : 0;
+  header.codeFlags = (c.mc->interruptible ? abi::kCodeInterruptible : 0) | (c.mc->fuel ? abi::kCodeFuel : 0);
   // digest and mac stay zero: sealed after linking (runtime/Artifact.cpp)
   header.wasmSize = module.bytes.size();
 

@@ -1,5 +1,6 @@
-// Store resource limits (wasmc.h "resource limits"): forwarded to
-// rt::StoreLimits, which the runtime enforces.
+// Store resource limits and fuel (wasmc.h "fuel", "resource limits"):
+// forwarded to rt::StoreLimits and the store's fuel, which the runtime and
+// the compiled code enforce.
 
 #include "embed/wasmc/Extensions.h"
 
@@ -14,6 +15,17 @@ uint64_t limitOr(int64_t value, uint64_t fallback) { return value < 0 ? fallback
 } // namespace
 
 extern "C" {
+
+void wasmc_config_consume_fuel_set(wasm_config_t* config, bool enabled) { config->settings.options.fuel = enabled; }
+
+bool wasmc_store_set_fuel(wasm_store_t* store, uint64_t fuel) {
+  if (fuel > uint64_t(INT64_MAX))
+    return false;
+  store->runtime.setFuel(static_cast<int64_t>(fuel));
+  return true;
+}
+
+int64_t wasmc_store_fuel(const wasm_store_t* store) { return store->runtime.fuel(); }
 
 void wasmc_store_limiter(wasm_store_t* store, int64_t memory_size, int64_t table_elements, int64_t instances,
                          int64_t tables, int64_t memories) {

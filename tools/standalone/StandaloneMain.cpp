@@ -118,10 +118,10 @@ int main(int argc, char** argv) {
   dl_iterate_phdr(&collectExecutableSegments, &blocks);
   std::vector<rt::FunctionRange> ranges = rt::functionRanges(*module, tables, blocks);
   auto compiled = std::make_shared<rt::CompiledModule>(std::move(*module), tables, nullptr, std::move(ranges));
-  compiled->setInterruptible(header.codeFlags & abi::kCodeInterruptible);
-  if (options.limits.interruptible && !compiled->interruptible()) {
-    std::fprintf(stderr, "%s: compiled without -W interruptible: its loops cannot be interrupted (-W timeout); "
-                 "compile it again with `wasmc compile --exe -W interruptible`\n", argv[0]);
+  compiled->setCodeFlags(header.codeFlags);
+  if (Expected<void> instrumented = tools::checkInstrumented(*compiled, options.limits, "wasmc compile --exe");
+      !instrumented) {
+    std::fprintf(stderr, "%s: %s\n", argv[0], instrumented.error().message.c_str());
     return 2;
   }
   return tools::runModule(std::move(compiled), options);

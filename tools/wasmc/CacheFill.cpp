@@ -29,6 +29,8 @@ bool startCacheFill(const std::string& file, const codegen::Options& options) {
                                 std::to_string(options.jobs)};
   if (options.interruptible)
     args.push_back("--interruptible");
+  if (options.fuel)
+    args.push_back("--fuel");
   args.insert(args.end(), {"--", path});
   std::vector<char*> argv;
   for (std::string& arg : args)
@@ -61,7 +63,8 @@ int runCacheFillCommand(const CacheFillOptions& options) {
     return 1;
   }
   Expected<void> filled = engine::fillCache(
-      *bytes, codegen::Options{.optLevel = options.optLevel, .jobs = options.jobs, .interruptible = options.interruptible});
+      *bytes, codegen::Options{.optLevel = options.optLevel, .jobs = options.jobs, .interruptible = options.interruptible,
+                                 .fuel = options.fuel});
   if (!filled) {
     reportError(options.file, filled.error());
     return 1;

@@ -71,7 +71,8 @@ Expected<void> compileCommand(const CompileOptions& options, const std::string& 
   codegen::Options codegenOptions{.optLevel = options.optLevel,
                                   .cpu = options.targetCpu,
                                   .jobs = options.jobs,
-                                  .interruptible = options.limits.interruptible};
+                                  .interruptible = options.limits.interruptible,
+                                  .fuel = options.limits.consumeFuel};
   if (options.exe) {
     std::vector<uint8_t> program = WASMC_TRY(compileExecutable(bytes, codegenOptions));
     WASMC_TRY(writeFile(output, program.data(), program.size()));

@@ -52,6 +52,12 @@ public:
   /// grows or the engine is destroyed. Errors: no such exported memory.
   Expected<std::span<const uint8_t>> exportedMemory(InstanceId instance, const std::string& field);
 
+  /// Limits and fuel for the store every script's modules live in.
+  void configureStore(const rt::StoreLimits& limits, uint64_t fuel) {
+    store_.setLimits(limits);
+    store_.setFuel(static_cast<int64_t>(std::min<uint64_t>(fuel, INT64_MAX)));
+  }
+
 private:
   codegen::Options options_;
   Expected<std::shared_ptr<const rt::CompiledModule>> compileBaseline(std::span<const uint8_t> bytes);

@@ -106,6 +106,17 @@ Expected<void> applyLimitOption(std::string_view option, RunLimits& limits, bool
     limits.interruptible = WASMC_TRY(parseFlag(key, value));
     return {};
   }
+  if (key == "fuel" && runTime) {
+    limits.fuel = WASMC_TRY(parseCount(key, value));
+    if (*limits.fuel > uint64_t(INT64_MAX))
+      return usage("-W fuel is at most " + std::to_string(INT64_MAX));
+    limits.consumeFuel = true;
+    return {};
+  }
+  if (key == "consume-fuel") {
+    limits.consumeFuel = WASMC_TRY(parseFlag(key, value));
+    return {};
+  }
   if (key == "trap-on-grow-failure" && runTime) {
     limits.store.trapOnGrowFailure = WASMC_TRY(parseFlag(key, value));
     return {};
@@ -119,11 +130,24 @@ Expected<void> applyLimitOption(std::string_view option, RunLimits& limits, bool
   return usage("unknown -W option '" + std::string(option) + "'; known: " + limitOptionsHelp(runTime));
 }
 
+Expected<void> checkInstrumented(const rt::CompiledModule& module, const RunLimits& limits,
+                                 const std::string& recompile) {
+  if (limits.interruptible && !module.interruptible())
+    return usage("compiled without -W interruptible: its loops cannot be interrupted (-W timeout); "
+                 "compile it again with `" + recompile + " -W interruptible`");
+  if (limits.consumeFuel && !module.consumesFuel())
+    return usage("compiled without -W consume-fuel: it cannot be metered (-W fuel); compile it again with `" +
+                 recompile + " -W consume-fuel`");
+  return {};
+}
+
 std::string limitOptionsHelp(bool runTime) {
   if (!runTime)
-    return "interruptible[=y|n] (loops check for interrupts, so that -W timeout can stop them)";
+    return "interruptible[=y|n] (loops check for interrupts, so that -W timeout can stop them), "
+           "consume-fuel[=y|n] (the code consumes fuel, so that -W fuel=N can meter it)";
   return "timeout=DUR (stop with the trap \"interrupt\" after DUR: 10ms, 2s; implies interruptible), "
-         "interruptible[=y|n], max-memory-size=BYTES (any one memory; 16M, 1G), max-table-elements=N "
+         "interruptible[=y|n], fuel=N (the run may spend N fuel, about one per instruction, then traps; "
+         "docs/LIMITS.md), consume-fuel[=y|n], max-memory-size=BYTES (any one memory; 16M, 1G), max-table-elements=N "
          "(any one table), max-instances=N, max-tables=N, max-memories=N, trap-on-grow-failure[=y|n] "
          "(a failed memory.grow or table.grow traps instead of returning -1), max-wasm-stack=BYTES "
          "(the stack wasm frames may use)";

@@ -21,6 +21,10 @@ struct RunLimits {
   /// -W max-memory-size, max-table-elements, max-instances, max-tables,
   /// max-memories, trap-on-grow-failure, max-wasm-stack.
   rt::StoreLimits store;
+  /// -W fuel=N: the store starts with N fuel (implies consumeFuel).
+  std::optional<uint64_t> fuel;
+  /// -W consume-fuel: the code consumes fuel (compiler/wasm/Fuel.h).
+  bool consumeFuel = false;
 };
 
 /// A duration: a number and a unit (ns, us, ms, s, m, h; s when none), as
@@ -36,6 +40,12 @@ Expected<uint64_t> parseSize(std::string_view text);
 /// allowed (not when only compiling). Errors: Usage, naming the known
 /// options.
 Expected<void> applyLimitOption(std::string_view option, RunLimits& limits, bool runTime);
+
+/// Fails (Usage) when `module` was compiled without what `limits` need:
+/// interruptible loops for a timeout, fuel consumption for -W fuel.
+/// `recompile`: the command that compiles it right, for the message.
+Expected<void> checkInstrumented(const rt::CompiledModule& module, const RunLimits& limits,
+                                 const std::string& recompile);
 
 /// The -W options for --help.
 std::string limitOptionsHelp(bool runTime);

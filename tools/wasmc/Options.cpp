@@ -146,6 +146,7 @@ ParsedCommandLine parseCommandLine(int argc, char** argv) {
   wast->add_flag("--aot", options.wast.aot,
                  "Compile each module ahead of time to a .cwasm, load it and run that");
   addTierOptions(*wast, options.wast.tier, false);
+  addLimitOptions(*wast, options.wast.limits, true);
   wast->add_option("files", options.wast.files, "Scripts to run")->required();
 
   CLI::App* validate =
@@ -177,6 +178,7 @@ ParsedCommandLine parseCommandLine(int argc, char** argv) {
   cacheFill->add_option("-O", options.cacheFill.optLevel)->check(CLI::Range(0, 3));
   cacheFill->add_option("-j", options.cacheFill.jobs)->check(CLI::Range(0, 256));
   cacheFill->add_flag("--interruptible", options.cacheFill.interruptible);
+  cacheFill->add_flag("--fuel", options.cacheFill.fuel);
 
   CLI::App* run = app.add_subcommand(
       "run", "Run a WASI program (wasi_snapshot_preview1): its _start, its _initialize (a "

@@ -29,6 +29,7 @@ struct WastOptions {
   unsigned optLevel = 2; // -O0..-O3
   bool aot = false;      // compile each module to a .cwasm and run that
   TierChoice tier;
+  RunLimits limits;      // -W: instrumented code (interruptible, consume-fuel) and store limits
 };
 
 struct ValidateOptions {
@@ -86,6 +87,7 @@ struct CacheFillOptions {
   unsigned optLevel = 2;
   unsigned jobs = 0;
   bool interruptible = false;
+  bool fuel = false;
 };
 
 struct Options {

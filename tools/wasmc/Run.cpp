@@ -69,7 +69,8 @@ LoadResult load(const RunCommandOptions& options, std::optional<codegen::Options
   codegen::Options codegenOptions{.optLevel = options.optLevel,
                                   .jobs = options.jobs,
                                   .lazy = options.lazy,
-                                  .interruptible = options.limits.interruptible};
+                                  .interruptible = options.limits.interruptible,
+                                  .fuel = options.limits.consumeFuel};
   const std::string& tier = options.tier.tier;
   if (tier == "baseline" || tier == "tiered")
     return compileModuleBaseline(bytes, codegenOptions, tierUpFor(options.tier));
@@ -100,10 +101,9 @@ int runRunCommand(const RunCommandOptions& options) {
   uint64_t compileStart = monotonicNs();
   std::optional<codegen::Options> fillCache;
   LoadResult compiled = load(options, fillCache);
-  if (compiled && options.limits.interruptible && !(*compiled)->interruptible())
-    compiled = makeError(ErrorKind::Usage, kNoOffset,
-                         "compiled without -W interruptible: its loops cannot be interrupted (-W timeout); "
-                         "compile it again with `wasmc compile -W interruptible`");
+  if (compiled)
+    if (Expected<void> instrumented = checkInstrumented(**compiled, options.limits, "wasmc compile"); !instrumented)
+      compiled = std::move(instrumented).error();
   if (!compiled) {
     reportError(options.file, compiled.error());
     return 1;

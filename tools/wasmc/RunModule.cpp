@@ -249,6 +249,8 @@ int runTimed(std::shared_ptr<const rt::CompiledModule> module, const RunCommandO
   const std::string& file = options.file;
   rt::Store store;
   store.setLimits(options.limits.store);
+  if (options.limits.fuel)
+    store.setFuel(static_cast<int64_t>(*options.limits.fuel));
   rt::Linker linker;
   wasi::WasiCtx wasiCtx;
   if (Expected<void> configured = configureWasi(wasiCtx, options); !configured)

@@ -16,7 +16,13 @@ std::unique_ptr<JitWastEngine> createEngine(const WastOptions& options) {
   std::optional<engine::TierUpOptions> baseline;
   if (options.tier.tier != "llvm")
     baseline = tierUpFor(options.tier);
-  return std::make_unique<JitWastEngine>(codegen::Options{.optLevel = options.optLevel}, options.aot, baseline);
+  codegen::Options codegenOptions{.optLevel = options.optLevel,
+                                  .interruptible = options.limits.interruptible,
+                                  .fuel = options.limits.consumeFuel};
+  auto engine = std::make_unique<JitWastEngine>(codegenOptions, options.aot, baseline);
+  // Scripts test semantics, not metering: plenty of fuel unless -W fuel.
+  engine->configureStore(options.limits.store, options.limits.fuel.value_or(INT64_MAX));
+  return engine;
 }
 
 void printCounts(const RunCounts& counts) {
