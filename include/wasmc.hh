@@ -20,6 +20,8 @@
 
 #include "wasmc.h"
 
+#include <algorithm>
+#include <chrono>
 #include <cstdint>
 #include <cstring>
 #include <functional>
@@ -322,6 +324,8 @@ struct Config {
   std::string targetCpu = "native";
   bool cache = false;
   uint32_t compileThreads = 0; // 0: one per core
+  bool interruptible = false;  // loops check for interrupts too (wasmc_config_interruptible_set)
+  bool consumeFuel = false;    // the code consumes the store's fuel (wasmc_config_consume_fuel_set)
 };
 
 class Engine {
@@ -333,9 +337,14 @@ public:
     wasmc_config_target_cpu_set(c, config.targetCpu.c_str());
     wasmc_config_cache_set(c, config.cache);
     wasmc_config_compile_threads_set(c, config.compileThreads);
+    wasmc_config_interruptible_set(c, config.interruptible);
+    wasmc_config_consume_fuel_set(c, config.consumeFuel);
     engine_.reset(wasm_engine_new_with_config(c));
   }
   wasm_engine_t* raw() const { return engine_.get(); }
+  /// Advances the epoch (any thread); stores whose deadline it reaches are interrupted.
+  void incrementEpoch() { wasmc_engine_increment_epoch(engine_.get()); }
+  uint64_t epoch() const { return wasmc_engine_epoch(engine_.get()); }
 
 private:
   detail::Owned<wasm_engine_t, wasm_engine_delete> engine_;
@@ -345,6 +354,33 @@ class Store {
 public:
   explicit Store(Engine& engine) : store_(wasm_store_new(engine.raw())) {}
   wasm_store_t* raw() const { return store_.get(); }
+
+  /// Interruption (wasmc.h): the running wasm stops with Trap code
+  /// WASMC_TRAP_INTERRUPT. interrupt() may be called from any thread.
+  void interrupt() { wasmc_store_interrupt(store_.get()); }
+  void setTimeout(std::chrono::nanoseconds timeout) {
+    wasmc_store_set_timeout(store_.get(), static_cast<uint64_t>(timeout.count()));
+  }
+  void setEpochDeadline(uint64_t ticks) { wasmc_store_set_epoch_deadline(store_.get(), ticks); }
+
+  /// Fuel (Config::consumeFuel): false when `fuel` is above INT64_MAX.
+  bool setFuel(uint64_t fuel) { return wasmc_store_set_fuel(store_.get(), fuel); }
+  /// Left; negative when overdrawn.
+  int64_t fuel() const { return wasmc_store_fuel(store_.get()); }
+
+  /// Resource limits; std::nullopt keeps the default (wasmc_store_limiter).
+  struct Limits {
+    std::optional<uint64_t> memorySize = {}, tableElements = {}, instances = {}, tables = {}, memories = {};
+  };
+  void limit(const Limits& limits) {
+    auto given = [](const std::optional<uint64_t>& value) {
+      return value ? static_cast<int64_t>(std::min<uint64_t>(*value, INT64_MAX)) : int64_t(-1);
+    };
+    wasmc_store_limiter(store_.get(), given(limits.memorySize), given(limits.tableElements), given(limits.instances),
+                        given(limits.tables), given(limits.memories));
+  }
+  void trapOnGrowFailure(bool enabled) { wasmc_store_trap_on_grow_failure(store_.get(), enabled); }
+  void maxWasmStack(size_t bytes) { wasmc_store_max_wasm_stack(store_.get(), bytes); }
 
 private:
   detail::Owned<wasm_store_t, wasm_store_delete> store_;

@@ -36,7 +36,7 @@ uint32_t growResult(Instance* instance, int64_t old) {
 
 uint32_t memoryGrow(VMContext* vmctx, uint32_t delta) {
   Instance* instance = Instance::fromVmctx(vmctx);
-  return growResult(instance, instance->memory()->memory->grow(delta));
+  return growResult(instance, instance->store().growMemory(*instance->memory()->memory, delta));
 }
 
 uint32_t memoryInit(VMContext* vmctx, uint32_t segment, uint32_t dst, uint32_t src, uint32_t count) {

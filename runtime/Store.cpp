@@ -89,6 +89,12 @@ void Store::setLimits(const StoreLimits& limits) {
   record_.maxWasmStack = limits.maxWasmStack;
 }
 
+int64_t Store::growMemory(Memory& memory, uint32_t deltaPages) const {
+  if ((uint64_t(memory.pages()) + deltaPages) * kWasmPageSize > limits_.memoryBytes)
+    return -1;
+  return memory.grow(deltaPages);
+}
+
 Expected<void> Store::checkInstanceLimit() const {
   if (instances_.size() >= limits_.instances)
     return limitReached(limits_.instances, "instances");

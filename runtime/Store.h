@@ -72,6 +72,9 @@ public:
   /// keeps its size.
   void setLimits(const StoreLimits& limits);
   const StoreLimits& limits() const { return limits_; }
+  /// memory.grow under the store's current limits (also ones set after the
+  /// memory was made): the old page count, or -1.
+  int64_t growMemory(Memory& memory, uint32_t deltaPages) const;
   /// Fails (Uninstantiable) if one more instance would pass the limit.
   Expected<void> checkInstanceLimit() const;
 

@@ -130,7 +130,7 @@ byte_t* wasm_memory_data(wasm_memory_t* memory) { return reinterpret_cast<byte_t
 size_t wasm_memory_data_size(const wasm_memory_t* memory) { return memoryOf(memory)->memory->sizeBytes(); }
 wasm_memory_pages_t wasm_memory_size(const wasm_memory_t* memory) { return memoryOf(memory)->memory->pages(); }
 bool wasm_memory_grow(wasm_memory_t* memory, wasm_memory_pages_t delta) {
-  return memoryOf(memory)->memory->grow(delta) >= 0;
+  return refOf(memory)->store->runtime.growMemory(*memoryOf(memory)->memory, delta) >= 0;
 }
 
 } // extern "C"

@@ -212,3 +212,31 @@ def test_start_trap_raises():
     with pytest.raises(wasmc.Trap) as trap:
         wasmc.Instance(store, module)
     assert trap.value.code == "unreachable" and trap.value.frames[0].func_index == 0
+
+
+def test_fuel_interrupt_and_limits():
+    for tier in ("llvm", "baseline"):
+        store = wasmc.Store(wasmc.Engine(tier=tier, consume_fuel=True, interruptible=True))
+        spin = wat("""(module (memory 1) (func (export "spin") (loop (br 0)))
+                      (func (export "grow") (param i32) (result i32) (memory.grow (local.get 0))))""")
+        instance = wasmc.Instance(store, wasmc.Module(store, spin))
+        store.fuel = 10
+        with pytest.raises(wasmc.Trap) as trapped:
+            instance.exports["spin"]()
+        assert trapped.value.code == "out_of_fuel" and store.fuel == -1
+        store.fuel = 2**62
+        store.set_timeout(0.01)
+        with pytest.raises(wasmc.Trap) as trapped:
+            instance.exports["spin"]()
+        assert trapped.value.code == "interrupt"
+        store.limit(memory_size=2 * 65536)
+        assert instance.exports["grow"](1) == 1 and instance.exports["grow"](1) == -1
+        store.limit(memory_size=2 * 65536, trap_on_grow_failure=True)
+        with pytest.raises(wasmc.Trap) as trapped:
+            instance.exports["grow"](1)
+        assert trapped.value.code == "grow_failed"
+        store.limit(instances=1)
+        with pytest.raises(wasmc.Error, match="limit of 1 instances"):
+            wasmc.Instance(store, wasmc.Module(store, spin))
+        with pytest.raises(wasmc.Error):
+            store.fuel = -1

@@ -110,15 +110,20 @@ class Trap(Exception):
 
 class Engine:
     """How modules are compiled: tier ("llvm", "baseline", "tiered"), LLVM's
-    opt_level (0..3), target_cpu, and whether to use the user's cache."""
+    opt_level (0..3), target_cpu, whether to use the user's cache, whether
+    loops check for interrupts (interruptible) and whether the code consumes
+    fuel (consume_fuel)."""
 
-    def __init__(self, tier="llvm", opt_level=2, target_cpu="native", cache=False):
+    def __init__(self, tier="llvm", opt_level=2, target_cpu="native", cache=False, interruptible=False,
+                 consume_fuel=False):
         config = _ffi.wasm_config_new()
         _ffi.wasmc_config_tier_set(config, _TIERS[tier])
         if not _ffi.wasmc_config_opt_level_set(config, opt_level):
             raise Error(f"opt_level must be 0..3, not {opt_level}")
         _ffi.wasmc_config_target_cpu_set(config, target_cpu.encode())
         _ffi.wasmc_config_cache_set(config, cache)
+        _ffi.wasmc_config_interruptible_set(config, interruptible)
+        _ffi.wasmc_config_consume_fuel_set(config, consume_fuel)
         self._ptr = _ffi.wasm_engine_new_with_config(config)
 
     def __del__(self):
@@ -144,6 +149,35 @@ class Store:
                 _ffi.wasm_ref_delete(foreign)
             _ffi.wasm_store_delete(self._ptr)
             self._ptr = None
+
+    # --- limits ----------------------------------------------------------
+    def interrupt(self):
+        """Stops the running wasm with Trap code "interrupt" (any thread)."""
+        _ffi.wasmc_store_interrupt(self._ptr)
+
+    def set_timeout(self, seconds):
+        """Interrupts the store `seconds` from now (0 cancels)."""
+        _ffi.wasmc_store_set_timeout(self._ptr, int(seconds * 1e9))
+
+    @property
+    def fuel(self):
+        """Fuel left for code compiled with consume_fuel (negative: overdrawn)."""
+        return _ffi.wasmc_store_fuel(self._ptr)
+
+    @fuel.setter
+    def fuel(self, value):
+        if value < 0 or not _ffi.wasmc_store_set_fuel(self._ptr, value):
+            raise Error(f"fuel must be 0..2**63-1, not {value}")
+
+    def limit(self, memory_size=None, table_elements=None, instances=None, tables=None, memories=None,
+              trap_on_grow_failure=None, max_wasm_stack=None):
+        """Resource limits; None keeps the default (see wasmc.h)."""
+        given = [memory_size, table_elements, instances, tables, memories]
+        _ffi.wasmc_store_limiter(self._ptr, *[-1 if value is None else value for value in given])
+        if trap_on_grow_failure is not None:
+            _ffi.wasmc_store_trap_on_grow_failure(self._ptr, trap_on_grow_failure)
+        if max_wasm_stack is not None:
+            _ffi.wasmc_store_max_wasm_stack(self._ptr, max_wasm_stack)
 
     # --- values --------------------------------------------------------
     def _to_val(self, value, kind):

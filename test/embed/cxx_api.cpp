@@ -126,6 +126,32 @@ int main(int argc, char** argv) {
   CHECK(out.starts_with("argv[0]=guest\nGREETING=hi\n") && out.find("host checksum: 0\n") != std::string::npos);
   CHECK(wasiLinker.wasiOutput(2) == "to stderr\n");
 
+  // Fuel, limits and interruption.
+  wasmc::Engine metered(wasmc::Config{.optLevel = 0, .interruptible = true, .consumeFuel = true});
+  wasmc::Store fuelStore(metered);
+  wasmc::Result<wasmc::Module> meteredModule = wasmc::Module::compile(fuelStore, bytes);
+  CHECK(meteredModule);
+  wasmc::Linker fuelLinker(fuelStore);
+  CHECK(fuelLinker.defineFunc("host", "scale", [](int32_t x, double factor) { return x * factor; }));
+  CHECK(fuelLinker.defineFunc("host", "peek", [](int32_t) { return int32_t{0}; }));
+  CHECK(fuelLinker.defineFunc("host", "pair", [](int64_t v) { return std::tuple<int64_t, int32_t>{v, 0}; }));
+  wasmc::Result<wasmc::Instance> fuelInstance = fuelLinker.instantiate(*meteredModule);
+  CHECK(fuelInstance);
+  auto meteredAdd = fuelInstance->func<int32_t(int32_t, int32_t)>("add");
+  CHECK(meteredAdd && fuelStore.setFuel(100));
+  CHECK(*(*meteredAdd)(1, 2) == 3 && fuelStore.fuel() == 97); // local.get, local.get, i32.add
+  CHECK(fuelStore.setFuel(2));
+  wasmc::Result<int32_t> starved = (*meteredAdd)(1, 2);
+  CHECK(!starved && starved.error().trapCode() == WASMC_TRAP_OUT_OF_FUEL && fuelStore.fuel() == -1);
+  fuelStore.setFuel(100);
+  fuelStore.interrupt();
+  wasmc::Result<int32_t> interrupted = (*meteredAdd)(1, 2);
+  CHECK(!interrupted && interrupted.error().trapCode() == WASMC_TRAP_INTERRUPT);
+  CHECK(*(*meteredAdd)(1, 2) == 3); // delivered once
+  fuelStore.limit({.memories = 0});
+  wasmc::Result<wasmc::Instance> overLimit = fuelLinker.instantiate(*meteredModule);
+  CHECK(!overLimit && overLimit.error().message().find("limit of 0 memories") != std::string::npos);
+
   wasmc::Linker empty(wasiStore);
   wasmc::Result<wasmc::Instance> unlinked = empty.instantiate(*guest);
   CHECK(!unlinked && unlinked.error().kind() == wasmc::ErrorKind::Unlinkable);

@@ -42,6 +42,16 @@ TEST(StoreLimitsTest, MemoryCountAndSize) {
   EXPECT_TRUE(mentions(second.error(), "limit of 1 memories")) << second.error().message;
 }
 
+TEST(StoreLimitsTest, ALimitSetLaterBoundsTheGrowthOfAnOlderMemory) {
+  Store store;
+  auto memory = store.createMemory(memoryOf(1));
+  ASSERT_TRUE(memory);
+  store.setLimits(StoreLimits{.memoryBytes = 2 * kWasmPageSize});
+  EXPECT_EQ(store.growMemory(*(*memory)->memory, 2), -1);
+  EXPECT_EQ(store.growMemory(*(*memory)->memory, 1), 1);
+  EXPECT_EQ((*memory)->memory->pages(), 2u);
+}
+
 TEST(StoreLimitsTest, TableElementsBoundCreationAndGrowth) {
   Store store;
   store.setLimits(StoreLimits{.tableElements = 10});
