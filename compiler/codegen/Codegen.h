@@ -28,9 +28,9 @@ struct Options {
   /// of all of them up front (a big module starts at once; calls between
   /// functions go through stubs, and LLVM inlines nothing).
   bool lazy = false;
-  /// Every loop header also checks for an interrupt (Store::interrupt,
+  /// Every loop also checks for an interrupt (Store::interrupt,
   /// -W timeout): one load of VMContext::stackLimit, a compare and a branch
-  /// per iteration. Function entries check always (the stack check does it).
+  /// per iteration of the optimised loop (InsertInterruptPolls.h). Function entries check always (the stack check does it).
   /// Off: the code is what it was without interruption.
   bool interruptible = false;
   /// The code consumes the store's fuel (StoreRecord::fuel; the costs and

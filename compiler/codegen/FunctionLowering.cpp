@@ -5,6 +5,7 @@
 #include "compiler/codegen/FunctionLowering.h"
 
 #include "compiler/codegen/FunctionContext.h"
+#include "compiler/codegen/InsertInterruptPolls.h"
 #include "compiler/codegen/ModuleContext.h"
 #include "compiler/wasm/Fuel.h"
 
@@ -45,6 +46,8 @@ public:
     WASMC_TRY(checkFunctionLimits(fc_.module, fc_.funcIndex));
     if (fc_.mc.fuel)
       fuelPlan_ = WASMC_TRY(wasm::FuelPlan::of(fc_.module, fc_.funcIndex));
+    if (fc_.mc.interruptible)
+      fc_.fn->addFnAttr(kInterruptPollsAttribute); // polled once optimised (InsertInterruptPolls.h)
     emitPrologue();
     const ControlFrame functionFrame = fc_.control.back(); // where every copy of a loop entry starts
     WASMC_TRY(decodeBody());

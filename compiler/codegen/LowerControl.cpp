@@ -49,18 +49,6 @@ void addBranchIncoming(FunctionContext& fc, ControlFrame& frame) {
 
 BasicBlock* labelBlock(ControlFrame& frame) { return frame.isLoop() ? frame.loopHeader : frame.endBlock; }
 
-/// At a loop header: traps when the store was interrupted (it set every
-/// context's stack limit to kInterruptStackLimit; Store::interrupt). Not
-/// loadVmctxField's invariant load: another thread writes the field while
-/// the loop runs, so the load is volatile (never hoisted out of the loop,
-/// never merged across iterations).
-void pollInterrupt(FunctionContext& fc) {
-  Value* address = fc.b.CreateConstInBoundsGEP1_64(fc.b.getInt8Ty(), fc.vmctx, offsetof(abi::VMContext, stackLimit));
-  LoadInst* limit = fc.b.CreateLoad(fc.b.getInt64Ty(), address, /*isVolatile=*/true, "interrupt_poll");
-  limit->setMetadata(LLVMContext::MD_tbaa, fc.mc.tbaaRuntime);
-  fc.trapIf(fc.b.CreateICmpUGE(limit, fc.b.getInt64(abi::kInterruptStackLimit)), abi::TrapCode::Interrupt);
-}
-
 ControlFrame& frameAt(FunctionContext& fc, uint32_t depth) { return fc.control[fc.control.size() - 1 - depth]; }
 
 void enterBlock(FunctionContext& fc, const wasm::Instr& instr) {
@@ -95,8 +83,6 @@ void enterBlock(FunctionContext& fc, const wasm::Instr& instr) {
       frame.loopPhis[i]->addIncoming(params[i], from);
       fc.push(frame.loopPhis[i]);
     }
-    if (fc.mc.interruptible)
-      pollInterrupt(fc);
   } else {
     frame.stackHeight = fc.stack.size() - sig.params.size();
   }

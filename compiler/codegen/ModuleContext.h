@@ -20,7 +20,8 @@ public:
   llvm::LLVMContext& ctx;
   const wasm::Module& module;
   std::unique_ptr<llvm::Module> llvmModule;
-  /// Options::interruptible: loop headers check for an interrupt.
+  /// Options::interruptible: loops check for an interrupt (the lowering
+  /// marks functions; InsertInterruptPolls.h adds the polls).
   bool interruptible = false;
   bool fuel = false; // codegen::Options::fuel
 

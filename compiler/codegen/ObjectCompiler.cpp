@@ -4,6 +4,7 @@
 
 #include "compiler/codegen/Codegen.h"
 #include "compiler/codegen/FunctionLowering.h"
+#include "compiler/codegen/InsertInterruptPolls.h"
 #include "compiler/codegen/Link.h"
 #include "compiler/codegen/ModuleContext.h"
 #include "compiler/codegen/ObjectCompiler.h"
@@ -78,6 +79,8 @@ Expected<Compilation> compile(const wasm::Module& module, const Options& options
   c.mc->fuel = options.fuel;
   WASMC_TRY(lowerModule(*c.mc, partition, options.optLevel, /*functionTable=*/!options.lazy));
   optimizeModule(*c.mc->llvmModule, *c.machine, options.optLevel, partition.big);
+  if (options.interruptible)
+    insertInterruptPolls(*c.mc->llvmModule);
   return c;
 }
 

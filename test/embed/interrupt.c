@@ -122,6 +122,8 @@ static void run_tier(wasmc_tier_t tier, const char* tier_name, wasm_byte_vec_t* 
   wasm_func_t* spin = export_func(instance, 0);
   wasm_func_t* tree = export_func(instance, 1);
   wasm_func_t* answer = export_func(instance, 2);
+  wasm_func_t* short_in_spin = export_func(instance, 3);
+  wasm_func_t* long_counted = export_func(instance, 4);
   wasm_val_vec_t none = WASM_EMPTY_VEC;
   wasm_val_t depth[1] = {WASM_I32_VAL(40)}; // 2^41 calls: never ends on its own
   wasm_val_vec_t depth_vec = WASM_ARRAY_VEC(depth);
@@ -131,6 +133,10 @@ static void run_tier(wasmc_tier_t tier, const char* tier_name, wasm_byte_vec_t* 
   CHECK(measure(name, store, spin, &none, answer) < 50);
   snprintf(name, sizeof name, "%s call tree", tier_name);
   CHECK(measure(name, store, tree, &depth_vec, answer) < 50);
+  snprintf(name, sizeof name, "%s short in endless", tier_name);
+  CHECK(measure(name, store, short_in_spin, &none, answer) < 50);
+  snprintf(name, sizeof name, "%s 2^31 counted", tier_name);
+  CHECK(measure(name, store, long_counted, &none, answer) < 50);
 
   // A start function that never ends: instantiation fails with the trap.
   wasm_module_t* start_module = wasm_module_new(store, start_binary);
@@ -172,6 +178,8 @@ static void run_tier(wasmc_tier_t tier, const char* tier_name, wasm_byte_vec_t* 
   wasm_func_delete(spin);
   wasm_func_delete(tree);
   wasm_func_delete(answer);
+  wasm_func_delete(short_in_spin);
+  wasm_func_delete(long_counted);
   wasm_instance_delete(instance);
   wasm_module_delete(module);
   wasm_store_delete(store);

@@ -99,7 +99,7 @@ Expected<std::vector<EngineKind>> chooseEngines(const BenchOptions& options, con
       const EngineInfo* engine = findEngine(name);
       if (!engine)
         return makeError(ErrorKind::Usage, kNoOffset,
-                         "unknown engine '" + name + "' (wasmc-aot, wasmc-jit, wasmc-tiered, wasmc-baseline, native, node, wasm2c, wasm-interp, all)");
+                         "unknown engine '" + name + "' (wasmc-aot, wasmc-aot-epoch, wasmc-aot-fuel, wasmc-jit, wasmc-tiered, wasmc-baseline, native, node, wasm2c, wasm-interp, all)");
       wanted.push_back(engine);
     }
   }

@@ -53,6 +53,8 @@ const std::vector<EngineInfo>& allEngines() {
   static const std::vector<EngineInfo> engines = {
       {EngineKind::WasmcAot, "wasmc-aot", "#1f77b4", true},  {EngineKind::WasmcJit, "wasmc-jit", "#6baed6", true},
       {EngineKind::WasmcTiered, "wasmc-tiered", "#17becf", true},
+      {EngineKind::WasmcAotEpoch, "wasmc-aot-epoch", "#aec7e8", false},
+      {EngineKind::WasmcAotFuel, "wasmc-aot-fuel", "#393b79", false},
       {EngineKind::WasmcBaseline, "wasmc-baseline", "#bcbd22", false},
       {EngineKind::Native, "native", "#7f7f7f", true},       {EngineKind::Node, "node", "#2ca02c", true},
       {EngineKind::Wasm2c, "wasm2c", "#ff7f0e", true},       {EngineKind::WasmInterp, "wasm-interp", "#9467bd", false},
@@ -72,6 +74,8 @@ std::optional<std::string> engineUnavailable(EngineKind engine, const EngineSetu
   std::error_code error;
   switch (engine) {
   case EngineKind::WasmcAot:
+  case EngineKind::WasmcAotEpoch:
+  case EngineKind::WasmcAotFuel:
   case EngineKind::WasmcJit:
   case EngineKind::WasmcTiered:
   case EngineKind::WasmcBaseline:
@@ -109,11 +113,20 @@ std::optional<std::string> engineSkips(EngineKind engine, const Benchmark& bench
 Expected<Prepared> prepareEngine(EngineKind engine, const Benchmark& bench, const EngineSetup& setup) {
   std::string base = setup.workDir + "/" + scratchName(bench);
   switch (engine) {
-  case EngineKind::WasmcAot: {
+  case EngineKind::WasmcAot:
+  case EngineKind::WasmcAotEpoch:
+  case EngineKind::WasmcAotFuel: {
+    std::vector<std::string> argv{setup.wasmc, "compile", "-O" + std::to_string(setup.optLevel)};
     std::string artifact = base + ".cwasm";
-    return buildAhead(bench, setup,
-                      {setup.wasmc, "compile", "-O" + std::to_string(setup.optLevel), bench.wasm, "-o", artifact},
-                      artifact, "wasmc compile");
+    if (engine == EngineKind::WasmcAotEpoch) {
+      argv.insert(argv.end(), {"-W", "interruptible"});
+      artifact = base + ".epoch.cwasm";
+    } else if (engine == EngineKind::WasmcAotFuel) {
+      argv.insert(argv.end(), {"-W", "consume-fuel"});
+      artifact = base + ".fuel.cwasm";
+    }
+    argv.insert(argv.end(), {bench.wasm, "-o", artifact});
+    return buildAhead(bench, setup, std::move(argv), artifact, "wasmc compile");
   }
   case EngineKind::Wasm2c: {
     std::string artifact = base + ".wasm2c";
@@ -132,6 +145,12 @@ ProcessSpec engineCommand(EngineKind engine, const Benchmark& bench, const Prepa
   spec.timeoutSeconds = setup.timeoutSeconds;
   switch (engine) {
   case EngineKind::WasmcAot: spec.argv = {setup.wasmc, "run", "--dir", ".", prepared.artifact}; break;
+  case EngineKind::WasmcAotEpoch:
+    spec.argv = {setup.wasmc, "run", "-W", "interruptible", "--dir", ".", prepared.artifact};
+    break;
+  case EngineKind::WasmcAotFuel:
+    spec.argv = {setup.wasmc, "run", "-W", "fuel=" + std::to_string(INT64_MAX), "--dir", ".", prepared.artifact};
+    break;
   case EngineKind::WasmcJit:
     spec.argv = {setup.wasmc, "run",  "--tier", "llvm", "--no-cache", "-O" + std::to_string(setup.optLevel),
                  "--dir", ".", bench.wasm};

@@ -14,7 +14,18 @@
 
 namespace wasmc::tools {
 
-enum class EngineKind : uint8_t { WasmcAot, WasmcJit, WasmcTiered, WasmcBaseline, Native, Node, Wasm2c, WasmInterp };
+enum class EngineKind : uint8_t {
+  WasmcAot,
+  WasmcAotEpoch, // compiled -W interruptible: what interrupt polls at loop headers cost
+  WasmcAotFuel,  // compiled -W consume-fuel, run with all the fuel there is: what metering costs
+  WasmcJit,
+  WasmcTiered,
+  WasmcBaseline,
+  Native,
+  Node,
+  Wasm2c,
+  WasmInterp
+};
 
 struct EngineInfo {
   EngineKind kind;

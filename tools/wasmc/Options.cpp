@@ -264,8 +264,9 @@ ParsedCommandLine parseCommandLine(int argc, char** argv) {
   bench->add_option("--suite", benchOptions.suites, "Suites: plain, tuned, sightglass (default: all three)")
       ->delimiter(',');
   bench->add_option("--engine", benchOptions.engines,
-                    "Engines: wasmc-aot, wasmc-jit, wasmc-tiered, wasmc-baseline, native, node, wasm2c, "
-                    "wasm-interp, or all (default: all installed but wasm-interp and wasmc-baseline)")
+                    "Engines: wasmc-aot, wasmc-aot-epoch, wasmc-aot-fuel, wasmc-jit, wasmc-tiered, wasmc-baseline, "
+                    "native, node, wasm2c, wasm-interp, or all (default: all installed but wasm-interp, "
+                    "wasmc-baseline and the instrumented wasmc-aot-epoch and wasmc-aot-fuel)")
       ->delimiter(',');
   bench->add_option("--filter", benchOptions.filters, "Only benchmarks whose name contains one of these")
       ->delimiter(',');
