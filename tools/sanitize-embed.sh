@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The embedding API under the sanitizers (docs/EMBEDDING.md): builds
 # libwasmc in build-asan/ (ASan + LSan + UBSan) and build-tsan/ (TSan), then
-# runs the C API coverage test, the wasmc.h and wasmc.hh tests and all 26
+# runs the C API coverage test, the wasmc.h and wasmc.hh tests (limits,
+# fuel and interruption included) and all 26
 # wasm-c-api examples (C and C++) under ASan, and the threads examples under
 # TSan. Any report fails the run. Install first with ./build.sh build.
 #   tools/sanitize-embed.sh [EXAMPLES_DIR]   (default ../shared/embed/wasm-c-api)
@@ -15,7 +16,8 @@ configure() { # DIR SANITIZERS
 }
 configure build-asan address,undefined
 configure build-tsan thread
-cmake --build build-asan --target libwasmc capi_coverage embed_wasi_host embed_cxx_api embed_coverage_wasm
+cmake --build build-asan --target libwasmc capi_coverage embed_wasi_host embed_cxx_api embed_coverage_wasm \
+  embed_limits embed_fuel embed_interrupt
 cmake --build build-tsan --target libwasmc
 export ASAN_OPTIONS=detect_leaks=1:allow_user_segv_handler=1:use_sigaltstack=0:detect_stack_use_after_return=0
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
@@ -27,6 +29,9 @@ test_dir=build-asan/test/embed
 # The wasm guests come from the regular build (the sanitizer builds do not make them).
 "$test_dir/embed_wasi_host" build/test/embed/embed_wasi_guest.wasm "$work/wasi"
 "$test_dir/embed_cxx_api" build/test/embed/cxx_api.wasm build/test/embed/embed_wasi_guest.wasm "$work/cxx"
+"$test_dir/embed_limits" build/test/embed/limits.wasm
+"$test_dir/embed_fuel" build/test/embed/fuel.wasm test/limits/fuel.wat
+"$test_dir/embed_interrupt" build/test/embed/interrupt.wasm build/test/embed/interrupt_start.wasm
 cp "$examples"/example/*.wasm "$work"/
 include=third_party/wasm-c-api/include
 failed=0
