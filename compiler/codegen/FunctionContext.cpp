@@ -41,6 +41,11 @@ BasicBlock* FunctionContext::trapBlock(abi::TrapCode code) {
     return block;
   // One cold block per trap kind and function; every check branches to it.
   block = BasicBlock::Create(ctx, "trap", fn);
+  emitRaiseTrap(block, vmctx, code);
+  return block;
+}
+
+void emitRaiseTrap(BasicBlock* block, Value* vmctx, abi::TrapCode code) {
   IRBuilder<> tb(block);
   Type* ptrTy = tb.getPtrTy();
   Value* builtins = tb.CreateLoad(
@@ -52,7 +57,6 @@ BasicBlock* FunctionContext::trapBlock(abi::TrapCode code) {
   call->setDoesNotReturn();
   call->addFnAttr(Attribute::Cold);
   tb.CreateUnreachable();
-  return block;
 }
 
 void FunctionContext::trapIf(Value* condition, abi::TrapCode code) {

@@ -131,6 +131,11 @@ private:
   bool unreachable_ = false;
 };
 
+/// Fills the empty `block` with a cold, non-returning call of
+/// VMContext::builtins->raiseTrap(vmctx, code) and `unreachable`: every
+/// trap block, the lowering's and InsertInterruptPolls'.
+void emitRaiseTrap(llvm::BasicBlock* block, llvm::Value* vmctx, abi::TrapCode code);
+
 // The instruction families; each returns false for an opcode not its own.
 bool lowerControl(FunctionContext& fc, const wasm::Instr& instr);
 bool lowerCall(FunctionContext& fc, const wasm::Instr& instr);

@@ -31,6 +31,8 @@
 
 #include "compiler/codegen/InsertInterruptPolls.h"
 
+#include "compiler/codegen/FunctionContext.h"
+
 #include "runtime/Abi.h"
 
 #include <llvm/ADT/DenseMap.h>
@@ -97,25 +99,6 @@ BackEdges backEdges(Function& function, const DominatorTree& dominators) {
   return out;
 }
 
-/// The function's cold block that raises Interrupt.
-BasicBlock* interruptBlock(Function& function, Value* vmctx) {
-  LLVMContext& context = function.getContext();
-  BasicBlock* block = BasicBlock::Create(context, "interrupt", &function);
-  IRBuilder<> b(block);
-  Type* ptr = b.getPtrTy();
-  Value* builtins =
-      b.CreateLoad(ptr, b.CreateConstInBoundsGEP1_64(b.getInt8Ty(), vmctx, offsetof(abi::VMContext, builtins)));
-  Value* raise =
-      b.CreateLoad(ptr, b.CreateConstInBoundsGEP1_64(b.getInt8Ty(), builtins, offsetof(abi::Builtins, raiseTrap)));
-  FunctionType* raiseType = FunctionType::get(b.getVoidTy(), {ptr, b.getInt32Ty()}, false);
-  CallInst* call =
-      b.CreateCall(raiseType, raise, {vmctx, b.getInt32(static_cast<uint32_t>(abi::TrapCode::Interrupt))});
-  call->setDoesNotReturn();
-  call->addFnAttr(Attribute::Cold);
-  b.CreateUnreachable();
-  return block;
-}
-
 void pollAt(BasicBlock* header, Value* vmctx, BasicBlock* interrupt) {
   // The header keeps its phis and branches on the poll to the rest of it.
   BasicBlock* rest = SplitBlock(header, header->getFirstInsertionPt());
@@ -172,7 +155,8 @@ void insertInterruptPolls(Module& module) {
     if (headers.empty())
       continue;
     Value* vmctx = function.getArg(0);
-    BasicBlock* interrupt = interruptBlock(function, vmctx);
+    BasicBlock* interrupt = BasicBlock::Create(function.getContext(), "interrupt", &function);
+    emitRaiseTrap(interrupt, vmctx, abi::TrapCode::Interrupt);
     for (BasicBlock* header : headers)
       pollAt(header, vmctx, interrupt);
   }
