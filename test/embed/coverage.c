@@ -6,13 +6,7 @@
 #include <string.h>
 #include <wasm.h>
 
-#define CHECK(condition)                                                                  \
-  do {                                                                                    \
-    if (!(condition)) {                                                                   \
-      fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, #condition);      \
-      exit(1);                                                                            \
-    }                                                                                     \
-  } while (0)
+#include "check.h"
 
 static int finalized = 0;
 static void count_finalizer(void* info) { finalized += (int)(intptr_t)info; }
@@ -28,19 +22,6 @@ static wasm_trap_t* host_add_env(void* env, const wasm_val_vec_t* args, wasm_val
   results->data[0].kind = WASM_I32;
   results->data[0].of.i32 = args->data[0].of.i32 + *(int*)env;
   return NULL;
-}
-
-static wasm_byte_vec_t read_file(const char* path) {
-  FILE* file = fopen(path, "rb");
-  CHECK(file);
-  fseek(file, 0, SEEK_END);
-  long size = ftell(file);
-  fseek(file, 0, SEEK_SET);
-  wasm_byte_vec_t bytes;
-  wasm_byte_vec_new_uninitialized(&bytes, (size_t)size);
-  CHECK(fread(bytes.data, 1, (size_t)size, file) == (size_t)size);
-  fclose(file);
-  return bytes;
 }
 
 // --- vectors: each family, on elements of its own type ---------------------

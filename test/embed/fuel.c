@@ -10,13 +10,7 @@
 #include <string.h>
 #include <wasmc.h>
 
-#define CHECK(condition)                                                              \
-  do {                                                                                \
-    if (!(condition)) {                                                               \
-      fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, #condition);  \
-      exit(1);                                                                        \
-    }                                                                                 \
-  } while (0)
+#include "check.h"
 
 enum { kMaxArgs = 4, kMaxCases = 64 };
 
@@ -32,19 +26,6 @@ typedef struct {
 
 static Case cases[kMaxCases];
 static size_t case_count;
-
-static wasm_byte_vec_t read_file(const char* path) {
-  FILE* file = fopen(path, "rb");
-  CHECK(file);
-  fseek(file, 0, SEEK_END);
-  long size = ftell(file);
-  fseek(file, 0, SEEK_SET);
-  wasm_byte_vec_t bytes;
-  wasm_byte_vec_new_uninitialized(&bytes, (size_t)size);
-  CHECK(fread(bytes.data, 1, (size_t)size, file) == (size_t)size);
-  fclose(file);
-  return bytes;
-}
 
 /// ";; fuel NAME ARGS... [with FUEL] -> CONSUMED [trap]"
 static void parse_cases(const char* path) {

@@ -13,13 +13,7 @@
 #include <unistd.h>
 #include <wasmc.h>
 
-#define CHECK(condition)                                                              \
-  do {                                                                                \
-    if (!(condition)) {                                                               \
-      fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, #condition);  \
-      exit(1);                                                                        \
-    }                                                                                 \
-  } while (0)
+#include "check.h"
 
 enum { kRuns = 100 };
 static const uint64_t kTimeoutNs = 10 * 1000 * 1000;
@@ -33,19 +27,6 @@ static double now_ms(void) {
 static int compare(const void* a, const void* b) {
   double x = *(const double*)a, y = *(const double*)b;
   return x < y ? -1 : x > y;
-}
-
-static wasm_byte_vec_t read_file(const char* path) {
-  FILE* file = fopen(path, "rb");
-  CHECK(file);
-  fseek(file, 0, SEEK_END);
-  long size = ftell(file);
-  fseek(file, 0, SEEK_SET);
-  wasm_byte_vec_t bytes;
-  wasm_byte_vec_new_uninitialized(&bytes, (size_t)size);
-  CHECK(fread(bytes.data, 1, (size_t)size, file) == (size_t)size);
-  fclose(file);
-  return bytes;
 }
 
 static void expect_interrupt(wasm_trap_t* trap) {

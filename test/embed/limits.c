@@ -8,31 +8,12 @@
 #include <string.h>
 #include <wasmc.h>
 
-#define CHECK(condition)                                                              \
-  do {                                                                                \
-    if (!(condition)) {                                                               \
-      fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, #condition);  \
-      exit(1);                                                                        \
-    }                                                                                 \
-  } while (0)
+#include "check.h"
 
 enum { kGrow, kTableGrow, kRecurse };
 
 static wasm_engine_t* engine;
 static wasm_byte_vec_t limits_wasm;
-
-static wasm_byte_vec_t read_file(const char* path) {
-  FILE* file = fopen(path, "rb");
-  CHECK(file);
-  fseek(file, 0, SEEK_END);
-  long size = ftell(file);
-  fseek(file, 0, SEEK_SET);
-  wasm_byte_vec_t bytes;
-  wasm_byte_vec_new_uninitialized(&bytes, (size_t)size);
-  CHECK(fread(bytes.data, 1, (size_t)size, file) == (size_t)size);
-  fclose(file);
-  return bytes;
-}
 
 /// Instantiates `bytes` in `store`; NULL and the error's message in
 /// `message` (if non-NULL) when that fails.

@@ -9,13 +9,7 @@
 #include <sys/stat.h>
 #include <wasmc.h>
 
-#define CHECK(condition)                                                              \
-  do {                                                                                \
-    if (!(condition)) {                                                               \
-      fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, #condition);  \
-      exit(1);                                                                        \
-    }                                                                                 \
-  } while (0)
+#include "check.h"
 
 static void check_ok(wasmc_error_t* error) {
   if (!error)
@@ -40,19 +34,6 @@ static wasm_trap_t* checksum(void* env, wasmc_caller_t* caller, const wasm_val_v
   results->data[0].kind = WASM_I32;
   results->data[0].of.i32 = (int32_t)sum;
   return NULL;
-}
-
-static wasm_byte_vec_t read_file(const char* path) {
-  FILE* file = fopen(path, "rb");
-  CHECK(file);
-  fseek(file, 0, SEEK_END);
-  long size = ftell(file);
-  fseek(file, 0, SEEK_SET);
-  wasm_byte_vec_t bytes;
-  wasm_byte_vec_new_uninitialized(&bytes, (size_t)size);
-  CHECK(fread(bytes.data, 1, (size_t)size, file) == (size_t)size);
-  fclose(file);
-  return bytes;
 }
 
 static void write_file(const char* path, const char* text) {
