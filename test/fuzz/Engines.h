@@ -13,7 +13,7 @@ namespace wasmc::fuzz {
 /// baseline tier (with the lazy JIT for what it does not cover yet),
 /// alone or with tier-up.
 struct WasmcConfig {
-  std::string name; // "O0", "O2", "O3", "lazy", "aot", "baseline", "tiered"
+  std::string name; // "O0", "O2", "O3", "lazy", "aot", "baseline", "tiered", "limits", "limits-tiered"
   unsigned optLevel = 2;
   bool lazy = false;
   bool aot = false;
@@ -24,6 +24,10 @@ struct WasmcConfig {
   /// With `tierUpAfter`: loop headers before a running call enters its
   /// loop in LLVM code (on-stack replacement; 0: never), also waited for.
   uint32_t osrAfter = 0;
+  /// Compiled with interrupt polls and fuel charges (-W interruptible,
+  /// -W consume-fuel) and run with all the fuel there is: the
+  /// instrumentation must change no result.
+  bool instrumented = false;
 };
 
 /// Runs `wasm-interp --run-all-exports --dummy-import-func PATH` and parses

@@ -83,8 +83,14 @@ RunLog runInProcess(const std::vector<uint8_t>& bytes, const wasm::Module& modul
   if (config.baseline)
     baseline = engine::TierUpOptions{
         .afterCalls = config.tierUpAfter, .wait = true, .afterIterations = config.osrAfter};
-  tools::JitWastEngine engine(codegen::Options{.optLevel = config.optLevel, .jobs = 1, .lazy = config.lazy},
+  tools::JitWastEngine engine(codegen::Options{.optLevel = config.optLevel,
+                                               .jobs = 1,
+                                               .lazy = config.lazy,
+                                               .interruptible = config.instrumented,
+                                               .fuel = config.instrumented},
                               config.aot, baseline);
+  if (config.instrumented)
+    engine.configureStore(rt::StoreLimits{}, INT64_MAX);
   RunLog log;
   log.calls.push_back(CallRecord{.exportName = "(start)"});
   size_t current = 0; // the record imported calls are logged in

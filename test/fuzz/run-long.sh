@@ -125,8 +125,8 @@ summary() {
       printf "%s: %d modules: %d ok, %d partial (stack exhausted), %d skipped, %d diverged", gen, n, m["ok"], m["partial"], m["skipped"], m["diverged"]
       if (m["generator-failed"]) printf ", %d generator failures", m["generator-failed"]
       printf "\n"
-      split("O0 O2 O3 lazy aot baseline tiered", order, " ")
-      for (k = 1; k <= 7; ++k) if (order[k] in c)
+      count = split("O0 O2 O3 lazy aot baseline tiered limits limits-tiered", order, " ")
+      for (k = 1; k <= count; ++k) if (order[k] in c)
         printf "  %-5s ok %d, partial %d, diverged %d\n", order[k], s[order[k] ",ok"], s[order[k] ",partial"], s[order[k] ",diverged"]
     }' "$file"
 }
