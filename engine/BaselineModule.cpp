@@ -1,45 +1,69 @@
 #include "engine/BaselineModule.h"
 
-#include <chrono>
-
 #include "compiler/baseline/X64Compiler.h"
 #include "compiler/wasm/Validator.h"
+#include "engine/CodeArena.h"
 #include "engine/CodegenLoader.h"
 
-#include <sys/mman.h>
-
-#include <cstring>
+#include <chrono>
 
 namespace wasmc::engine {
 
 namespace {
 
-/// What keeps a baseline module's code alive: the lazy JIT's code (stubs,
-/// trampolines, tables, LLVM-compiled functions), the baseline code block,
-/// and tier-up's worker, which goes first.
 /// Address space reserved for baseline code per byte of function bodies;
 /// the compiler writes about 2.3 bytes per body byte (docs/BENCHMARKS.md).
+/// Only what is written is backed by memory.
 constexpr uint64_t kCodeReservePerBodyByte = 16;
 
+/// What keeps a baseline module's code alive: the lazy JIT's code (stubs,
+/// trampolines, tables, LLVM-compiled functions), the baseline code, and
+/// tier-up's worker, which goes first.
 struct BaselineCode {
   std::unique_ptr<codegen::JitCode> jit;
-  void* block = MAP_FAILED;
-  size_t blockSize = 0;
+  std::unique_ptr<CodeArena> arena;
   std::unique_ptr<TierUp> tierUp;
   ~BaselineCode() {
     tierUp.reset();
     jit.reset();
-    if (block != MAP_FAILED)
-      munmap(block, blockSize);
   }
 };
+
+/// Compiles defined function `index` into the arena and returns its code.
+/// Empty when the baseline compiler refuses it or the arena is full: the
+/// lazy JIT compiles it then.
+std::span<const uint8_t> compileInto(CodeArena& arena, const wasm::Module& module, uint32_t index,
+                                     const baseline::CallCounting& counting, BaselineStats& stats) {
+  auto start = std::chrono::steady_clock::now();
+  Expected<std::vector<uint8_t>> body = baseline::compileFunctionX64(module, index, counting);
+  const uint8_t* code = body ? arena.add(*body) : nullptr;
+  stats.compileNs += static_cast<uint64_t>(
+      std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - start).count());
+  if (!code) {
+    ++stats.refused;
+    return {};
+  }
+  ++stats.compiled;
+  stats.bodyBytes += module.functions[index].body.size;
+  stats.codeBytes += body->size();
+  return {code, body->size()};
+}
+
+/// The trap handler's record of defined function `index`'s baseline code.
+rt::FunctionRange rangeOf(const wasm::Module& module, uint32_t index, std::span<const uint8_t> code) {
+  wasm::FuncIndex funcIndex = module.numImportedFuncs + index;
+  return rt::FunctionRange{reinterpret_cast<uintptr_t>(code.data()),
+                           reinterpret_cast<uintptr_t>(code.data() + code.size()), funcIndex,
+                           module.funcName(funcIndex)};
+}
 
 } // namespace
 
 Expected<std::shared_ptr<const rt::CompiledModule>> compileModuleBaseline(std::span<const uint8_t> bytes,
                                                                           const codegen::Options& options,
                                                                           const TierUpOptions& tierUp,
-                                                                          BaselineCoverage* coverage) {
+                                                                          BaselineCoverage* coverage,
+                                                                          BaselineCompile when) {
   wasm::Module module = WASMC_TRY(wasm::loadModule(bytes));
   codegen::Options lazy = options;
   lazy.lazy = true;
@@ -54,54 +78,27 @@ Expected<std::shared_ptr<const rt::CompiledModule>> compileModuleBaseline(std::s
   counting.pollInterrupts = options.interruptible;
   counting.consumeFuel = options.fuel;
 
-  // Every function the baseline compiler covers, laid out in one block as
-  // it is compiled: a reservation of address space that only the code
-  // written to it occupies, so that no function's code is held twice
-  // (each function's own buffer is freed at once). clang.wasm has about
-  // 160 MB of baseline code. A function that does not fit is left to the
-  // lazy JIT.
+  // One arena for all of the module's baseline code, so that no function's
+  // code is held twice (each function's own buffer is freed at once).
+  // clang.wasm would have about 160 MB of it if every function were called.
   uint64_t allBodyBytes = 0;
   for (const wasm::Function& function : module.functions)
     allBodyBytes += function.body.size;
-  code->blockSize = (allBodyBytes * kCodeReservePerBodyByte + (1u << 20) + 4095) & ~uint64_t(4095);
-  code->block = mmap(nullptr, code->blockSize, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE,
-                     -1, 0);
-  if (code->block == MAP_FAILED)
-    return makeError(ErrorKind::Io, kNoOffset, "cannot reserve memory for baseline code");
-  auto* base = static_cast<uint8_t*>(code->block);
+  code->arena = WASMC_TRY(CodeArena::create(allBodyBytes * kCodeReservePerBodyByte + (1u << 20)));
+  auto stats = std::make_shared<BaselineStats>();
   rt::CodeTables tables{code->jit->functions, code->jit->entries, code->jit->hostAdapters, code->jit->codeEnd};
   std::vector<rt::FunctionRange> ranges = rt::functionRanges(module, tables, code->jit->codeBlocks);
-  std::vector<std::pair<uint32_t, const uint8_t*>> placed;
-  size_t at = 0;
-  uint64_t bodyBytes = 0, codeBytes = 0;
-  auto compileStart = std::chrono::steady_clock::now();
-  for (uint32_t i = 0; i < count; ++i) {
-    Expected<std::vector<uint8_t>> body = baseline::compileFunctionX64(module, i, counting);
-    if (!body || at + body->size() > code->blockSize)
-      continue;
-    std::memcpy(base + at, body->data(), body->size());
-    placed.emplace_back(i, base + at);
-    wasm::FuncIndex index = module.numImportedFuncs + i;
-    // Registered with the trap handler with the module (below), before any
-    // of it can run.
-    ranges.push_back(rt::FunctionRange{reinterpret_cast<uintptr_t>(base + at),
-                                       reinterpret_cast<uintptr_t>(base + at + body->size()), index,
-                                       module.funcName(index)});
-    at += (body->size() + 15) & ~size_t(15);
-    bodyBytes += module.functions[i].body.size;
-    codeBytes += body->size();
-  }
-  uint64_t compileNs = static_cast<uint64_t>(
-      std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - compileStart).count());
-  // Only the code stays mapped.
-  size_t used = (at + 4095) & ~size_t(4095);
-  if (used < code->blockSize)
-    munmap(base + used, code->blockSize - used);
-  code->blockSize = used;
-  if (used == 0) {
-    code->block = MAP_FAILED;
-  } else if (mprotect(code->block, code->blockSize, PROT_READ | PROT_EXEC) != 0) {
-    return makeError(ErrorKind::Io, kNoOffset, "cannot make baseline code executable");
+
+  std::vector<std::pair<uint32_t, const void*>> placed;
+  if (when == BaselineCompile::Ahead) {
+    // Registered with the module, before any of it can run.
+    for (uint32_t i = 0; i < count; ++i) {
+      std::span<const uint8_t> body = compileInto(*code->arena, module, i, counting, *stats);
+      if (body.empty())
+        continue;
+      placed.emplace_back(i, body.data());
+      ranges.push_back(rangeOf(module, i, body));
+    }
   }
   // Every call reaches a function through its stub (FuncRefs, tables and
   // the LLVM-compiled functions' calls alike), so pointing the stubs at the
@@ -109,18 +106,29 @@ Expected<std::shared_ptr<const rt::CompiledModule>> compileModuleBaseline(std::s
   // LLVM's later.
   for (const auto& [i, start] : placed)
     WASMC_TRY(code->jit->redirect(i, start));
-  const auto covered = static_cast<uint32_t>(placed.size());
   if (coverage)
-    *coverage = BaselineCoverage{covered,   count,     code->tierUp ? code->tierUp->stats() : nullptr,
-                                 bodyBytes, codeBytes, compileNs};
+    *coverage = BaselineCoverage{count, stats, code->tierUp ? code->tierUp->stats() : nullptr};
 
   codegen::JitCode* jit = code->jit.get();
+  CodeArena* arena = code->arena.get();
   auto compiled = std::make_shared<rt::CompiledModule>(std::move(module), tables, code, std::move(ranges));
   compiled->setCodeFlags(options.codeFlags());
-  jit->onCompiled = [module = compiled.get()](uint32_t funcIndex, uintptr_t start, uintptr_t end,
-                                                     bool loopEntry) {
-    module->addCode({rt::FunctionRange{start, end, funcIndex, module->module().funcName(funcIndex), loopEntry}});
+  rt::CompiledModule* self = compiled.get();
+  jit->onCompiled = [self](uint32_t funcIndex, uintptr_t start, uintptr_t end, bool loopEntry) {
+    self->addCode({rt::FunctionRange{start, end, funcIndex, self->module().funcName(funcIndex), loopEntry}});
   };
+  if (when == BaselineCompile::OnFirstCall) {
+    // The stub's first call lands here (LazyJit.cpp, FunctionUnit), on the
+    // calling wasm thread; the code is known to the trap handler before
+    // the stub can lead to it.
+    jit->firstCallCode = [self, arena, counting, stats](uint32_t index) -> const void* {
+      std::span<const uint8_t> body = compileInto(*arena, self->module(), index, counting, *stats);
+      if (body.empty())
+        return nullptr;
+      self->addCode({rangeOf(self->module(), index, body)});
+      return body.data();
+    };
+  }
   return std::shared_ptr<const rt::CompiledModule>(std::move(compiled));
 }
 

@@ -73,6 +73,15 @@ public:
   /// that first called it. Set it before running any of the module's code.
   /// `loopEntry`: the code is a loop entry (compileLoopEntry).
   std::function<void(uint32_t funcIndex, uintptr_t start, uintptr_t end, bool loopEntry)> onCompiled;
+  /// Options::lazy: asked first when defined function `index` (imports
+  /// not counted) is first called, on the calling thread, inside the
+  /// abi::kStackReserve below the caller's frame. Code it returns (in the
+  /// function's calling convention, already known to the trap handler)
+  /// becomes the function's and its stub points there; null: LLVM compiles
+  /// the function as usual. The baseline tier compiles here
+  /// (engine/BaselineModule.cpp). Set it before running any of the
+  /// module's code; it must be thread-safe.
+  std::function<const void*(uint32_t index)> firstCallCode;
 
   // Tier-up (docs/BASELINE.md), Options::lazy only; other JitCode returns
   // ErrorKind::Unsupported. Both are thread-safe and may run while the
@@ -88,7 +97,8 @@ public:
   }
 
   /// Compiles defined function `index` with LLVM on the calling thread,
-  /// unless its stub already did, reports it through onCompiled, and returns
+  /// unless its stub already did (never with firstCallCode set: the stub
+  /// may lead to that code), reports it through onCompiled, and returns
   /// its code. Does not redirect the stub.
   virtual Expected<const void*> compileFunction(uint32_t index) {
     return Error{ErrorKind::Unsupported, kNoOffset, "only the lazy JIT compiles single functions", index};

@@ -8,7 +8,11 @@
 //   bodies dylib:  one materialization unit per function, compiling the
 //                  function's partition (Partition.h) to an object when
 //                  looked up, and linking it; the stub then jumps straight
-//                  to the body.
+//                  to the body. With JitCode::firstCallCode (the baseline
+//                  tier) the unit asks it first, and resolves the symbol
+//                  to the code it returns.
+//   tiered dylib:  tier-up's LLVM code for functions whose bodies are
+//                  baseline code (compileFunction).
 //
 // Bodies link against the module dylib only (not their own), so a call from
 // one body to another goes through the callee's stub, and compiling one
@@ -87,11 +91,29 @@ struct LazyModule {
 class FunctionUnit final : public MaterializationUnit {
 public:
   FunctionUnit(LazyModule& lazy, uint32_t index, SymbolStringPtr symbol)
-      : MaterializationUnit(interfaceOf(symbol)), lazy_(lazy), index_(index) {}
+      : MaterializationUnit(interfaceOf(symbol)), lazy_(lazy), index_(index), symbol_(std::move(symbol)) {}
 
   StringRef getName() const override { return "wasm function"; }
 
   void materialize(std::unique_ptr<MaterializationResponsibility> responsibility) override {
+    // On the wasm thread, in the stack reserve: the baseline compiler's
+    // frames are small (LazyStackTest measures them).
+    if (lazy_.code->firstCallCode) {
+      if (const void* code = lazy_.code->firstCallCode(index_)) {
+        SymbolMap resolved;
+        resolved[symbol_] = ExecutorSymbolDef(ExecutorAddr::fromPtr(code), JITSymbolFlags::Callable);
+        if (auto error = responsibility->notifyResolved(resolved)) {
+          responsibility->getExecutionSession().reportError(std::move(error));
+          responsibility->failMaterialization();
+          return;
+        }
+        if (auto error = responsibility->notifyEmitted({})) {
+          responsibility->getExecutionSession().reportError(std::move(error));
+          responsibility->failMaterialization();
+        }
+        return;
+      }
+    }
     const wasm::Module& module = lazy_.module;
     Partition partition{index_, index_ + 1, /*split=*/true, /*tables=*/false,
                         isBigFunction(module, index_, lazy_.options.optLevel), /*loopEntry=*/std::nullopt};
@@ -123,16 +145,18 @@ private:
 
   LazyModule& lazy_;
   uint32_t index_;
+  SymbolStringPtr symbol_;
 };
 
 class LazyJitCode final : public JitCode {
 public:
-  LazyJitCode(JitProcess& process, JITDylib& module, JITDylib& bodies)
-      : process_(process), module_(module), bodies_(bodies) {}
+  LazyJitCode(JitProcess& process, JITDylib& module, JITDylib& bodies, JITDylib& tiered)
+      : process_(process), module_(module), bodies_(bodies), tiered_(tiered) {}
   ~LazyJitCode() override {
     std::lock_guard<std::recursive_mutex> lock(process_.mutex);
     process_.recorder->unwatch(&bodies_);
-    if (auto error = process_.jit->getExecutionSession().removeJITDylibs({&module_, &bodies_}))
+    process_.recorder->unwatch(&tiered_);
+    if (auto error = process_.jit->getExecutionSession().removeJITDylibs({&module_, &bodies_, &tiered_}))
       consumeError(std::move(error));
     // The stubs and the resolver go after the code that jumps to them.
     stubs.reset();
@@ -150,6 +174,8 @@ public:
 
   Expected<const void*> compileFunction(uint32_t index) override {
     WASMC_TRY(checkIndex(index));
+    if (firstCallCode)
+      return compileTiered(index);
     ExecutionSession& session = process_.jit->getExecutionSession();
     // Materialises the body (FunctionUnit) unless the stub's resolver did.
     // Bodies are not exported (FunctionUnit): only their stubs are.
@@ -167,28 +193,8 @@ public:
     if (auto found = loopEntries_.find(key); found != loopEntries_.end())
       return found->second;
     const wasm::Module& module = lazy.module;
-    Partition partition{index, index + 1, /*split=*/true, /*tables=*/false,
-                        isBigFunction(module, index, lazy.options.optLevel), loopOffset};
-    // On a big stack, as FunctionUnit compiles (LLVM recurses deeply).
-    Expected<std::vector<char>> object = Error{};
-    thread compiler(std::optional<unsigned>(kCompileStackBytes),
-                    [&] { object = compilePartitionObject(module, lazy.options, partition); });
-    compiler.join();
-    if (!object)
-      return withFunction(std::move(object).error(), index);
     std::string symbol = loopEntrySymbol(module, module.numImportedFuncs + index, loopOffset);
-    // Into the bodies dylib, which links against the module's stubs only:
-    // its calls, even to its own function, go through stubs. The recorder
-    // reports its code (LazyModule::compiled) while it is linked, below.
-    auto buffer = MemoryBuffer::getMemBufferCopy(StringRef(object->data(), object->size()), symbol + ".o");
-    if (auto error = process_.jit->addObjectFile(bodies_, std::move(buffer)))
-      return withFunction(toError(std::move(error), "loop entry"), index);
-    ExecutionSession& session = process_.jit->getExecutionSession();
-    auto entry = session.lookup(makeJITDylibSearchOrder({&bodies_}, JITDylibLookupFlags::MatchAllSymbols),
-                                session.intern(symbol));
-    if (!entry)
-      return withFunction(toError(entry.takeError(), "loop entry"), index);
-    const void* code = entry->getAddress().toPtr<const void*>();
+    const void* code = WASMC_TRY(compileAndLink(index, loopOffset, bodies_, symbol, "loop entry"));
     loopEntries_.emplace(key, code);
     return code;
   }
@@ -199,6 +205,40 @@ public:
   std::unique_ptr<IndirectStubsManager> stubs;
 
 private:
+  /// Tier-up's LLVM code for a function whose stub leads to its baseline
+  /// code, in its own dylib (the bodies dylib has the symbol already).
+  Expected<const void*> compileTiered(uint32_t index) {
+    return compileAndLink(index, std::nullopt, tiered_, symbolOf(index), "tier-up");
+  }
+
+  /// Compiles defined function `index` (or its entry at `loopOffset`) to an
+  /// object, links it into `dylib` and returns the code of `symbol` in it.
+  /// Both dylibs link against the module's stubs only: calls in the code,
+  /// even to its own function, go through stubs. The recorder reports the
+  /// code (LazyModule::compiled) while it is linked.
+  Expected<const void*> compileAndLink(uint32_t index, std::optional<uint32_t> loopOffset, JITDylib& dylib,
+                                       const std::string& symbol, const char* what) {
+    const wasm::Module& module = lazy.module;
+    Partition partition{index, index + 1, /*split=*/true, /*tables=*/false,
+                        isBigFunction(module, index, lazy.options.optLevel), loopOffset};
+    // On a big stack, as FunctionUnit compiles (LLVM recurses deeply).
+    Expected<std::vector<char>> object = Error{};
+    thread compiler(std::optional<unsigned>(kCompileStackBytes),
+                    [&] { object = compilePartitionObject(module, lazy.options, partition); });
+    compiler.join();
+    if (!object)
+      return withFunction(std::move(object).error(), index);
+    auto buffer = MemoryBuffer::getMemBufferCopy(StringRef(object->data(), object->size()), symbol + ".o");
+    if (auto error = process_.jit->addObjectFile(dylib, std::move(buffer)))
+      return withFunction(toError(std::move(error), what), index);
+    ExecutionSession& session = process_.jit->getExecutionSession();
+    auto found = session.lookup(makeJITDylibSearchOrder({&dylib}, JITDylibLookupFlags::MatchAllSymbols),
+                                session.intern(symbol));
+    if (!found)
+      return withFunction(toError(found.takeError(), what), index);
+    return found->getAddress().toPtr<const void*>();
+  }
+
   std::string symbolOf(uint32_t index) const {
     return functionSymbol(lazy.module, lazy.module.numImportedFuncs + index);
   }
@@ -215,6 +255,7 @@ private:
   JitProcess& process_;
   JITDylib& module_;
   JITDylib& bodies_;
+  JITDylib& tiered_;
   std::mutex loopEntriesMutex_;
   std::unordered_map<uint64_t, const void*> loopEntries_; // (index << 32 | offset) -> code
 };
@@ -247,7 +288,12 @@ Expected<std::unique_ptr<JitCode>> compileJitLazy(const wasm::Module& module, co
     consumeError(session.removeJITDylib(*moduleDylib));
     return toError(bodies.takeError(), "JIT");
   }
-  auto code = std::make_unique<LazyJitCode>(*process, *moduleDylib, *bodies);
+  auto tiered = session.createJITDylib(name + "_tiered");
+  if (!tiered) {
+    consumeError(session.removeJITDylibs({&*moduleDylib, &*bodies}));
+    return toError(tiered.takeError(), "JIT");
+  }
+  auto code = std::make_unique<LazyJitCode>(*process, *moduleDylib, *bodies, *tiered);
   code->lazy.module = module;
   code->lazy.options = options;
   code->lazy.linker = &jit.getObjLinkingLayer();
@@ -263,8 +309,9 @@ Expected<std::unique_ptr<JitCode>> compileJitLazy(const wasm::Module& module, co
 
   if (auto error = moduleDylib->define(absoluteSymbols(libcallSymbols(session))))
     return toError(std::move(error), "JIT");
-  bodies->setLinkOrder({{&*moduleDylib, JITDylibLookupFlags::MatchExportedSymbolsOnly}},
-                       /*LinkAgainstThisJITDylibFirst=*/false);
+  for (JITDylib* dylib : {&*bodies, &*tiered})
+    dylib->setLinkOrder({{&*moduleDylib, JITDylibLookupFlags::MatchExportedSymbolsOnly}},
+                        /*LinkAgainstThisJITDylibFirst=*/false);
   // The stubs go in batches of kStubsPerBatch: ORC's local stubs manager
   // numbers the stubs of one block with 16 bits, so one block of more than
   // 65,536 stubs (clang.wasm has 133,398 functions) made stubs share
@@ -291,10 +338,11 @@ Expected<std::unique_ptr<JitCode>> compileJitLazy(const wasm::Module& module, co
       stubs = SymbolAliasMap();
     }
   }
-  process->recorder->watch(&*bodies, [lazy = &code->lazy](const SymbolStringPtr& symbol,
-                                                           std::vector<CodeRange> ranges) {
-    lazy->compiled(symbol, std::move(ranges));
-  });
+  for (JITDylib* dylib : {&*bodies, &*tiered})
+    process->recorder->watch(dylib, [lazy = &code->lazy](const SymbolStringPtr& symbol,
+                                                         std::vector<CodeRange> ranges) {
+      lazy->compiled(symbol, std::move(ranges));
+    });
   auto buffer =
       MemoryBuffer::getMemBufferCopy(StringRef(tablesObject.data(), tablesObject.size()), "wasm_tables.o");
   if (auto error = jit.addObjectFile(*moduleDylib, std::move(buffer)))

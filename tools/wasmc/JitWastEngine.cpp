@@ -53,20 +53,37 @@ WastValue toScript(const rt::Value& value) {
 
 } // namespace
 
-JitWastEngine::JitWastEngine(codegen::Options options, bool aot, std::optional<engine::TierUpOptions> baseline)
-    : options_(options), aot_(aot), baseline_(baseline), spectest_(defineSpectest(store_, linker_)) {}
+JitWastEngine::JitWastEngine(codegen::Options options, bool aot, std::optional<engine::TierUpOptions> baseline,
+                             engine::BaselineCompile when)
+    : options_(options), aot_(aot), baseline_(baseline), when_(when), spectest_(defineSpectest(store_, linker_)) {}
+
+JitWastEngine::BaselineTotals JitWastEngine::baselineTotals() const {
+  BaselineTotals totals;
+  for (const engine::BaselineCoverage& coverage : coverages_) {
+    const engine::BaselineStats& stats = *coverage.baseline;
+    totals.functions += coverage.functions;
+    totals.compiled += stats.compiled.load(std::memory_order_relaxed);
+    totals.refused += stats.refused.load(std::memory_order_relaxed);
+    totals.bodyBytes += stats.bodyBytes.load(std::memory_order_relaxed);
+    totals.codeBytes += stats.codeBytes.load(std::memory_order_relaxed);
+    totals.compileNs += stats.compileNs.load(std::memory_order_relaxed);
+  }
+  return totals;
+}
 
 uint64_t JitWastEngine::tieredUp() const {
   uint64_t total = 0;
-  for (const auto& stats : tierUps_)
-    total += stats->installed.load(std::memory_order_relaxed);
+  for (const engine::BaselineCoverage& coverage : coverages_)
+    if (coverage.tierUp)
+      total += coverage.tierUp->installed.load(std::memory_order_relaxed);
   return total;
 }
 
 uint64_t JitWastEngine::loopsEntered() const {
   uint64_t total = 0;
-  for (const auto& stats : tierUps_)
-    total += stats->loopsEntered.load(std::memory_order_relaxed);
+  for (const engine::BaselineCoverage& coverage : coverages_)
+    if (coverage.tierUp)
+      total += coverage.tierUp->loopsEntered.load(std::memory_order_relaxed);
   return total;
 }
 
@@ -77,14 +94,8 @@ Expected<void> JitWastEngine::compile(std::span<const uint8_t> bytes) {
 
 Expected<std::shared_ptr<const rt::CompiledModule>> JitWastEngine::compileBaseline(std::span<const uint8_t> bytes) {
   engine::BaselineCoverage coverage;
-  auto module = WASMC_TRY(engine::compileModuleBaseline(bytes, options_, *baseline_, &coverage));
-  coverage_.baseline += coverage.baseline;
-  coverage_.functions += coverage.functions;
-  coverage_.bodyBytes += coverage.bodyBytes;
-  coverage_.codeBytes += coverage.codeBytes;
-  coverage_.compileNs += coverage.compileNs;
-  if (coverage.tierUp)
-    tierUps_.push_back(coverage.tierUp);
+  auto module = WASMC_TRY(engine::compileModuleBaseline(bytes, options_, *baseline_, &coverage, when_));
+  coverages_.push_back(std::move(coverage));
   return module;
 }
 

@@ -26,10 +26,16 @@ public:
   /// `aot`: every module goes through a .cwasm and the artifact loader;
   /// `baseline`: the baseline tier where it covers a function, the lazy JIT
   /// elsewhere, with that tier-up (BaselineModule.h).
-  JitWastEngine(codegen::Options options, bool aot, std::optional<engine::TierUpOptions> baseline = {});
-  /// With the baseline tier: what it compiled, summed over every module
-  /// (the tierUp member unused).
-  const engine::BaselineCoverage& baselineCoverage() const { return coverage_; }
+  /// `when`: the baseline compiler's functions on their first calls, or
+  /// every one at the module's compile.
+  JitWastEngine(codegen::Options options, bool aot, std::optional<engine::TierUpOptions> baseline = {},
+                engine::BaselineCompile when = engine::BaselineCompile::OnFirstCall);
+  /// With the baseline tier: what it compiled so far, summed over every
+  /// module.
+  struct BaselineTotals {
+    uint64_t functions = 0, compiled = 0, refused = 0, bodyBytes = 0, codeBytes = 0, compileNs = 0;
+  };
+  BaselineTotals baselineTotals() const;
   /// With tier-up: functions LLVM recompiled so far, over every module.
   uint64_t tieredUp() const;
   /// With tier-up: times a running call went on in LLVM code at a loop.
@@ -64,8 +70,8 @@ private:
 
   bool aot_;
   std::optional<engine::TierUpOptions> baseline_;
-  engine::BaselineCoverage coverage_;
-  std::vector<std::shared_ptr<const engine::TierUpStats>> tierUps_;
+  engine::BaselineCompile when_;
+  std::vector<engine::BaselineCoverage> coverages_; // one per module compiled for the baseline tier
   rt::Store store_;
   rt::Linker linker_;
   Expected<void> spectest_;

@@ -87,6 +87,9 @@ void addTierOptions(CLI::App& command, TierChoice& choice, bool run) {
                   "together) before a running call goes on in LLVM code at its loop (on-stack "
                   "replacement; default 1000000; times its size over 4 KiB for a bigger function)")
       ->check(CLI::Range(1u, UINT32_MAX >> 1));
+  command.add_flag("--baseline-ahead", choice.baselineAhead,
+                   "With --tier baseline or tiered: compile every function before the module runs "
+                   "(measuring the baseline compiler) instead of each on its first call");
   command.add_flag("--tier-up-wait", choice.tierUpWait,
                    "With --tier tiered: the call or loop that asks for a tier-up waits for the "
                    "optimised code, so the function's next call, or the loop, runs it "

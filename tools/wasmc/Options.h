@@ -2,6 +2,7 @@
 // The command line: one options struct per subcommand, filled by CLI11 in
 // Options.cpp (the only file built with exceptions, which CLI11 needs).
 
+#include "engine/BaselineModule.h"
 #include "engine/TierUp.h"
 #include "tools/wasmc/Limits.h"
 
@@ -19,6 +20,7 @@ struct TierChoice {
   uint32_t tierUpAfter = engine::kDefaultTierUp.afterCalls; // tiered: calls before a function is recompiled by LLVM
   uint32_t osrAfter = engine::kDefaultTierUp.afterIterations; // tiered: loop headers before a running call enters LLVM code
   bool tierUpWait = false;     // tiered: the asking call waits for the optimised code
+  bool baselineAhead = false;  // baseline, tiered: every function compiled before the run, not on its first call
 };
 
 struct WastOptions {
@@ -118,6 +120,11 @@ inline engine::TierUpOptions tierUpFor(const TierChoice& choice) {
   if (choice.tier != "tiered")
     return {};
   return engine::TierUpOptions{.afterCalls = choice.tierUpAfter, .wait = choice.tierUpWait, .afterIterations = choice.osrAfter};
+}
+
+/// When the baseline compiler runs for a --tier choice (--baseline-ahead).
+inline engine::BaselineCompile baselineCompileFor(const TierChoice& choice) {
+  return choice.baselineAhead ? engine::BaselineCompile::Ahead : engine::BaselineCompile::OnFirstCall;
 }
 
 } // namespace wasmc::tools

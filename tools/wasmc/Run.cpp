@@ -73,7 +73,8 @@ LoadResult load(const RunCommandOptions& options, std::optional<codegen::Options
                                   .fuel = options.limits.consumeFuel};
   const std::string& tier = options.tier.tier;
   if (tier == "baseline" || tier == "tiered")
-    return compileModuleBaseline(bytes, codegenOptions, tierUpFor(options.tier));
+    return compileModuleBaseline(bytes, codegenOptions, tierUpFor(options.tier), nullptr,
+                                 baselineCompileFor(options.tier));
   if (tier == "llvm" || options.lazy)
     return options.noCache || options.lazy ? engine::compileModule(bytes, codegenOptions)
                                            : engine::loadThroughCache(bytes, codegenOptions);
@@ -92,7 +93,7 @@ LoadResult load(const RunCommandOptions& options, std::optional<codegen::Options
   }
   TierChoice tiered = options.tier;
   tiered.tier = "tiered";
-  return compileModuleBaseline(bytes, codegenOptions, tierUpFor(tiered));
+  return compileModuleBaseline(bytes, codegenOptions, tierUpFor(tiered), nullptr, baselineCompileFor(tiered));
 }
 
 } // namespace

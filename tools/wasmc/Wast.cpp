@@ -19,7 +19,9 @@ std::unique_ptr<JitWastEngine> createEngine(const WastOptions& options) {
   codegen::Options codegenOptions{.optLevel = options.optLevel,
                                   .interruptible = options.limits.interruptible,
                                   .fuel = options.limits.consumeFuel};
-  auto engine = std::make_unique<JitWastEngine>(codegenOptions, options.aot, baseline);
+  auto engine = std::make_unique<JitWastEngine>(
+      codegenOptions, options.aot, baseline,
+      baselineCompileFor(options.tier));
   // Scripts test semantics, not metering: plenty of fuel unless -W fuel.
   engine->configureStore(options.limits.store, options.limits.fuel.value_or(INT64_MAX));
   return engine;
@@ -36,8 +38,8 @@ int runWastCommand(const WastOptions& options) {
   RunOptions runOptions{.checkMessages = options.checkMessages};
   RunCounts total;
   size_t loadFailures = 0;
-  uint64_t baselineFunctions = 0, totalFunctions = 0, tieredUp = 0, loopsEntered = 0;
-  uint64_t bodyBytes = 0, codeBytes = 0, compileNs = 0;
+  JitWastEngine::BaselineTotals baseline;
+  uint64_t tieredUp = 0, loopsEntered = 0;
   for (const std::string& file : options.files) {
     Expected<WastScript> script = loadWastScript(file);
     if (!script) {
@@ -48,11 +50,13 @@ int runWastCommand(const WastOptions& options) {
     }
     std::unique_ptr<JitWastEngine> engine = createEngine(options);
     RunCounts counts = runWastScript(*script, *engine, file, runOptions, stdout);
-    baselineFunctions += engine->baselineCoverage().baseline;
-    totalFunctions += engine->baselineCoverage().functions;
-    bodyBytes += engine->baselineCoverage().bodyBytes;
-    codeBytes += engine->baselineCoverage().codeBytes;
-    compileNs += engine->baselineCoverage().compileNs;
+    JitWastEngine::BaselineTotals totals = engine->baselineTotals();
+    baseline.functions += totals.functions;
+    baseline.compiled += totals.compiled;
+    baseline.refused += totals.refused;
+    baseline.bodyBytes += totals.bodyBytes;
+    baseline.codeBytes += totals.codeBytes;
+    baseline.compileNs += totals.compileNs;
     tieredUp += engine->tieredUp();
     loopsEntered += engine->loopsEntered();
     if (options.files.size() > 1) {
@@ -68,14 +72,17 @@ int runWastCommand(const WastOptions& options) {
   if (options.checkMessages)
     std::printf("%" PRIu64 " passed with a different message\n", total.messageNotes);
   if (options.tier.tier != "llvm")
-    std::printf("baseline tier: %" PRIu64 " of %" PRIu64 " functions compiled by the baseline compiler, the rest "
-                "by the lazy JIT\n",
-                baselineFunctions, totalFunctions);
-  if (options.tier.tier != "llvm" && compileNs > 0)
-    std::printf("baseline compile: %.1f MB of function bodies in %.0f ms on one thread (%.1f MB/s), %.1f bytes of "
+    std::printf("baseline tier: of %" PRIu64 " functions, %" PRIu64 " compiled by the baseline compiler, %" PRIu64
+                " left to the lazy JIT, %" PRIu64 " never called%s\n",
+                baseline.functions, baseline.compiled, baseline.refused,
+                baseline.functions - baseline.compiled - baseline.refused,
+                options.tier.baselineAhead ? " (compiled ahead)" : "");
+  if (options.tier.tier != "llvm" && baseline.compileNs > 0)
+    std::printf("baseline compile: %.1f MB of function bodies in %.0f ms (%.1f MB/s), %.1f bytes of "
                 "code per body byte\n",
-                bodyBytes / 1e6, compileNs / 1e6, bodyBytes / 1e6 / (compileNs / 1e9),
-                bodyBytes ? double(codeBytes) / double(bodyBytes) : 0.0);
+                baseline.bodyBytes / 1e6, baseline.compileNs / 1e6,
+                baseline.bodyBytes / 1e6 / (baseline.compileNs / 1e9),
+                baseline.bodyBytes ? double(baseline.codeBytes) / double(baseline.bodyBytes) : 0.0);
   if (options.tier.tier == "tiered")
     std::printf("tier-up: %" PRIu64 " functions recompiled by LLVM, %" PRIu64 " loops entered in LLVM code\n",
                 tieredUp, loopsEntered);

@@ -88,16 +88,12 @@ void runOnPaintedStack(Probe& probe) {
   munmap(mapping, kStackBytes + kGuardBytes);
 }
 
-class LazyStack : public ::testing::TestWithParam<unsigned> {};
-
-TEST_P(LazyStack, FirstCallsAtTheStackLimitTrapOrRunNeverCrash) {
-  auto bytes = test::assembleWat(leafModule());
-  ASSERT_FALSE(bytes.empty());
-  auto compiled = engine::compileModule(bytes, codegen::Options{.optLevel = GetParam(), .lazy = true});
-  ASSERT_TRUE(compiled) << compiled.error().describe();
+/// First calls of fresh functions at and around the deepest recursion,
+/// for `compiled` (leafModule, each function compiled on its first call).
+void expectFirstCallsFitTheReserve(std::shared_ptr<const rt::CompiledModule> compiled, const char* compiler) {
   rt::Store store;
   rt::Linker linker;
-  auto instance = rt::Instance::instantiate(store, *compiled, linker);
+  auto instance = rt::Instance::instantiate(store, compiled, linker);
   ASSERT_TRUE(instance) << instance.error().describe();
   const rt::Function* rec = (*instance)->findExport("rec")->func;
 
@@ -144,12 +140,32 @@ TEST_P(LazyStack, FirstCallsAtTheStackLimitTrapOrRunNeverCrash) {
   // The resolver's own stack (measured, beyond the compiled leaf's) must
   // fit in the reserve with room to spare.
   EXPECT_LT(resolverExtra, abi::kStackReserve / 2) << "resolver used " << resolverExtra << " bytes";
-  RecordProperty("resolver_stack_bytes", static_cast<int>(resolverExtra));
-  std::printf("lazy resolver at depth %u used %zu bytes of stack beyond a compiled call (reserve %llu)\n",
-              deepest, resolverExtra, static_cast<unsigned long long>(abi::kStackReserve));
+  ::testing::Test::RecordProperty("resolver_stack_bytes", static_cast<int>(resolverExtra));
+  std::printf("%s: a first call at depth %u used %zu bytes of stack beyond a compiled call (reserve %llu)\n",
+              compiler, deepest, resolverExtra, static_cast<unsigned long long>(abi::kStackReserve));
+}
+
+class LazyStack : public ::testing::TestWithParam<unsigned> {};
+
+TEST_P(LazyStack, FirstCallsAtTheStackLimitTrapOrRunNeverCrash) {
+  auto bytes = test::assembleWat(leafModule());
+  ASSERT_FALSE(bytes.empty());
+  auto compiled = engine::compileModule(bytes, codegen::Options{.optLevel = GetParam(), .lazy = true});
+  ASSERT_TRUE(compiled) << compiled.error().describe();
+  expectFirstCallsFitTheReserve(*compiled, "lazy JIT (the resolver; LLVM on a helper thread)");
 }
 
 INSTANTIATE_TEST_SUITE_P(OptLevels, LazyStack, ::testing::Values(0u, 2u));
+
+// The baseline tier compiles on the calling wasm thread itself, inside
+// the reserve (JitCode::firstCallCode).
+TEST(LazyStackBaseline, FirstCallsAtTheStackLimitTrapOrRunNeverCrash) {
+  auto bytes = test::assembleWat(leafModule());
+  ASSERT_FALSE(bytes.empty());
+  auto compiled = engine::compileModuleBaseline(bytes, codegen::Options{.optLevel = 2});
+  ASSERT_TRUE(compiled) << compiled.error().describe();
+  expectFirstCallsFitTheReserve(*compiled, "baseline tier (the resolver and the baseline compiler)");
+}
 
 } // namespace
 } // namespace wasmc

@@ -90,11 +90,12 @@ Compiled tiered(uint32_t afterIterations) {
   engine::BaselineCoverage coverage;
   auto compiled = engine::compileModuleBaseline(
       bytes, codegen::Options{.optLevel = 2, .jobs = 1},
-      engine::TierUpOptions{.afterCalls = 1000000, .wait = true, .afterIterations = afterIterations}, &coverage);
+      engine::TierUpOptions{.afterCalls = 1000000, .wait = true, .afterIterations = afterIterations}, &coverage,
+      engine::BaselineCompile::Ahead);
   EXPECT_TRUE(compiled) << (compiled ? "" : compiled.error().describe());
   if (!compiled)
     return {};
-  EXPECT_EQ(coverage.baseline, coverage.functions) << "every function should start on baseline code";
+  EXPECT_EQ(coverage.baseline->compiled, coverage.functions) << "every function should start on baseline code";
   return {*compiled, coverage.tierUp};
 }
 

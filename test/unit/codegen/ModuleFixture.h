@@ -84,10 +84,15 @@ inline std::vector<CompileConfig> compileConfigs() {
   out.push_back({"aot", [](std::span<const uint8_t> bytes) {
                    return engine::compileModuleAot(bytes, codegen::Options{.optLevel = 2});
                  }});
-  // The baseline tier alone, and tiered with every function switched to
-  // LLVM after its first call (which waits for it).
+  // The baseline tier alone (each function compiled on its first call, or
+  // all of them first), and tiered with every function switched to LLVM
+  // after its first call (which waits for it).
   out.push_back({"baseline", [](std::span<const uint8_t> bytes) {
                    return engine::compileModuleBaseline(bytes, codegen::Options{.optLevel = 2});
+                 }});
+  out.push_back({"baseline-ahead", [](std::span<const uint8_t> bytes) {
+                   return engine::compileModuleBaseline(bytes, codegen::Options{.optLevel = 2}, {}, nullptr,
+                                                       engine::BaselineCompile::Ahead);
                  }});
   out.push_back({"tiered", [](std::span<const uint8_t> bytes) {
                    return engine::compileModuleBaseline(bytes, codegen::Options{.optLevel = 2},
