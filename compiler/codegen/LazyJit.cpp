@@ -1,47 +1,48 @@
 // The lazy JIT (Options::lazy): compileJit compiles only the trampolines and
 // tables up front; every defined function is compiled, on its own, the first
-// time it is called. Built from ORC's lazy re-exports:
+// time it is called.
 //
-//   module dylib:  the tables object, the libcalls, and one stub per
-//                  function under the function's symbol. A stub first
-//                  jumps to ORC's resolver, which looks the body up in
-//   bodies dylib:  one materialization unit per function, compiling the
-//                  function's partition (Partition.h) to an object when
-//                  looked up, and linking it; the stub then jumps straight
-//                  to the body. With JitCode::firstCallCode (the baseline
-//                  tier) the unit asks it first, and resolves the symbol
-//                  to the code it returns.
-//   tiered dylib:  tier-up's LLVM code for functions whose bodies are
-//                  baseline code (compileFunction).
+//   stubs:         one per function (LazyStubs.h), the function's address
+//                  for every caller. Its first call reaches the resolver
+//                  below, which compiles the function and points the stub
+//                  at the code.
+//   module dylib:  the tables object, the libcalls, and each function's
+//                  symbol as an absolute symbol for its stub, defined when
+//                  a body first refers to it (StubSymbols).
+//   bodies dylib:  the functions LLVM compiled, linked against the module
+//                  dylib only, so a call from one body to another goes
+//                  through the callee's stub, and compiling one function
+//                  never drags in its callees. Loop entries (on-stack
+//                  replacement) and tier-up's code go there too.
 //
-// Bodies link against the module dylib only (not their own), so a call from
-// one body to another goes through the callee's stub, and compiling one
-// function never drags in its callees. The resolver saves every argument
-// register (xmm included), so stubs work for any wasm signature.
+// With JitCode::firstCallCode (the baseline tier) the resolver asks it
+// first and uses the code it returns.
 //
 // Trap handling: the JIT recorder reports each body's code (JitCode::
 // onCompiled) while JITLink fixes it up, before the stub can lead to it, so
 // the trap handler knows the code before it can fault.
 //
-// The compile runs on a helper thread with a big stack: the resolver runs
-// on the calling wasm thread, whose stack may be nearly used up. What the
-// resolver itself needs there (about 3 KiB) comes out of the 128 KiB
-// reserve below every wasm frame; LazyStackTest.cpp measures it at the
-// deepest depth a first call can happen.
+// LLVM compiles on a helper thread with a big stack: the resolver runs on
+// the calling wasm thread, whose stack may be nearly used up. What the
+// resolver itself needs there comes out of the 128 KiB reserve below every
+// wasm frame; LazyStackTest.cpp measures it at the deepest depth a first
+// call can happen.
 
 #include "compiler/codegen/FunctionLowering.h"
 #include "compiler/codegen/JitPrivate.h"
+#include "compiler/codegen/LazyStubs.h"
 #include "compiler/codegen/LlvmError.h"
 #include "compiler/codegen/ModuleContext.h"
 #include "compiler/codegen/ObjectCompiler.h"
 
-#include <llvm/ExecutionEngine/Orc/IndirectionUtils.h>
-#include <llvm/ExecutionEngine/Orc/LazyReexports.h>
+#include <llvm/ExecutionEngine/Orc/Core.h>
 #include <llvm/Support/MemoryBuffer.h>
 #include <llvm/Support/thread.h>
-#include <llvm/Support/raw_ostream.h>
 
+#include <charconv>
 #include <mutex>
+#include <optional>
+#include <string_view>
 #include <unordered_map>
 
 namespace wasmc::codegen {
@@ -54,136 +55,107 @@ namespace {
 /// Stack for compiling one function (see Partition.cpp's compile threads).
 constexpr unsigned kCompileStackBytes = 16u << 20;
 
-/// Where a stub jumps when its function cannot be compiled. The error was
-/// reported by ORC already; the guest cannot continue.
-void lazyCompileFailed() {
-  fatal("a function could not be compiled on its first call (see the JIT error above)");
+constexpr std::string_view kFunctionSymbolPrefix = "wasm_function_";
+
+/// The defined function (imports not counted) whose code `name` is: its
+/// functionSymbol, or with `loopEntry`, one of its loopEntrySymbols.
+std::optional<uint32_t> functionOfSymbol(const wasm::Module& module, std::string_view name, bool* loopEntry) {
+  if (!name.starts_with(kFunctionSymbolPrefix))
+    return std::nullopt;
+  std::string_view digits = name.substr(kFunctionSymbolPrefix.size());
+  wasm::FuncIndex index = 0;
+  auto [end, error] = std::from_chars(digits.data(), digits.data() + digits.size(), index);
+  if (error != std::errc() || index < module.numImportedFuncs ||
+      index - module.numImportedFuncs >= module.functions.size())
+    return std::nullopt;
+  std::string expected = functionSymbol(module, index);
+  bool entry = false;
+  if (name != expected) {
+    if (!name.starts_with(expected) || !name.substr(expected.size()).starts_with("$osr"))
+      return std::nullopt;
+    entry = true;
+  }
+  if (loopEntry)
+    *loopEntry = entry;
+  return index - module.numImportedFuncs;
 }
 
-/// What the function units of one module share. Owned by the module's
-/// LazyJitCode; outlives both its dylibs.
-struct LazyModule {
-  wasm::Module module; // a copy: lowered function by function, long after compileJit returned
-  Options options;
-  ObjectLayer* linker = nullptr;
-  std::unordered_map<std::string, uint32_t> indexOf; // function symbol -> defined function index (0-based)
-  JitCode* code = nullptr;                           // for onCompiled
-
-  void compiled(const SymbolStringPtr& symbol, std::vector<CodeRange> ranges) {
-    if (!symbol || !code->onCompiled)
-      return;
-    std::string name = (*symbol).str();
-    auto found = indexOf.find(name);
-    // A loop entry (loopEntrySymbol) is its function's code too.
-    bool loopEntry = false;
-    if (size_t osr = name.rfind("$osr"); found == indexOf.end() && osr != std::string::npos) {
-      found = indexOf.find(name.substr(0, osr));
-      loopEntry = true;
-    }
-    if (found == indexOf.end())
-      return;
-    for (const CodeRange& range : ranges)
-      code->onCompiled(module.numImportedFuncs + found->second, range.first, range.second, loopEntry);
-  }
-};
-
-/// One function's body, compiled when first looked up.
-class FunctionUnit final : public MaterializationUnit {
+/// Defines the module dylib's function symbols, each its stub's address,
+/// as bodies refer to them: a run defines the few it needs, not 133,398.
+class StubSymbols final : public DefinitionGenerator {
 public:
-  FunctionUnit(LazyModule& lazy, uint32_t index, SymbolStringPtr symbol)
-      : MaterializationUnit(interfaceOf(symbol)), lazy_(lazy), index_(index), symbol_(std::move(symbol)) {}
+  StubSymbols(const wasm::Module& module, const LazyStubs& stubs) : module_(module), stubs_(stubs) {}
+  // Both belong to the module's LazyJitCode, which removes the dylib
+  // holding this before they go.
 
-  StringRef getName() const override { return "wasm function"; }
-
-  void materialize(std::unique_ptr<MaterializationResponsibility> responsibility) override {
-    // On the wasm thread, in the stack reserve: the baseline compiler's
-    // frames are small (LazyStackTest measures them).
-    if (lazy_.code->firstCallCode) {
-      if (const void* code = lazy_.code->firstCallCode(index_)) {
-        SymbolMap resolved;
-        resolved[symbol_] = ExecutorSymbolDef(ExecutorAddr::fromPtr(code), JITSymbolFlags::Callable);
-        if (auto error = responsibility->notifyResolved(resolved)) {
-          responsibility->getExecutionSession().reportError(std::move(error));
-          responsibility->failMaterialization();
-          return;
-        }
-        if (auto error = responsibility->notifyEmitted({})) {
-          responsibility->getExecutionSession().reportError(std::move(error));
-          responsibility->failMaterialization();
-        }
-        return;
-      }
+  llvm::Error tryToGenerate(LookupState&, LookupKind, JITDylib& dylib, JITDylibLookupFlags,
+                            const SymbolLookupSet& symbols) override {
+    SymbolMap found;
+    for (const auto& [symbol, flags] : symbols) {
+      bool loopEntry = false;
+      std::optional<uint32_t> index = functionOfSymbol(module_, *symbol, &loopEntry);
+      if (index && !loopEntry)
+        found[symbol] = ExecutorSymbolDef(ExecutorAddr::fromPtr(stubs_.stubs()[*index]),
+                                          JITSymbolFlags::Exported | JITSymbolFlags::Callable);
     }
-    const wasm::Module& module = lazy_.module;
-    Partition partition{index_, index_ + 1, /*split=*/true, /*tables=*/false,
-                        isBigFunction(module, index_, lazy_.options.optLevel), /*loopEntry=*/std::nullopt};
-    // Compiling and linking (JITLink, the code recorder) both run on the
-    // helper thread: only the resolver's own frames use the wasm thread.
-    thread compiler(std::optional<unsigned>(kCompileStackBytes), [&] {
-      Expected<std::vector<char>> object = compilePartitionObject(module, lazy_.options, partition);
-      if (!object) {
-        ExecutionSession& session = responsibility->getExecutionSession();
-        session.reportError(make_error<StringError>(object.error().describe(), inconvertibleErrorCode()));
-        responsibility->failMaterialization();
-        return;
-      }
-      lazy_.linker->emit(std::move(responsibility),
-                         MemoryBuffer::getMemBufferCopy(StringRef(object->data(), object->size()),
-                                                        "wasm_function_" + std::to_string(index_) + ".o"));
-    });
-    compiler.join();
+    if (found.empty())
+      return llvm::Error::success();
+    return dylib.define(absoluteSymbols(std::move(found)));
   }
 
 private:
-  static Interface interfaceOf(const SymbolStringPtr& symbol) {
-    SymbolFlagsMap flags;
-    flags[symbol] = JITSymbolFlags::Callable; // hidden in the object: not exported
-    return Interface(std::move(flags), nullptr);
-  }
-
-  void discard(const JITDylib&, const SymbolStringPtr&) override {}
-
-  LazyModule& lazy_;
-  uint32_t index_;
-  SymbolStringPtr symbol_;
+  const wasm::Module& module_;
+  const LazyStubs& stubs_;
 };
 
 class LazyJitCode final : public JitCode {
 public:
-  LazyJitCode(JitProcess& process, JITDylib& module, JITDylib& bodies, JITDylib& tiered)
-      : process_(process), module_(module), bodies_(bodies), tiered_(tiered) {}
+  LazyJitCode(JitProcess& process, JITDylib& module, JITDylib& bodies, const wasm::Module& wasmModule,
+              const Options& options)
+      : process_(process), module_(module), bodies_(bodies), wasmModule_(wasmModule), options_(options) {}
+
+  /// The module, compiled function by function long after compileJit
+  /// returned (a copy: the caller's moves on).
+  const wasm::Module& wasmModule() const { return wasmModule_; }
   ~LazyJitCode() override {
     std::lock_guard<std::recursive_mutex> lock(process_.mutex);
     process_.recorder->unwatch(&bodies_);
-    process_.recorder->unwatch(&tiered_);
-    if (auto error = process_.jit->getExecutionSession().removeJITDylibs({&module_, &bodies_, &tiered_}))
+    if (auto error = process_.jit->getExecutionSession().removeJITDylibs({&module_, &bodies_}))
       consumeError(std::move(error));
-    // The stubs and the resolver go after the code that jumps to them.
+    // The stubs go after the code that jumps to them.
     stubs.reset();
-    callThrough.reset();
+  }
+
+  /// LazyStubs::Resolve: a stub's first call.
+  static const void* resolve(void* self, uint32_t index) {
+    return static_cast<LazyJitCode*>(self)->firstCall(index);
+  }
+
+  /// The recorder's report of code linked into the bodies dylib.
+  void compiled(const SymbolStringPtr& symbol, std::vector<CodeRange> ranges) {
+    if (!symbol || !onCompiled)
+      return;
+    bool loopEntry = false;
+    std::optional<uint32_t> index = functionOfSymbol(wasmModule_, *symbol, &loopEntry);
+    if (!index)
+      return;
+    for (const CodeRange& range : ranges)
+      onCompiled(wasmModule_.numImportedFuncs + *index, range.first, range.second, loopEntry);
   }
 
   Expected<void> redirect(uint32_t index, const void* target) override {
     WASMC_TRY(checkIndex(index));
-    // A pointer-sized store under the stubs manager's lock: a stub jumps
-    // through the old or the new pointer, never a torn one.
-    if (auto error = stubs->updatePointer(symbolOf(index), ExecutorAddr::fromPtr(target)))
-      return withFunction(toError(std::move(error), "tier-up"), index);
+    stubs->setTarget(index, target);
     return {};
   }
 
   Expected<const void*> compileFunction(uint32_t index) override {
     WASMC_TRY(checkIndex(index));
+    // With firstCallCode, the stub may lead to baseline code: LLVM's is
+    // compiled here (tier-up asks only for functions on baseline code).
     if (firstCallCode)
-      return compileTiered(index);
-    ExecutionSession& session = process_.jit->getExecutionSession();
-    // Materialises the body (FunctionUnit) unless the stub's resolver did.
-    // Bodies are not exported (FunctionUnit): only their stubs are.
-    auto body = session.lookup(makeJITDylibSearchOrder({&bodies_}, JITDylibLookupFlags::MatchAllSymbols),
-                               session.intern(symbolOf(index)));
-    if (!body)
-      return withFunction(toError(body.takeError(), "tier-up"), index);
-    return body->getAddress().toPtr<const void*>();
+      return llvmBody(index, "tier-up");
+    return firstCall(index);
   }
 
   Expected<const void*> compileLoopEntry(uint32_t index, uint32_t loopOffset) override {
@@ -192,70 +164,100 @@ public:
     const uint64_t key = (uint64_t(index) << 32) | loopOffset;
     if (auto found = loopEntries_.find(key); found != loopEntries_.end())
       return found->second;
-    const wasm::Module& module = lazy.module;
-    std::string symbol = loopEntrySymbol(module, module.numImportedFuncs + index, loopOffset);
-    const void* code = WASMC_TRY(compileAndLink(index, loopOffset, bodies_, symbol, "loop entry"));
+    std::string symbol = loopEntrySymbol(wasmModule_, wasmModule_.numImportedFuncs + index, loopOffset);
+    const void* code = WASMC_TRY(compileAndLink(index, loopOffset, symbol, "loop entry"));
     loopEntries_.emplace(key, code);
     return code;
   }
 
-  LazyModule lazy;
-  std::vector<void*> functionTable; // JitCode::functions: the stubs
-  std::unique_ptr<LazyCallThroughManager> callThrough;
-  std::unique_ptr<IndirectStubsManager> stubs;
+  std::unique_ptr<LazyStubs> stubs;
 
 private:
-  /// Tier-up's LLVM code for a function whose stub leads to its baseline
-  /// code, in its own dylib (the bodies dylib has the symbol already).
-  Expected<const void*> compileTiered(uint32_t index) {
-    return compileAndLink(index, std::nullopt, tiered_, symbolOf(index), "tier-up");
+  /// Compiles defined function `index` (firstCallCode's, or LLVM's) and
+  /// points its stub there, once: racing first calls wait for the first.
+  const void* firstCall(uint32_t index) {
+    std::lock_guard<std::mutex> lock(firstCallMutex_);
+    if (!stubs->unresolved(index))
+      return stubs->target(index);
+    const void* code = firstCallCode ? firstCallCode(index) : nullptr;
+    if (!code) {
+      Expected<const void*> body = llvmBody(index, "first call");
+      if (!body)
+        fatal(("a function could not be compiled on its first call: " + body.error().describe()).c_str());
+      code = *body;
+    }
+    stubs->setTarget(index, code);
+    return code;
+  }
+
+  /// LLVM's code for defined function `index`, compiled on the first ask.
+  Expected<const void*> llvmBody(uint32_t index, const char* what) {
+    {
+      std::lock_guard<std::mutex> lock(bodiesMutex_);
+      if (auto found = bodies.find(index); found != bodies.end())
+        return found->second;
+    }
+    // Not under the lock: tier-up's compile in the background must not
+    // hold up a first call on a wasm thread.
+    const void* code =
+        WASMC_TRY(compileAndLink(index, std::nullopt, functionSymbol(wasmModule_, wasmModule_.numImportedFuncs + index), what));
+    std::lock_guard<std::mutex> lock(bodiesMutex_);
+    bodies.emplace(index, code);
+    return code;
   }
 
   /// Compiles defined function `index` (or its entry at `loopOffset`) to an
-  /// object, links it into `dylib` and returns the code of `symbol` in it.
-  /// Both dylibs link against the module's stubs only: calls in the code,
-  /// even to its own function, go through stubs. The recorder reports the
-  /// code (LazyModule::compiled) while it is linked.
-  Expected<const void*> compileAndLink(uint32_t index, std::optional<uint32_t> loopOffset, JITDylib& dylib,
-                                       const std::string& symbol, const char* what) {
-    const wasm::Module& module = lazy.module;
+  /// object, links it into the bodies dylib and returns the code of
+  /// `symbol` in it. The recorder reports the code while it is linked.
+  Expected<const void*> compileAndLink(uint32_t index, std::optional<uint32_t> loopOffset, const std::string& symbol,
+                                       const char* what) {
     Partition partition{index, index + 1, /*split=*/true, /*tables=*/false,
-                        isBigFunction(module, index, lazy.options.optLevel), loopOffset};
-    // On a big stack, as FunctionUnit compiles (LLVM recurses deeply).
+                        isBigFunction(wasmModule_, index, options_.optLevel), loopOffset};
+    // On a big stack (LLVM recurses deeply), off the wasm thread's.
     Expected<std::vector<char>> object = Error{};
-    thread compiler(std::optional<unsigned>(kCompileStackBytes),
-                    [&] { object = compilePartitionObject(module, lazy.options, partition); });
+    thread compiler(std::optional<unsigned>(kCompileStackBytes), [&] {
+      object = compilePartitionObject(wasmModule_, options_, partition);
+      if (!object)
+        return;
+      auto buffer = MemoryBuffer::getMemBufferCopy(StringRef(object->data(), object->size()), symbol + ".o");
+      if (auto error = process_.jit->addObjectFile(bodies_, std::move(buffer)))
+        object = withFunction(toError(std::move(error), what), index);
+    });
     compiler.join();
     if (!object)
       return withFunction(std::move(object).error(), index);
-    auto buffer = MemoryBuffer::getMemBufferCopy(StringRef(object->data(), object->size()), symbol + ".o");
-    if (auto error = process_.jit->addObjectFile(dylib, std::move(buffer)))
-      return withFunction(toError(std::move(error), what), index);
     ExecutionSession& session = process_.jit->getExecutionSession();
-    auto found = session.lookup(makeJITDylibSearchOrder({&dylib}, JITDylibLookupFlags::MatchAllSymbols),
-                                session.intern(symbol));
-    if (!found)
-      return withFunction(toError(found.takeError(), what), index);
-    return found->getAddress().toPtr<const void*>();
+    Expected<const void*> code = Error{};
+    thread linker(std::optional<unsigned>(kCompileStackBytes), [&] {
+      auto found = session.lookup(makeJITDylibSearchOrder({&bodies_}, JITDylibLookupFlags::MatchAllSymbols),
+                                  session.intern(symbol));
+      if (!found)
+        code = withFunction(toError(found.takeError(), what), index);
+      else
+        code = found->getAddress().toPtr<const void*>();
+    });
+    linker.join();
+    return code;
   }
 
-  std::string symbolOf(uint32_t index) const {
-    return functionSymbol(lazy.module, lazy.module.numImportedFuncs + index);
-  }
   Expected<void> checkIndex(uint32_t index) const {
-    if (index >= lazy.module.functions.size())
+    if (index >= wasmModule_.functions.size())
       return Error{ErrorKind::Usage, kNoOffset, "no defined function " + std::to_string(index), kNoFunction};
     return {};
   }
   Error withFunction(Error error, uint32_t index) const {
-    error.function = lazy.module.numImportedFuncs + index;
+    error.function = wasmModule_.numImportedFuncs + index;
     return error;
   }
 
   JitProcess& process_;
   JITDylib& module_;
   JITDylib& bodies_;
-  JITDylib& tiered_;
+  const wasm::Module wasmModule_;
+  Options options_;
+  std::mutex firstCallMutex_;
+  std::mutex bodiesMutex_;
+  std::unordered_map<uint32_t, const void*> bodies; // LLVM's code per defined function
   std::mutex loopEntriesMutex_;
   std::unordered_map<uint64_t, const void*> loopEntries_; // (index << 32 | offset) -> code
 };
@@ -266,10 +268,10 @@ Expected<std::unique_ptr<JitCode>> compileJitLazy(const wasm::Module& module, co
   for (uint32_t i = 0; i < module.functions.size(); ++i)
     WASMC_TRY(checkFunctionLimits(module, module.numImportedFuncs + i));
   // Only the trampolines and tables now (lazy: without the table of
-  // functions, which is built from the stubs below), with LLVM's -O0 code
-  // generator: two trampolines per function type are glue around a call
-  // and run once per call between host and wasm, and at -O2 they took
-  // 1.3 s of a first run for clang.wasm's types (0.13 s at -O0).
+  // functions, which is the stubs), with LLVM's -O0 code generator: two
+  // trampolines per function type are glue around a call and run once per
+  // call between host and wasm, and at -O2 they took 1.3 s of a first run
+  // for clang.wasm's types (0.13 s at -O0).
   Partition tables{0, 0, /*split=*/true, /*tables=*/true, /*big=*/false, /*loopEntry=*/std::nullopt};
   Options tablesOptions = options;
   tablesOptions.optLevel = 0;
@@ -288,75 +290,24 @@ Expected<std::unique_ptr<JitCode>> compileJitLazy(const wasm::Module& module, co
     consumeError(session.removeJITDylib(*moduleDylib));
     return toError(bodies.takeError(), "JIT");
   }
-  auto tiered = session.createJITDylib(name + "_tiered");
-  if (!tiered) {
-    consumeError(session.removeJITDylibs({&*moduleDylib, &*bodies}));
-    return toError(tiered.takeError(), "JIT");
-  }
-  auto code = std::make_unique<LazyJitCode>(*process, *moduleDylib, *bodies, *tiered);
-  code->lazy.module = module;
-  code->lazy.options = options;
-  code->lazy.linker = &jit.getObjLinkingLayer();
-  code->lazy.code = code.get();
-
-  const Triple& triple = jit.getTargetTriple();
-  auto callThrough = createLocalLazyCallThroughManager(
-      triple, session, ExecutorAddr::fromPtr(reinterpret_cast<void*>(&lazyCompileFailed)));
-  if (!callThrough)
-    return toError(callThrough.takeError(), "lazy JIT");
-  code->callThrough = std::move(*callThrough);
-  code->stubs = createLocalIndirectStubsManagerBuilder(triple)();
-
+  auto code = std::make_unique<LazyJitCode>(*process, *moduleDylib, *bodies, module, options);
+  code->stubs = WASMC_TRY(LazyStubs::create(static_cast<uint32_t>(module.functions.size()), &LazyJitCode::resolve,
+                                            code.get()));
   if (auto error = moduleDylib->define(absoluteSymbols(libcallSymbols(session))))
     return toError(std::move(error), "JIT");
-  for (JITDylib* dylib : {&*bodies, &*tiered})
-    dylib->setLinkOrder({{&*moduleDylib, JITDylibLookupFlags::MatchExportedSymbolsOnly}},
-                        /*LinkAgainstThisJITDylibFirst=*/false);
-  // The stubs go in batches of kStubsPerBatch: ORC's local stubs manager
-  // numbers the stubs of one block with 16 bits, so one block of more than
-  // 65,536 stubs (clang.wasm has 133,398 functions) made stubs share
-  // numbers, and calls reached other functions' bodies (issue 15's lazy-JIT
-  // bug; LazyStubsTest). Each batch reserves its own block.
-  constexpr uint32_t kStubsPerBatch = 1u << 15;
-  SymbolAliasMap stubs;
-  SymbolLookupSet stubSymbols;
-  std::vector<SymbolStringPtr> symbols; // per defined function
-  symbols.reserve(module.functions.size());
-  for (uint32_t i = 0; i < module.functions.size(); ++i) {
-    std::string symbolName = functionSymbol(module, module.numImportedFuncs + i);
-    SymbolStringPtr symbol = session.intern(symbolName);
-    stubSymbols.add(symbol);
-    symbols.push_back(symbol);
-    code->lazy.indexOf.emplace(symbolName, i);
-    if (auto error = bodies->define(std::make_unique<FunctionUnit>(code->lazy, i, symbol)))
-      return toError(std::move(error), "lazy JIT");
-    stubs[symbol] = SymbolAliasMapEntry(symbol, JITSymbolFlags::Exported | JITSymbolFlags::Callable);
-    if (stubs.size() == kStubsPerBatch || i + 1 == module.functions.size()) {
-      if (auto error =
-              moduleDylib->define(lazyReexports(*code->callThrough, *code->stubs, *bodies, std::move(stubs))))
-        return toError(std::move(error), "lazy JIT");
-      stubs = SymbolAliasMap();
-    }
-  }
-  for (JITDylib* dylib : {&*bodies, &*tiered})
-    process->recorder->watch(dylib, [lazy = &code->lazy](const SymbolStringPtr& symbol,
-                                                         std::vector<CodeRange> ranges) {
-      lazy->compiled(symbol, std::move(ranges));
-    });
+  moduleDylib->addGenerator(std::make_unique<StubSymbols>(code->wasmModule(), *code->stubs));
+  bodies->setLinkOrder({{&*moduleDylib, JITDylibLookupFlags::MatchExportedSymbolsOnly}},
+                       /*LinkAgainstThisJITDylibFirst=*/false);
+  process->recorder->watch(&*bodies, [code = code.get()](const SymbolStringPtr& symbol, std::vector<CodeRange> ranges) {
+    code->compiled(symbol, std::move(ranges));
+  });
   auto buffer =
       MemoryBuffer::getMemBufferCopy(StringRef(tablesObject.data(), tablesObject.size()), "wasm_tables.o");
   if (auto error = jit.addObjectFile(*moduleDylib, std::move(buffer)))
     return toError(std::move(error), "JIT");
 
   WASMC_TRY(findCodeTables(*process, *moduleDylib, *code, /*functionTable=*/false));
-  // The table of functions: each function's stub, in one lookup.
-  auto stubAddresses = session.lookup(makeJITDylibSearchOrder(&*moduleDylib), std::move(stubSymbols));
-  if (!stubAddresses)
-    return toError(stubAddresses.takeError(), "lazy JIT");
-  code->functionTable.resize(module.functions.size());
-  for (uint32_t i = 0; i < module.functions.size(); ++i)
-    code->functionTable[i] = (*stubAddresses)[symbols[i]].getAddress().toPtr<void*>();
-  code->functions = code->functionTable.data();
+  code->functions = code->stubs->stubs();
   return std::unique_ptr<JitCode>(std::move(code));
 }
 
