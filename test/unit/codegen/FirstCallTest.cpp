@@ -9,6 +9,7 @@
 #include "test/unit/codegen/ModuleFixture.h"
 
 #include <atomic>
+#include <bit>
 #include <thread>
 
 namespace wasmc {
@@ -156,6 +157,92 @@ TEST(FirstCall, AheadCompilesEveryFunctionItCovers) {
   ASSERT_NE(f.instance, nullptr);
   EXPECT_EQ(i32Of(f.call("mid", {rt::Value::i32(5)})), 11u);
   EXPECT_EQ(c.coverage.baseline->compiled.load(), kFunctions - 1) << "nothing more on calls";
+}
+
+// The stub's resolver saves and restores the argument registers around
+// the compile (LazyStubs.cpp): integers in rdi..r9, floats and vectors in
+// xmm0-7, the rest on the stack. A first call with more of each than there
+// are registers must reach the function with every argument intact, on
+// the baseline tier and on the lazy JIT (the function with v128
+// parameters goes to LLVM on both). Mutants it kills: xmm5 restored from
+// xmm6's slot, rcx and rdx popped in swapped order. One it cannot: xmm5
+// not restored at all survives, since no compile here happens to use it.
+rt::Value f64(double v) { return rt::Value::f64Bits(std::bit_cast<uint64_t>(v)); }
+rt::Value f32(float v) { return rt::Value::f32Bits(std::bit_cast<uint32_t>(v)); }
+double asF64(const rt::Value& value) { return std::bit_cast<double>(value.asI64()); }
+
+constexpr const char* kArgumentsModule = R"(
+(module
+  (func (export "ints") (param i64 i64 i64 i64 i64 i64 i64 i64) (result i64)
+    (i64.add (i64.mul (local.get 0) (i64.const 1))
+    (i64.add (i64.mul (local.get 1) (i64.const 3))
+    (i64.add (i64.mul (local.get 2) (i64.const 5))
+    (i64.add (i64.mul (local.get 3) (i64.const 7))
+    (i64.add (i64.mul (local.get 4) (i64.const 11))
+    (i64.add (i64.mul (local.get 5) (i64.const 13))
+    (i64.add (i64.mul (local.get 6) (i64.const 17)) (i64.mul (local.get 7) (i64.const 19))))))))))
+  (func (export "floats") (param f64 f64 f64 f64 f64 f64 f64 f64 f64 f64) (result f64)
+    (f64.add (f64.mul (local.get 0) (f64.const 1))
+    (f64.add (f64.mul (local.get 1) (f64.const 2))
+    (f64.add (f64.mul (local.get 2) (f64.const 4))
+    (f64.add (f64.mul (local.get 3) (f64.const 8))
+    (f64.add (f64.mul (local.get 4) (f64.const 16))
+    (f64.add (f64.mul (local.get 5) (f64.const 32))
+    (f64.add (f64.mul (local.get 6) (f64.const 64))
+    (f64.add (f64.mul (local.get 7) (f64.const 128))
+    (f64.add (f64.mul (local.get 8) (f64.const 256)) (f64.mul (local.get 9) (f64.const 512))))))))))))
+  (func $vectors (param v128 v128 i32 f32) (result i32)
+    (i32.add (i32.add (i32x4.extract_lane 3 (local.get 0)) (i32x4.extract_lane 1 (local.get 1)))
+             (i32.add (local.get 2) (i32.trunc_f32_s (local.get 3)))))
+  (func (export "vectors") (param i32) (result i32)
+    (call $vectors (i32x4.splat (local.get 0)) (i32x4.splat (i32.const 100)) (i32.const 1000) (f32.const 10000)))
+  (func (export "mixed") (param i32 f32 i64 f64 i32 f32 i64 f64 i32 f32 i64 f64 i32 f32 i64 f64 i32 f64) (result f64)
+    (f64.add (f64.convert_i32_s (local.get 16)) (f64.add (local.get 17) (f64.add (local.get 3)
+      (f64.add (f64.promote_f32 (local.get 13)) (f64.convert_i64_s (local.get 14))))))))
+)";
+
+TEST(FirstCall, EveryArgumentRegisterSurvivesTheResolver) {
+  auto bytes = test::assembleWat(kArgumentsModule);
+  ASSERT_FALSE(bytes.empty());
+  std::vector<std::pair<const char*, Expected<std::shared_ptr<const rt::CompiledModule>>>> modules;
+  modules.emplace_back("baseline", engine::compileModuleBaseline(bytes, codegen::Options{.optLevel = 2}));
+  modules.emplace_back("lazy", engine::compileModule(bytes, codegen::Options{.optLevel = 2, .lazy = true}));
+  for (auto& [name, compiled] : modules) {
+    ASSERT_TRUE(compiled) << name << ": " << compiled.error().describe();
+    test::Fixture f(*compiled);
+    ASSERT_NE(f.instance, nullptr);
+    std::vector<rt::Value> ints;
+    for (uint64_t i = 1; i <= 8; ++i)
+      ints.push_back(rt::Value::i64(i * 1000003));
+    rt::CallResult sum = f.call("ints", ints);
+    ASSERT_FALSE(sum.trap) << name;
+    EXPECT_EQ(sum.values[0].asI64(), uint64_t(1000003) * (1 * 1 + 2 * 3 + 3 * 5 + 4 * 7 + 5 * 11 + 6 * 13 + 7 * 17 + 8 * 19))
+        << name;
+    std::vector<rt::Value> floats;
+    for (int i = 0; i < 10; ++i)
+      floats.push_back(f64(i % 2 ? 1.0 : 3.0));
+    rt::CallResult weighted = f.call("floats", floats);
+    ASSERT_FALSE(weighted.trap) << name;
+    EXPECT_EQ(asF64(weighted.values[0]), 3.0 * (1 + 4 + 16 + 64 + 256) + 1.0 * (2 + 8 + 32 + 128 + 512)) << name;
+    rt::CallResult vectors = f.call("vectors", {rt::Value::i32(7)});
+    ASSERT_FALSE(vectors.trap) << name;
+    EXPECT_EQ(vectors.values[0].asI32(), 7u + 100u + 1000u + 10000u) << name;
+    std::vector<rt::Value> mixed;
+    for (int i = 0; i < 16; ++i) {
+      double v = i + 1;
+      switch (i % 4) {
+      case 0: mixed.push_back(rt::Value::i32(static_cast<uint32_t>(v))); break;
+      case 1: mixed.push_back(f32(static_cast<float>(v))); break;
+      case 2: mixed.push_back(rt::Value::i64(static_cast<uint64_t>(v))); break;
+      default: mixed.push_back(f64(v)); break;
+      }
+    }
+    mixed.push_back(rt::Value::i32(17));
+    mixed.push_back(f64(18.5));
+    rt::CallResult result = f.call("mixed", mixed);
+    ASSERT_FALSE(result.trap) << name;
+    EXPECT_EQ(asF64(result.values[0]), 17 + 18.5 + 4 + 14 + 15) << name;
+  }
 }
 
 } // namespace
