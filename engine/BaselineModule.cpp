@@ -64,7 +64,9 @@ Expected<std::shared_ptr<const rt::CompiledModule>> compileModuleBaseline(std::s
                                                                           const TierUpOptions& tierUp,
                                                                           BaselineCoverage* coverage,
                                                                           BaselineCompile when) {
-  wasm::Module module = WASMC_TRY(wasm::loadModule(bytes));
+  // Shared with the lazy JIT, which compiles from it later (compileJit).
+  auto shared = std::make_shared<const wasm::Module>(WASMC_TRY(wasm::loadModule(bytes)));
+  const wasm::Module& module = *shared;
   codegen::Options lazy = options;
   lazy.lazy = true;
   auto code = std::make_shared<BaselineCode>();
@@ -111,7 +113,7 @@ Expected<std::shared_ptr<const rt::CompiledModule>> compileModuleBaseline(std::s
 
   codegen::JitCode* jit = code->jit.get();
   CodeArena* arena = code->arena.get();
-  auto compiled = std::make_shared<rt::CompiledModule>(std::move(module), tables, code, std::move(ranges));
+  auto compiled = std::make_shared<rt::CompiledModule>(std::move(shared), tables, code, std::move(ranges));
   compiled->setCodeFlags(options.codeFlags());
   rt::CompiledModule* self = compiled.get();
   jit->onCompiled = [self](uint32_t funcIndex, uintptr_t start, uintptr_t end, bool loopEntry) {

@@ -9,10 +9,11 @@ namespace wasmc::engine {
 
 Expected<std::shared_ptr<const rt::CompiledModule>> compileModule(std::span<const uint8_t> bytes,
                                                                   const codegen::Options& options) {
-  wasm::Module module = WASMC_TRY(wasm::loadModule(bytes));
-  std::unique_ptr<codegen::JitCode> jit = WASMC_TRY(codegen::compileJit(module, options));
+  // Shared with the lazy JIT, which compiles from it later (compileJit).
+  auto module = std::make_shared<const wasm::Module>(WASMC_TRY(wasm::loadModule(bytes)));
+  std::unique_ptr<codegen::JitCode> jit = WASMC_TRY(codegen::compileJit(*module, options));
   rt::CodeTables tables{jit->functions, jit->entries, jit->hostAdapters, jit->codeEnd};
-  std::vector<rt::FunctionRange> ranges = rt::functionRanges(module, tables, jit->codeBlocks);
+  std::vector<rt::FunctionRange> ranges = rt::functionRanges(*module, tables, jit->codeBlocks);
   codegen::JitCode* code = jit.get();
   std::shared_ptr<void> owner(jit.release(), [](void* code) { delete static_cast<codegen::JitCode*>(code); });
   auto compiled = std::make_shared<rt::CompiledModule>(std::move(module), tables, std::move(owner), std::move(ranges));

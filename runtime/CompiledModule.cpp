@@ -39,10 +39,15 @@ std::vector<FunctionRange> functionRanges(const wasm::Module& module, const Code
 
 CompiledModule::CompiledModule(wasm::Module module, CodeTables code, std::shared_ptr<void> owner,
                                std::vector<FunctionRange> ranges)
+    : CompiledModule(std::make_shared<const wasm::Module>(std::move(module)), code, std::move(owner),
+                     std::move(ranges)) {}
+
+CompiledModule::CompiledModule(std::shared_ptr<const wasm::Module> module, CodeTables code,
+                               std::shared_ptr<void> owner, std::vector<FunctionRange> ranges)
     : module_(std::move(module)), code_(code), owner_(std::move(owner)) {
   registration_ = registerCode(std::move(ranges));
-  sigIds_.reserve(module_.types.size());
-  for (const wasm::FuncType& type : module_.types)
+  sigIds_.reserve(module_->types.size());
+  for (const wasm::FuncType& type : module_->types)
     sigIds_.push_back(canonicalSignature(type));
 }
 

@@ -36,11 +36,15 @@ public:
   /// released after the code is unregistered from the trap handler.
   CompiledModule(wasm::Module module, CodeTables code, std::shared_ptr<void> owner,
                  std::vector<FunctionRange> ranges);
+  /// The same for a module the code refers to (a lazy JIT compiles its
+  /// functions later): the module lives as long as `owner`.
+  CompiledModule(std::shared_ptr<const wasm::Module> module, CodeTables code, std::shared_ptr<void> owner,
+                 std::vector<FunctionRange> ranges);
   ~CompiledModule();
   CompiledModule(const CompiledModule&) = delete;
   CompiledModule& operator=(const CompiledModule&) = delete;
 
-  const wasm::Module& module() const { return module_; }
+  const wasm::Module& module() const { return *module_; }
   /// How the code was instrumented (abi::kCode* flags).
   uint64_t codeFlags() const { return codeFlags_; }
   void setCodeFlags(uint64_t flags) { codeFlags_ = flags; }
@@ -58,7 +62,7 @@ public:
   const std::vector<uint32_t>& signatureIds() const { return sigIds_; }
 
 private:
-  wasm::Module module_;
+  std::shared_ptr<const wasm::Module> module_;
   CodeTables code_;
   std::shared_ptr<void> owner_;
   uint64_t registration_ = 0;

@@ -148,6 +148,9 @@ enum class EmitForm { LlvmIr, Assembly, Object };
 Expected<std::string> emitModule(const wasm::Module& module, const Options& options, EmitForm form);
 
 /// Lowers, optimises and JIT-compiles a validated module. Thread-safe.
+/// With Options::lazy the code compiles the module's functions as they are
+/// first called: `module` must outlive the JitCode (the engine keeps both
+/// in one rt::CompiledModule, which frees the code first).
 Expected<std::unique_ptr<JitCode>> compileJit(const wasm::Module& module, const Options& options);
 
 } // namespace wasmc::codegen

@@ -115,7 +115,7 @@ public:
       : process_(process), module_(module), bodies_(bodies), wasmModule_(wasmModule), options_(options) {}
 
   /// The module, compiled function by function long after compileJit
-  /// returned (a copy: the caller's moves on).
+  /// returned; it outlives this (compileJit).
   const wasm::Module& wasmModule() const { return wasmModule_; }
   ~LazyJitCode() override {
     std::lock_guard<std::recursive_mutex> lock(process_.mutex);
@@ -253,7 +253,7 @@ private:
   JitProcess& process_;
   JITDylib& module_;
   JITDylib& bodies_;
-  const wasm::Module wasmModule_;
+  const wasm::Module& wasmModule_;
   Options options_;
   std::mutex firstCallMutex_;
   std::mutex bodiesMutex_;
