@@ -21,30 +21,20 @@ Expected<Buffer> readRest(int fd) {
     return ioError("cannot stat file", errno);
   if (S_ISDIR(info.st_mode))
     return ioError("cannot read file", EISDIR);
-  // Straight into the buffer, sized from the file and grown if it grows
-  // (a pipe or a file being written has no final size yet).
   Buffer buffer;
-  size_t used = 0;
-  buffer.resize(info.st_size > 0 ? static_cast<size_t>(info.st_size) : 65536);
+  if (info.st_size > 0)
+    buffer.reserve(static_cast<size_t>(info.st_size));
+  char chunk[65536];
   while (true) {
-    // Full: the end is usually here, so look with a small read before
-    // growing (doubling a 75 MB buffer to find nothing costs its pages).
-    char probe[4096];
-    const bool full = used == buffer.size();
-    ssize_t got = full ? ::read(fd, probe, sizeof probe) : ::read(fd, buffer.data() + used, buffer.size() - used);
+    ssize_t got = ::read(fd, chunk, sizeof chunk);
     if (got < 0 && errno == EINTR)
       continue;
     if (got < 0)
       return ioError("cannot read file", errno);
     if (got == 0)
       break;
-    if (full) {
-      buffer.resize(buffer.size() * 2);
-      std::memcpy(buffer.data() + used, probe, static_cast<size_t>(got));
-    }
-    used += static_cast<size_t>(got);
+    buffer.insert(buffer.end(), chunk, chunk + got);
   }
-  buffer.resize(used);
   return buffer;
 }
 
