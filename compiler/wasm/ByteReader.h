@@ -44,11 +44,17 @@ public:
     return bytes_[pos_];
   }
 
+  // One-byte values (most indices, offsets and constants) take the short
+  // way: a single byte is never over-long nor too large.
   Expected<uint32_t> readU32() {
+    if (pos_ < bytes_.size() && bytes_[pos_] < 0x80)
+      return bytes_[pos_++];
     uint64_t value = WASMC_TRY(readLeb(32, false));
     return static_cast<uint32_t>(value);
   }
   Expected<int32_t> readS32() {
+    if (pos_ < bytes_.size() && bytes_[pos_] < 0x80)
+      return oneByteSigned();
     uint64_t value = WASMC_TRY(readLeb(32, true));
     return static_cast<int32_t>(static_cast<uint32_t>(value));
   }
@@ -57,6 +63,8 @@ public:
     return static_cast<int64_t>(value);
   }
   Expected<int64_t> readS64() {
+    if (pos_ < bytes_.size() && bytes_[pos_] < 0x80)
+      return oneByteSigned();
     uint64_t value = WASMC_TRY(readLeb(64, true));
     return static_cast<int64_t>(value);
   }
@@ -122,6 +130,12 @@ public:
   void skip(size_t count) { pos_ += count; }
 
 private:
+  /// A one-byte signed LEB128 at the cursor: 7 bits, sign-extended.
+  int32_t oneByteSigned() {
+    uint8_t byte = bytes_[pos_++];
+    return byte & 0x40 ? static_cast<int32_t>(byte) - 0x80 : byte;
+  }
+
   /// LEB128 of at most `bits` bits. Over-long encodings are "integer
   /// representation too long"; set bits beyond `bits` (or, for signed, bits
   /// that are not a sign extension) are "integer too large".
