@@ -57,15 +57,12 @@ rt::FunctionRange rangeOf(const wasm::Module& module, uint32_t index, std::span<
                            module.funcName(funcIndex)};
 }
 
-} // namespace
-
-Expected<std::shared_ptr<const rt::CompiledModule>> compileModuleBaseline(std::span<const uint8_t> bytes,
-                                                                          const codegen::Options& options,
-                                                                          const TierUpOptions& tierUp,
-                                                                          BaselineCoverage* coverage,
-                                                                          BaselineCompile when) {
+Expected<std::shared_ptr<const rt::CompiledModule>> compileLoaded(Expected<wasm::Module> loaded,
+                                                                  const codegen::Options& options,
+                                                                  const TierUpOptions& tierUp,
+                                                                  BaselineCoverage* coverage, BaselineCompile when) {
   // Shared with the lazy JIT, which compiles from it later (compileJit).
-  auto shared = std::make_shared<const wasm::Module>(WASMC_TRY(wasm::loadModule(bytes)));
+  auto shared = std::make_shared<const wasm::Module>(WASMC_TRY(std::move(loaded)));
   const wasm::Module& module = *shared;
   codegen::Options lazy = options;
   lazy.lazy = true;
@@ -132,6 +129,24 @@ Expected<std::shared_ptr<const rt::CompiledModule>> compileModuleBaseline(std::s
     };
   }
   return std::shared_ptr<const rt::CompiledModule>(std::move(compiled));
+}
+
+} // namespace
+
+Expected<std::shared_ptr<const rt::CompiledModule>> compileModuleBaseline(std::span<const uint8_t> bytes,
+                                                                          const codegen::Options& options,
+                                                                          const TierUpOptions& tierUp,
+                                                                          BaselineCoverage* coverage,
+                                                                          BaselineCompile when) {
+  return compileLoaded(wasm::loadModule(bytes), options, tierUp, coverage, when);
+}
+
+Expected<std::shared_ptr<const rt::CompiledModule>> compileModuleBaseline(std::vector<uint8_t>&& bytes,
+                                                                          const codegen::Options& options,
+                                                                          const TierUpOptions& tierUp,
+                                                                          BaselineCoverage* coverage,
+                                                                          BaselineCompile when) {
+  return compileLoaded(wasm::loadModule(std::move(bytes)), options, tierUp, coverage, when);
 }
 
 } // namespace wasmc::engine

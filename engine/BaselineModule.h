@@ -17,6 +17,7 @@
 #include <memory>
 #include <span>
 #include <string>
+#include <vector>
 
 namespace wasmc::engine {
 
@@ -52,6 +53,10 @@ enum class BaselineCompile : uint8_t {
 /// for the functions the baseline compiler refuses and for tier-up.
 Expected<std::shared_ptr<const rt::CompiledModule>> compileModuleBaseline(
     std::span<const uint8_t> bytes, const codegen::Options& options, const TierUpOptions& tierUp = {},
+    BaselineCoverage* coverage = nullptr, BaselineCompile when = BaselineCompile::OnFirstCall);
+/// The same, taking the bytes over instead of copying them.
+Expected<std::shared_ptr<const rt::CompiledModule>> compileModuleBaseline(
+    std::vector<uint8_t>&& bytes, const codegen::Options& options, const TierUpOptions& tierUp = {},
     BaselineCoverage* coverage = nullptr, BaselineCompile when = BaselineCompile::OnFirstCall);
 
 } // namespace wasmc::engine

@@ -87,7 +87,7 @@ struct ConstExprVisitor {
 
 class ModuleDecoder {
 public:
-  explicit ModuleDecoder(std::span<const uint8_t> bytes) { module_.bytes.assign(bytes.begin(), bytes.end()); }
+  explicit ModuleDecoder(std::vector<uint8_t>&& bytes) { module_.bytes = std::move(bytes); }
 
   Expected<Module> decode() {
     ByteReader reader(module_.bytes);
@@ -474,7 +474,13 @@ private:
 Expected<Module> decodeModule(std::span<const uint8_t> bytes) {
   if (bytes.size() > UINT32_MAX)
     return makeError(ErrorKind::Malformed, 0, "module larger than 4 GiB");
-  return ModuleDecoder(bytes).decode();
+  return ModuleDecoder(std::vector<uint8_t>(bytes.begin(), bytes.end())).decode();
+}
+
+Expected<Module> decodeModule(std::vector<uint8_t>&& bytes) {
+  if (bytes.size() > UINT32_MAX)
+    return makeError(ErrorKind::Malformed, 0, "module larger than 4 GiB");
+  return ModuleDecoder(std::move(bytes)).decode();
 }
 
 } // namespace wasmc::wasm

@@ -7,6 +7,7 @@
 #include "compiler/wasm/Module.h"
 
 #include <span>
+#include <vector>
 
 namespace wasmc::wasm {
 
@@ -14,5 +15,8 @@ namespace wasmc::wasm {
 /// suite's wording and the byte offset. The returned Module owns a copy of
 /// the bytes. Thread-safe: no shared state.
 Expected<Module> decodeModule(std::span<const uint8_t> bytes);
+/// The same, taking the bytes over instead of copying them (75 MB for
+/// clang.wasm: the copy and its page faults were 0.2 s of a run).
+Expected<Module> decodeModule(std::vector<uint8_t>&& bytes);
 
 } // namespace wasmc::wasm

@@ -202,4 +202,10 @@ Expected<Module> loadModule(std::span<const uint8_t> bytes) {
   return module;
 }
 
+Expected<Module> loadModule(std::vector<uint8_t>&& bytes) {
+  Module module = WASMC_TRY(decodeModule(std::move(bytes)));
+  WASMC_TRY(validateModule(module));
+  return module;
+}
+
 } // namespace wasmc::wasm

@@ -14,5 +14,6 @@ Expected<void> validateModule(const Module& module);
 
 /// decodeModule + validateModule.
 Expected<Module> loadModule(std::span<const uint8_t> bytes);
+Expected<Module> loadModule(std::vector<uint8_t>&& bytes);
 
 } // namespace wasmc::wasm

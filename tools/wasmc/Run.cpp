@@ -73,7 +73,7 @@ LoadResult load(const RunCommandOptions& options, std::optional<codegen::Options
                                   .fuel = options.limits.consumeFuel};
   const std::string& tier = options.tier.tier;
   if (tier == "baseline" || tier == "tiered")
-    return compileModuleBaseline(bytes, codegenOptions, tierUpFor(options.tier), nullptr,
+    return compileModuleBaseline(std::move(bytes), codegenOptions, tierUpFor(options.tier), nullptr,
                                  baselineCompileFor(options.tier));
   if (tier == "llvm" || options.lazy)
     return options.noCache || options.lazy ? engine::compileModule(bytes, codegenOptions)
@@ -93,7 +93,9 @@ LoadResult load(const RunCommandOptions& options, std::optional<codegen::Options
   }
   TierChoice tiered = options.tier;
   tiered.tier = "tiered";
-  return compileModuleBaseline(bytes, codegenOptions, tierUpFor(tiered), nullptr, baselineCompileFor(tiered));
+  // The bytes are not needed past this (the cache fill reads the file).
+  return compileModuleBaseline(std::move(bytes), codegenOptions, tierUpFor(tiered), nullptr,
+                               baselineCompileFor(tiered));
 }
 
 } // namespace

@@ -367,3 +367,29 @@ TEST(ByteReaderTest, NameTruncatedLength) {
 
 } // namespace
 } // namespace wasmc::wasm
+
+namespace wasmc::wasm {
+namespace {
+
+// readU32, readS32 and readS64 read a one-byte value without the general
+// LEB128 loop. Every one-byte value must read as its two-byte (non-minimal,
+// still valid) encoding does through the loop, and consume one byte.
+TEST(ByteReaderTest, OneByteValuesReadAsTheirLongerEncodings) {
+  for (unsigned b = 0; b < 0x80; ++b) {
+    const uint8_t one[] = {static_cast<uint8_t>(b), 0xEE};
+    const uint8_t two[] = {static_cast<uint8_t>(b | 0x80), static_cast<uint8_t>(b & 0x40 ? 0x7F : 0x00)};
+    const uint8_t twoUnsigned[] = {static_cast<uint8_t>(b | 0x80), 0x00};
+    ByteReader u(one), uLong(twoUnsigned);
+    EXPECT_EQ(*u.readU32(), *uLong.readU32()) << b;
+    EXPECT_EQ(u.position(), 1u);
+    ByteReader s(one), sLong(two);
+    EXPECT_EQ(*s.readS32(), *sLong.readS32()) << b;
+    EXPECT_EQ(s.position(), 1u);
+    ByteReader l(one), lLong(two);
+    EXPECT_EQ(*l.readS64(), *lLong.readS64()) << b;
+    EXPECT_EQ(l.position(), 1u);
+  }
+}
+
+} // namespace
+} // namespace wasmc::wasm

@@ -52,6 +52,21 @@ TEST(DecoderTest, EmptyModule) {
   EXPECT_EQ(module.bytes, header());
 }
 
+TEST(DecoderTest, TakesTheBytesOverOrCopiesThem) {
+  Bytes bytes = header();
+  Bytes copy = bytes;
+  auto fromVector = decodeModule(std::move(copy));
+  ASSERT_TRUE(fromVector);
+  EXPECT_EQ(fromVector->bytes, bytes);
+  auto fromSpan = decodeModule(std::span<const uint8_t>(bytes));
+  ASSERT_TRUE(fromSpan);
+  EXPECT_EQ(fromSpan->bytes, bytes);
+  Bytes truncated = {0x00, 0x61, 0x73, 0x6D};
+  auto malformed = decodeModule(std::move(truncated));
+  ASSERT_FALSE(malformed);
+  EXPECT_EQ(malformed.error().message, "unexpected end");
+}
+
 TEST(DecoderTest, TruncatedHeader) {
   expectMalformed({}, "unexpected end", 0);
   expectMalformed({0x00, 0x61, 0x73}, "unexpected end", 0);
