@@ -6,6 +6,8 @@
 #include "engine/CodegenLoader.h"
 
 #include <chrono>
+#include <cstdio>
+#include <cstdlib>
 
 namespace wasmc::engine {
 
@@ -23,7 +25,19 @@ struct BaselineCode {
   std::unique_ptr<codegen::JitCode> jit;
   std::unique_ptr<CodeArena> arena;
   std::unique_ptr<TierUp> tierUp;
+  std::shared_ptr<const BaselineStats> stats;
+  uint32_t functions = 0;
   ~BaselineCode() {
+    // With WASMC_TIER_STATS set, what the baseline compiler did (tier-up
+    // prints its own line).
+    if (stats && std::getenv("WASMC_TIER_STATS"))
+      std::fprintf(stderr,
+                   "baseline: of %u functions, %u compiled, %u left to LLVM; %.1f MB of bodies in %.1f ms "
+                   "(%.1f MB/s), %.1f MB of code\n",
+                   functions, stats->compiled.load(), stats->refused.load(), stats->bodyBytes.load() / 1e6,
+                   stats->compileNs.load() / 1e6,
+                   stats->compileNs.load() ? stats->bodyBytes.load() / 1e6 / (stats->compileNs.load() / 1e9) : 0.0,
+                   stats->codeBytes.load() / 1e6);
     tierUp.reset();
     jit.reset();
   }
@@ -85,6 +99,8 @@ Expected<std::shared_ptr<const rt::CompiledModule>> compileLoaded(Expected<wasm:
     allBodyBytes += function.body.size;
   code->arena = WASMC_TRY(CodeArena::create(allBodyBytes * kCodeReservePerBodyByte + (1u << 20)));
   auto stats = std::make_shared<BaselineStats>();
+  code->stats = stats;
+  code->functions = count;
   rt::CodeTables tables{code->jit->functions, code->jit->entries, code->jit->hostAdapters, code->jit->codeEnd};
   std::vector<rt::FunctionRange> ranges = rt::functionRanges(module, tables, code->jit->codeBlocks);
 
