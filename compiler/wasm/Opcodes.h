@@ -56,10 +56,61 @@ struct OpcodeInfo {
   uint8_t size;     // access bytes for memory ops, lane count for lane ops
 };
 
-const OpcodeInfo& opcodeInfo(Opcode op);
+namespace detail {
+
+// The tables, here so that the decoder's per-instruction lookups inline
+// (they were calls, 6% of validating a module).
+inline constexpr OpcodeInfo kOpcodeInfos[] = {
+#define WASMC_OPCODE(prefix, code, name, text, imm, sig, size) {prefix, code, text, ImmKind::imm, sig, size},
+#include "compiler/wasm/Opcodes.def"
+};
+static_assert(sizeof(kOpcodeInfos) / sizeof(kOpcodeInfos[0]) == kNumOpcodes);
+
+inline constexpr uint16_t kNoOpcode = 0xFFFF;
+inline constexpr uint32_t kPrefixedSpan = 256; // every 0xFC/0xFD sub-opcode of 2.0 is below 256
+
+struct OpcodeLookup {
+  uint16_t single[256];
+  uint16_t fc[kPrefixedSpan];
+  uint16_t fd[kPrefixedSpan];
+
+  constexpr OpcodeLookup() : single(), fc(), fd() {
+    for (uint32_t i = 0; i < 256; ++i)
+      single[i] = kNoOpcode;
+    for (uint32_t i = 0; i < kPrefixedSpan; ++i)
+      fc[i] = fd[i] = kNoOpcode;
+    for (uint16_t i = 0; i < kNumOpcodes; ++i) {
+      const OpcodeInfo& info = kOpcodeInfos[i];
+      if (info.prefix == 0)
+        single[info.code] = i;
+      else if (info.prefix == 0xFC)
+        fc[info.code] = i;
+      else
+        fd[info.code] = i;
+    }
+  }
+};
+
+inline constexpr OpcodeLookup kOpcodeLookup;
+
+} // namespace detail
+
+inline const OpcodeInfo& opcodeInfo(Opcode op) { return detail::kOpcodeInfos[static_cast<uint16_t>(op)]; }
 inline const char* opcodeName(Opcode op) { return opcodeInfo(op).text; }
 
 /// Looks up an encoded opcode; false when the encoding is not an opcode.
-bool lookupOpcode(uint8_t prefix, uint32_t code, Opcode& outOp);
+inline bool lookupOpcode(uint8_t prefix, uint32_t code, Opcode& outOp) {
+  uint16_t index = detail::kNoOpcode;
+  if (prefix == 0)
+    index = code < 256 ? detail::kOpcodeLookup.single[code] : detail::kNoOpcode;
+  else if (prefix == 0xFC)
+    index = code < detail::kPrefixedSpan ? detail::kOpcodeLookup.fc[code] : detail::kNoOpcode;
+  else if (prefix == 0xFD)
+    index = code < detail::kPrefixedSpan ? detail::kOpcodeLookup.fd[code] : detail::kNoOpcode;
+  if (index == detail::kNoOpcode)
+    return false;
+  outOp = static_cast<Opcode>(index);
+  return true;
+}
 
 } // namespace wasmc::wasm

@@ -46,7 +46,7 @@ void TypeChecker::pushAll(const std::vector<ValType>& types) {
     push(type);
 }
 
-Expected<TypeChecker::Operand> TypeChecker::pop(const Instr& instr) {
+Expected<uint8_t> TypeChecker::pop(const Instr& instr) {
   const Frame& frame = frames_.back();
   if (operands_.size() == frame.height) {
     if (frame.unreachable)
@@ -58,7 +58,7 @@ Expected<TypeChecker::Operand> TypeChecker::pop(const Instr& instr) {
   return top;
 }
 
-Expected<TypeChecker::Operand> TypeChecker::pop(const Instr& instr, ValType expected) {
+Expected<uint8_t> TypeChecker::pop(const Instr& instr, ValType expected) {
   Operand actual = WASMC_TRY(pop(instr));
   if (actual != kUnknown && actual != static_cast<Operand>(expected))
     return mismatch(instr);
@@ -71,7 +71,7 @@ Expected<void> TypeChecker::popAll(const Instr& instr, const std::vector<ValType
   return {};
 }
 
-Expected<TypeChecker::Operand> TypeChecker::popRef(const Instr& instr) {
+Expected<uint8_t> TypeChecker::popRef(const Instr& instr) {
   Operand actual = WASMC_TRY(pop(instr));
   if (actual != kUnknown && !isRefType(static_cast<ValType>(actual)))
     return mismatch(instr);
@@ -203,8 +203,8 @@ Expected<void> TypeChecker::visitControl(const Instr& instr) {
     return {};
   }
   case Opcode::End: {
-    Frame frame = frames_.back();
-    WASMC_TRY(checkFrameEnd(instr, frame));
+    WASMC_TRY(checkFrameEnd(instr, frames_.back()));
+    Frame frame = std::move(frames_.back());
     // An `if` without `else` has an implicit empty else: params pass through.
     if (frame.kind == Opcode::If && frame.params != frame.results)
       return mismatch(instr);
@@ -426,19 +426,63 @@ Expected<void> TypeChecker::checkMemoryImmediates(const Instr& instr) {
   }
 }
 
+namespace {
+
+/// An opcode's "params:results" signature from Opcodes.def, decoded once.
+struct RegularSignature {
+  bool regular = false; // has a signature (others have hand-written rules)
+  uint8_t params = 0;
+  uint8_t results = 0;
+  uint8_t types[6] = {}; // TypeChecker operands (ValType bytes): params, then results
+};
+
+const std::vector<RegularSignature>& regularSignatures() {
+  static const std::vector<RegularSignature> table = [] {
+    std::vector<RegularSignature> out(kNumOpcodes);
+    for (uint16_t op = 0; op < kNumOpcodes; ++op) {
+      const char* sig = opcodeInfo(static_cast<Opcode>(op)).sig;
+      const char* colon = sig;
+      while (*colon && *colon != ':')
+        ++colon;
+      if (*colon != ':')
+        continue;
+      RegularSignature& entry = out[op];
+      entry.regular = true;
+      uint8_t n = 0;
+      for (const char* p = sig; p != colon; ++p)
+        entry.types[n++] = static_cast<uint8_t>(sigLetterType(*p));
+      entry.params = n;
+      for (const char* p = colon + 1; *p; ++p)
+        entry.types[n++] = static_cast<uint8_t>(sigLetterType(*p));
+      entry.results = static_cast<uint8_t>(n - entry.params);
+    }
+    return out;
+  }();
+  return table;
+}
+
+} // namespace
+
 Expected<void> TypeChecker::visitRegular(const Instr& instr) {
   WASMC_TRY(checkMemoryImmediates(instr));
-  const char* sig = opcodeInfo(instr.op).sig;
-  const char* colon = sig;
-  while (*colon != ':') {
-    if (*colon == '\0')
-      WASMC_UNREACHABLE("irregular opcode without a hand-written rule");
-    ++colon;
+  const RegularSignature& sig = regularSignatures()[static_cast<uint16_t>(instr.op)];
+  if (!sig.regular)
+    WASMC_UNREACHABLE("irregular opcode without a hand-written rule");
+  // The common case in one check: every operand there, above the frame,
+  // of exactly its type. Anything else (too few, a mismatch, unreachable
+  // code's unknowns) takes the general way, which says what is wrong.
+  const size_t height = operands_.size();
+  bool exact = height >= frames_.back().height + sig.params;
+  for (uint8_t i = 0; exact && i < sig.params; ++i)
+    exact = operands_[height - sig.params + i] == sig.types[i];
+  if (exact) {
+    operands_.resize(height - sig.params);
+  } else {
+    for (uint8_t i = sig.params; i-- > 0;)
+      WASMC_TRY(pop(instr, static_cast<ValType>(sig.types[i])));
   }
-  for (const char* p = colon; p-- != sig;)
-    WASMC_TRY(pop(instr, sigLetterType(*p)));
-  for (const char* p = colon + 1; *p; ++p)
-    push(sigLetterType(*p));
+  for (uint8_t i = 0; i < sig.results; ++i)
+    push(sig.types[sig.params + i]);
   return {};
 }
 
