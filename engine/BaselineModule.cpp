@@ -28,8 +28,8 @@ struct BaselineCode {
   std::shared_ptr<const BaselineStats> stats;
   uint32_t functions = 0;
   ~BaselineCode() {
-    // With WASMC_TIER_STATS set, what the baseline compiler did (tier-up
-    // prints its own line).
+    tierUp.reset(); // prints its line first with WASMC_TIER_STATS
+    // With WASMC_TIER_STATS set, what the baseline compiler did.
     if (stats && std::getenv("WASMC_TIER_STATS"))
       std::fprintf(stderr,
                    "baseline: of %u functions, %u compiled, %u left to LLVM; %.1f MB of bodies in %.1f ms "
@@ -38,7 +38,6 @@ struct BaselineCode {
                    stats->compileNs.load() / 1e6,
                    stats->compileNs.load() ? stats->bodyBytes.load() / 1e6 / (stats->compileNs.load() / 1e9) : 0.0,
                    stats->codeBytes.load() / 1e6);
-    tierUp.reset();
     jit.reset();
   }
 };
