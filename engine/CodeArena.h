@@ -34,6 +34,8 @@ public:
 
 private:
   CodeArena() = default;
+  /// Backs the pages up to `end` in chunks, one system call each.
+  void populate(size_t end);
 
   int fd_ = -1;
   uint8_t* writable_ = nullptr;
@@ -41,6 +43,7 @@ private:
   size_t capacity_ = 0;
   mutable std::mutex mutex_;
   size_t used_ = 0;
+  size_t populated_ = 0; // bytes from the start backed by memory (populate)
 };
 
 } // namespace wasmc::engine
