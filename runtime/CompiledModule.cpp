@@ -26,6 +26,10 @@ std::vector<FunctionRange> functionRanges(const wasm::Module& module, const Code
     for (const auto& [blockStart, blockEnd] : blocks)
       if (start >= blockStart && start < blockEnd)
         end = blockEnd;
+    // Not in the code: a lazy JIT's stub, whose code is registered when
+    // it is compiled (CompiledModule::addCode). clang.wasm has 133,398.
+    if (end == start)
+      continue;
     auto next = std::upper_bound(boundaries.begin(), boundaries.end(), start);
     if (next != boundaries.end())
       end = std::min(end, *next);
