@@ -166,7 +166,8 @@ TEST(FirstCall, AheadCompilesEveryFunctionItCovers) {
 // the baseline tier and on the lazy JIT (the function with v128
 // parameters goes to LLVM on both). Mutants it kills: xmm5 restored from
 // xmm6's slot, rcx and rdx popped in swapped order. One it cannot: xmm5
-// not restored at all survives, since no compile here happens to use it.
+// not restored at all survives, since no compile here happens to use it;
+// LazyStubsUnitTest's resolver clobbers every argument register and kills it.
 rt::Value f64(double v) { return rt::Value::f64Bits(std::bit_cast<uint64_t>(v)); }
 rt::Value f32(float v) { return rt::Value::f32Bits(std::bit_cast<uint32_t>(v)); }
 double asF64(const rt::Value& value) { return std::bit_cast<double>(value.asI64()); }
