@@ -25,9 +25,9 @@ uint8_t scaleBits(uint8_t scale) {
 } // namespace
 
 void Assembler::imm32(int32_t value) {
-  uint8_t bytes[4];
-  std::memcpy(bytes, &value, 4);
-  code_.insert(code_.end(), bytes, bytes + 4);
+  uint8_t le[4];
+  std::memcpy(le, &value, 4);
+  bytes(le, 4);
 }
 
 void Assembler::patch32(size_t offset, int32_t value) { std::memcpy(code_.data() + offset, &value, 4); }
@@ -45,7 +45,7 @@ void Assembler::opRegs(bool w, std::initializer_list<uint8_t> opcode, uint8_t re
   if (prefix >= 0)
     byte(static_cast<uint8_t>(prefix));
   rex(w, reg, 0, rm, forceRex);
-  code_.insert(code_.end(), opcode.begin(), opcode.end());
+  bytes(opcode.begin(), opcode.size());
   byte(0xC0 | ((reg & 7) << 3) | (rm & 7));
 }
 
@@ -76,7 +76,7 @@ void Assembler::opMem(bool w, std::initializer_list<uint8_t> opcode, uint8_t reg
   if (prefix >= 0)
     byte(static_cast<uint8_t>(prefix));
   rex(w, reg, mem.hasIndex ? number(mem.index) : 0, number(mem.base), forceRex);
-  code_.insert(code_.end(), opcode.begin(), opcode.end());
+  bytes(opcode.begin(), opcode.size());
   modrmMem(reg, mem);
 }
 
@@ -123,9 +123,9 @@ void Assembler::movImm(Width width, Reg dst, uint64_t imm) {
   } else {
     rex(true, 0, 0, number(dst));
     byte(0xB8 + (number(dst) & 7));
-    uint8_t bytes[8];
-    std::memcpy(bytes, &imm, 8);
-    code_.insert(code_.end(), bytes, bytes + 8);
+    uint8_t le[8];
+    std::memcpy(le, &imm, 8);
+    bytes(le, 8);
   }
 }
 

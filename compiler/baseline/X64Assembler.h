@@ -173,6 +173,12 @@ public:
 
 private:
   void byte(uint8_t value) { code_.push_back(value); }
+  /// A few bytes at once, without a call to memmove per instruction (which
+  /// vector::insert made: 8% of compiling clang.wasm).
+  void bytes(const uint8_t* data, size_t count) {
+    for (size_t i = 0; i < count; ++i)
+      code_.push_back(data[i]);
+  }
   void imm32(int32_t value);
   /// REX if any of W, R (reg), X (index), B (base/rm) is needed, or when a
   /// byte register above bl is used (forceRex).
