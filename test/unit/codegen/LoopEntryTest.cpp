@@ -217,11 +217,18 @@ TEST(LoopEntry, EntersInTheBackgroundWhileTheLoopRuns) {
   ASSERT_TRUE(compiled);
   test::Fixture f(*compiled);
   test::Fixture reference(llvmJit());
+  // The expected value first: between two calls of the tiered module the
+  // test must not run anything long. A loop this hot also queues its whole
+  // function, compiled right after the entry; if the function's LLVM code
+  // were installed while this thread was elsewhere (it was, in a reference
+  // call, on a loaded CI machine), later calls would start in LLVM code
+  // and never reach the loop's header on baseline code.
+  const uint64_t expected = reference.call("mix", mixArgs(20000000)).values[0].asI64();
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
   while (coverage.tierUp->loopsEntered.load() == 0 && std::chrono::steady_clock::now() < deadline) {
     rt::CallResult got = f.call("mix", mixArgs(20000000));
     ASSERT_FALSE(got.trap);
-    EXPECT_EQ(got.values[0].asI64(), reference.call("mix", mixArgs(20000000)).values[0].asI64());
+    EXPECT_EQ(got.values[0].asI64(), expected);
   }
   EXPECT_EQ(coverage.tierUp->loopsEntered.load(), 1u) << "the loop should have been entered within a minute";
 }
