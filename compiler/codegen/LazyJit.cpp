@@ -194,7 +194,7 @@ private:
   Expected<const void*> llvmBody(uint32_t index, const char* what) {
     {
       std::lock_guard<std::mutex> lock(bodiesMutex_);
-      if (auto found = bodies.find(index); found != bodies.end())
+      if (auto found = llvmBodies_.find(index); found != llvmBodies_.end())
         return found->second;
     }
     // Not under the lock: tier-up's compile in the background must not
@@ -202,7 +202,7 @@ private:
     const void* code =
         WASMC_TRY(compileAndLink(index, std::nullopt, functionSymbol(wasmModule_, wasmModule_.numImportedFuncs + index), what));
     std::lock_guard<std::mutex> lock(bodiesMutex_);
-    bodies.emplace(index, code);
+    llvmBodies_.emplace(index, code);
     return code;
   }
 
@@ -213,30 +213,31 @@ private:
                                        const char* what) {
     Partition partition{index, index + 1, /*split=*/true, /*tables=*/false,
                         isBigFunction(wasmModule_, index, options_.optLevel), loopOffset};
-    // On a big stack (LLVM recurses deeply), off the wasm thread's.
-    Expected<std::vector<char>> object = Error{};
-    thread compiler(std::optional<unsigned>(kCompileStackBytes), [&] {
-      object = compilePartitionObject(wasmModule_, options_, partition);
-      if (!object)
-        return;
-      auto buffer = MemoryBuffer::getMemBufferCopy(StringRef(object->data(), object->size()), symbol + ".o");
-      if (auto error = process_.jit->addObjectFile(bodies_, std::move(buffer)))
-        object = withFunction(toError(std::move(error), what), index);
-    });
-    compiler.join();
-    if (!object)
-      return withFunction(std::move(object).error(), index);
-    ExecutionSession& session = process_.jit->getExecutionSession();
+    // On a big stack (LLVM recurses deeply, and so does JITLink's lookup),
+    // off the wasm thread's.
     Expected<const void*> code = Error{};
-    thread linker(std::optional<unsigned>(kCompileStackBytes), [&] {
+    thread compiler(std::optional<unsigned>(kCompileStackBytes), [&] {
+      Expected<std::vector<char>> object = compilePartitionObject(wasmModule_, options_, partition);
+      if (!object) {
+        code = std::move(object).error();
+        return;
+      }
+      auto buffer = MemoryBuffer::getMemBufferCopy(StringRef(object->data(), object->size()), symbol + ".o");
+      if (auto error = process_.jit->addObjectFile(bodies_, std::move(buffer))) {
+        code = toError(std::move(error), what);
+        return;
+      }
+      ExecutionSession& session = process_.jit->getExecutionSession();
       auto found = session.lookup(makeJITDylibSearchOrder({&bodies_}, JITDylibLookupFlags::MatchAllSymbols),
                                   session.intern(symbol));
       if (!found)
-        code = withFunction(toError(found.takeError(), what), index);
+        code = toError(found.takeError(), what);
       else
         code = found->getAddress().toPtr<const void*>();
     });
-    linker.join();
+    compiler.join();
+    if (!code)
+      return withFunction(std::move(code).error(), index);
     return code;
   }
 
@@ -257,7 +258,7 @@ private:
   Options options_;
   std::mutex firstCallMutex_;
   std::mutex bodiesMutex_;
-  std::unordered_map<uint32_t, const void*> bodies; // LLVM's code per defined function
+  std::unordered_map<uint32_t, const void*> llvmBodies_; // LLVM's code per defined function
   std::mutex loopEntriesMutex_;
   std::unordered_map<uint64_t, const void*> loopEntries_; // (index << 32 | offset) -> code
 };
