@@ -61,12 +61,12 @@ JitWastEngine::BaselineTotals JitWastEngine::baselineTotals() const {
   BaselineTotals totals;
   for (const engine::BaselineCoverage& coverage : coverages_) {
     const engine::BaselineStats& stats = *coverage.baseline;
-    totals.functions += coverage.functions;
-    totals.compiled += stats.compiled.load(std::memory_order_relaxed);
-    totals.refused += stats.refused.load(std::memory_order_relaxed);
-    totals.bodyBytes += stats.bodyBytes.load(std::memory_order_relaxed);
-    totals.codeBytes += stats.codeBytes.load(std::memory_order_relaxed);
-    totals.compileNs += stats.compileNs.load(std::memory_order_relaxed);
+    totals += BaselineTotals{coverage.functions,
+                             stats.compiled.load(std::memory_order_relaxed),
+                             stats.refused.load(std::memory_order_relaxed),
+                             stats.bodyBytes.load(std::memory_order_relaxed),
+                             stats.codeBytes.load(std::memory_order_relaxed),
+                             stats.compileNs.load(std::memory_order_relaxed)};
   }
   return totals;
 }

@@ -34,6 +34,15 @@ public:
   /// module.
   struct BaselineTotals {
     uint64_t functions = 0, compiled = 0, refused = 0, bodyBytes = 0, codeBytes = 0, compileNs = 0;
+    BaselineTotals& operator+=(const BaselineTotals& other) {
+      functions += other.functions;
+      compiled += other.compiled;
+      refused += other.refused;
+      bodyBytes += other.bodyBytes;
+      codeBytes += other.codeBytes;
+      compileNs += other.compileNs;
+      return *this;
+    }
   };
   BaselineTotals baselineTotals() const;
   /// With tier-up: functions LLVM recompiled so far, over every module.

@@ -50,13 +50,7 @@ int runWastCommand(const WastOptions& options) {
     }
     std::unique_ptr<JitWastEngine> engine = createEngine(options);
     RunCounts counts = runWastScript(*script, *engine, file, runOptions, stdout);
-    JitWastEngine::BaselineTotals totals = engine->baselineTotals();
-    baseline.functions += totals.functions;
-    baseline.compiled += totals.compiled;
-    baseline.refused += totals.refused;
-    baseline.bodyBytes += totals.bodyBytes;
-    baseline.codeBytes += totals.codeBytes;
-    baseline.compileNs += totals.compileNs;
+    baseline += engine->baselineTotals();
     tieredUp += engine->tieredUp();
     loopsEntered += engine->loopsEntered();
     if (options.files.size() > 1) {
