@@ -2,7 +2,7 @@
 # Long differential-fuzzing runs (and, with few seeds, the CTest smoke tests).
 #
 #   run-long.sh [-d WASMC_FUZZ_DIFF] [-o TRIAGE_DIR] [-t TIMEOUT] [-r RESULTS_DIR]
-#               GENERATOR COUNT [START_SEED [JOBS]]
+#               [-c CONFIGS] GENERATOR COUNT [START_SEED [JOBS]]
 #
 # GENERATOR: ttf (binaryen wasm-opt -ttf), loops (gen-loops.py) or all (both,
 # COUNT each). Seeds START_SEED .. START_SEED+COUNT-1 (default 1), JOBS
@@ -11,7 +11,8 @@
 # (default ./fuzz-triage) with the differ's report beside it.
 # With -r, each module's "result" line is appended to RESULTS_DIR/GEN.results
 # as soon as it is known, and kept: a campaign stopped early (or spread over
-# several runs) still has its counts. Exit status: 0 no divergence, 1
+# several runs) still has its counts. -c passes a comma-separated subset of
+# the differ's configurations (default: all of them). Exit status: 0 no divergence, 1
 # divergences, 2 setup error.
 set -uo pipefail
 
@@ -20,18 +21,20 @@ diff_exe=""
 triage=fuzz-triage
 timeout=60
 results_dir=""
-while getopts "d:o:t:r:" opt; do
+configs=()
+while getopts "d:o:t:r:c:" opt; do
   case $opt in
     d) diff_exe=$OPTARG ;;
     o) triage=$OPTARG ;;
     t) timeout=$OPTARG ;;
     r) results_dir=$OPTARG ;;
+    c) configs=(--configs "$OPTARG") ;;
     *) exit 2 ;;
   esac
 done
 shift $((OPTIND - 1))
 if [ $# -lt 2 ]; then
-  echo "usage: $0 [-d WASMC_FUZZ_DIFF] [-o TRIAGE_DIR] [-t TIMEOUT] [-r RESULTS_DIR] ttf|loops|all COUNT [START_SEED [JOBS]]" >&2
+  echo "usage: $0 [-d WASMC_FUZZ_DIFF] [-o TRIAGE_DIR] [-t TIMEOUT] [-r RESULTS_DIR] [-c CONFIGS] ttf|loops|all COUNT [START_SEED [JOBS]]" >&2
   exit 2
 fi
 generator=$1 count=$2 start=${3:-1} jobs=${4:-1}
@@ -96,7 +99,7 @@ worker() {
       done
     fi
     if [ ${#files[@]} -gt 0 ]; then
-      "$diff_exe" --timeout "$timeout" "${files[@]}" >"$dir/out.txt" 2>&1
+      "$diff_exe" --timeout "$timeout" "${configs[@]}" "${files[@]}" >"$dir/out.txt" 2>&1
       local status=$?
       if [ $status -ge 2 ]; then
         echo "$0: wasmc-fuzz-diff failed (status $status):" >&2
