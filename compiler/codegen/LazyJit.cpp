@@ -22,12 +22,14 @@
 // onCompiled) while JITLink fixes it up, before the stub can lead to it, so
 // the trap handler knows the code before it can fault.
 //
-// LLVM compiles on a helper thread with a big stack: the resolver runs on
+// LLVM compiles on a helper thread with a big stack (CompileThreads, kept
+// for the next compile): the resolver runs on
 // the calling wasm thread, whose stack may be nearly used up. What the
 // resolver itself needs there comes out of the 128 KiB reserve below every
 // wasm frame; LazyStackTest.cpp measures it at the deepest depth a first
 // call can happen.
 
+#include "compiler/codegen/CompileThreads.h"
 #include "compiler/codegen/FunctionLowering.h"
 #include "compiler/codegen/JitPrivate.h"
 #include "compiler/codegen/LazyStubs.h"
@@ -37,7 +39,6 @@
 
 #include <llvm/ExecutionEngine/Orc/Core.h>
 #include <llvm/Support/MemoryBuffer.h>
-#include <llvm/Support/thread.h>
 
 #include <charconv>
 #include <mutex>
@@ -216,7 +217,7 @@ private:
     // On a big stack (LLVM recurses deeply, and so does JITLink's lookup),
     // off the wasm thread's.
     Expected<const void*> code = Error{};
-    thread compiler(std::optional<unsigned>(kCompileStackBytes), [&] {
+    compileThreads_.run([&] {
       Expected<std::vector<char>> object = compilePartitionObject(wasmModule_, options_, partition);
       if (!object) {
         code = std::move(object).error();
@@ -235,7 +236,6 @@ private:
       else
         code = found->getAddress().toPtr<const void*>();
     });
-    compiler.join();
     if (!code)
       return withFunction(std::move(code).error(), index);
     return code;
@@ -256,6 +256,7 @@ private:
   JITDylib& bodies_;
   const wasm::Module& wasmModule_;
   Options options_;
+  CompileThreads compileThreads_{kCompileStackBytes};
   std::mutex firstCallMutex_;
   std::mutex bodiesMutex_;
   std::unordered_map<uint32_t, const void*> llvmBodies_; // LLVM's code per defined function

@@ -31,7 +31,7 @@ namespace {
 /// optimised.
 struct Compilation {
   std::shared_lock<std::shared_mutex> options = shareLlvmOptions();
-  std::unique_ptr<TargetMachine> machine;
+  TargetMachine* machine = nullptr; // this thread's (threadTargetMachine)
   std::unique_ptr<LLVMContext> context = std::make_unique<LLVMContext>();
   std::unique_ptr<ModuleContext> mc;
 };
@@ -70,7 +70,7 @@ Expected<Compilation> compile(const wasm::Module& module, const Options& options
   Options machineOptions = options;
   if (partition.big)
     machineOptions.optLevel = 0;
-  c.machine = WASMC_TRY(createTargetMachine(machineOptions));
+  c.machine = WASMC_TRY(threadTargetMachine(machineOptions));
   auto llvmModule = std::make_unique<llvm::Module>("wasm", *c.context);
   llvmModule->setTargetTriple(c.machine->getTargetTriple().str());
   llvmModule->setDataLayout(c.machine->createDataLayout());

@@ -164,6 +164,22 @@ Expected<std::unique_ptr<TargetMachine>> createTargetMachine(const Options& opti
   return machine;
 }
 
+Expected<TargetMachine*> threadTargetMachine(const Options& options) {
+  struct Cached {
+    std::string cpu;
+    CodeGenOptLevel level;
+    std::unique_ptr<TargetMachine> machine;
+  };
+  thread_local std::vector<Cached> cache;
+  const CodeGenOptLevel level = codeGenLevel(options.optLevel);
+  for (Cached& cached : cache)
+    if (cached.cpu == options.cpu && cached.level == level)
+      return cached.machine.get();
+  std::unique_ptr<TargetMachine> machine = WASMC_TRY(createTargetMachine(options));
+  cache.push_back(Cached{options.cpu, level, std::move(machine)});
+  return cache.back().machine.get();
+}
+
 uint64_t requiredFeatureBits(const TargetMachine& machine) {
   const MCSubtargetInfo* info = machine.getMCSubtargetInfo();
   uint64_t bits = 0;

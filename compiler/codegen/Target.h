@@ -30,6 +30,14 @@ void runResettingLlvmOptions(llvm::function_ref<void()> run);
 /// code-generation level matching options.optLevel.
 Expected<std::unique_ptr<llvm::TargetMachine>> createTargetMachine(const Options& options);
 
+/// This thread's TargetMachine for options.cpu and options.optLevel,
+/// created on its first use and kept until the thread ends. Creating one
+/// (its subtarget, lowering and legalizer tables) cost about a tenth of
+/// compiling a small function alone, as tier-up does for each hot
+/// function. A TargetMachine is not safe to share between threads; one
+/// thread's compiles are sequential, so they can reuse it.
+Expected<llvm::TargetMachine*> threadTargetMachine(const Options& options);
+
 /// The abi::CpuFeature bits code from `machine` may use.
 uint64_t requiredFeatureBits(const llvm::TargetMachine& machine);
 

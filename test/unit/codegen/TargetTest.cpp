@@ -14,8 +14,16 @@
 #include "test/unit/codegen/ModuleFixture.h"
 
 #include <llvm/ADT/StringMap.h>
+#include <llvm/AsmParser/Parser.h>
+#include <llvm/IR/LegacyPassManager.h>
+#include <llvm/IR/LLVMContext.h>
+#include <llvm/IR/Module.h>
+#include <llvm/Support/SourceMgr.h>
+#include <llvm/Support/raw_ostream.h>
 #include <llvm/MC/MCSubtargetInfo.h>
 #include <llvm/Support/CommandLine.h>
+
+#include <thread>
 
 namespace wasmc {
 namespace {
@@ -50,6 +58,68 @@ TEST(Target, NoAvx512ForAnyCpu) {
     for (const char* feature : {"+avx512f", "+avx512vl", "+avx512bw", "+avx512dq", "+avx512fp16"})
       EXPECT_FALSE((*machine)->getMCSubtargetInfo()->checkFeatures(feature)) << cpu << " has " << feature;
   }
+}
+
+TEST(Target, EachThreadKeepsItsTargetMachinePerCpuAndLevel) {
+  codegen::Options o2{.optLevel = 2};
+  codegen::Options o0{.optLevel = 0};
+  llvm::TargetMachine* first = *codegen::threadTargetMachine(o2);
+  EXPECT_EQ(*codegen::threadTargetMachine(o2), first) << "a compile created a TargetMachine again";
+  llvm::TargetMachine* fast = *codegen::threadTargetMachine(o0);
+  EXPECT_NE(fast, first);
+  EXPECT_EQ(fast->getOptLevel(), llvm::CodeGenOptLevel::None);
+  EXPECT_EQ(first->getOptLevel(), llvm::CodeGenOptLevel::Default);
+  codegen::Options generic{.optLevel = 2, .cpu = "generic"};
+  llvm::TargetMachine* genericMachine = *codegen::threadTargetMachine(generic);
+  EXPECT_NE(genericMachine, first);
+  EXPECT_EQ(genericMachine->getTargetCPU(), "x86-64");
+  // Not shared with another thread: LLVM's TargetMachine is not thread-safe.
+  llvm::TargetMachine* other = nullptr;
+  std::thread([&] { other = *codegen::threadTargetMachine(o2); }).join();
+  EXPECT_NE(other, first);
+}
+
+/// `ir` compiled to an object by this thread's machine for `options`.
+std::string objectOf(const char* ir, const codegen::Options& options) {
+  llvm::LLVMContext context;
+  llvm::SMDiagnostic diagnostic;
+  std::unique_ptr<llvm::Module> module = llvm::parseAssemblyString(ir, diagnostic, context);
+  if (!module)
+    return "parse error: " + diagnostic.getMessage().str();
+  llvm::TargetMachine* machine = *codegen::threadTargetMachine(options);
+  module->setDataLayout(machine->createDataLayout());
+  module->setTargetTriple(machine->getTargetTriple().str());
+  llvm::SmallVector<char, 0> buffer;
+  llvm::raw_svector_ostream stream(buffer);
+  llvm::legacy::PassManager passes;
+  if (machine->addPassesToEmitFile(passes, stream, nullptr, llvm::CodeGenFileType::ObjectFile))
+    return "cannot emit";
+  passes.run(*module);
+  return std::string(buffer.begin(), buffer.end());
+}
+
+TEST(Target, AReusedTargetMachineGivesTheSameCode) {
+  // The thread's machine compiles module A, then B (vectors and floats:
+  // other lowering paths), then A again: A's object must not change.
+  const char* a = R"(
+    define i32 @f(ptr %p, i32 %x) {
+      %v = load i32, ptr %p
+      %m = mul i32 %x, 7
+      %s = add i32 %v, %m
+      ret i32 %s
+    })";
+  const char* b = R"(
+    define double @g(ptr %p, <2 x double> %w) {
+      %v = load <2 x double>, ptr %p
+      %m = fmul <2 x double> %v, %w
+      %e = extractelement <2 x double> %m, i32 1
+      ret double %e
+    })";
+  codegen::Options options{.optLevel = 2};
+  std::string first = objectOf(a, options);
+  ASSERT_GT(first.size(), 64u) << first;
+  EXPECT_GT(objectOf(b, options).size(), 64u);
+  EXPECT_EQ(objectOf(a, options), first);
 }
 
 } // namespace
