@@ -1,10 +1,12 @@
 #include "engine/TierUp.h"
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <climits>
 #include <optional>
 #include <cstdio>
+#include <cstdlib>
 
 namespace wasmc::engine {
 
@@ -14,7 +16,9 @@ TierUp::TierUp(codegen::JitCode& jit, const wasm::Module& module, TierUpOptions 
       state_(new std::atomic<uint8_t>[module.functions.size()]) {
   const auto functions = static_cast<uint32_t>(module.functions.size());
   scale_.resize(functions);
+  bodyBytes_.resize(functions);
   for (uint32_t i = 0; i < functions; ++i) {
+    bodyBytes_[i] = module.functions[i].body.size;
     scale_[i] = std::max<uint32_t>(1, module.functions[i].body.size / kBudgetBodyBytes);
     // A budget of 0 never reaches 0 again before 2^32 calls; the requests
     // check for it anyway.
@@ -22,6 +26,8 @@ TierUp::TierUp(codegen::JitCode& jit, const wasm::Module& module, TierUpOptions 
     loopCounters_[i] = budget(options.afterIterations, i);
     state_[i].store(Baseline, std::memory_order_relaxed);
   }
+  const char* statsLevel = std::getenv("WASMC_TIER_STATS");
+  logEach_ = statsLevel && std::atoi(statsLevel) >= 2;
   worker_ = std::thread([this] { work(); });
 }
 
@@ -56,7 +62,7 @@ void TierUp::request(void* self, uint32_t index) {
   if (tierUp.state_[index].compare_exchange_strong(expected, Queued)) {
     tierUp.stats_->requested.fetch_add(1, std::memory_order_relaxed);
     std::lock_guard<std::mutex> lock(tierUp.mutex_);
-    tierUp.queue_.push_back(index);
+    tierUp.enqueue(index, /*hotLoop=*/false);
     tierUp.wake_.notify_one();
   }
   if (!tierUp.options_.wait)
@@ -79,7 +85,7 @@ const void* TierUp::enterLoop(void* self, uint32_t index, uint32_t loopOffset) {
   // code. Queued behind the loop entry, and never waited for here.
   if (uint8_t expected = Baseline; tierUp.state_[index].compare_exchange_strong(expected, Queued)) {
     tierUp.stats_->requested.fetch_add(1, std::memory_order_relaxed);
-    tierUp.queue_.push_back(index);
+    tierUp.enqueue(index, /*hotLoop=*/true);
     tierUp.wake_.notify_one();
   }
   auto loop = tierUp.loops_.find(key);
@@ -106,6 +112,49 @@ const void* TierUp::enterLoop(void* self, uint32_t index, uint32_t loopOffset) {
   return nullptr;
 }
 
+int32_t TierUp::callCounter(uint32_t index) const {
+  // Baseline code decrements it with plain instructions; a relaxed read
+  // sees some recent value, which is all a priority needs.
+  return std::atomic_ref<int32_t>(counters_[index]).load(std::memory_order_relaxed);
+}
+
+void TierUp::enqueue(uint32_t index, bool hotLoop) {
+  queue_.push_back(TierUpCandidate{index, callCounter(index), std::chrono::steady_clock::now(), hotLoop});
+}
+
+size_t nextToCompile(std::span<const TierUpCandidate> waiting, const std::function<int32_t(uint32_t)>& counter,
+                     std::span<const uint32_t> bodyBytes, std::chrono::steady_clock::time_point now) {
+  std::optional<size_t> loop;
+  for (size_t i = 0; i < waiting.size(); ++i)
+    if (waiting[i].hotLoop && (!loop || waiting[i].requested < waiting[*loop].requested))
+      loop = i;
+  if (loop)
+    return *loop;
+  size_t best = 0;
+  double bestPriority = -1;
+  for (size_t i = 0; i < waiting.size(); ++i) {
+    const TierUpCandidate& candidate = waiting[i];
+    const double calls = std::max<int64_t>(0, int64_t(candidate.counterAtRequest) - counter(candidate.index));
+    const double seconds = std::max(1e-6, std::chrono::duration<double>(now - candidate.requested).count());
+    const double size = bodyBytes[candidate.index];
+    const double priority = calls / seconds * size / (size + kCompileFixedBytes);
+    if (priority > bestPriority) {
+      best = i;
+      bestPriority = priority;
+    }
+  }
+  return best;
+}
+
+uint32_t TierUp::takeHottest() {
+  const size_t next = nextToCompile(
+      queue_, [this](uint32_t index) { return callCounter(index); }, bodyBytes_, std::chrono::steady_clock::now());
+  const uint32_t index = queue_[next].index;
+  queue_[next] = queue_.back();
+  queue_.pop_back();
+  return index;
+}
+
 void TierUp::work() {
   for (;;) {
     std::optional<uint64_t> loop;
@@ -120,8 +169,7 @@ void TierUp::work() {
         loop = loopQueue_.front();
         loopQueue_.pop_front();
       } else {
-        index = queue_.front();
-        queue_.pop_front();
+        index = takeHottest();
       }
     }
     auto start = std::chrono::steady_clock::now();
@@ -131,6 +179,11 @@ void TierUp::work() {
       compile(index);
     auto ns = uint64_t(std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - start).count());
     (loop ? stats_->loopCompileNs : stats_->compileNs).fetch_add(ns, std::memory_order_relaxed);
+    if (logEach_)
+      std::fprintf(stderr, "tier-up: at %.1f ms, %s %u (%u bytes of wasm) in %.2f ms\n",
+                   std::chrono::duration<double, std::milli>(start - created_).count(),
+                   loop ? "loop entry of" : "function", loop ? uint32_t(*loop >> 32) : index,
+                   bodyBytes_[loop ? uint32_t(*loop >> 32) : index], ns / 1e6);
     finished_.notify_all();
   }
 }

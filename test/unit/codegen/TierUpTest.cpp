@@ -6,9 +6,11 @@
 
 #include "test/unit/codegen/ModuleFixture.h"
 #include "engine/BaselineModule.h"
+#include "engine/TierUp.h"
 
 #include <chrono>
 #include <thread>
+#include <vector>
 
 namespace wasmc {
 namespace {
@@ -133,6 +135,66 @@ TEST(TierUp, DestroyingTheModuleStopsTheWorker) {
     EXPECT_EQ(f.call("sum", {rt::Value::i32(10)}).values[0].asI32(), 385u);
     EXPECT_EQ(f.call("fact", {rt::Value::i64(3)}).values[0].asI64(), 6u);
   }
+}
+
+// The order of tier-up's queue (engine::nextToCompile). Counters count
+// down from the budget; at 0 the function is queued, and every later call
+// takes it further below 0.
+struct Queue {
+  std::chrono::steady_clock::time_point now = std::chrono::steady_clock::now();
+  std::vector<engine::TierUpCandidate> waiting;
+  std::vector<int32_t> counters = std::vector<int32_t>(8, 0);
+  std::vector<uint32_t> bodyBytes = std::vector<uint32_t>(8, 1000);
+
+  /// Function `index`, queued `msAgo` ms ago and called `calls` times since.
+  void add(uint32_t index, int msAgo, int32_t calls, bool hotLoop = false) {
+    waiting.push_back({index, 0, now - std::chrono::milliseconds(msAgo), hotLoop});
+    counters[index] = -calls;
+  }
+  uint32_t next() const {
+    size_t chosen = engine::nextToCompile(
+        waiting, [&](uint32_t index) { return counters[index]; }, bodyBytes, now);
+    return waiting.at(chosen).index;
+  }
+};
+
+TEST(TierUpOrder, MostCallsPerSecondSinceTheRequestFirst) {
+  Queue queue;
+  queue.add(0, 100, 1000);  // 10,000 calls a second
+  queue.add(1, 10, 500);    // 50,000: queued later, hotter
+  queue.add(2, 1000, 5000); // 5,000: most calls, over the longest time
+  EXPECT_EQ(queue.next(), 1u);
+}
+
+TEST(TierUpOrder, ASmallFunctionNeedsMoreCallsToGoFirst) {
+  // Same calls a second; the 10-byte function's compile is mostly the
+  // fixed part, and each of its calls saves little.
+  Queue queue;
+  queue.bodyBytes[3] = 10;
+  queue.bodyBytes[4] = 400;
+  queue.add(3, 100, 1000);
+  queue.add(4, 100, 1000);
+  EXPECT_EQ(queue.next(), 4u);
+  // Ten times the calls of the bigger one and it comes first: 10/110 of
+  // 10x beats 400/500 of 1x.
+  queue.counters[3] = -10000;
+  EXPECT_EQ(queue.next(), 3u);
+}
+
+TEST(TierUpOrder, AFunctionWithAHotLoopFirstAndTheEarliestOfThem) {
+  Queue queue;
+  queue.add(0, 10, 100000);            // very hot by calls
+  queue.add(5, 50, 0, /*hotLoop=*/true); // called once, looping
+  queue.add(6, 80, 0, /*hotLoop=*/true); // earlier
+  EXPECT_EQ(queue.next(), 6u);
+}
+
+TEST(TierUpOrder, NoCallsSinceTheRequestStillTakesOne) {
+  Queue queue;
+  queue.add(2, 0, 0); // queued this instant: no division by zero
+  queue.add(7, 5, 0);
+  uint32_t next = queue.next();
+  EXPECT_TRUE(next == 2u || next == 7u);
 }
 
 } // namespace
