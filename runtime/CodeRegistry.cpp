@@ -4,8 +4,12 @@
 #include "runtime/RangeSet.h"
 
 #include <algorithm>
+#include <cinttypes>
+#include <cstdio>
 #include <map>
 #include <mutex>
+
+#include <unistd.h>
 
 namespace wasmc::rt {
 namespace {
@@ -39,6 +43,8 @@ struct ModuleEntry {
 /// unregistered from a static destructor still finds them alive.
 struct Registry {
   std::mutex mutex;
+  /// /tmp/perf-PID.map while perf maps are on (enablePerfMap).
+  std::FILE* perfMap = nullptr;
   uint64_t nextHandle = 1;
   std::map<uint64_t, ModuleEntry> modules;
   std::map<uintptr_t, FunctionEntry> functions; // by start address
@@ -47,6 +53,17 @@ struct Registry {
 Registry& registry() {
   static Registry* instance = new Registry();
   return *instance;
+}
+
+/// perf's format: start and size in hex, then the symbol's name.
+void writePerfMapLine(std::FILE* map, const FunctionRange& function) {
+  std::fprintf(map, "%" PRIxPTR " %" PRIxPTR " ", function.start, function.end - function.start);
+  if (function.name.empty())
+    std::fprintf(map, "wasm[%u]", function.funcIndex);
+  else
+    std::fprintf(map, "%s", function.name.c_str());
+  std::fprintf(map, "%s\n", function.loopEntry ? " (loop entry)" : "");
+  std::fflush(map);
 }
 
 /// Publishes `functions` to the signal handler and the backtrace map as part
@@ -89,6 +106,8 @@ void addFunctions(Registry& reg, ModuleEntry& module, std::vector<FunctionRange>
   for (FunctionRange& function : functions) {
     if (function.end <= function.start)
       continue;
+    if (reg.perfMap)
+      writePerfMapLine(reg.perfMap, function);
     module.starts.push_back(function.start);
     reg.functions[function.start] =
         FunctionEntry{function.end, function.funcIndex, std::move(function.name), function.loopEntry};
@@ -96,6 +115,17 @@ void addFunctions(Registry& reg, ModuleEntry& module, std::vector<FunctionRange>
 }
 
 } // namespace
+
+bool enablePerfMap() {
+  Registry& reg = registry();
+  std::lock_guard<std::mutex> lock(reg.mutex);
+  if (reg.perfMap)
+    return true;
+  char path[64];
+  std::snprintf(path, sizeof path, "/tmp/perf-%d.map", int(::getpid()));
+  reg.perfMap = std::fopen(path, "w");
+  return reg.perfMap != nullptr;
+}
 
 uint64_t registerCode(std::vector<FunctionRange> functions) {
   Registry& reg = registry();

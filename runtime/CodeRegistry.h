@@ -23,6 +23,12 @@ struct FunctionRange {
   bool loopEntry = false;
 };
 
+/// From now on, writes every function registered (below) to
+/// /tmp/perf-PID.map, the file `perf report` reads to name code that
+/// belongs to no file (`wasmc run --profile perfmap`). Functions
+/// registered before are not in it. False if the file cannot be created.
+bool enablePerfMap();
+
 /// Registers the code of one compiled module. Functions closer than a page
 /// to each other are published as one range to the signal handler (the gaps
 /// hold the module's own padding and trampolines), so isWasmCode stays cheap

@@ -13,30 +13,26 @@ namespace wasmc::tools {
 
 namespace {
 
-/// `wasmc run` options that take a value in the next argument (unless given
-/// as --name=value or -O2). Kept in step with the run options below.
-bool runOptionTakesValue(const char* arg) {
-  static const char* const kValued[] = {"--dir", "--env",       "--invoke",    "--argv0",        "-O",
-                                        "-j",    "--jobs",      "--opt-level", "--tcplisten", "--wasi-resolve", "--tier",
-                                        "--tier-up-after", "--osr-after", "-W"};
-  for (const char* name : kValued)
-    if (std::strcmp(arg, name) == 0)
-      return true;
-  return false;
+/// Whether `arg` is a `wasmc run` option that takes its value from the next
+/// argument (not given as --name=value or -O2). Asked of the parser's own
+/// definitions, so a new option cannot be forgotten here (--profile was).
+bool runOptionTakesValue(const CLI::App& run, const char* arg) {
+  const CLI::Option* option = run.get_option_no_throw(arg);
+  return option && option->get_items_expected_min() > 0;
 }
 
 /// Where FILE is among the arguments of `wasmc run` (from `first`): the first
 /// argument that is neither an option nor an option's value, or the one after
 /// "--". Returns argc when there is none. Everything after FILE belongs to
 /// the guest, options included, so CLI11 never sees it.
-int findRunFile(int argc, char** argv, int first) {
+int findRunFile(const CLI::App& run, int argc, char** argv, int first) {
   for (int i = first; i < argc; ++i) {
     const char* arg = argv[i];
     if (std::strcmp(arg, "--") == 0)
       return i + 1 < argc ? i + 1 : argc;
     if (arg[0] != '-' || arg[1] == '\0')
       return i;
-    if (runOptionTakesValue(arg))
+    if (runOptionTakesValue(run, arg))
       ++i;
   }
   return argc;
@@ -115,20 +111,6 @@ ParsedCommandLine parseCommandLine(int argc, char** argv) {
       std::strcmp(argv[1], "bench") != 0 &&
       argv[1][0] != '-' && isRegularFile(argv[1]))
     args.insert(args.begin() + 1, runWord);
-  // For run, hand CLI11 only what comes up to FILE; the rest is the guest's.
-  int parseCount = static_cast<int>(args.size());
-  if (args.size() >= 2 && std::strcmp(args[1], "run") == 0) {
-    int file = findRunFile(parseCount, args.data(), 2);
-    if (file < parseCount) {
-      for (int i = file + 1; i < parseCount; ++i)
-        options.run.args.push_back(args[i]);
-      // A "--" right after FILE only separates wasmc's arguments from the guest's.
-      if (!options.run.args.empty() && options.run.args.front() == "--")
-        options.run.args.erase(options.run.args.begin());
-      parseCount = file + 1;
-    }
-  }
-
   CLI::App app{"wasmc: a WebAssembly 2.0 runtime", "wasmc"};
   app.set_version_flag("--version", "wasmc " WASMC_VERSION);
   app.require_subcommand(1);
@@ -236,6 +218,11 @@ ParsedCommandLine parseCommandLine(int argc, char** argv) {
                 "Neither read nor fill the compile cache ($XDG_CACHE_HOME/wasmc or ~/.cache/wasmc, "
                 "keyed by module, wasmc build, options and CPU): the default tier is then tiered, "
                 "and --tier llvm compiles the whole module on the JIT in this process");
+  run->add_option("--profile", options.run.profile,
+                  "perfmap: write /tmp/perf-PID.map, so that `perf report` names each compiled wasm "
+                  "function (baseline, LLVM and loop entries)")
+      ->check(CLI::IsMember({"perfmap"}))
+      ->type_name("KIND");
   run->add_flag("--allow-precompiled", options.run.allowPrecompiled,
                 "Run a .cwasm that was not compiled by you (not authenticated with your artifact key, "
                 "see docs/TRUST-MODEL.md): its integrity is still checked (SHA-256), but its native code "
@@ -284,6 +271,20 @@ ParsedCommandLine parseCommandLine(int argc, char** argv) {
   bench->add_option("--sightglass", benchOptions.sightglassDir, "The sightglass modules")->capture_default_str();
   bench->add_option("--engines-dir", benchOptions.enginesDir, "The node and wasm2c runners")->capture_default_str();
   bench->add_option("modules", benchOptions.modules, "Benchmark these .wasm files instead of the suites");
+
+  // For run, hand CLI11 only what comes up to FILE; the rest is the guest's.
+  int parseCount = static_cast<int>(args.size());
+  if (args.size() >= 2 && std::strcmp(args[1], "run") == 0) {
+    int file = findRunFile(*run, parseCount, args.data(), 2);
+    if (file < parseCount) {
+      for (int i = file + 1; i < parseCount; ++i)
+        options.run.args.push_back(args[i]);
+      // A "--" right after FILE only separates wasmc's arguments from the guest's.
+      if (!options.run.args.empty() && options.run.args.front() == "--")
+        options.run.args.erase(options.run.args.begin());
+      parseCount = file + 1;
+    }
+  }
 
   try {
     app.parse(parseCount, args.data());

@@ -61,6 +61,7 @@ struct RunCommandOptions {
   unsigned optLevel = 2;
   unsigned jobs = 0;                // compile threads (0: one per hardware thread)
   bool noCache = false;             // compile on the JIT instead of through the compile cache
+  std::string profile;              // "perfmap": name the code for perf (rt::enablePerfMap)
   bool lazy = false;                // JIT, each function compiled on its first call (implies noCache)
   TierChoice tier{.tier = "auto"};  // baseline and tiered imply noCache
   bool allowPrecompiled = false;    // run a .cwasm not authenticated with the user's key

@@ -6,6 +6,7 @@
 // passed --allow-precompiled; a file named .wasm is never mapped as code.
 
 #include "runtime/Artifact.h"
+#include "runtime/CodeRegistry.h"
 #include "engine/Cache.h"
 #include "tools/wasmc/CacheFill.h"
 #include "engine/CodegenLoader.h"
@@ -20,6 +21,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 #include <optional>
 
@@ -101,6 +103,8 @@ LoadResult load(const RunCommandOptions& options, std::optional<codegen::Options
 } // namespace
 
 int runRunCommand(const RunCommandOptions& options) {
+  if (options.profile == "perfmap" && !rt::enablePerfMap())
+    std::fprintf(stderr, "wasmc: warning: cannot write /tmp/perf-%d.map: %s\n", int(::getpid()), std::strerror(errno));
   uint64_t compileStart = monotonicNs();
   std::optional<codegen::Options> fillCache;
   LoadResult compiled = load(options, fillCache);

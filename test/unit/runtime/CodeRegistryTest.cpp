@@ -1,6 +1,11 @@
 #include "runtime/CodeRegistry.h"
 
 #include <atomic>
+#include <cstdio>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <unistd.h>
 #include <gtest/gtest.h>
 #include <thread>
 
@@ -112,6 +117,21 @@ TEST(CodeRegistryTest, ReadersSeeStableRangesWhileOthersChange) {
   reader.join();
   EXPECT_EQ(misses.load(), 0);
   unregisterCode(stable);
+}
+
+TEST(CodeRegistryTest, PerfMapNamesEachFunctionRegisteredAfterItIsOn) {
+  uint64_t before = registerCode({{kBase, kBase + 0x10, 1, "before"}});
+  ASSERT_TRUE(enablePerfMap());
+  uint64_t handle = registerCode({{kBase + 0x100, kBase + 0x140, 2, "named"}});
+  addCode(handle, {{kBase + 0x200, kBase + 0x210, 3, "", /*loopEntry=*/true}});
+  std::string path = "/tmp/perf-" + std::to_string(::getpid()) + ".map";
+  std::ifstream in(path);
+  std::stringstream text;
+  text << in.rdbuf();
+  std::remove(path.c_str());
+  EXPECT_EQ(text.str(), "7e0000000100 40 named\n7e0000000200 10 wasm[3] (loop entry)\n");
+  unregisterCode(handle);
+  unregisterCode(before);
 }
 
 } // namespace
