@@ -1,7 +1,8 @@
 // Module-level binary decoding. Each section gets a reader bounded by its
 // declared size; bodies and constant expressions are walked once here for
 // their binary well-formedness (so every "malformed" verdict comes from the
-// decoder), and typed later by the validator.
+// decoder), and typed later by the validator; or, for loadModule, bodies
+// are decoded only by the validator, in the same pass that types them.
 
 #include "compiler/wasm/Decoder.h"
 
@@ -45,6 +46,25 @@ struct StructureVisitor {
   }
 };
 
+/// Defined function `i`'s body as the binary format requires it: decoded
+/// from its start with the module's bytes to its end behind it (as the
+/// reference interpreter reads a section), so a body whose final `end`
+/// comes late is diagnosed where it is read; noting the first memory.init
+/// or data.drop.
+Expected<void> checkBodyStructure(const Module& module, uint32_t i, std::optional<uint32_t>& firstDataUse) {
+  const Function& func = module.functions[i];
+  ByteReader reader(std::span<const uint8_t>(module.bytes).subspan(func.body.offset), func.body.offset);
+  StructureVisitor visitor{firstDataUse};
+  auto checked = decodeBody(reader, visitor);
+  if (!checked) {
+    checked.error().function = module.numImportedFuncs + i;
+    return std::move(checked).error();
+  }
+  if (reader.position() != func.body.size)
+    return reader.error("section size mismatch");
+  return {};
+}
+
 /// Records what the validator and instantiation need of a constant expression.
 struct ConstExprVisitor {
   ConstExpr& expr;
@@ -87,9 +107,25 @@ struct ConstExprVisitor {
 
 class ModuleDecoder {
 public:
-  explicit ModuleDecoder(std::vector<uint8_t>&& bytes) { module_.bytes = std::move(bytes); }
+  ModuleDecoder(std::vector<uint8_t>&& bytes, BodyDecoding bodies) : decodeBodies_(bodies == BodyDecoding::Now) {
+    module_.bytes = std::move(bytes);
+  }
 
   Expected<Module> decode() {
+    Expected<Module> decoded = decodeSections();
+    // Decoding the bodies as the code section is read, a malformed body
+    // comes before every error after it: find it now.
+    if (!decoded && !decodeBodies_) {
+      std::optional<uint32_t> firstDataUse;
+      for (uint32_t i = 0; i < module_.functions.size(); ++i)
+        if (Expected<void> body = checkBodyStructure(module_, i, firstDataUse); !body)
+          return std::move(body).error();
+    }
+    return decoded;
+  }
+
+private:
+  Expected<Module> decodeSections() {
     ByteReader reader(module_.bytes);
     WASMC_TRY(readHeader(reader));
     int lastRank = 0;
@@ -125,7 +161,6 @@ public:
     return std::move(module_);
   }
 
-private:
   Expected<void> readHeader(ByteReader& reader) {
     static constexpr uint8_t kMagic[4] = {0x00, 0x61, 0x73, 0x6D};
     if (reader.remaining() < 4)
@@ -424,16 +459,10 @@ private:
       if (entry.position() > size)
         return entry.error("section size mismatch");
       func.body = ByteRange{entry.offset(), static_cast<uint32_t>(size - entry.position())};
-      StructureVisitor visitor{firstDataUse_};
-      auto checked = decodeBody(entry, visitor);
-      if (!checked) {
-        checked.error().function = module_.numImportedFuncs + i;
-        return std::move(checked).error();
-      }
-      if (entry.position() != size)
-        return entry.error("section size mismatch");
       r.skip(size);
       module_.functions.push_back(std::move(func));
+      if (decodeBodies_)
+        WASMC_TRY(checkBodyStructure(module_, i, firstDataUse_));
     }
     return {};
   }
@@ -464,6 +493,7 @@ private:
   }
 
   Module module_;
+  bool decodeBodies_;
   uint32_t functionCount_ = 0;
   bool sawCode_ = false;
   std::optional<uint32_t> firstDataUse_;
@@ -474,13 +504,22 @@ private:
 Expected<Module> decodeModule(std::span<const uint8_t> bytes) {
   if (bytes.size() > UINT32_MAX)
     return makeError(ErrorKind::Malformed, 0, "module larger than 4 GiB");
-  return ModuleDecoder(std::vector<uint8_t>(bytes.begin(), bytes.end())).decode();
+  return ModuleDecoder(std::vector<uint8_t>(bytes.begin(), bytes.end()), BodyDecoding::Now).decode();
 }
 
-Expected<Module> decodeModule(std::vector<uint8_t>&& bytes) {
+Expected<Module> decodeModule(std::vector<uint8_t>&& bytes, BodyDecoding bodies) {
   if (bytes.size() > UINT32_MAX)
     return makeError(ErrorKind::Malformed, 0, "module larger than 4 GiB");
-  return ModuleDecoder(std::move(bytes)).decode();
+  return ModuleDecoder(std::move(bytes), bodies).decode();
+}
+
+Expected<void> checkBodies(const Module& module) {
+  std::optional<uint32_t> firstDataUse;
+  for (uint32_t i = 0; i < module.functions.size(); ++i)
+    WASMC_TRY(checkBodyStructure(module, i, firstDataUse));
+  if (firstDataUse && !module.dataCount && !module.datas.empty())
+    return makeError(ErrorKind::Malformed, *firstDataUse, "data count section required");
+  return {};
 }
 
 } // namespace wasmc::wasm

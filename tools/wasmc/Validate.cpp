@@ -68,7 +68,7 @@ int runValidateCommand(const ValidateOptions& options) {
                                             ", not a wasm module; validate the .wasm it was compiled from"));
     return 1;
   }
-  Expected<Module> module = loadModule(*bytes);
+  Expected<Module> module = loadModule(std::move(*bytes));
   if (!module) {
     reportError(options.file, module.error());
     return 1;

@@ -4,6 +4,7 @@
 // corrupted module must either load or fail with a described Error whose
 // offset lies inside the module; it must never crash, hang or assert.
 
+#include "compiler/wasm/Decoder.h"
 #include "compiler/wasm/Validator.h"
 #include "test/unit/wasm/ModuleBuilder.h"
 
@@ -198,6 +199,26 @@ protected:
   /// full so a regression does not drown the log.
   bool check(const Bytes& bytes, const std::string& what) {
     auto result = loadModule(bytes);
+    // loadModule decodes each body once, in the validator's pass
+    // (BodyDecoding::ByValidator); it must accept and reject exactly what
+    // decoding, then validating, does, with the same error.
+    Expected<void> twoPass = [&]() -> Expected<void> {
+      auto decoded = decodeModule(std::span<const uint8_t>(bytes));
+      if (!decoded)
+        return std::move(decoded).error();
+      return validateModule(*decoded);
+    }();
+    if (bool(result) != bool(twoPass)) {
+      if (++badOutcomes_ <= 10)
+        ADD_FAILURE() << what << ": loadModule " << (result ? "accepts" : "rejects (" + result.error().describe() + ")")
+                      << ", decode then validate " << (twoPass ? "accepts" : "rejects (" + twoPass.error().describe() + ")");
+    } else if (!result && (result.error().kind != twoPass.error().kind || result.error().offset != twoPass.error().offset ||
+                           result.error().message != twoPass.error().message ||
+                           result.error().function != twoPass.error().function)) {
+      if (++badOutcomes_ <= 10)
+        ADD_FAILURE() << what << ": loadModule says " << result.error().describe() << ", decode then validate says "
+                      << twoPass.error().describe();
+    }
     if (result)
       return false;
     const Error& error = result.error();
