@@ -40,6 +40,7 @@
 #include <llvm/ExecutionEngine/Orc/Core.h>
 #include <llvm/Support/MemoryBuffer.h>
 
+#include <array>
 #include <charconv>
 #include <mutex>
 #include <optional>
@@ -176,8 +177,11 @@ public:
 private:
   /// Compiles defined function `index` (firstCallCode's, or LLVM's) and
   /// points its stub there, once: racing first calls wait for the first.
+  /// First calls of other functions go on beside it (unless they share
+  /// its lock of kFirstCallLocks): one thread's LLVM compile of a function
+  /// the baseline compiler refuses does not hold up the rest.
   const void* firstCall(uint32_t index) {
-    std::lock_guard<std::mutex> lock(firstCallMutex_);
+    std::lock_guard<std::mutex> lock(firstCallMutexes_[index % kFirstCallLocks]);
     if (!stubs->unresolved(index))
       return stubs->target(index);
     const void* code = firstCallCode ? firstCallCode(index) : nullptr;
@@ -257,7 +261,8 @@ private:
   const wasm::Module& wasmModule_;
   Options options_;
   CompileThreads compileThreads_{kCompileStackBytes};
-  std::mutex firstCallMutex_;
+  static constexpr size_t kFirstCallLocks = 64;
+  std::array<std::mutex, kFirstCallLocks> firstCallMutexes_;
   std::mutex bodiesMutex_;
   std::unordered_map<uint32_t, const void*> llvmBodies_; // LLVM's code per defined function
   std::mutex loopEntriesMutex_;
