@@ -3,6 +3,7 @@
 // and writes results.json, table.md and chart.svg.
 
 #include "tools/wasmc/BenchEngines.h"
+#include "tools/wasmc/BenchInstantiate.h"
 #include "tools/wasmc/BenchResults.h"
 #include "tools/wasmc/BenchSuite.h"
 #include "tools/wasmc/Commands.h"
@@ -330,7 +331,11 @@ Expected<int> benchCommand(const BenchOptions& options) {
 } // namespace
 
 int runBenchCommand(const BenchOptions& options) {
-  Expected<int> status = benchCommand(options);
+  Expected<int> status =
+      options.instantiate
+          ? benchInstantiate(InstantiateBenchOptions{options.modules, options.iterations, options.threads,
+                                                     options.invoke, options.optLevel, options.outDir})
+          : benchCommand(options);
   if (!status) {
     reportError("bench", status.error());
     return status.error().kind == ErrorKind::Usage ? 2 : 1;

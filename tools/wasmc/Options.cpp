@@ -270,6 +270,17 @@ ParsedCommandLine parseCommandLine(int argc, char** argv) {
       ->capture_default_str();
   bench->add_option("--sightglass", benchOptions.sightglassDir, "The sightglass modules")->capture_default_str();
   bench->add_option("--engines-dir", benchOptions.enginesDir, "The node and wasm2c runners")->capture_default_str();
+  bench->add_flag("--instantiate", benchOptions.instantiate,
+                  "Instead of running programs: instantiate each module given (compiled once, or a .cwasm), call "
+                  "--invoke if given, and tear it down, --iterations times in this process; print the median, "
+                  "99th percentile and rate (instantiate.md, instantiate.json in --out)");
+  bench->add_option("--iterations", benchOptions.iterations, "With --instantiate: measured iterations (default 10000)")
+      ->check(CLI::Range(1, 100000000));
+  bench->add_option("--threads", benchOptions.threads,
+                    "With --instantiate: also measure this many threads, each instantiating in its own loop")
+      ->check(CLI::Range(1, 256));
+  bench->add_option("--invoke", benchOptions.invoke,
+                    "With --instantiate: the export to call in each instance (no arguments)");
   bench->add_option("modules", benchOptions.modules, "Benchmark these .wasm files instead of the suites");
 
   // For run, hand CLI11 only what comes up to FILE; the rest is the guest's.

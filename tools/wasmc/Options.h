@@ -81,6 +81,12 @@ struct BenchOptions {
   std::string sightglassDir;         // default: WASMC_SIGHTGLASS_DIR
   std::string enginesDir;            // default: test/bench/engines of the source tree
   std::string commandLine;           // as typed, for the results
+  /// --instantiate (BenchInstantiate.h): instantiate + call + teardown in
+  /// a loop instead of the suites.
+  bool instantiate = false;
+  unsigned iterations = 10000;
+  unsigned threads = 1;
+  std::string invoke;
 };
 
 /// The hidden `wasmc cache-fill` a tiered first run starts in the background
