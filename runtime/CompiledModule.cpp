@@ -55,6 +55,14 @@ CompiledModule::CompiledModule(std::shared_ptr<const wasm::Module> module, CodeT
     sigIds_.push_back(canonicalSignature(type));
 }
 
+const MemoryImage* CompiledModule::memoryImage() const {
+  std::call_once(imageOnce_, [this] {
+    if (memoryImagesEnabled())
+      image_ = MemoryImage::of(*module_);
+  });
+  return image_.get();
+}
+
 void CompiledModule::addCode(std::vector<FunctionRange> ranges) const {
   rt::addCode(registration_, std::move(ranges));
 }

@@ -6,8 +6,10 @@
 #include "compiler/wasm/Module.h"
 #include "runtime/Abi.h"
 #include "runtime/CodeRegistry.h"
+#include "runtime/MemoryImage.h"
 
 #include <memory>
+#include <mutex>
 #include <vector>
 
 namespace wasmc::rt {
@@ -60,6 +62,10 @@ public:
   void addCode(std::vector<FunctionRange> ranges) const;
   /// Canonical signature id per type index.
   const std::vector<uint32_t>& signatureIds() const { return sigIds_; }
+  /// The image instances map their memory's initial contents from
+  /// (MemoryImage.h), made on the first ask; null when the data segments
+  /// cannot be imaged (or images are off). Thread-safe.
+  const MemoryImage* memoryImage() const;
 
 private:
   std::shared_ptr<const wasm::Module> module_;
@@ -68,6 +74,8 @@ private:
   uint64_t registration_ = 0;
   std::vector<uint32_t> sigIds_;
   uint64_t codeFlags_ = 0;
+  mutable std::once_flag imageOnce_;
+  mutable std::unique_ptr<MemoryImage> image_;
 };
 
 } // namespace wasmc::rt

@@ -1,5 +1,6 @@
 #include "runtime/Memory.h"
 
+#include "runtime/MemoryImage.h"
 #include "runtime/RangeSet.h"
 
 #include <algorithm>
@@ -70,6 +71,21 @@ Memory::~Memory() {
   // Unpublish first: once unmapped the range may be handed to someone else.
   reservations.erase(slot_);
   munmap(record_.base - abi::kMemoryGuardBelow, kMappingSize);
+}
+
+bool Memory::mapImage(const MemoryImage& image) {
+  if (image.bytes() > record_.size)
+    return false;
+  void* at = mmap(record_.base, image.bytes(), PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_FIXED, image.fd(), 0);
+  if (at != MAP_FAILED)
+    return true;
+  // MAP_FIXED may have removed the pages it was to replace before failing:
+  // put zero pages back. A hole inside the reservation could be handed to
+  // another mapping of the process, which the guest could then reach.
+  if (mmap(record_.base, image.bytes(), PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0) ==
+      MAP_FAILED)
+    fatal("cannot restore linear memory after a failed memory image mapping");
+  return false;
 }
 
 int64_t Memory::grow(uint32_t deltaPages) {

@@ -13,6 +13,8 @@
 
 namespace wasmc::rt {
 
+class MemoryImage;
+
 inline constexpr uint64_t kWasmPageSize = 64 * 1024;
 inline constexpr uint32_t kMaxWasmPages = 65536; // 4 GiB
 inline constexpr uint64_t kDefaultMemoryLimit = uint64_t(kMaxWasmPages) * kWasmPageSize;
@@ -43,6 +45,12 @@ public:
   /// that would pass the maximum or the cap, or the system refuses to commit
   /// the pages. The base never moves. Not thread-safe (one store, one thread).
   int64_t grow(uint32_t deltaPages);
+
+  /// Maps `image` copy-on-write over the memory's first image.bytes()
+  /// (MemoryImage.h), which must be zero pages it has not written yet (a
+  /// fresh memory). False, with the memory as it was, if the image does
+  /// not fit or the system refuses the mapping.
+  bool mapImage(const MemoryImage& image);
 
   /// The record compiled code reads (base and current size), kept current by
   /// grow(). Lives as long as this Memory.

@@ -334,7 +334,8 @@ int runBenchCommand(const BenchOptions& options) {
   Expected<int> status =
       options.instantiate
           ? benchInstantiate(InstantiateBenchOptions{options.modules, options.iterations, options.threads,
-                                                     options.invoke, options.optLevel, options.outDir})
+                                                     options.invoke, options.optLevel, options.outDir,
+                                                     !options.noMemoryImages})
           : benchCommand(options);
   if (!status) {
     reportError("bench", status.error());

@@ -15,6 +15,7 @@
 #include "runtime/Instance.h"
 #include "runtime/Invoke.h"
 #include "runtime/Linker.h"
+#include "runtime/MemoryImage.h"
 #include "runtime/Store.h"
 #include "tools/wasmc/PhaseReport.h"
 #include "wasi/Wasi.h"
@@ -182,6 +183,7 @@ std::string formatJson(const std::vector<Measured>& all, const InstantiateBenchO
 Expected<int> benchInstantiate(const InstantiateBenchOptions& options) {
   if (options.modules.empty())
     return makeError(ErrorKind::Usage, kNoOffset, "--instantiate needs the modules to instantiate");
+  rt::setMemoryImagesEnabled(options.memoryImages);
   std::string table = "| module | threads | iterations | p50 (us) | p99 (us) | per second |\n|---|---:|---:|---:|---:|---:|\n";
   std::fputs(table.c_str(), stdout);
   std::vector<Measured> all;

@@ -16,6 +16,7 @@ struct InstantiateBenchOptions {
   std::string invoke;               // an export to call each time (no arguments); empty: none
   unsigned optLevel = 2;
   std::string outDir = "bench-results";
+  bool memoryImages = true; // false: instances copy their data segments (rt::setMemoryImagesEnabled)
 };
 
 /// Prints a Markdown table (module, threads, iterations, p50 and p99 of

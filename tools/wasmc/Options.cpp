@@ -281,6 +281,9 @@ ParsedCommandLine parseCommandLine(int argc, char** argv) {
       ->check(CLI::Range(1, 256));
   bench->add_option("--invoke", benchOptions.invoke,
                     "With --instantiate: the export to call in each instance (no arguments)");
+  bench->add_flag("--no-memory-images", benchOptions.noMemoryImages,
+                  "With --instantiate: copy each instance's data segments instead of mapping the module's "
+                  "memory image (to compare the two)");
   bench->add_option("modules", benchOptions.modules, "Benchmark these .wasm files instead of the suites");
 
   // For run, hand CLI11 only what comes up to FILE; the rest is the guest's.

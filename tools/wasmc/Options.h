@@ -87,6 +87,7 @@ struct BenchOptions {
   unsigned iterations = 10000;
   unsigned threads = 1;
   std::string invoke;
+  bool noMemoryImages = false;
 };
 
 /// The hidden `wasmc cache-fill` a tiered first run starts in the background

@@ -1,0 +1,90 @@
+#include "runtime/MemoryImage.h"
+
+#include "runtime/Memory.h"
+
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cerrno>
+#include <cstring>
+#include <vector>
+
+namespace wasmc::rt {
+namespace {
+
+constexpr size_t kImagePage = 4096;
+
+std::atomic<bool> imagesEnabled{true};
+
+/// Writes all of `bytes` at `offset`; false on an error.
+bool writeAll(int fd, const uint8_t* bytes, size_t size, size_t offset) {
+  while (size > 0) {
+    ssize_t written = ::pwrite(fd, bytes, size, static_cast<off_t>(offset));
+    if (written < 0 && errno == EINTR)
+      continue;
+    if (written <= 0)
+      return false;
+    bytes += written;
+    size -= static_cast<size_t>(written);
+    offset += static_cast<size_t>(written);
+  }
+  return true;
+}
+
+} // namespace
+
+std::unique_ptr<MemoryImage> MemoryImage::of(const wasm::Module& module) {
+  if (module.memories.size() <= module.numImportedMemories)
+    return nullptr;
+  const uint64_t memoryBytes = uint64_t(module.memories[module.numImportedMemories].limits.min) * kWasmPageSize;
+  uint64_t end = 0;
+  bool any = false;
+  for (const wasm::DataSegment& segment : module.datas) {
+    if (segment.mode != wasm::SegmentMode::Active)
+      continue;
+    if (segment.offset.kind != wasm::ConstExpr::Kind::I32)
+      return nullptr;
+    const uint64_t segmentEnd = uint64_t(segment.offset.i32()) + segment.bytes.size;
+    if (segmentEnd > memoryBytes)
+      return nullptr;
+    end = std::max(end, segmentEnd);
+    any = true;
+  }
+  if (!any || end == 0)
+    return nullptr;
+  const size_t bytes = (end + kImagePage - 1) / kImagePage * kImagePage;
+  // Applied in module order, as instantiation would: a later segment
+  // overwrites an earlier one where they overlap.
+  std::vector<uint8_t> contents(bytes, 0);
+  for (const wasm::DataSegment& segment : module.datas)
+    if (segment.mode == wasm::SegmentMode::Active && segment.bytes.size != 0)
+      std::memcpy(contents.data() + segment.offset.i32(), module.slice(segment.bytes).data(), segment.bytes.size);
+  int fd = ::memfd_create("wasmc-memory-image", MFD_CLOEXEC | MFD_ALLOW_SEALING);
+  if (fd < 0)
+    return nullptr;
+  // Only the pages that hold something are written; the rest stay holes
+  // that read as zeros and cost nothing.
+  bool written = ::ftruncate(fd, static_cast<off_t>(bytes)) == 0;
+  for (size_t page = 0; written && page < bytes; page += kImagePage) {
+    const uint8_t* at = contents.data() + page;
+    if (std::any_of(at, at + kImagePage, [](uint8_t byte) { return byte != 0; }))
+      written = writeAll(fd, at, kImagePage, page);
+  }
+  // Sealed: nothing, not even a bug of ours, can change it under the
+  // instances mapping it (private mappings stay writable, copy-on-write).
+  if (!written || ::fcntl(fd, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE | F_SEAL_SEAL) != 0) {
+    ::close(fd);
+    return nullptr;
+  }
+  return std::unique_ptr<MemoryImage>(new MemoryImage(fd, bytes));
+}
+
+MemoryImage::~MemoryImage() { ::close(fd_); }
+
+void setMemoryImagesEnabled(bool enabled) { imagesEnabled.store(enabled); }
+bool memoryImagesEnabled() { return imagesEnabled.load(); }
+
+} // namespace wasmc::rt
