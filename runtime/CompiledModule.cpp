@@ -63,6 +63,14 @@ const MemoryImage* CompiledModule::memoryImage() const {
   return image_.get();
 }
 
+std::shared_ptr<MemoryPool> CompiledModule::memoryPool() const {
+  std::call_once(poolOnce_, [this] {
+    if (size_t capacity = memoryPoolCapacity(); capacity > 0 && module_->memories.size() > module_->numImportedMemories)
+      pool_ = std::make_shared<MemoryPool>(capacity);
+  });
+  return pool_;
+}
+
 void CompiledModule::addCode(std::vector<FunctionRange> ranges) const {
   rt::addCode(registration_, std::move(ranges));
 }

@@ -7,6 +7,7 @@
 #include "runtime/Abi.h"
 #include "runtime/CodeRegistry.h"
 #include "runtime/MemoryImage.h"
+#include "runtime/MemoryPool.h"
 
 #include <memory>
 #include <mutex>
@@ -66,6 +67,10 @@ public:
   /// (MemoryImage.h), made on the first ask; null when the data segments
   /// cannot be imaged (or images are off). Thread-safe.
   const MemoryImage* memoryImage() const;
+  /// Where this module's instances take their memory from and give it back
+  /// (MemoryPool.h), made on the first ask; null when pooling is off or the
+  /// module defines no memory. Thread-safe.
+  std::shared_ptr<MemoryPool> memoryPool() const;
 
 private:
   std::shared_ptr<const wasm::Module> module_;
@@ -76,6 +81,8 @@ private:
   uint64_t codeFlags_ = 0;
   mutable std::once_flag imageOnce_;
   mutable std::unique_ptr<MemoryImage> image_;
+  mutable std::once_flag poolOnce_;
+  mutable std::shared_ptr<MemoryPool> pool_;
 };
 
 } // namespace wasmc::rt

@@ -7,6 +7,7 @@
 #include "compiler/wasm/Types.h"
 #include "runtime/Abi.h"
 #include "runtime/Memory.h"
+#include "runtime/MemoryPool.h"
 
 #include <functional>
 #include <memory>
@@ -46,6 +47,14 @@ struct Global {
 struct MemoryInstance {
   std::unique_ptr<Memory> memory;
   wasm::Limits declared; // for import matching: the maximum as declared
+  /// Where the memory goes back when its store does (MemoryPool.h); null:
+  /// it is unmapped.
+  std::shared_ptr<MemoryPool> pool;
+
+  MemoryInstance() = default;
+  MemoryInstance(const MemoryInstance&) = delete;
+  MemoryInstance& operator=(const MemoryInstance&) = delete;
+  ~MemoryInstance();
 };
 
 /// A table of references. elements_ is the storage compiled code indexes

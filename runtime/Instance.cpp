@@ -129,7 +129,7 @@ Expected<void> Instance::createDefinitions() {
     tableRecords_.push_back(table->record());
 
   if (m.memories.size() > m.numImportedMemories)
-    memory_ = WASMC_TRY(store_.createMemory(m.memories[m.numImportedMemories]));
+    memory_ = WASMC_TRY(store_.createMemory(m.memories[m.numImportedMemories], compiled_->memoryPool()));
 
   for (const wasm::Global& global : m.globals) {
     Value initial;

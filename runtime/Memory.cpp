@@ -23,12 +23,22 @@ Error memoryError(std::string message) {
 
 constexpr uint64_t kMappingSize = abi::kMemoryGuardBelow + abi::kMemoryReservation;
 
-Expected<std::unique_ptr<Memory>> Memory::create(uint32_t minPages,
-                                                 std::optional<uint32_t> maxPages,
-                                                 uint64_t limitBytes, const abi::StoreRecord* owner) {
+namespace {
+
+/// The most pages a memory may reach: its declared maximum, the cap, 65536.
+uint32_t capPagesFor(std::optional<uint32_t> maxPages, uint64_t limitBytes) {
   uint64_t capPages = std::min<uint64_t>(kMaxWasmPages, limitBytes / kWasmPageSize);
   if (maxPages)
     capPages = std::min<uint64_t>(capPages, *maxPages);
+  return static_cast<uint32_t>(capPages);
+}
+
+} // namespace
+
+Expected<std::unique_ptr<Memory>> Memory::create(uint32_t minPages,
+                                                 std::optional<uint32_t> maxPages,
+                                                 uint64_t limitBytes, const abi::StoreRecord* owner) {
+  const uint32_t capPages = capPagesFor(maxPages, limitBytes);
   if (minPages > kMaxWasmPages)
     return memoryError("memory size must be at most 65536 pages (4GiB)");
   if (uint64_t(minPages) * kWasmPageSize > limitBytes)
@@ -61,7 +71,7 @@ Expected<std::unique_ptr<Memory>> Memory::create(uint32_t minPages,
     munmap(mapped, kMappingSize);
     return memoryError("too many live linear memories");
   }
-  return std::unique_ptr<Memory>(new Memory(base, size, static_cast<uint32_t>(capPages), slot));
+  return std::unique_ptr<Memory>(new Memory(base, size, capPages, slot));
 }
 
 Memory::Memory(uint8_t* base, uint64_t sizeBytes, uint32_t maxPages, uint32_t slot)
@@ -69,16 +79,21 @@ Memory::Memory(uint8_t* base, uint64_t sizeBytes, uint32_t maxPages, uint32_t sl
 
 Memory::~Memory() {
   // Unpublish first: once unmapped the range may be handed to someone else.
-  reservations.erase(slot_);
+  if (slot_ != RangeSet::kNoSlot)
+    reservations.erase(slot_);
   munmap(record_.base - abi::kMemoryGuardBelow, kMappingSize);
 }
 
 bool Memory::mapImage(const MemoryImage& image) {
-  if (image.bytes() > record_.size)
+  if (mappedImage_ == &image) // a pooled memory, reset to it (reset)
+    return true;
+  if (mappedImage_ || image.bytes() > record_.size)
     return false;
   void* at = mmap(record_.base, image.bytes(), PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_FIXED, image.fd(), 0);
-  if (at != MAP_FAILED)
+  if (at != MAP_FAILED) {
+    mappedImage_ = &image;
     return true;
+  }
   // MAP_FIXED may have removed the pages it was to replace before failing:
   // put zero pages back. A hole inside the reservation could be handed to
   // another mapping of the process, which the guest could then reach.
@@ -86,6 +101,31 @@ bool Memory::mapImage(const MemoryImage& image) {
       MAP_FAILED)
     fatal("cannot restore linear memory after a failed memory image mapping");
   return false;
+}
+
+bool Memory::reset(uint32_t minPages) {
+  const uint64_t minSize = uint64_t(minPages) * kWasmPageSize;
+  if (minSize > record_.size)
+    return false;
+  // Private pages are dropped: an anonymous page reads as zero again, a
+  // page of the image's private file mapping as the image's again.
+  if (record_.size != 0 && madvise(record_.base, record_.size, MADV_DONTNEED) != 0)
+    return false;
+  if (record_.size > minSize && mprotect(record_.base + minSize, record_.size - minSize, PROT_NONE) != 0)
+    return false;
+  record_.size = minSize;
+  return true;
+}
+
+bool Memory::reuse(std::optional<uint32_t> maxPages, uint64_t limitBytes, const abi::StoreRecord* owner) {
+  if (record_.size > limitBytes)
+    return false;
+  maxPages_ = capPagesFor(maxPages, limitBytes);
+  // A trap in this memory is now the new store's.
+  const uintptr_t start = reinterpret_cast<uintptr_t>(record_.base - abi::kMemoryGuardBelow);
+  reservations.erase(slot_);
+  slot_ = reservations.insert(start, start + kMappingSize, reinterpret_cast<uintptr_t>(owner));
+  return slot_ != RangeSet::kNoSlot;
 }
 
 int64_t Memory::grow(uint32_t deltaPages) {

@@ -52,6 +52,15 @@ public:
   /// not fit or the system refuses the mapping.
   bool mapImage(const MemoryImage& image);
 
+  /// Pooling (MemoryPool.h): every page as a fresh memory of `minPages`
+  /// with its image (if mapped) has it: the image's pages back to the
+  /// image, the rest zero, grown pages inaccessible again. False if the
+  /// system refuses; then the memory must not be used again.
+  bool reset(uint32_t minPages);
+  /// Pooling: a reset memory for another store, with that store's caps.
+  /// False if the signal handler's registry is full.
+  bool reuse(std::optional<uint32_t> maxPages, uint64_t limitBytes, const abi::StoreRecord* owner);
+
   /// The record compiled code reads (base and current size), kept current by
   /// grow(). Lives as long as this Memory.
   abi::MemoryRecord* record() { return &record_; }
@@ -61,6 +70,7 @@ private:
 
   abi::MemoryRecord record_;
   uint32_t maxPages_;
+  const MemoryImage* mappedImage_ = nullptr; // mapImage's, kept across reset
   uint32_t slot_; // in the reservation registry
 };
 

@@ -120,20 +120,25 @@ Expected<Table*> Store::createTable(wasm::TableType type) {
   return tables_.emplace_back(std::make_unique<Table>(type, &tableBudget_)).get();
 }
 
-Expected<MemoryInstance*> Store::createMemory(wasm::MemoryType type) {
+Expected<MemoryInstance*> Store::createMemory(wasm::MemoryType type, std::shared_ptr<MemoryPool> pool) {
   if (memories_.size() >= limits_.memories)
     return limitReached(limits_.memories, "memories");
-  std::optional<uint32_t> max;
-  if (type.limits.hasMax)
-    max = type.limits.max;
-  auto memory = Memory::create(type.limits.min, max, limits_.memoryBytes, &record_);
-  if (!memory) {
-    Error error = std::move(memory).error();
-    error.kind = ErrorKind::Uninstantiable;
-    return error;
-  }
   auto instance = std::make_unique<MemoryInstance>();
-  instance->memory = std::move(*memory);
+  if (pool)
+    instance->memory = pool->take(type, limits_.memoryBytes, &record_);
+  if (!instance->memory) {
+    std::optional<uint32_t> max;
+    if (type.limits.hasMax)
+      max = type.limits.max;
+    auto memory = Memory::create(type.limits.min, max, limits_.memoryBytes, &record_);
+    if (!memory) {
+      Error error = std::move(memory).error();
+      error.kind = ErrorKind::Uninstantiable;
+      return error;
+    }
+    instance->memory = std::move(*memory);
+  }
+  instance->pool = std::move(pool);
   instance->declared = type.limits;
   return memories_.emplace_back(std::move(instance)).get();
 }

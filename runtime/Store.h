@@ -89,7 +89,9 @@ public:
   void addHostAdapters(const wasm::Module& module, const CodeTables& code);
   Global* createGlobal(wasm::GlobalType type, const Value& initial);
   Expected<Table*> createTable(wasm::TableType type);
-  Expected<MemoryInstance*> createMemory(wasm::MemoryType type);
+  /// `pool`: take a memory from it when it has one, and give it back when
+  /// this store goes (MemoryPool.h).
+  Expected<MemoryInstance*> createMemory(wasm::MemoryType type, std::shared_ptr<MemoryPool> pool = nullptr);
   /// Function objects for an instance's defined functions.
   Function* createFunction();
   Instance* adoptInstance(std::unique_ptr<Instance> instance);

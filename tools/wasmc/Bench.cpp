@@ -335,7 +335,7 @@ int runBenchCommand(const BenchOptions& options) {
       options.instantiate
           ? benchInstantiate(InstantiateBenchOptions{options.modules, options.iterations, options.threads,
                                                      options.invoke, options.optLevel, options.outDir,
-                                                     !options.noMemoryImages})
+                                                     !options.noMemoryImages, options.memoryPool})
           : benchCommand(options);
   if (!status) {
     reportError("bench", status.error());

@@ -16,6 +16,7 @@
 #include "runtime/Invoke.h"
 #include "runtime/Linker.h"
 #include "runtime/MemoryImage.h"
+#include "runtime/MemoryPool.h"
 #include "runtime/Store.h"
 #include "tools/wasmc/PhaseReport.h"
 #include "wasi/Wasi.h"
@@ -184,6 +185,7 @@ Expected<int> benchInstantiate(const InstantiateBenchOptions& options) {
   if (options.modules.empty())
     return makeError(ErrorKind::Usage, kNoOffset, "--instantiate needs the modules to instantiate");
   rt::setMemoryImagesEnabled(options.memoryImages);
+  rt::setMemoryPoolCapacity(options.memoryPool);
   std::string table = "| module | threads | iterations | p50 (us) | p99 (us) | per second |\n|---|---:|---:|---:|---:|---:|\n";
   std::fputs(table.c_str(), stdout);
   std::vector<Measured> all;

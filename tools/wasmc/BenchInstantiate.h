@@ -17,6 +17,7 @@ struct InstantiateBenchOptions {
   unsigned optLevel = 2;
   std::string outDir = "bench-results";
   bool memoryImages = true; // false: instances copy their data segments (rt::setMemoryImagesEnabled)
+  unsigned memoryPool = 0;  // memories each module keeps for its next instances (rt::setMemoryPoolCapacity)
 };
 
 /// Prints a Markdown table (module, threads, iterations, p50 and p99 of

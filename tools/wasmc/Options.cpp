@@ -284,6 +284,10 @@ ParsedCommandLine parseCommandLine(int argc, char** argv) {
   bench->add_flag("--no-memory-images", benchOptions.noMemoryImages,
                   "With --instantiate: copy each instance's data segments instead of mapping the module's "
                   "memory image (to compare the two)");
+  bench->add_option("--memory-pool", benchOptions.memoryPool,
+                    "With --instantiate: memories each module keeps, reset, for its next instances instead of "
+                    "unmapping them (default 0: none)")
+      ->check(CLI::Range(0, 1024));
   bench->add_option("modules", benchOptions.modules, "Benchmark these .wasm files instead of the suites");
 
   // For run, hand CLI11 only what comes up to FILE; the rest is the guest's.

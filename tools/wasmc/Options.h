@@ -88,6 +88,7 @@ struct BenchOptions {
   unsigned threads = 1;
   std::string invoke;
   bool noMemoryImages = false;
+  unsigned memoryPool = 0;
 };
 
 /// The hidden `wasmc cache-fill` a tiered first run starts in the background
