@@ -75,6 +75,13 @@ WASM_API_EXTERN void wasmc_config_target_cpu_set(wasm_config_t*, const char* cpu
 /// Keep compiled modules in the user's cache (~/.cache/wasmc), so that the
 /// same module compiles once per machine (LLVM tier only; default off).
 WASM_API_EXTERN void wasmc_config_cache_set(wasm_config_t*, bool enabled);
+/// Memories each module keeps for its next instances (default 0): when a
+/// store goes, its instances' memories are reset (their data segments'
+/// image back, the rest zero, grown pages inaccessible) and kept, and the
+/// module's next instance takes one instead of mapping a new one: faster
+/// instantiation for hosts that make an instance per request, at the cost
+/// of address space (8 GiB of reservation each; no memory is kept).
+WASM_API_EXTERN void wasmc_config_memory_pool_set(wasm_config_t*, uint32_t memories);
 /// Compiler threads for one module: 0 = one per core (default).
 WASM_API_EXTERN void wasmc_config_compile_threads_set(wasm_config_t*, uint32_t threads);
 /// Loops check for interrupts too (default off: then only function entries

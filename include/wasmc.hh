@@ -326,6 +326,7 @@ struct Config {
   uint32_t compileThreads = 0; // 0: one per core
   bool interruptible = false;  // loops check for interrupts too (wasmc_config_interruptible_set)
   bool consumeFuel = false;    // the code consumes the store's fuel (wasmc_config_consume_fuel_set)
+  uint32_t memoryPool = 0;     // memories each module keeps for its next instances (wasmc_config_memory_pool_set)
 };
 
 class Engine {
@@ -339,6 +340,7 @@ public:
     wasmc_config_compile_threads_set(c, config.compileThreads);
     wasmc_config_interruptible_set(c, config.interruptible);
     wasmc_config_consume_fuel_set(c, config.consumeFuel);
+    wasmc_config_memory_pool_set(c, config.memoryPool);
     engine_.reset(wasm_engine_new_with_config(c));
   }
   wasm_engine_t* raw() const { return engine_.get(); }

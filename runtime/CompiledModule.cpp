@@ -65,7 +65,9 @@ const MemoryImage* CompiledModule::memoryImage() const {
 
 std::shared_ptr<MemoryPool> CompiledModule::memoryPool() const {
   std::call_once(poolOnce_, [this] {
-    if (size_t capacity = memoryPoolCapacity(); capacity > 0 && module_->memories.size() > module_->numImportedMemories)
+    const int64_t own = poolCapacity_.load();
+    const size_t capacity = own >= 0 ? size_t(own) : memoryPoolCapacity();
+    if (capacity > 0 && module_->memories.size() > module_->numImportedMemories)
       pool_ = std::make_shared<MemoryPool>(capacity);
   });
   return pool_;

@@ -9,6 +9,7 @@
 #include "runtime/MemoryImage.h"
 #include "runtime/MemoryPool.h"
 
+#include <atomic>
 #include <memory>
 #include <mutex>
 #include <vector>
@@ -71,6 +72,10 @@ public:
   /// (MemoryPool.h), made on the first ask; null when pooling is off or the
   /// module defines no memory. Thread-safe.
   std::shared_ptr<MemoryPool> memoryPool() const;
+  /// How many memories this module keeps for its next instances (an
+  /// engine's choice, wasmc_config_memory_pool_set); unset, the process's
+  /// (setMemoryPoolCapacity). Before its first instantiation.
+  void setMemoryPoolCapacity(size_t capacity) const { poolCapacity_.store(int64_t(capacity)); }
 
 private:
   std::shared_ptr<const wasm::Module> module_;
@@ -83,6 +88,7 @@ private:
   mutable std::unique_ptr<MemoryImage> image_;
   mutable std::once_flag poolOnce_;
   mutable std::shared_ptr<MemoryPool> pool_;
+  mutable std::atomic<int64_t> poolCapacity_{-1}; // -1: memoryPoolCapacity()
 };
 
 } // namespace wasmc::rt

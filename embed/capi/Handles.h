@@ -37,6 +37,7 @@ struct EngineSettings {
   codegen::Options options; // options.interruptible: wasmc_config_interruptible_set
   uint8_t tier = 0; // wasmc_tier_t: LLVM, BASELINE, TIERED
   bool cache = false;
+  uint32_t memoryPool = 0; // wasmc_config_memory_pool_set
 };
 
 /// Host info and its finalizer, run once when the object dies.

@@ -78,6 +78,7 @@ namespace wasmc::capi {
 Expected<wasm_module_t*> compileModule(wasm_store_t* store, std::span<const uint8_t> bytes) {
   auto object = std::make_shared<ModuleObject>();
   object->compiled = WASMC_TRY(compileFor(store->engine->settings, bytes));
+  object->compiled->setMemoryPoolCapacity(store->engine->settings.memoryPool);
   object->bytes.assign(bytes.begin(), bytes.end());
   object->settings = store->engine->settings;
   return newModule(store, std::move(object));
@@ -89,6 +90,7 @@ Expected<wasm_module_t*> deserializeModule(wasm_store_t* store, std::span<const 
   auto object = std::make_shared<ModuleObject>();
   object->compiled = WASMC_TRY(
       rt::loadArtifactBytes(artifact, {.compilerId = engine::compilerIdentity(), .key = &serializationKey()}));
+  object->compiled->setMemoryPoolCapacity(store->engine->settings.memoryPool);
   object->artifact.assign(artifact.begin(), artifact.end());
   object->settings = store->engine->settings;
   return newModule(store, std::move(object));

@@ -83,6 +83,7 @@ void wasmc_config_target_cpu_set(wasm_config_t* config, const char* cpu) {
 }
 
 void wasmc_config_cache_set(wasm_config_t* config, bool enabled) { config->settings.cache = enabled; }
+void wasmc_config_memory_pool_set(wasm_config_t* config, uint32_t memories) { config->settings.memoryPool = memories; }
 
 void wasmc_config_compile_threads_set(wasm_config_t* config, uint32_t threads) {
   config->settings.options.jobs = threads;

@@ -111,11 +111,12 @@ class Trap(Exception):
 class Engine:
     """How modules are compiled: tier ("llvm", "baseline", "tiered"), LLVM's
     opt_level (0..3), target_cpu, whether to use the user's cache, whether
-    loops check for interrupts (interruptible) and whether the code consumes
-    fuel (consume_fuel)."""
+    loops check for interrupts (interruptible), whether the code consumes
+    fuel (consume_fuel), and how many memories each module keeps, reset, for
+    its next instances (memory_pool)."""
 
     def __init__(self, tier="llvm", opt_level=2, target_cpu="native", cache=False, interruptible=False,
-                 consume_fuel=False):
+                 consume_fuel=False, memory_pool=0):
         config = _ffi.wasm_config_new()
         _ffi.wasmc_config_tier_set(config, _TIERS[tier])
         if not _ffi.wasmc_config_opt_level_set(config, opt_level):
@@ -124,6 +125,7 @@ class Engine:
         _ffi.wasmc_config_cache_set(config, cache)
         _ffi.wasmc_config_interruptible_set(config, interruptible)
         _ffi.wasmc_config_consume_fuel_set(config, consume_fuel)
+        _ffi.wasmc_config_memory_pool_set(config, memory_pool)
         self._ptr = _ffi.wasm_engine_new_with_config(config)
 
     def __del__(self):

@@ -108,6 +108,7 @@ for _name, _res, _args in [
     ("wasmc_config_tier_set", None, [P, c_uint8]), ("wasmc_config_opt_level_set", c_bool, [P, c_uint32]),
     ("wasmc_config_cache_set", None, [P, c_bool]), ("wasmc_config_target_cpu_set", None, [P, c_char_p]),
     ("wasmc_config_interruptible_set", None, [P, c_bool]), ("wasmc_config_consume_fuel_set", None, [P, c_bool]),
+    ("wasmc_config_memory_pool_set", None, [P, c_uint32]),
     ("wasmc_store_interrupt", None, [P]), ("wasmc_store_set_timeout", None, [P, ctypes.c_uint64]),
     ("wasmc_store_set_fuel", c_bool, [P, ctypes.c_uint64]), ("wasmc_store_fuel", ctypes.c_int64, [P]),
     ("wasmc_store_limiter", None, [P] + [ctypes.c_int64] * 5),

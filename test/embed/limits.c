@@ -178,6 +178,27 @@ static void test_stack(void) {
   wasm_store_delete(store);
 }
 
+/// With a memory pool, each store's instance gets the memory of the one
+/// before, reset: the minimum size again, however far the last one grew.
+static void test_memory_pool(void) {
+  wasm_config_t* config = wasm_config_new();
+  wasmc_config_cache_set(config, false);
+  wasmc_config_memory_pool_set(config, 2);
+  wasm_engine_t* pooled = wasm_engine_new_with_config(config);
+  for (int round = 0; round < 3; ++round) {
+    wasm_store_t* store = wasm_store_new(pooled);
+    wasm_instance_t* instance = instantiate(store, &limits_wasm, NULL, 0);
+    CHECK(instance != NULL);
+    CHECK(call_ok(instance, kGrow, 0) == 1);
+    CHECK(call_ok(instance, kGrow, 2) == 1);
+    CHECK(call_ok(instance, kGrow, 0) == 3);
+    wasm_instance_delete(instance);
+    wasm_store_delete(store);
+  }
+  wasm_engine_delete(pooled);
+  printf("ok   pooled memories start at their minimum size again\n");
+}
+
 int main(int argc, char** argv) {
   CHECK(argc == 2);
   limits_wasm = read_file(argv[1]);
@@ -192,6 +213,7 @@ int main(int argc, char** argv) {
     test_stack();
     wasm_engine_delete(engine);
   }
+  test_memory_pool();
   wasm_byte_vec_delete(&limits_wasm);
   printf("all limits checks passed\n");
   return 0;
