@@ -9,7 +9,9 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <string>
+#include <vector>
 
 namespace wasmc::wasm {
 namespace {
@@ -388,6 +390,53 @@ TEST(ValidatorTest, DataSegments) {
     ModuleBuilder b;
     b.addData(cat({{0x01}, name("x")}));
     expectValid(b.build());
+  }
+}
+
+} // namespace
+} // namespace wasmc::wasm
+
+namespace wasmc::wasm {
+namespace {
+
+using namespace wasmc::wasm::test;
+
+/// 3,000 functions of about 1 KB each (3 MB of bodies: validated on more
+/// than one thread), every one valid except those in `invalid`, which
+/// drop from an empty stack.
+Bytes manyFunctions(std::vector<uint32_t> invalid) {
+  ModuleBuilder b;
+  b.addType({}, {});
+  Bytes valid;
+  for (int i = 0; i < 340; ++i)
+    valid.insert(valid.end(), {0x41, 0x00, 0x1A}); // i32.const 0, drop
+  valid.push_back(0x0B);
+  Bytes broken = valid;
+  broken[0] = 0x1A; // drop with nothing to drop
+  broken[1] = 0x01; // nop
+  broken[2] = 0x01;
+  for (uint32_t i = 0; i < 3000; ++i)
+    b.addFunc(0, std::find(invalid.begin(), invalid.end(), i) != invalid.end() ? broken : valid);
+  return b.build();
+}
+
+TEST(ParallelValidation, ABigModuleValidates) {
+  auto loaded = loadModule(manyFunctions({}));
+  EXPECT_TRUE(loaded) << loaded.error().describe();
+}
+
+TEST(ParallelValidation, TheFirstInvalidFunctionIsReportedWhicheverThreadFindsIt) {
+  for (std::vector<uint32_t> invalid : {std::vector<uint32_t>{2900}, {100, 2900}, {1499, 1500}, {0}}) {
+    Bytes bytes = manyFunctions(invalid);
+    auto loaded = loadModule(bytes);
+    ASSERT_FALSE(loaded);
+    EXPECT_EQ(loaded.error().function, invalid.front()) << loaded.error().describe();
+    // As decoding, then validating on one thread, reports it.
+    auto decoded = decodeModule(std::span<const uint8_t>(bytes));
+    ASSERT_TRUE(decoded);
+    auto sequential = validateModule(*decoded);
+    ASSERT_FALSE(sequential);
+    EXPECT_EQ(loaded.error().describe(), sequential.error().describe());
   }
 }
 
