@@ -55,6 +55,14 @@ CompiledModule::CompiledModule(std::shared_ptr<const wasm::Module> module, CodeT
     sigIds_.push_back(canonicalSignature(type));
 }
 
+const MemoryImage* CompiledModule::memoryImageForInstance() const {
+  // The first instance copies its segments: making the image costs about
+  // what copying does once, and pays off only from the second instance on.
+  if (instantiations_.fetch_add(1, std::memory_order_relaxed) == 0)
+    return nullptr;
+  return memoryImage();
+}
+
 const MemoryImage* CompiledModule::memoryImage() const {
   std::call_once(imageOnce_, [this] {
     if (memoryImagesEnabled())

@@ -10,7 +10,6 @@
 #include <atomic>
 #include <cerrno>
 #include <cstring>
-#include <vector>
 
 namespace wasmc::rt {
 namespace {
@@ -56,23 +55,16 @@ std::unique_ptr<MemoryImage> MemoryImage::of(const wasm::Module& module) {
   if (!any || end == 0)
     return nullptr;
   const size_t bytes = (end + kImagePage - 1) / kImagePage * kImagePage;
-  // Applied in module order, as instantiation would: a later segment
-  // overwrites an earlier one where they overlap.
-  std::vector<uint8_t> contents(bytes, 0);
-  for (const wasm::DataSegment& segment : module.datas)
-    if (segment.mode == wasm::SegmentMode::Active && segment.bytes.size != 0)
-      std::memcpy(contents.data() + segment.offset.i32(), module.slice(segment.bytes).data(), segment.bytes.size);
   int fd = ::memfd_create("wasmc-memory-image", MFD_CLOEXEC | MFD_ALLOW_SEALING);
   if (fd < 0)
     return nullptr;
-  // Only the pages that hold something are written; the rest stay holes
-  // that read as zeros and cost nothing.
+  // Each segment written where it goes, in module order as instantiation
+  // would: a later one overwrites an earlier one where they overlap.
+  // Pages no segment touches stay holes, which read as zeros.
   bool written = ::ftruncate(fd, static_cast<off_t>(bytes)) == 0;
-  for (size_t page = 0; written && page < bytes; page += kImagePage) {
-    const uint8_t* at = contents.data() + page;
-    if (std::any_of(at, at + kImagePage, [](uint8_t byte) { return byte != 0; }))
-      written = writeAll(fd, at, kImagePage, page);
-  }
+  for (const wasm::DataSegment& segment : module.datas)
+    if (written && segment.mode == wasm::SegmentMode::Active && segment.bytes.size != 0)
+      written = writeAll(fd, module.slice(segment.bytes).data(), segment.bytes.size, segment.offset.i32());
   // Sealed: nothing, not even a bug of ours, can change it under the
   // instances mapping it (private mappings stay writable, copy-on-write).
   if (!written || ::fcntl(fd, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE | F_SEAL_SEAL) != 0) {

@@ -15,7 +15,10 @@ namespace wasmc::wasm {
 /// binary well-formedness (Now), or only the validator, in the pass that
 /// types them (ByValidator: loadModule; each body decoded once instead of
 /// twice, a third of validating clang.wasm).
-enum class BodyDecoding { Now, ByValidator };
+/// Trusted: nobody decodes them; for the module inside an artifact, which
+/// was validated when it was compiled and whose bytes the loader has
+/// authenticated (runtime/Artifact.cpp): its code is native code already.
+enum class BodyDecoding { Now, ByValidator, Trusted };
 
 /// Decodes a module. Errors are ErrorKind::Malformed with the spec test
 /// suite's wording and the byte offset. The returned Module owns a copy of

@@ -107,7 +107,9 @@ int main(int argc, char** argv) {
   abi::ArtifactHeader header;
   std::memcpy(&header, wasmc_artifact, sizeof header);
   std::span<const uint8_t> wasmBytes(wasmc_artifact + sizeof header, header.wasmSize);
-  Expected<wasm::Module> module = wasm::decodeModule(wasmBytes);
+  // Part of this executable, compiled from the validated module with it.
+  Expected<wasm::Module> module =
+      wasm::decodeModule(std::vector<uint8_t>(wasmBytes.begin(), wasmBytes.end()), wasm::BodyDecoding::Trusted);
   if (!module) {
     tools::reportError(argv[0], module.error());
     return 1;

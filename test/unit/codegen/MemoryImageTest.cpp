@@ -28,10 +28,17 @@ const char* kSegments = R"((module
   (func (export "grow") (result i32) (memory.grow (i32.const 1)))
 ))";
 
+/// `wat` compiled, and instantiated once: a module's first instance copies
+/// its segments, the later ones map the image (memoryImageForInstance).
 std::shared_ptr<const rt::CompiledModule> compile(const char* wat) {
   auto compiled = engine::compileModule(test::assembleWat(wat), codegen::Options{.optLevel = 2});
   EXPECT_TRUE(compiled) << (compiled ? "" : compiled.error().describe());
-  return compiled ? *compiled : nullptr;
+  if (!compiled)
+    return nullptr;
+  rt::Store store;
+  rt::Linker linker;
+  (void)rt::Instance::instantiate(store, *compiled, linker);
+  return *compiled;
 }
 
 std::vector<uint8_t> contents(test::Fixture& f) {
