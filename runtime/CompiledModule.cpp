@@ -58,7 +58,7 @@ CompiledModule::CompiledModule(std::shared_ptr<const wasm::Module> module, CodeT
 const MemoryImage* CompiledModule::memoryImageForInstance() const {
   // The first instance copies its segments: making the image costs about
   // what copying does once, and pays off only from the second instance on.
-  if (instantiations_.fetch_add(1, std::memory_order_relaxed) == 0)
+  if (instantiations_.fetch_add(1, std::memory_order_relaxed) == 0 && !memoryImageFromFirstInstance())
     return nullptr;
   return memoryImage();
 }

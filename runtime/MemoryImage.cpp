@@ -17,6 +17,7 @@ namespace {
 constexpr size_t kImagePage = 4096;
 
 std::atomic<bool> imagesEnabled{true};
+std::atomic<bool> imageFromFirstInstance{false};
 
 /// Writes all of `bytes` at `offset`; false on an error.
 bool writeAll(int fd, const uint8_t* bytes, size_t size, size_t offset) {
@@ -78,5 +79,7 @@ MemoryImage::~MemoryImage() { ::close(fd_); }
 
 void setMemoryImagesEnabled(bool enabled) { imagesEnabled.store(enabled); }
 bool memoryImagesEnabled() { return imagesEnabled.load(); }
+void setMemoryImageFromFirstInstance(bool enabled) { imageFromFirstInstance.store(enabled); }
+bool memoryImageFromFirstInstance() { return imageFromFirstInstance.load(); }
 
 } // namespace wasmc::rt

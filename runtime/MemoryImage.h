@@ -42,5 +42,10 @@ private:
 /// Process-wide; modules that made their image keep it.
 void setMemoryImagesEnabled(bool enabled);
 bool memoryImagesEnabled();
+/// A module's first instance maps the image too, instead of copying (the
+/// differential fuzzer's `images` configuration, which instantiates each
+/// module once). Process-wide; default off.
+void setMemoryImageFromFirstInstance(bool enabled);
+bool memoryImageFromFirstInstance();
 
 } // namespace wasmc::rt

@@ -13,7 +13,7 @@ namespace wasmc::fuzz {
 /// baseline tier (with the lazy JIT for what it does not cover yet),
 /// alone or with tier-up.
 struct WasmcConfig {
-  std::string name; // "O0", "O2", "O3", "lazy", "aot", "baseline", "tiered", "limits", "limits-tiered"
+  std::string name; // "O0", "O2", "O3", "lazy", "aot", "baseline", "tiered", "limits", "limits-tiered", "images"
   unsigned optLevel = 2;
   bool lazy = false;
   bool aot = false;
@@ -28,6 +28,10 @@ struct WasmcConfig {
   /// -W consume-fuel) and run with all the fuel there is: the
   /// instrumentation must change no result.
   bool instrumented = false;
+  /// The module's memory from its memory image (runtime/MemoryImage.h),
+  /// not copied: a module's first instance copies otherwise, and the
+  /// differ makes only one.
+  bool imageFirst = false;
 };
 
 /// Runs `wasm-interp --run-all-exports --dummy-import-func PATH` and parses

@@ -2,7 +2,7 @@
 // wasmc in five configurations, and reports every difference. See README.md
 // for what is compared and what is skipped.
 //
-//   wasmc-fuzz-diff [--configs O0,O2,O3,lazy,aot,baseline,tiered,limits,limits-tiered] [--timeout SECONDS] [--verbose] FILE.wasm|FILE.wat...
+//   wasmc-fuzz-diff [--configs O0,O2,O3,lazy,aot,baseline,tiered,limits,limits-tiered,images] [--timeout SECONDS] [--verbose] FILE.wasm|FILE.wat...
 //
 // --verbose prints every engine's log (calls, results, memory page hashes).
 //
@@ -32,6 +32,7 @@ const WasmcConfig kAllConfigs[] = {
     {.name = "tiered", .optLevel = 2, .baseline = true, .tierUpAfter = 1, .osrAfter = 2},
     {.name = "limits", .optLevel = 2, .instrumented = true},
     {.name = "limits-tiered", .optLevel = 2, .baseline = true, .tierUpAfter = 1, .osrAfter = 1, .instrumented = true},
+    {.name = "images", .optLevel = 2, .imageFirst = true},
 };
 
 struct Settings {
@@ -211,7 +212,7 @@ Verdict checkModule(const std::string& file, const std::string& wasmPath, const 
 
 int usage() {
   std::fprintf(stderr,
-               "usage: wasmc-fuzz-diff [--configs O0,O2,O3,lazy,aot,baseline,tiered,limits,limits-tiered] [--timeout SECONDS] [--verbose] "
+               "usage: wasmc-fuzz-diff [--configs O0,O2,O3,lazy,aot,baseline,tiered,limits,limits-tiered,images] [--timeout SECONDS] [--verbose] "
                "FILE.wasm|FILE.wat...\n");
   return 2;
 }
@@ -219,7 +220,7 @@ int usage() {
 int run(int argc, char** argv) {
   Settings settings;
   std::vector<std::string> files;
-  std::string configList = "O0,O2,O3,lazy,aot,baseline,tiered,limits,limits-tiered";
+  std::string configList = "O0,O2,O3,lazy,aot,baseline,tiered,limits,limits-tiered,images";
   for (int i = 1; i < argc; ++i) {
     std::string arg = argv[i];
     if (arg == "--configs" && i + 1 < argc)
@@ -244,7 +245,7 @@ int run(int argc, char** argv) {
         known = true;
       }
     if (!known) {
-      std::fprintf(stderr, "unknown configuration \"%s\" (O0, O2, O3, lazy, aot, baseline, tiered, limits, limits-tiered)\n", name.c_str());
+      std::fprintf(stderr, "unknown configuration \"%s\" (O0, O2, O3, lazy, aot, baseline, tiered, limits, limits-tiered, images)\n", name.c_str());
       return 2;
     }
     if (comma == std::string::npos)

@@ -5,6 +5,7 @@
 // hang is cut off at the time limit. The parent never starts a thread or
 // loads LLVM, so fork is safe.
 
+#include "runtime/MemoryImage.h"
 #include "test/fuzz/Engines.h"
 #include "tools/wasmc/JitWastEngine.h"
 
@@ -91,6 +92,7 @@ RunLog runInProcess(const std::vector<uint8_t>& bytes, const wasm::Module& modul
                               config.aot, baseline);
   if (config.instrumented)
     engine.configureStore(rt::StoreLimits{}, INT64_MAX);
+  rt::setMemoryImageFromFirstInstance(config.imageFirst); // this child's only module
   RunLog log;
   log.calls.push_back(CallRecord{.exportName = "(start)"});
   size_t current = 0; // the record imported calls are logged in
