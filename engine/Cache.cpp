@@ -11,6 +11,7 @@
 #include "runtime/ArtifactKey.h"
 #include "runtime/CpuFeatures.h"
 #include "runtime/Sha256.h"
+#include "runtime/WriteAll.h"
 #include "engine/Aot.h"
 #include "engine/CodegenLoader.h"
 #include "engine/Engine.h"
@@ -47,16 +48,8 @@ bool writeAtomically(int dirFd, const std::string& name, std::span<const uint8_t
   int fd = ::openat(dirFd, temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
   if (fd < 0)
     return false;
-  size_t done = 0;
-  while (done < bytes.size()) {
-    ssize_t wrote = ::write(fd, bytes.data() + done, bytes.size() - done);
-    if (wrote < 0 && errno == EINTR)
-      continue;
-    if (wrote <= 0)
-      break;
-    done += static_cast<size_t>(wrote);
-  }
-  bool ok = ::close(fd) == 0 && done == bytes.size();
+  bool written = rt::writeAll(fd, bytes);
+  bool ok = ::close(fd) == 0 && written;
   if (ok)
     ok = ::renameat(dirFd, temp.c_str(), dirFd, name.c_str()) == 0;
   if (!ok)

@@ -10,6 +10,7 @@
 #include "compiler/wasm/Decoder.h"
 #include "runtime/CpuFeatures.h"
 #include "runtime/Sha256.h"
+#include "runtime/WriteAll.h"
 
 #include <dlfcn.h>
 #include <elf.h>
@@ -221,19 +222,6 @@ Expected<int> createMemfd() {
   return fd;
 }
 
-bool writeAll(int fd, const uint8_t* data, size_t size) {
-  while (size > 0) {
-    ssize_t wrote = ::write(fd, data, size);
-    if (wrote < 0 && errno == EINTR)
-      continue;
-    if (wrote <= 0)
-      return false;
-    data += wrote;
-    size -= static_cast<size_t>(wrote);
-  }
-  return true;
-}
-
 /// Copies what remains of `from` into `to`: in the kernel with sendfile,
 /// else through a buffer.
 bool copyFile(int from, int to) {
@@ -258,7 +246,7 @@ bool copyFile(int from, int to) {
       return false;
     if (got == 0)
       return true;
-    if (!writeAll(to, chunk, static_cast<size_t>(got)))
+    if (!writeAll(to, std::span<const uint8_t>(chunk, static_cast<size_t>(got))))
       return false;
   }
 }
@@ -347,7 +335,7 @@ Expected<std::shared_ptr<const CompiledModule>> loadArtifact(const std::string& 
 Expected<std::shared_ptr<const CompiledModule>> loadArtifactBytes(std::span<const uint8_t> bytes,
                                                                   const ArtifactPolicy& policy) {
   int memfd = WASMC_TRY(createMemfd());
-  if (!writeAll(memfd, bytes.data(), bytes.size())) {
+  if (!writeAll(memfd, bytes)) {
     int err = errno;
     ::close(memfd);
     return ioError("cannot write the artifact's memory file", err);

@@ -1,6 +1,7 @@
 #include "runtime/MemoryImage.h"
 
 #include "runtime/Memory.h"
+#include "runtime/WriteAll.h"
 
 #include <fcntl.h>
 #include <sys/mman.h>
@@ -18,21 +19,6 @@ constexpr size_t kImagePage = 4096;
 
 std::atomic<bool> imagesEnabled{true};
 std::atomic<bool> imageFromFirstInstance{false};
-
-/// Writes all of `bytes` at `offset`; false on an error.
-bool writeAll(int fd, const uint8_t* bytes, size_t size, size_t offset) {
-  while (size > 0) {
-    ssize_t written = ::pwrite(fd, bytes, size, static_cast<off_t>(offset));
-    if (written < 0 && errno == EINTR)
-      continue;
-    if (written <= 0)
-      return false;
-    bytes += written;
-    size -= static_cast<size_t>(written);
-    offset += static_cast<size_t>(written);
-  }
-  return true;
-}
 
 } // namespace
 
@@ -65,7 +51,7 @@ std::unique_ptr<MemoryImage> MemoryImage::of(const wasm::Module& module) {
   bool written = ::ftruncate(fd, static_cast<off_t>(bytes)) == 0;
   for (const wasm::DataSegment& segment : module.datas)
     if (written && segment.mode == wasm::SegmentMode::Active && segment.bytes.size != 0)
-      written = writeAll(fd, module.slice(segment.bytes).data(), segment.bytes.size, segment.offset.i32());
+      written = writeAllAt(fd, module.slice(segment.bytes), segment.offset.i32());
   // Sealed: nothing, not even a bug of ours, can change it under the
   // instances mapping it (private mappings stay writable, copy-on-write).
   if (!written || ::fcntl(fd, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE | F_SEAL_SEAL) != 0) {
