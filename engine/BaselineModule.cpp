@@ -42,13 +42,20 @@ struct BaselineCode {
   }
 };
 
+/// Baseline code placed in the arena, with its pc -> wasm offset table.
+struct PlacedCode {
+  std::span<const uint8_t> code;
+  std::vector<abi::PcOffset> offsets;
+};
+
 /// Compiles defined function `index` into the arena and returns its code.
 /// Empty when the baseline compiler refuses it or the arena is full: the
 /// lazy JIT compiles it then.
-std::span<const uint8_t> compileInto(CodeArena& arena, const wasm::Module& module, uint32_t index,
-                                     const baseline::CallCounting& counting, BaselineStats& stats) {
+PlacedCode compileInto(CodeArena& arena, const wasm::Module& module, uint32_t index,
+                       const baseline::CallCounting& counting, BaselineStats& stats) {
   auto start = std::chrono::steady_clock::now();
-  Expected<std::vector<uint8_t>> body = baseline::compileFunctionX64(module, index, counting);
+  std::vector<abi::PcOffset> offsets;
+  Expected<std::vector<uint8_t>> body = baseline::compileFunctionX64(module, index, counting, &offsets);
   const uint8_t* code = body ? arena.add(*body) : nullptr;
   stats.compileNs += static_cast<uint64_t>(
       std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - start).count());
@@ -59,15 +66,19 @@ std::span<const uint8_t> compileInto(CodeArena& arena, const wasm::Module& modul
   ++stats.compiled;
   stats.bodyBytes += module.functions[index].body.size;
   stats.codeBytes += body->size();
-  return {code, body->size()};
+  return {{code, body->size()}, std::move(offsets)};
 }
 
 /// The trap handler's record of defined function `index`'s baseline code.
-rt::FunctionRange rangeOf(const wasm::Module& module, uint32_t index, std::span<const uint8_t> code) {
+rt::FunctionRange rangeOf(const wasm::Module& module, uint32_t index, PlacedCode placed) {
   wasm::FuncIndex funcIndex = module.numImportedFuncs + index;
-  return rt::FunctionRange{reinterpret_cast<uintptr_t>(code.data()),
-                           reinterpret_cast<uintptr_t>(code.data() + code.size()), funcIndex,
-                           module.funcName(funcIndex)};
+  return rt::FunctionRange{reinterpret_cast<uintptr_t>(placed.code.data()),
+                           reinterpret_cast<uintptr_t>(placed.code.data() + placed.code.size()),
+                           funcIndex,
+                           module.funcName(funcIndex),
+                           false,
+                           std::move(placed.offsets),
+                           module.localsOffset(funcIndex)};
 }
 
 Expected<std::shared_ptr<const rt::CompiledModule>> compileLoaded(Expected<wasm::Module> loaded,
@@ -107,11 +118,11 @@ Expected<std::shared_ptr<const rt::CompiledModule>> compileLoaded(Expected<wasm:
   if (when == BaselineCompile::Ahead) {
     // Registered with the module, before any of it can run.
     for (uint32_t i = 0; i < count; ++i) {
-      std::span<const uint8_t> body = compileInto(*code->arena, module, i, counting, *stats);
-      if (body.empty())
+      PlacedCode body = compileInto(*code->arena, module, i, counting, *stats);
+      if (body.code.empty())
         continue;
-      placed.emplace_back(i, body.data());
-      ranges.push_back(rangeOf(module, i, body));
+      placed.emplace_back(i, body.code.data());
+      ranges.push_back(rangeOf(module, i, std::move(body)));
     }
   }
   // Every call reaches a function through its stub (FuncRefs, tables and
@@ -128,19 +139,21 @@ Expected<std::shared_ptr<const rt::CompiledModule>> compileLoaded(Expected<wasm:
   auto compiled = std::make_shared<rt::CompiledModule>(std::move(shared), tables, code, std::move(ranges));
   compiled->setCodeFlags(options.codeFlags());
   rt::CompiledModule* self = compiled.get();
-  jit->onCompiled = [self](uint32_t funcIndex, uintptr_t start, uintptr_t end, bool loopEntry) {
-    self->addCode({rt::FunctionRange{start, end, funcIndex, self->module().funcName(funcIndex), loopEntry}});
+  jit->onCompiled = [self](uint32_t funcIndex, uintptr_t start, uintptr_t end, bool loopEntry,
+                           std::vector<abi::PcOffset> offsets) {
+    self->addFunctionCode(funcIndex, start, end, loopEntry, std::move(offsets));
   };
   if (when == BaselineCompile::OnFirstCall) {
     // The stub's first call lands here (LazyJit.cpp, FunctionUnit), on the
     // calling wasm thread; the code is known to the trap handler before
     // the stub can lead to it.
     jit->firstCallCode = [self, arena, counting, stats](uint32_t index) -> const void* {
-      std::span<const uint8_t> body = compileInto(*arena, self->module(), index, counting, *stats);
-      if (body.empty())
+      PlacedCode body = compileInto(*arena, self->module(), index, counting, *stats);
+      if (body.code.empty())
         return nullptr;
-      self->addCode({rangeOf(self->module(), index, body)});
-      return body.data();
+      const void* start = body.code.data();
+      self->addCode({rangeOf(self->module(), index, std::move(body))});
+      return start;
     };
   }
   return std::shared_ptr<const rt::CompiledModule>(std::move(compiled));

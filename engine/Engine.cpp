@@ -13,7 +13,8 @@ Expected<std::shared_ptr<const rt::CompiledModule>> compileModule(std::span<cons
   auto module = std::make_shared<const wasm::Module>(WASMC_TRY(wasm::loadModule(bytes)));
   std::unique_ptr<codegen::JitCode> jit = WASMC_TRY(codegen::compileJit(*module, options));
   rt::CodeTables tables{jit->functions, jit->entries, jit->hostAdapters, jit->codeEnd};
-  std::vector<rt::FunctionRange> ranges = rt::functionRanges(*module, tables, jit->codeBlocks);
+  std::vector<rt::FunctionRange> ranges =
+      rt::functionRanges(*module, tables, jit->codeBlocks, std::move(jit->offsets));
   codegen::JitCode* code = jit.get();
   std::shared_ptr<void> owner(jit.release(), [](void* code) { delete static_cast<codegen::JitCode*>(code); });
   auto compiled = std::make_shared<rt::CompiledModule>(std::move(module), tables, std::move(owner), std::move(ranges));
@@ -21,9 +22,9 @@ Expected<std::shared_ptr<const rt::CompiledModule>> compileModule(std::span<cons
   // A lazy JIT compiles functions on their first call: the trap handler
   // learns their code then. (The code belongs to `compiled`, so a plain
   // pointer lives long enough.)
-  code->onCompiled = [module = compiled.get()](uint32_t funcIndex, uintptr_t start, uintptr_t end,
-                                                     bool loopEntry) {
-    module->addCode({rt::FunctionRange{start, end, funcIndex, module->module().funcName(funcIndex), loopEntry}});
+  code->onCompiled = [module = compiled.get()](uint32_t funcIndex, uintptr_t start, uintptr_t end, bool loopEntry,
+                                               std::vector<abi::PcOffset> offsets) {
+    module->addFunctionCode(funcIndex, start, end, loopEntry, std::move(offsets));
   };
   return std::shared_ptr<const rt::CompiledModule>(std::move(compiled));
 }

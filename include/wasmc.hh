@@ -56,6 +56,10 @@ enum class ErrorKind : uint8_t {
 struct Frame {
   uint32_t funcIndex = 0;
   std::string funcName; // from the name section; empty when unknown
+  /// The instruction (the trapping one, or the call in a caller), as a
+  /// byte offset in the module and in the function (from its locals).
+  size_t moduleOffset = 0;
+  size_t funcOffset = 0;
 };
 
 /// Why something failed: an error of the module or the API, or a trap.
@@ -100,7 +104,8 @@ public:
     for (size_t i = 0; i < trace.size; ++i) {
       wasm_name_t name;
       wasmc_frame_func_name(trace.data[i], &name);
-      out.frames_.push_back(Frame{wasm_frame_func_index(trace.data[i]), std::string(name.data, name.size)});
+      out.frames_.push_back(Frame{wasm_frame_func_index(trace.data[i]), std::string(name.data, name.size),
+                                  wasm_frame_module_offset(trace.data[i]), wasm_frame_func_offset(trace.data[i])});
       wasm_byte_vec_delete(&name);
     }
     wasm_frame_vec_delete(&trace);

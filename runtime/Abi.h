@@ -13,7 +13,8 @@ namespace wasmc::abi {
 
 /// 4: f32/f64 fields of multi-value results are returned as their bits in
 /// integer fields (ModuleContext::resultType), never on the x87 stack.
-inline constexpr uint32_t kAbiVersion = 4;
+/// 5: artifacts carry kOffsetsSymbol (trap frames with their wasm offsets).
+inline constexpr uint32_t kAbiVersion = 5;
 
 /// Every way a wasm call can end abnormally. Values are stable: they cross
 /// the compiled-code boundary and appear in artifacts.
@@ -236,6 +237,26 @@ struct ArtifactHeader {
 };
 static_assert(offsetof(ArtifactHeader, mac) == offsetof(ArtifactHeader, digest) + 32,
               "the loader zeroes digest and mac as one range");
+
+/// Where compiled code came from, for trap backtraces: the machine code
+/// at `pc` bytes from its function's start (and up to the next entry's pc)
+/// was compiled from the wasm instruction at module byte offset `offset`.
+/// Tables are sorted by pc. kNoWasmOffset: code of no one instruction
+/// (LLVM's line 0).
+struct PcOffset {
+  uint32_t pc;
+  uint32_t offset;
+};
+inline constexpr uint32_t kNoWasmOffset = 0;
+
+/// In an artifact, the exported symbol kOffsetsSymbol holds every defined
+/// function's table, delta-encoded after an OffsetTables header
+/// (runtime/OffsetTableFormat.h).
+inline constexpr const char* kOffsetsSymbol = "wasmc_offsets";
+struct OffsetTables {
+  uint32_t functions;
+  uint32_t bytes; // of the encoded rows
+};
 
 /// CPU features an artifact can require, checked at load time without LLVM.
 enum CpuFeature : uint64_t {

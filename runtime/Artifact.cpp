@@ -251,6 +251,21 @@ bool copyFile(int from, int to) {
   }
 }
 
+/// The artifact's pc -> wasm offset tables (abi::kOffsetsSymbol), per
+/// defined function; none when it has no such symbol or its contents do
+/// not fit the symbol's size (the file is authenticated, so that would be
+/// a compiler bug: backtraces lose their offsets, nothing else).
+OffsetTableList offsetTables(void* handle, size_t functions) {
+  void* at = ::dlsym(handle, abi::kOffsetsSymbol);
+  Dl_info info;
+  void* entry = nullptr;
+  if (!at || !::dladdr1(at, &info, &entry, RTLD_DL_SYMENT) || !entry)
+    return {};
+  const auto* symbol = static_cast<const ElfW(Sym)*>(entry);
+  std::span<const uint8_t> bytes(static_cast<const uint8_t*>(at), symbol->st_size);
+  return decodeOffsetTables(bytes, functions).value_or(OffsetTableList{});
+}
+
 /// Seals the memfd (no write, resize or further sealing: its bytes are
 /// final), checks its bytes, decodes the module and dlopens the memfd
 /// itself. Takes ownership of `memfd`.
@@ -307,7 +322,8 @@ Expected<std::shared_ptr<const CompiledModule>> loadSealed(int memfd, const Arti
   // Any address inside the object identifies it; the tables are.
   std::pair<void*, std::vector<CodeBlock>> request{const_cast<void*>(static_cast<const void*>(tables.entries)), {}};
   dl_iterate_phdr(&collectCode, &request);
-  std::vector<FunctionRange> ranges = functionRanges(module, tables, request.second);
+  std::vector<FunctionRange> ranges =
+      functionRanges(module, tables, request.second, offsetTables(handle, module.functions.size()));
   auto compiled = std::make_shared<CompiledModule>(std::move(module), tables, std::move(owner), std::move(ranges));
   compiled->setCodeFlags(mappedHeader->codeFlags);
   return std::shared_ptr<const CompiledModule>(std::move(compiled));

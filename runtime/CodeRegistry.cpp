@@ -25,7 +25,17 @@ struct FunctionEntry {
   uint32_t funcIndex;
   std::string name;
   bool loopEntry;
+  std::vector<abi::PcOffset> offsets;
+  uint32_t functionStart;
 };
+
+/// The offset of the instruction whose code holds `pc`, `delta` bytes into
+/// its function.
+uint32_t offsetAt(const std::vector<abi::PcOffset>& offsets, uintptr_t delta) {
+  auto after = std::upper_bound(offsets.begin(), offsets.end(), delta,
+                                [](uintptr_t pc, const abi::PcOffset& row) { return pc < row.pc; });
+  return after == offsets.begin() ? abi::kNoWasmOffset : std::prev(after)->offset;
+}
 
 /// One range a module published to the signal handler.
 struct PublishedRange {
@@ -110,7 +120,8 @@ void addFunctions(Registry& reg, ModuleEntry& module, std::vector<FunctionRange>
       writePerfMapLine(reg.perfMap, function);
     module.starts.push_back(function.start);
     reg.functions[function.start] =
-        FunctionEntry{function.end, function.funcIndex, std::move(function.name), function.loopEntry};
+        FunctionEntry{function.end, function.funcIndex, std::move(function.name), function.loopEntry,
+                      std::move(function.offsets), function.functionStart};
   }
 }
 
@@ -171,7 +182,8 @@ std::optional<Frame> lookupFrame(uintptr_t pc, bool* loopEntry) {
     return std::nullopt;
   if (loopEntry)
     *loopEntry = it->second.loopEntry;
-  return Frame{it->second.funcIndex, it->second.name, pc};
+  return Frame{it->second.funcIndex, it->second.name, pc, offsetAt(it->second.offsets, pc - it->first),
+               it->second.functionStart};
 }
 
 } // namespace wasmc::rt

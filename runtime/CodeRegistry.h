@@ -21,6 +21,10 @@ struct FunctionRange {
   /// A loop entry (on-stack replacement, docs/BASELINE.md): its caller is
   /// the baseline frame of the same wasm call, which backtraces leave out.
   bool loopEntry = false;
+  /// pc (relative to start) -> wasm offset, sorted by pc; may be empty.
+  std::vector<abi::PcOffset> offsets;
+  /// wasm::Module::localsOffset of the function (Frame::functionStart).
+  uint32_t functionStart = 0;
 };
 
 /// From now on, writes every function registered (below) to
@@ -53,7 +57,8 @@ void unregisterCode(uint64_t handle);
 /// lock-free (no allocation, no locks): this is what the trap handler asks.
 bool isWasmCode(uintptr_t pc);
 
-/// The wasm function containing `pc`, as a Frame (with pc set), and with
+/// The wasm function containing `pc`, as a Frame (with pc set and the
+/// offset of the instruction `pc` belongs to), and with
 /// `loopEntry` whether that code is a loop entry (FunctionRange). Takes a
 /// lock and copies the name: not signal-safe; for building backtraces after
 /// a trap has been caught. Thread-safe.

@@ -7,7 +7,7 @@
 namespace wasmc::rt {
 
 std::vector<FunctionRange> functionRanges(const wasm::Module& module, const CodeTables& code,
-                                          const std::vector<CodeBlock>& blocks) {
+                                          const std::vector<CodeBlock>& blocks, OffsetTableList offsets) {
   std::vector<uintptr_t> boundaries;
   for (size_t i = 0; i < module.types.size(); ++i) {
     boundaries.push_back(reinterpret_cast<uintptr_t>(code.entries[i]));
@@ -35,6 +35,9 @@ std::vector<FunctionRange> functionRanges(const wasm::Module& module, const Code
       end = std::min(end, *next);
     wasm::FuncIndex index = module.numImportedFuncs + i;
     ranges.push_back(FunctionRange{start, end, index, module.funcName(index)});
+    ranges.back().functionStart = module.localsOffset(index);
+    if (i < offsets.size())
+      ranges.back().offsets = std::move(offsets[i]);
   }
   std::sort(ranges.begin(), ranges.end(),
             [](const FunctionRange& a, const FunctionRange& b) { return a.start < b.start; });
@@ -83,6 +86,12 @@ std::shared_ptr<MemoryPool> CompiledModule::memoryPool() const {
 
 void CompiledModule::addCode(std::vector<FunctionRange> ranges) const {
   rt::addCode(registration_, std::move(ranges));
+}
+
+void CompiledModule::addFunctionCode(uint32_t funcIndex, uintptr_t start, uintptr_t end, bool loopEntry,
+                                     std::vector<abi::PcOffset> offsets) const {
+  addCode({FunctionRange{start, end, funcIndex, module_->funcName(funcIndex), loopEntry, std::move(offsets),
+                         module_->localsOffset(funcIndex)}});
 }
 
 CompiledModule::~CompiledModule() {

@@ -6,6 +6,7 @@
 #include "compiler/wasm/Module.h"
 #include "runtime/Abi.h"
 #include "runtime/CodeRegistry.h"
+#include "runtime/OffsetTableFormat.h"
 #include "runtime/MemoryImage.h"
 #include "runtime/MemoryPool.h"
 
@@ -31,8 +32,10 @@ using CodeBlock = std::pair<uintptr_t, uintptr_t>;
 /// function runs from its entry to the next entry of any function or
 /// trampoline, or to the end of the code block holding it. (Function symbols
 /// are local, so boundaries come from the code tables, for JIT and AOT alike.)
+/// `offsets`, when not empty, holds each defined function's pc -> wasm
+/// offset table (FunctionRange::offsets), moved into the ranges.
 std::vector<FunctionRange> functionRanges(const wasm::Module& module, const CodeTables& code,
-                                          const std::vector<CodeBlock>& blocks);
+                                          const std::vector<CodeBlock>& blocks, OffsetTableList offsets = {});
 
 class CompiledModule {
 public:
@@ -62,6 +65,10 @@ public:
   /// compiles on first call) with the trap handler, before it can run.
   /// Thread-safe.
   void addCode(std::vector<FunctionRange> ranges) const;
+  /// addCode for one function of this module (function index counting
+  /// imports), code [start, end), with its pc -> wasm offset table.
+  void addFunctionCode(uint32_t funcIndex, uintptr_t start, uintptr_t end, bool loopEntry,
+                       std::vector<abi::PcOffset> offsets) const;
   /// Canonical signature id per type index.
   const std::vector<uint32_t>& signatureIds() const { return sigIds_; }
   /// The image instances map their memory's initial contents from

@@ -1,5 +1,7 @@
 #include "runtime/Trap.h"
 
+#include <cstdio>
+
 namespace wasmc::rt {
 
 const char* trapMessage(abi::TrapCode code) {
@@ -40,6 +42,11 @@ std::string Trap::describe() const {
     out += "\n  #" + std::to_string(i) + " wasm function " + std::to_string(frame.funcIndex);
     if (!frame.name.empty())
       out += " " + frame.name;
+    if (frame.offset != abi::kNoWasmOffset) {
+      char at[40];
+      std::snprintf(at, sizeof at, " at 0x%x (+0x%x)", frame.offset, frame.functionOffset());
+      out += at;
+    }
   }
   return out;
 }

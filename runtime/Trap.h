@@ -16,6 +16,18 @@ struct Frame {
   uint32_t funcIndex = 0; // index in the module's function index space
   std::string name;       // from the name section; empty when unknown
   uintptr_t pc = 0;       // the faulting pc (frame 0 of a fault) or a return address
+  /// Module byte offset of the wasm instruction at pc (the trapping one, or
+  /// the call the frame is in); abi::kNoWasmOffset when the code's table
+  /// does not say. Inlined code counts as its call site's.
+  uint32_t offset = 0;
+  /// Module byte offset of the function's local declarations, where
+  /// offsets within the function count from (0 when not known).
+  uint32_t functionStart = 0;
+  /// `offset` counted from the function's start, as wasm_frame_func_offset
+  /// reports it; 0 when either is unknown.
+  uint32_t functionOffset() const {
+    return offset != abi::kNoWasmOffset && offset >= functionStart ? offset - functionStart : 0;
+  }
 };
 
 /// A trap returned by value from a wasm call (never thrown, never a crash).

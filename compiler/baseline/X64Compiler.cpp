@@ -28,6 +28,8 @@ Expected<std::vector<uint8_t>> FunctionCompiler::run() {
   a_.reserve(3 * function_.body.size + 256); // about 2.3 bytes of code per wasm byte
   if (counting_.consumeFuel)
     fuelPlan_ = WASMC_TRY(wasm::FuelPlan::of(module_, module_.numImportedFuncs + index_));
+  // The prologue's code (its stack check) counts as the function's start.
+  markOffset(module_.localsOffset(module_.numImportedFuncs + index_));
   prologue();
   ControlFrame body{Opcode::Block, {}, {}, {}, 0, static_cast<uint32_t>(type_.results.size()), true};
   control_.push_back(std::move(body));
@@ -42,6 +44,7 @@ Expected<std::vector<uint8_t>> FunctionCompiler::run() {
 Expected<void> FunctionCompiler::visit(const wasm::Instr& instr) {
   if (!reachable_)
     return visitUnreachable(instr);
+  markOffset(instr.offset);
   if (fuelPlan_)
     if (const wasm::FuelCharge* charge = fuelPlan_->at(instr.offset)) {
       if (!stack_.empty() && stack_.at(0).home == Home::Flags)
@@ -452,8 +455,19 @@ Expected<void> FunctionCompiler::visitUnreachable(const wasm::Instr& instr) {
   }
 }
 
+void FunctionCompiler::markOffset(uint32_t offset) {
+  currentOffset_ = offset;
+  const auto pc = static_cast<uint32_t>(a_.size());
+  if (!offsets_.empty() && offsets_.back().pc == pc)
+    offsets_.back().offset = offset; // the instruction before emitted nothing
+  else if (offsets_.empty() || offsets_.back().offset != offset)
+    offsets_.push_back({pc, offset});
+}
+
 void FunctionCompiler::emitTrapStubs() {
-  for (auto& [code, label] : traps_) {
+  for (auto& [site, label] : traps_) {
+    const auto& [code, offset] = site;
+    markOffset(offset);
     a_.bind(label);
     // The stack check jumps here before the frame exists and kVmctx is
     // set; rdi still holds the VMContext then.
@@ -471,7 +485,7 @@ void FunctionCompiler::emitTrapStubs() {
 namespace wasmc::baseline {
 
 Expected<std::vector<uint8_t>> compileFunctionX64(const wasm::Module& module, uint32_t index,
-                                                  const CallCounting& counting) {
+                                                  const CallCounting& counting, std::vector<abi::PcOffset>* offsets) {
   detail::FunctionCompiler compiler(module, index, counting);
   Expected<std::vector<uint8_t>> code = compiler.run();
   if (!code) {
@@ -479,6 +493,8 @@ Expected<std::vector<uint8_t>> compileFunctionX64(const wasm::Module& module, ui
     error.function = module.numImportedFuncs + index;
     return error;
   }
+  if (offsets)
+    *offsets = compiler.takeOffsets();
   return code;
 }
 

@@ -32,6 +32,7 @@
 
 #include "compiler/wasm/Error.h"
 #include "compiler/wasm/Module.h"
+#include "runtime/Abi.h"
 
 #include <cstdint>
 #include <vector>
@@ -67,8 +68,11 @@ struct CallCounting {
 };
 
 /// Machine code for defined function `index` (imports not counted), in the
-/// wasm calling convention: result f(VMContext* in rdi, params...).
+/// wasm calling convention: result f(VMContext* in rdi, params...). With
+/// `offsets`, also the code's pc -> wasm offset table (abi::PcOffset): each
+/// instruction's code, and each trap stub, under its instruction's offset.
 Expected<std::vector<uint8_t>> compileFunctionX64(const wasm::Module& module, uint32_t index,
-                                                  const CallCounting& counting = {});
+                                                  const CallCounting& counting = {},
+                                                  std::vector<abi::PcOffset>* offsets = nullptr);
 
 } // namespace wasmc::baseline

@@ -71,6 +71,8 @@ public:
         index_(index), counting_(counting) {}
 
   Expected<std::vector<uint8_t>> run();
+  /// After run: the code's pc -> wasm offset table.
+  std::vector<abi::PcOffset> takeOffsets() { return std::move(offsets_); }
 
   Expected<void> visit(const wasm::Instr& instr);
 
@@ -246,7 +248,12 @@ private:
 
   // --- traps -----------------------------------------------------------
 
-  Label& trapLabel(abi::TrapCode code) { return traps_[code]; }
+  /// Each wasm instruction that can trap gets its own stubs, so that the
+  /// stub's call of raiseTrap tells the backtrace which instruction it was.
+  Label& trapLabel(abi::TrapCode code) { return traps_[{code, currentOffset_}]; }
+  /// Starts the code of the wasm instruction at module offset `offset`
+  /// (the pc -> offset table, compileFunctionX64's `offsets`).
+  void markOffset(uint32_t offset);
   /// A loop header's interrupt check (CallCounting::pollInterrupts).
   void pollInterrupt();
   /// Pays for the stretch of wasm starting here (CallCounting::consumeFuel).
@@ -362,7 +369,10 @@ private:
   uint32_t numLocals_ = 0;
   size_t frameSizeAt_ = 0;
   size_t stackCheckSizeAt_ = 0;
-  std::map<abi::TrapCode, Label> traps_; // out-of-line trap stubs, emitted last
+  // Out-of-line trap stubs, emitted last: per kind and instruction offset.
+  std::map<std::pair<abi::TrapCode, uint32_t>, Label> traps_;
+  uint32_t currentOffset_ = 0;           // the instruction being compiled
+  std::vector<abi::PcOffset> offsets_;   // pc -> wasm offset, sorted by pc
   struct JumpTable {
     Label start;
     std::vector<size_t> entries; // per case: its stub in stubLabels_

@@ -67,12 +67,19 @@ public:
   /// The executable memory the code occupies, [first, second) pairs; with
   /// the tables this gives the trap handler its function ranges.
   std::vector<std::pair<uintptr_t, uintptr_t>> codeBlocks;
+  /// Per defined function (imports not counted), the pc -> wasm offset
+  /// table of its code (abi::PcOffset; empty for a lazy JIT's stubs). The
+  /// engine moves them into the trap handler's records.
+  std::vector<std::vector<abi::PcOffset>> offsets;
   /// Options::lazy: `functions` holds stubs, and each function compiled
   /// later is reported here (defined-function index counting imports, and
   /// the [start, end) of its code) before that code can run, on the thread
   /// that first called it. Set it before running any of the module's code.
-  /// `loopEntry`: the code is a loop entry (compileLoopEntry).
-  std::function<void(uint32_t funcIndex, uintptr_t start, uintptr_t end, bool loopEntry)> onCompiled;
+  /// `loopEntry`: the code is a loop entry (compileLoopEntry); `offsets`
+  /// its pc -> wasm offset table.
+  std::function<void(uint32_t funcIndex, uintptr_t start, uintptr_t end, bool loopEntry,
+                     std::vector<abi::PcOffset> offsets)>
+      onCompiled;
   /// Options::lazy: asked first when defined function `index` (imports
   /// not counted) is first called, on the calling thread, inside the
   /// abi::kStackReserve below the caller's frame. Code it returns (in the

@@ -13,9 +13,7 @@ using namespace llvm;
 
 FunctionContext::FunctionContext(ModuleContext& moduleContext, wasm::FuncIndex funcIndex, Function* function)
     : mc(moduleContext), module(moduleContext.module), ctx(moduleContext.ctx), b(moduleContext.ctx),
-      fn(function), funcIndex(funcIndex) {
-  trapBlocks_.assign(static_cast<size_t>(abi::TrapCode::OutOfFuel) + 1, nullptr);
-}
+      fn(function), funcIndex(funcIndex) {}
 
 std::vector<Value*> FunctionContext::popN(size_t count) {
   std::vector<Value*> values(stack.end() - count, stack.end());
@@ -36,17 +34,18 @@ Constant* FunctionContext::constF64Bits(uint64_t bits) const {
 }
 
 BasicBlock* FunctionContext::trapBlock(abi::TrapCode code) {
-  BasicBlock*& block = trapBlocks_[static_cast<size_t>(code)];
+  DebugLoc location = b.getCurrentDebugLocation();
+  BasicBlock*& block = trapBlocks_[{code, location.get()}];
   if (block)
     return block;
-  // One cold block per trap kind and function; every check branches to it.
   block = BasicBlock::Create(ctx, "trap", fn);
-  emitRaiseTrap(block, vmctx, code);
+  emitRaiseTrap(block, vmctx, code, location);
   return block;
 }
 
-void emitRaiseTrap(BasicBlock* block, Value* vmctx, abi::TrapCode code) {
+void emitRaiseTrap(BasicBlock* block, Value* vmctx, abi::TrapCode code, DebugLoc location) {
   IRBuilder<> tb(block);
+  tb.SetCurrentDebugLocation(location);
   Type* ptrTy = tb.getPtrTy();
   Value* builtins = tb.CreateLoad(
       ptrTy, tb.CreateConstInBoundsGEP1_64(tb.getInt8Ty(), vmctx, offsetof(abi::VMContext, builtins)));
@@ -56,6 +55,7 @@ void emitRaiseTrap(BasicBlock* block, Value* vmctx, abi::TrapCode code) {
   CallInst* call = tb.CreateCall(raiseType, raise, {vmctx, tb.getInt32(static_cast<uint32_t>(code))});
   call->setDoesNotReturn();
   call->addFnAttr(Attribute::Cold);
+  call->addFnAttr(Attribute::NoMerge);
   tb.CreateUnreachable();
 }
 

@@ -14,6 +14,7 @@
 #include <llvm/IR/Module.h>
 
 #include <algorithm>
+#include <map>
 #include <vector>
 
 namespace wasmc::codegen {
@@ -127,14 +128,17 @@ public:
 private:
   llvm::BasicBlock* trapBlock(abi::TrapCode code);
 
-  std::vector<llvm::BasicBlock*> trapBlocks_;
+  /// One cold block per trap kind and wasm instruction (its debug location,
+  /// WasmOffsets.h), so that the call in it tells which instruction trapped.
+  std::map<std::pair<abi::TrapCode, llvm::DILocation*>, llvm::BasicBlock*> trapBlocks_;
   bool unreachable_ = false;
 };
 
 /// Fills the empty `block` with a cold, non-returning call of
 /// VMContext::builtins->raiseTrap(vmctx, code) and `unreachable`: every
-/// trap block, the lowering's and InsertInterruptPolls'.
-void emitRaiseTrap(llvm::BasicBlock* block, llvm::Value* vmctx, abi::TrapCode code);
+/// trap block, the lowering's and InsertInterruptPolls'. The call is at
+/// `location` and never merged with another (nomerge), which would lose it.
+void emitRaiseTrap(llvm::BasicBlock* block, llvm::Value* vmctx, abi::TrapCode code, llvm::DebugLoc location);
 
 // The instruction families; each returns false for an opcode not its own.
 bool lowerControl(FunctionContext& fc, const wasm::Instr& instr);

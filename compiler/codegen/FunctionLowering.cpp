@@ -35,6 +35,53 @@ uint64_t frameEstimate(const wasm::Module& module, wasm::FuncIndex index, size_t
 /// stack slot, and millions of them only make a frame nobody can run.
 constexpr uint64_t kMaxLocals = 50000;
 
+/// Whether an instruction's code can trap or call (and so be the pc of a
+/// trap frame): memory and table accesses, calls, bulk operations, integer
+/// division, trapping float-to-int conversions, unreachable, and loops
+/// (their headers check fuel and interrupts).
+bool canTrapOrCall(wasm::Opcode op) {
+  using wasm::ImmKind;
+  using wasm::Opcode;
+  switch (wasm::opcodeInfo(op).imm) {
+  case ImmKind::MemArg:
+  case ImmKind::MemArgLane:
+  case ImmKind::MemIdx:
+  case ImmKind::Func:
+  case ImmKind::CallIndirect:
+  case ImmKind::Table:
+  case ImmKind::MemoryInit:
+  case ImmKind::MemoryCopy:
+  case ImmKind::TableInit:
+  case ImmKind::TableCopy:
+    return true;
+  default:
+    break;
+  }
+  switch (op) {
+  case Opcode::Unreachable:
+  case Opcode::Loop:
+  case Opcode::I32DivS:
+  case Opcode::I32DivU:
+  case Opcode::I32RemS:
+  case Opcode::I32RemU:
+  case Opcode::I64DivS:
+  case Opcode::I64DivU:
+  case Opcode::I64RemS:
+  case Opcode::I64RemU:
+  case Opcode::I32TruncF32S:
+  case Opcode::I32TruncF32U:
+  case Opcode::I32TruncF64S:
+  case Opcode::I32TruncF64U:
+  case Opcode::I64TruncF32S:
+  case Opcode::I64TruncF32U:
+  case Opcode::I64TruncF64S:
+  case Opcode::I64TruncF64U:
+    return true;
+  default:
+    return false;
+  }
+}
+
 class Lowering {
 public:
   Lowering(ModuleContext& mc, wasm::FuncIndex index) : fc_(mc, index, mc.definedFunction(index)) {}
@@ -48,6 +95,10 @@ public:
       fuelPlan_ = WASMC_TRY(wasm::FuelPlan::of(fc_.module, fc_.funcIndex));
     if (fc_.mc.interruptible)
       fc_.fn->addFnAttr(kInterruptPollsAttribute); // polled once optimised (InsertInterruptPolls.h)
+    // The prologue (its stack check) counts as the function's start.
+    const uint32_t start = fc_.module.localsOffset(fc_.funcIndex);
+    scope_ = fc_.mc.lines->attach(*fc_.fn, start);
+    fc_.b.SetCurrentDebugLocation(OffsetLines::at(scope_, start));
     emitPrologue();
     const ControlFrame functionFrame = fc_.control.back(); // where every copy of a loop entry starts
     WASMC_TRY(decodeBody());
@@ -80,8 +131,13 @@ public:
     if (fc_.unreachable() && !handleInDeadCode(instr))
       return {};
     if (fuelPlan_ && !fc_.unreachable())
-      if (const wasm::FuelCharge* charge = fuelPlan_->at(instr.offset))
+      if (const wasm::FuelCharge* charge = fuelPlan_->at(instr.offset)) {
+        fc_.b.SetCurrentDebugLocation(OffsetLines::at(scope_, instr.offset)); // its OutOfFuel trap's
         chargeFuel(*charge);
+      }
+    // Only code that can trap or call is ever a frame's pc: the rest goes
+    // without a location, which keeps the IR and the line table small.
+    fc_.b.SetCurrentDebugLocation(canTrapOrCall(instr.op) ? OffsetLines::at(scope_, instr.offset) : nullptr);
     if (loopEntry_ && (instr.op == wasm::Opcode::Block || instr.op == wasm::Opcode::Loop ||
                        instr.op == wasm::Opcode::If)) {
       const bool enterable = instr.op == wasm::Opcode::Loop && fc_.stack.empty();
@@ -313,6 +369,7 @@ private:
   Value* fuel_ = nullptr;                    // &StoreRecord::fuel
   BinaryOperator* stackCheckSize_ = nullptr; // limit + the frame estimate
   std::optional<uint32_t> loopEntry_;        // lowering a loop entry at this offset
+  llvm::DISubprogram* scope_ = nullptr;      // the function's debug scope (WasmOffsets.h)
   BasicBlock* loopEntryFrom_ = nullptr;      // its entry block's end
   std::vector<uint32_t> nest_;               // loops around the entered one (outermost first), and it
   std::vector<BasicBlock*> entries_;         // per copy: the header of its loop of nest_

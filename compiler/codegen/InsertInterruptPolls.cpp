@@ -30,6 +30,7 @@
 // "long_counted" (2^31 iterations: over the budget, it keeps its poll).
 
 #include "compiler/codegen/InsertInterruptPolls.h"
+#include "compiler/codegen/WasmOffsets.h"
 
 #include "compiler/codegen/FunctionContext.h"
 
@@ -156,7 +157,10 @@ void insertInterruptPolls(Module& module) {
       continue;
     Value* vmctx = function.getArg(0);
     BasicBlock* interrupt = BasicBlock::Create(function.getContext(), "interrupt", &function);
-    emitRaiseTrap(interrupt, vmctx, abi::TrapCode::Interrupt);
+    // Attributed to the function's start (its loops share the block).
+    DISubprogram* scope = function.getSubprogram();
+    emitRaiseTrap(interrupt, vmctx, abi::TrapCode::Interrupt,
+                  scope ? DebugLoc(OffsetLines::at(scope, scope->getLine())) : DebugLoc());
     for (BasicBlock* header : headers)
       pollAt(header, vmctx, interrupt);
   }

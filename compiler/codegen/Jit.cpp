@@ -4,6 +4,7 @@
 // symbols: only the libcalls LLVM itself may emit are defined for it.
 
 #include "compiler/codegen/JitPrivate.h"
+#include "compiler/codegen/WasmOffsets.h"
 #include "compiler/codegen/LlvmError.h"
 #include "compiler/codegen/Target.h"
 
@@ -172,6 +173,7 @@ Expected<std::unique_ptr<JitCode>> compileJit(const wasm::Module& module, const 
   if (options.lazy)
     return compileJitLazy(module, options);
   ObjectFiles objects = WASMC_TRY(compileToObjects(module, options));
+  std::vector<std::vector<abi::PcOffset>> offsets = functionOffsetTables(module, objects);
   JitProcess* process = WASMC_TRY(jitProcess());
   std::lock_guard<std::recursive_mutex> lock(process->mutex);
   LLJIT& jit = *process->jit;
@@ -194,6 +196,7 @@ Expected<std::unique_ptr<JitCode>> compileJit(const wasm::Module& module, const 
   }
 
   WASMC_TRY(findCodeTables(*process, *dylib, *code));
+  code->offsets = std::move(offsets);
   return std::unique_ptr<JitCode>(std::move(code));
 }
 

@@ -32,6 +32,7 @@
 #include "compiler/codegen/CompileThreads.h"
 #include "compiler/codegen/FunctionLowering.h"
 #include "compiler/codegen/JitPrivate.h"
+#include "compiler/codegen/WasmOffsets.h"
 #include "compiler/codegen/LazyStubs.h"
 #include "compiler/codegen/LlvmError.h"
 #include "compiler/codegen/ModuleContext.h"
@@ -56,31 +57,6 @@ namespace {
 
 /// Stack for compiling one function (see Partition.cpp's compile threads).
 constexpr unsigned kCompileStackBytes = 16u << 20;
-
-constexpr std::string_view kFunctionSymbolPrefix = "wasm_function_";
-
-/// The defined function (imports not counted) whose code `name` is: its
-/// functionSymbol, or with `loopEntry`, one of its loopEntrySymbols.
-std::optional<uint32_t> functionOfSymbol(const wasm::Module& module, std::string_view name, bool* loopEntry) {
-  if (!name.starts_with(kFunctionSymbolPrefix))
-    return std::nullopt;
-  std::string_view digits = name.substr(kFunctionSymbolPrefix.size());
-  wasm::FuncIndex index = 0;
-  auto [end, error] = std::from_chars(digits.data(), digits.data() + digits.size(), index);
-  if (error != std::errc() || index < module.numImportedFuncs ||
-      index - module.numImportedFuncs >= module.functions.size())
-    return std::nullopt;
-  std::string expected = functionSymbol(module, index);
-  bool entry = false;
-  if (name != expected) {
-    if (!name.starts_with(expected) || !name.substr(expected.size()).starts_with("$osr"))
-      return std::nullopt;
-    entry = true;
-  }
-  if (loopEntry)
-    *loopEntry = entry;
-  return index - module.numImportedFuncs;
-}
 
 /// Defines the module dylib's function symbols, each its stub's address,
 /// as bodies refer to them: a run defines the few it needs, not 133,398.
@@ -141,8 +117,16 @@ public:
     std::optional<uint32_t> index = functionOfSymbol(wasmModule_, *symbol, &loopEntry);
     if (!index)
       return;
+    std::vector<abi::PcOffset> offsets;
+    {
+      std::lock_guard<std::mutex> lock(pendingOffsetsMutex_);
+      if (auto found = pendingOffsets_.find(std::string(*symbol)); found != pendingOffsets_.end()) {
+        offsets = std::move(found->second);
+        pendingOffsets_.erase(found);
+      }
+    }
     for (const CodeRange& range : ranges)
-      onCompiled(wasmModule_.numImportedFuncs + *index, range.first, range.second, loopEntry);
+      onCompiled(wasmModule_.numImportedFuncs + *index, range.first, range.second, loopEntry, offsets);
   }
 
   Expected<void> redirect(uint32_t index, const void* target) override {
@@ -227,6 +211,12 @@ private:
         code = std::move(object).error();
         return;
       }
+      // Kept until the recorder reports the code (compiled, below).
+      auto tables = readOffsetTables(*object);
+      if (auto found = tables.find(symbol); found != tables.end()) {
+        std::lock_guard<std::mutex> lock(pendingOffsetsMutex_);
+        pendingOffsets_[symbol] = std::move(found->second);
+      }
       auto buffer = MemoryBuffer::getMemBufferCopy(StringRef(object->data(), object->size()), symbol + ".o");
       if (auto error = process_.jit->addObjectFile(bodies_, std::move(buffer))) {
         code = toError(std::move(error), what);
@@ -267,6 +257,8 @@ private:
   std::unordered_map<uint32_t, const void*> llvmBodies_; // LLVM's code per defined function
   std::mutex loopEntriesMutex_;
   std::unordered_map<uint64_t, const void*> loopEntries_; // (index << 32 | offset) -> code
+  std::mutex pendingOffsetsMutex_;
+  std::unordered_map<std::string, std::vector<abi::PcOffset>> pendingOffsets_; // by symbol, until linked
 };
 
 } // namespace

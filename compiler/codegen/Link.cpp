@@ -101,12 +101,17 @@ Expected<std::vector<uint8_t>> runLld(const ObjectFiles& objects, const std::vec
 } // namespace
 
 Expected<std::vector<uint8_t>> linkSharedObject(const ObjectFiles& objects) {
+  // --strip-debug: the DWARF line tables became abi::kOffsetsSymbol.
   return runLld(objects, {"ld.lld", "-shared", "--hash-style=gnu", "-z", "noexecstack", "-z", "relro", "-z", "now",
-                         "-O1", "@OBJECT@", "-o", "@OUTPUT@"});
+                         "-O1", "--strip-debug", "@OBJECT@", "-o", "@OUTPUT@"});
 }
 
 Expected<std::vector<uint8_t>> linkExecutable(const ObjectFiles& objects, const std::vector<std::string>& arguments) {
-  return runLld(objects, arguments);
+  // The objects' DWARF line tables are only read back at compile time.
+  std::vector<std::string> line = arguments;
+  if (!line.empty())
+    line.insert(line.begin() + 1, "--strip-debug");
+  return runLld(objects, line);
 }
 
 Expected<std::vector<uint8_t>> linkRelocatable(const ObjectFiles& objects) {

@@ -11,6 +11,7 @@
 #include <llvm/IR/GlobalVariable.h>
 #include <llvm/IR/MDBuilder.h>
 
+#include <charconv>
 #include <tuple>
 
 namespace wasmc::codegen {
@@ -28,7 +29,8 @@ void addFunctionAttributes(Function* function) {
 
 ModuleContext::ModuleContext(LLVMContext& context, const wasm::Module& module,
                              std::unique_ptr<llvm::Module> llvmModule)
-    : ctx(context), module(module), llvmModule(std::move(llvmModule)), functions_(module.functions.size()) {
+    : ctx(context), module(module), llvmModule(std::move(llvmModule)),
+      lines(std::make_unique<OffsetLines>(*this->llvmModule)), functions_(module.functions.size()) {
   functionTypes_.reserve(module.types.size());
   for (const wasm::FuncType& type : module.types)
     functionTypes_.push_back(wasmFunctionType(type));
@@ -107,8 +109,12 @@ FunctionType* ModuleContext::wasmFunctionType(const wasm::FuncType& type) const 
 
 void ModuleContext::prepareFunctions(bool split) { split_ = split; }
 
+namespace {
+constexpr std::string_view kFunctionSymbolPrefix = "wasm_function_";
+} // namespace
+
 std::string functionSymbol(const wasm::Module& module, wasm::FuncIndex index) {
-  std::string name = "wasm_function_" + std::to_string(index);
+  std::string name = std::string(kFunctionSymbolPrefix) + std::to_string(index);
   std::string wasmName = module.funcName(index);
   if (!wasmName.empty())
     name += "_" + wasmName;
@@ -118,6 +124,29 @@ std::string functionSymbol(const wasm::Module& module, wasm::FuncIndex index) {
 std::string loopEntrySymbol(const wasm::Module& module, wasm::FuncIndex index, uint32_t loopOffset) {
   return functionSymbol(module, index) + "$osr" + std::to_string(loopOffset);
 }
+
+
+std::optional<uint32_t> functionOfSymbol(const wasm::Module& module, std::string_view name, bool* loopEntry) {
+  if (!name.starts_with(kFunctionSymbolPrefix))
+    return std::nullopt;
+  std::string_view digits = name.substr(kFunctionSymbolPrefix.size());
+  wasm::FuncIndex index = 0;
+  auto [end, error] = std::from_chars(digits.data(), digits.data() + digits.size(), index);
+  if (error != std::errc() || index < module.numImportedFuncs ||
+      index - module.numImportedFuncs >= module.functions.size())
+    return std::nullopt;
+  std::string expected = functionSymbol(module, index);
+  bool entry = false;
+  if (name != expected) {
+    if (!name.starts_with(expected) || !name.substr(expected.size()).starts_with("$osr"))
+      return std::nullopt;
+    entry = true;
+  }
+  if (loopEntry)
+    *loopEntry = entry;
+  return index - module.numImportedFuncs;
+}
+
 
 Function* ModuleContext::declareLoopEntry(wasm::FuncIndex index, uint32_t loopOffset) {
   const wasm::FuncType& type = module.funcType(index);

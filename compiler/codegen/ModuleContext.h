@@ -3,12 +3,15 @@
 // the llvm::Module, wasm function types as LLVM types, and the declared
 // functions — plus the generation of trampolines and the symbol tables.
 
+#include "compiler/codegen/WasmOffsets.h"
 #include "compiler/wasm/Module.h"
 
 #include <llvm/IR/IRBuilder.h>
 #include <llvm/IR/Module.h>
 
 #include <memory>
+#include <optional>
+#include <string_view>
 #include <vector>
 
 namespace wasmc::codegen {
@@ -20,6 +23,8 @@ public:
   llvm::LLVMContext& ctx;
   const wasm::Module& module;
   std::unique_ptr<llvm::Module> llvmModule;
+  /// The wasm offset of every instruction as its debug location.
+  std::unique_ptr<OffsetLines> lines;
   /// Options::interruptible: loops check for an interrupt (the lowering
   /// marks functions; InsertInterruptPolls.h adds the polls).
   bool interruptible = false;
@@ -88,6 +93,9 @@ private:
 std::string functionSymbol(const wasm::Module& module, wasm::FuncIndex index);
 /// The symbol of a loop entry: the function's, then "$osr" and the offset.
 std::string loopEntrySymbol(const wasm::Module& module, wasm::FuncIndex index, uint32_t loopOffset);
+/// The defined function (imports not counted) whose code `name` is: its
+/// functionSymbol, or with `loopEntry`, one of its loopEntrySymbols.
+std::optional<uint32_t> functionOfSymbol(const wasm::Module& module, std::string_view name, bool* loopEntry);
 
 /// Attributes every function we emit carries (frame pointers for backtraces,
 /// stack probes for big frames, no unwind tables needed).

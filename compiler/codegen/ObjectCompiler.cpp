@@ -8,6 +8,7 @@
 #include "compiler/codegen/Link.h"
 #include "compiler/codegen/ModuleContext.h"
 #include "compiler/codegen/ObjectCompiler.h"
+#include "runtime/OffsetTableFormat.h"
 #include "compiler/codegen/Pipeline.h"
 #include "compiler/codegen/Target.h"
 
@@ -56,6 +57,7 @@ Expected<void> lowerModule(ModuleContext& mc, const Partition& partition, unsign
   }
   if (partition.tables)
     mc.emitTrampolinesAndTables(functionTable);
+  mc.lines->finish();
   std::string problems;
   raw_string_ostream out(problems);
   if (verifyModule(*mc.llvmModule, &out))
@@ -79,19 +81,20 @@ Expected<Compilation> compile(const wasm::Module& module, const Options& options
   c.mc->fuel = options.fuel;
   WASMC_TRY(lowerModule(*c.mc, partition, options.optLevel, /*functionTable=*/!options.lazy));
   optimizeModule(*c.mc->llvmModule, *c.machine, options.optLevel, partition.big);
+  attributeInlinedCode(*c.mc->llvmModule);
   if (options.interruptible)
     insertInterruptPolls(*c.mc->llvmModule);
   return c;
 }
 
 /// Runs LLVM's code generator: an object file or assembly text.
-Expected<std::vector<char>> emitMachineCode(Compilation& c, CodeGenFileType type) {
+Expected<std::vector<char>> emitMachineCode(TargetMachine& machine, llvm::Module& module, CodeGenFileType type) {
   SmallVector<char, 0> buffer;
   raw_svector_ostream stream(buffer);
   legacy::PassManager codegen;
-  if (c.machine->addPassesToEmitFile(codegen, stream, nullptr, type))
+  if (machine.addPassesToEmitFile(codegen, stream, nullptr, type))
     return makeError(ErrorKind::Unsupported, kNoOffset, "LLVM cannot emit machine code for this target");
-  codegen.run(*c.mc->llvmModule);
+  codegen.run(module);
   return std::vector<char>(buffer.begin(), buffer.end());
 }
 
@@ -133,7 +136,7 @@ Expected<std::vector<char>> compilePartition(const wasm::Module& module, const O
   Compilation c = WASMC_TRY(compile(module, options, partition));
   if (identity && partition.tables)
     addArtifactSection(c, module, *identity);
-  return emitMachineCode(c, CodeGenFileType::ObjectFile);
+  return emitMachineCode(*c.machine, *c.mc->llvmModule, CodeGenFileType::ObjectFile);
 }
 
 /// Runs `compilePart` for every partition of `module` on up to
@@ -177,7 +180,7 @@ Expected<std::string> partitionText(const wasm::Module& module, const Options& o
     c.mc->llvmModule->print(out, nullptr);
     return text;
   }
-  std::vector<char> assembly = WASMC_TRY(emitMachineCode(c, CodeGenFileType::AssemblyFile));
+  std::vector<char> assembly = WASMC_TRY(emitMachineCode(*c.machine, *c.mc->llvmModule, CodeGenFileType::AssemblyFile));
   return text.append(assembly.begin(), assembly.end());
 }
 
@@ -192,9 +195,29 @@ Expected<ObjectFiles> compileToObjects(const wasm::Module& module, const Options
   return compileObjects(module, options, nullptr);
 }
 
+/// An object holding only `bytes`, as the exported constant `symbol`.
+Expected<std::vector<char>> dataObject(const Options& options, const char* symbol, const std::vector<uint8_t>& bytes) {
+  Compilation c;
+  c.machine = WASMC_TRY(threadTargetMachine(options));
+  auto llvmModule = std::make_unique<llvm::Module>("wasm_data", *c.context);
+  llvmModule->setTargetTriple(c.machine->getTargetTriple().str());
+  llvmModule->setDataLayout(c.machine->createDataLayout());
+  Constant* data = ConstantDataArray::get(*c.context, ArrayRef<uint8_t>(bytes));
+  auto* global =
+      new GlobalVariable(*llvmModule, data->getType(), /*isConstant=*/true, GlobalValue::ExternalLinkage, data, symbol);
+  global->setAlignment(Align(16));
+  c.mc = std::make_unique<ModuleContext>(*c.context, wasm::Module{}, std::move(llvmModule));
+  return emitMachineCode(*c.machine, *c.mc->llvmModule, CodeGenFileType::ObjectFile);
+}
+
 Expected<ObjectFiles> compileArtifactObjects(const wasm::Module& module, const Options& options,
                                              const ArtifactIdentity& identity) {
-  return compileObjects(module, options, &identity);
+  ObjectFiles objects = WASMC_TRY(compileObjects(module, options, &identity));
+  // The trap handler's pc -> wasm offset tables, which the loader reads
+  // without LLVM (the DWARF they come from is stripped when linking).
+  std::vector<uint8_t> tables = rt::encodeOffsetTables(functionOffsetTables(module, objects));
+  objects.push_back(WASMC_TRY(dataObject(options, abi::kOffsetsSymbol, tables)));
+  return objects;
 }
 
 Expected<std::string> emitModule(const wasm::Module& module, const Options& options, EmitForm form) {

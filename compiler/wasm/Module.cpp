@@ -16,6 +16,15 @@ uint64_t ConstExpr::i64() const {
   return value;
 }
 
+uint32_t Module::localsOffset(FuncIndex index) const {
+  // The decoder checked the size's LEB128: at most five bytes, the last
+  // without its high bit.
+  uint32_t at = definedFunc(index).entryOffset;
+  while (at < bytes.size() && (bytes[at] & 0x80))
+    ++at;
+  return at + 1;
+}
+
 std::string Module::funcName(FuncIndex index) const {
   auto it = names.functions.find(index);
   return it == names.functions.end() ? std::string() : it->second;

@@ -144,6 +144,10 @@ struct Module {
   const Function& definedFunc(FuncIndex index) const { return functions[index - numImportedFuncs]; }
   /// Name from the name section, or "" when it has none.
   std::string funcName(FuncIndex index) const;
+  /// Module byte offset where defined function `index`'s code entry starts
+  /// after its size: its local declarations. Offsets within a function
+  /// (wasm_frame_func_offset) count from here, as Wasmtime's and V8's do.
+  uint32_t localsOffset(FuncIndex index) const;
 };
 
 } // namespace wasmc::wasm

@@ -27,9 +27,10 @@ wasm_trap_t* newErrorTrap(wasm_store_t* store, std::string message) {
 namespace {
 
 wasm_frame_t* newFrame(const rt::Frame& frame) {
-  // Offsets inside a function are not tracked yet: a frame names its
-  // function, and its offsets are those of the function's start.
-  return new wasm_frame_t{nullptr, frame.funcIndex, 0, 0, frame.name};
+  // The offsets are the trapping instruction's, or the call's in a caller;
+  // within the function they count from its local declarations, as
+  // Wasmtime and V8 count them.
+  return new wasm_frame_t{nullptr, frame.funcIndex, frame.functionOffset(), frame.offset, frame.name};
 }
 
 } // namespace

@@ -83,9 +83,20 @@ def test_trap_has_message_code_and_frames():
         instance.exports["outer"]()
     assert trap.value.code == "unreachable" and "unreachable" in trap.value.message
     assert [frame.func_index for frame in trap.value.frames] == [0, 1]
+    # Each frame names its instruction: unreachable (0x00) in $inner, the
+    # call (0x10) in "outer", one byte after their bodies' local counts.
+    binary = wat("""(module
+      (func $inner (unreachable))
+      (func (export "outer") (call $inner))
+      (func (export "div") (param i32) (result i32) (i32.div_s (i32.const 1) (local.get 0))))""")
+    inner, outer = trap.value.frames
+    assert binary[inner.module_offset] == 0x00 and inner.func_offset == 1
+    assert binary[outer.module_offset] == 0x10 and outer.func_offset == 1
+    assert outer.module_offset > inner.module_offset
     with pytest.raises(wasmc.Trap) as trap:
         instance.exports["div"](0)
     assert trap.value.code == "integer_divide_by_zero"
+    assert binary[trap.value.frames[0].module_offset] == 0x6d  # i32.div_s
     assert instance.exports["div"](1) == 1  # the store is usable after a trap
 
 

@@ -76,6 +76,8 @@ int main(int argc, char** argv) {
   wasmc::Result<std::monostate> trapped = (*boom)();
   CHECK(!trapped && trapped.error().trapCode() == WASMC_TRAP_UNREACHABLE);
   CHECK(trapped.error().frames().size() == 1 && trapped.error().frames()[0].funcIndex == 8);
+  // At boom's unreachable: the byte after its (empty) local declarations.
+  CHECK(trapped.error().frames()[0].funcOffset == 1 && trapped.error().frames()[0].moduleOffset > 0);
 
   // Untyped calls.
   wasmc::Result<wasmc::Func> untyped = instance->func("add");

@@ -40,6 +40,27 @@ TEST(CodeRegistryTest, FindsFunctionsAndForgetsThem) {
   unregisterCode(handle); // unknown handles are ignored
 }
 
+TEST(CodeRegistryTest, EachPcGetsTheOffsetOfTheLastRowAtOrBeforeIt) {
+  FunctionRange function{kBase, kBase + 0x100, 4, "f", false, {{0, 0x30}, {0x10, 0x35}, {0x20, 0x3a}}, 0x2e};
+  uint64_t handle = registerCode({function});
+  EXPECT_EQ(lookupFrame(kBase)->offset, 0x30u);
+  EXPECT_EQ(lookupFrame(kBase + 0xf)->offset, 0x30u);
+  EXPECT_EQ(lookupFrame(kBase + 0x10)->offset, 0x35u);
+  EXPECT_EQ(lookupFrame(kBase + 0x1f)->offset, 0x35u);
+  EXPECT_EQ(lookupFrame(kBase + 0xff)->offset, 0x3au);
+  EXPECT_EQ(lookupFrame(kBase + 0x20)->functionStart, 0x2eu);
+  EXPECT_EQ(lookupFrame(kBase + 0x20)->functionOffset(), 0xcu);
+  unregisterCode(handle);
+
+  // Code before the first row, or a function without a table, has none.
+  handle = registerCode({{kBase, kBase + 0x40, 1, "", false, {{0x8, 0x50}}, 0x4c},
+                         {kBase + 0x40, kBase + 0x80, 2, ""}});
+  EXPECT_EQ(lookupFrame(kBase + 0x4)->offset, abi::kNoWasmOffset);
+  EXPECT_EQ(lookupFrame(kBase + 0x8)->offset, 0x50u);
+  EXPECT_EQ(lookupFrame(kBase + 0x50)->offset, abi::kNoWasmOffset);
+  unregisterCode(handle);
+}
+
 TEST(CodeRegistryTest, DistantFunctionsDoNotClaimTheGap) {
   uintptr_t far = kBase + (1 << 20);
   uint64_t handle = registerCode({{far, far + 0x10, 1, "b"}, {kBase, kBase + 0x10, 0, "a"}});

@@ -40,5 +40,19 @@ TEST(TrapTest, DescribeListsFramesInnermostFirst) {
                              "  #1 wasm function 0");
 }
 
+TEST(TrapTest, DescribeGivesEachFrameItsOffsetInTheModuleAndFunction) {
+  Trap trap{TrapCode::Unreachable, {{3, "fib", 0x1000, 0x5c, 0x40}, {0, "", 0x2000, 0x31, 0x30}}, "", 0};
+  EXPECT_EQ(trap.describe(), "unreachable\n"
+                             "  #0 wasm function 3 fib at 0x5c (+0x1c)\n"
+                             "  #1 wasm function 0 at 0x31 (+0x1)");
+}
+
+TEST(TrapTest, AFrameWithoutAnOffsetHasNoFunctionOffsetEither) {
+  Frame frame{2, "", 0x1000, abi::kNoWasmOffset, 0x40};
+  EXPECT_EQ(frame.functionOffset(), 0u);
+  frame.offset = 0x45;
+  EXPECT_EQ(frame.functionOffset(), 5u);
+}
+
 } // namespace
 } // namespace wasmc::rt
