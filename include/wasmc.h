@@ -102,7 +102,10 @@ WASM_API_EXTERN void wasmc_store_interrupt(wasm_store_t*);
 /// waits); replaces an earlier timeout; 0 cancels it.
 WASM_API_EXTERN void wasmc_store_set_timeout(wasm_store_t*, uint64_t ns);
 /// The engine's epoch: a counter any thread advances. A store whose epoch
-/// deadline the counter reaches is interrupted.
+/// deadline the counter reaches is interrupted. Incrementing is lock-free
+/// and async-signal-safe (a SIGALRM handler may call it): one atomic add,
+/// and a write to an eventfd when a deadline falls due, which wakes the
+/// engine's epoch thread to interrupt the store.
 WASM_API_EXTERN void wasmc_engine_increment_epoch(wasm_engine_t*);
 WASM_API_EXTERN uint64_t wasmc_engine_epoch(const wasm_engine_t*);
 /// Interrupts the store once the engine's epoch has advanced `ticks` from

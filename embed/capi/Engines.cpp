@@ -3,10 +3,7 @@
 #include "embed/capi/Handles.h"
 
 wasm_store_t::~wasm_store_t() {
-  {
-    std::lock_guard<std::mutex> lock(engine->epochMutex);
-    std::erase_if(engine->epochDeadlines, [this](const auto& entry) { return entry.first == this; });
-  }
+  engine->epochs.forget(runtime);
   // Before the objects go: a finalizer may still look at what its info
   // points to, never at the store's objects (wasm.h gives it only the info).
   for (auto& [object, info] : hostInfo)

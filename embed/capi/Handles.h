@@ -12,6 +12,7 @@
 // refers to them. Host info belongs to the object, not to the handle, so
 // every handle of one object sees the same (wasm_ref_same).
 
+#include "embed/wasmc/EpochDeadlines.h"
 #include "wasm.h"
 
 #include "compiler/codegen/Codegen.h"
@@ -104,9 +105,7 @@ struct wasm_config_t {
 struct wasm_engine_t {
   wasmc::capi::EngineSettings settings;
   /// wasmc_engine_increment_epoch; the stores waiting for an epoch.
-  std::atomic<uint64_t> epoch{0};
-  std::mutex epochMutex;
-  std::vector<std::pair<wasm_store_t*, uint64_t>> epochDeadlines;
+  wasmc::capi::EpochDeadlines epochs;
 };
 
 struct wasm_store_t {

@@ -144,25 +144,12 @@ void wasmc_store_set_timeout(wasm_store_t* store, uint64_t ns) {
     store->timeout = std::make_unique<rt::Deadline>(store->runtime, ns);
 }
 
-void wasmc_engine_increment_epoch(wasm_engine_t* engine) {
-  uint64_t now = engine->epoch.fetch_add(1, std::memory_order_relaxed) + 1;
-  std::lock_guard<std::mutex> lock(engine->epochMutex);
-  std::erase_if(engine->epochDeadlines, [now](const std::pair<wasm_store_t*, uint64_t>& entry) {
-    if (entry.second > now)
-      return false;
-    entry.first->runtime.interrupt();
-    return true;
-  });
-}
+void wasmc_engine_increment_epoch(wasm_engine_t* engine) { engine->epochs.increment(); }
 
-uint64_t wasmc_engine_epoch(const wasm_engine_t* engine) { return engine->epoch.load(std::memory_order_relaxed); }
+uint64_t wasmc_engine_epoch(const wasm_engine_t* engine) { return engine->epochs.epoch(); }
 
 void wasmc_store_set_epoch_deadline(wasm_store_t* store, uint64_t ticks) {
-  wasm_engine_t* engine = store->engine;
-  std::lock_guard<std::mutex> lock(engine->epochMutex);
-  std::erase_if(engine->epochDeadlines, [store](const auto& entry) { return entry.first == store; });
-  if (ticks)
-    engine->epochDeadlines.emplace_back(store, engine->epoch.load(std::memory_order_relaxed) + ticks);
+  store->engine->epochs.arm(store->runtime, ticks);
 }
 
 } // extern "C"

@@ -6,6 +6,8 @@
 // epochs, and the baseline tier.
 // Usage: embed_interrupt interrupt.wasm interrupt_start.wasm
 #include <pthread.h>
+#include <signal.h>
+#include <sys/time.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -89,6 +91,18 @@ static void* tick_later(void* engine) {
   return NULL;
 }
 
+static wasm_engine_t* alarm_engine;
+
+static void on_alarm(int sig) {
+  (void)sig;
+  wasmc_engine_increment_epoch(alarm_engine);
+}
+
+static void set_alarm_every_ms(int enabled) {
+  struct itimerval every = {{0, enabled ? 1000 : 0}, {0, enabled ? 1000 : 0}};
+  setitimer(ITIMER_REAL, &every, NULL);
+}
+
 static void run_tier(wasmc_tier_t tier, const char* tier_name, wasm_byte_vec_t* binary, wasm_byte_vec_t* start_binary) {
   wasm_config_t* config = wasm_config_new();
   wasmc_config_interruptible_set(config, true);
@@ -150,6 +164,26 @@ static void run_tier(wasmc_tier_t tier, const char* tier_name, wasm_byte_vec_t* 
   expect_interrupt(wasm_func_call(spin, &none, &none));
   pthread_join(thread, NULL);
   CHECK(wasmc_engine_epoch(engine) == epoch + 3);
+  // By a signal handler advancing the epoch (SIGALRM every millisecond):
+  // the increment takes no lock. A removed deadline interrupts nothing.
+  alarm_engine = engine;
+  struct sigaction action;
+  memset(&action, 0, sizeof action);
+  action.sa_handler = on_alarm;
+  action.sa_flags = SA_RESTART;
+  sigaction(SIGALRM, &action, NULL);
+  wasmc_store_set_epoch_deadline(store, 2);
+  wasmc_store_set_epoch_deadline(store, 0);
+  epoch = wasmc_engine_epoch(engine);
+  set_alarm_every_ms(1);
+  for (double until = now_ms() + 20; now_ms() < until;)
+    CHECK(call_answer(answer) == 42);
+  CHECK(wasmc_engine_epoch(engine) > epoch + 2);
+  epoch = wasmc_engine_epoch(engine);
+  wasmc_store_set_epoch_deadline(store, 5);
+  expect_interrupt(wasm_func_call(spin, &none, &none));
+  set_alarm_every_ms(0);
+  CHECK(wasmc_engine_epoch(engine) >= epoch + 5);
   // An interrupt with nothing running stops the next call at once.
   wasmc_store_interrupt(store);
   expect_interrupt(wasm_func_call(spin, &none, &none));
