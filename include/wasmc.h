@@ -111,6 +111,19 @@ WASM_API_EXTERN uint64_t wasmc_engine_epoch(const wasm_engine_t*);
 /// Interrupts the store once the engine's epoch has advanced `ticks` from
 /// now (0 cancels).
 WASM_API_EXTERN void wasmc_store_set_epoch_deadline(wasm_store_t*, uint64_t ticks);
+/// Called when the store's epoch deadline falls due, instead of
+/// interrupting it at once: returns the ticks to extend the deadline by
+/// (the store's wasm runs on, undisturbed), or 0 to interrupt the store.
+/// It runs on the engine's epoch thread (or, if that thread could not be
+/// started, in wasmc_engine_increment_epoch) while the store's wasm may be
+/// running on another thread, and with the engine's deadline lock held: it
+/// may read the epoch and increment it, but must not call into the store
+/// or set deadlines or callbacks. `finalizer` (may be NULL) gets `env` when
+/// the callback is replaced or removed (callback NULL) or the store is
+/// deleted.
+typedef uint64_t (*wasmc_epoch_deadline_callback_t)(void* env);
+WASM_API_EXTERN void wasmc_store_set_epoch_deadline_callback(wasm_store_t*, wasmc_epoch_deadline_callback_t callback,
+                                                             void* env, void (*finalizer)(void*));
 
 // --- fuel -------------------------------------------------------------------
 // Deterministic metering: code compiled with consume_fuel pays for the wasm

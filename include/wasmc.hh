@@ -369,6 +369,20 @@ public:
     wasmc_store_set_timeout(store_.get(), static_cast<uint64_t>(timeout.count()));
   }
   void setEpochDeadline(uint64_t ticks) { wasmc_store_set_epoch_deadline(store_.get(), ticks); }
+  /// Called instead of interrupting when the epoch deadline falls due: the
+  /// ticks to extend it by, or 0 to interrupt. Runs on the engine's epoch
+  /// thread while the wasm runs on (wasmc.h): it must not touch this store.
+  /// An empty function removes it.
+  void setEpochDeadlineCallback(std::function<uint64_t()> callback) {
+    if (!callback) {
+      wasmc_store_set_epoch_deadline_callback(store_.get(), nullptr, nullptr, nullptr);
+      return;
+    }
+    using Callback = std::function<uint64_t()>;
+    wasmc_store_set_epoch_deadline_callback(
+        store_.get(), [](void* env) { return (*static_cast<Callback*>(env))(); }, new Callback(std::move(callback)),
+        [](void* env) { delete static_cast<Callback*>(env); });
+  }
 
   /// Fuel (Config::consumeFuel): false when `fuel` is above INT64_MAX.
   bool setFuel(uint64_t fuel) { return wasmc_store_set_fuel(store_.get(), fuel); }

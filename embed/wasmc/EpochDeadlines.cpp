@@ -65,17 +65,42 @@ void EpochDeadlines::arm(rt::Store& store, uint64_t ticks) {
   interruptDue();
 }
 
+void EpochDeadlines::setCallback(rt::Store& store, Callback callback) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  if (callback)
+    callbacks_[&store] = std::move(callback);
+  else
+    callbacks_.erase(&store);
+}
+
+void EpochDeadlines::forget(rt::Store& store) {
+  arm(store, 0);
+  setCallback(store, nullptr);
+}
+
 void EpochDeadlines::interruptDue() {
   while (true) {
     const uint64_t now = epoch_.load();
     uint64_t next = UINT64_MAX;
-    std::erase_if(deadlines_, [&](const std::pair<rt::Store*, uint64_t>& entry) {
-      if (entry.second > now) {
-        next = std::min(next, entry.second);
-        return false;
+    for (auto& [store, deadline] : deadlines_) {
+      if (deadline > now)
+        continue;
+      // Due: the store's callback may extend it; otherwise it stops.
+      auto callback = callbacks_.find(store);
+      uint64_t extension = callback != callbacks_.end() ? callback->second() : 0;
+      if (extension) {
+        const uint64_t at = epoch_.load();
+        deadline = at + std::min(extension, UINT64_MAX - at);
+      } else {
+        store->interrupt();
+        deadline = 0; // removed below
       }
-      entry.first->interrupt();
-      return true;
+    }
+    std::erase_if(deadlines_, [&](const std::pair<rt::Store*, uint64_t>& entry) {
+      if (entry.second == 0)
+        return true;
+      next = std::min(next, entry.second);
+      return false;
     });
     next_.store(next);
     // An increment since the load above compared with the old next_: look

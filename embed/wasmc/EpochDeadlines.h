@@ -10,6 +10,8 @@
 
 #include <atomic>
 #include <cstdint>
+#include <functional>
+#include <unordered_map>
 #include <mutex>
 #include <thread>
 #include <utility>
@@ -35,8 +37,17 @@ public:
   /// Interrupts `store` once the epoch has advanced `ticks` from now
   /// (replacing its earlier deadline); 0 removes its deadline.
   void arm(rt::Store& store, uint64_t ticks);
-  /// Removes `store`'s deadline (before the store goes).
-  void forget(rt::Store& store) { arm(store, 0); }
+  /// What to do when `store`'s deadline falls due, instead of interrupting
+  /// it: the callback returns the ticks to extend the deadline by (the
+  /// store runs on), or 0 to interrupt it. It runs on the epoch thread with
+  /// this object's lock held, while the store's wasm may be running:
+  /// it must not arm, forget or set callbacks (increment and epoch are
+  /// fine). An empty function removes it.
+  using Callback = std::function<uint64_t()>;
+  void setCallback(rt::Store& store, Callback callback);
+  /// Removes `store`'s deadline and callback (before the store goes); when
+  /// it returns, the callback is not running and never will.
+  void forget(rt::Store& store);
 
 private:
   /// Interrupts and removes every store whose deadline has come, and
@@ -48,6 +59,7 @@ private:
   std::atomic<uint64_t> next_{UINT64_MAX}; // the earliest deadline
   std::mutex mutex_;
   std::vector<std::pair<rt::Store*, uint64_t>> deadlines_;
+  std::unordered_map<rt::Store*, Callback> callbacks_;
   std::atomic<int> wake_{-1}; // eventfd the epoch thread reads
   std::atomic<bool> stopping_{false};
   std::thread thread_;

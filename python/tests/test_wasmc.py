@@ -1,5 +1,7 @@
 """The wasmc package, class by class."""
 import pathlib
+import threading
+import time
 
 import pytest
 
@@ -223,6 +225,40 @@ def test_start_trap_raises():
     with pytest.raises(wasmc.Trap) as trap:
         wasmc.Instance(store, module)
     assert trap.value.code == "unreachable" and trap.value.frames[0].func_index == 0
+
+
+def test_epoch_deadline_with_a_callback_that_extends_it_twice():
+    engine = wasmc.Engine(interruptible=True)
+    store = wasmc.Store(engine)
+    spin = wat("""(module (func (export "spin") (loop (br 0))))""")
+    instance = wasmc.Instance(store, wasmc.Module(store, spin))
+    calls = []
+
+    def extend():
+        calls.append(engine.epoch)
+        return 2 if len(calls) <= 2 else 0
+
+    store.set_epoch_deadline_callback(extend)
+    store.set_epoch_deadline(3)
+    start = engine.epoch
+    running = [True]
+
+    def tick():
+        while running[0]:
+            time.sleep(0.002)
+            engine.increment_epoch()
+
+    ticker = threading.Thread(target=tick)
+    ticker.start()
+    try:
+        with pytest.raises(wasmc.Trap) as trapped:
+            instance.exports["spin"]()
+    finally:
+        running[0] = False
+        ticker.join()
+    assert trapped.value.code == "interrupt"
+    assert len(calls) == 3 and engine.epoch >= start + 3 + 2 + 2
+    store.set_epoch_deadline_callback(None)
 
 
 def test_fuel_interrupt_and_limits():

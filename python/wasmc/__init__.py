@@ -133,6 +133,15 @@ class Engine:
             _ffi.wasm_engine_delete(self._ptr)
             self._ptr = None
 
+    def increment_epoch(self):
+        """Advances the engine's epoch (any thread; lock-free). Stores whose
+        epoch deadline it reaches are interrupted."""
+        _ffi.wasmc_engine_increment_epoch(self._ptr)
+
+    @property
+    def epoch(self):
+        return _ffi.wasmc_engine_epoch(self._ptr)
+
 
 class Store:
     """Owns every instance, function, memory, table and global made in it;
@@ -160,6 +169,31 @@ class Store:
     def set_timeout(self, seconds):
         """Interrupts the store `seconds` from now (0 cancels)."""
         _ffi.wasmc_store_set_timeout(self._ptr, int(seconds * 1e9))
+
+    def set_epoch_deadline(self, ticks):
+        """Interrupts the store once the engine's epoch has advanced `ticks`
+        from now (0 cancels)."""
+        _ffi.wasmc_store_set_epoch_deadline(self._ptr, ticks)
+
+    def set_epoch_deadline_callback(self, callback):
+        """When the epoch deadline falls due, calls callback() instead of
+        interrupting at once: it returns the ticks to extend the deadline by,
+        or 0 to interrupt. It runs on the engine's epoch thread while the
+        wasm runs on: it must not touch this store. None removes it."""
+        if callback is None:
+            _ffi.wasmc_store_set_epoch_deadline_callback(self._ptr, _ffi.EpochCallback(), None, None)
+            self._epoch_callback = None
+            return
+
+        def call(env):
+            try:
+                return max(0, int(callback()))
+            except BaseException:  # an exception cannot cross into C: stop the store
+                return 0
+
+        native = _ffi.EpochCallback(call)
+        _ffi.wasmc_store_set_epoch_deadline_callback(self._ptr, native, None, None)
+        self._epoch_callback = native  # kept alive while the native side may call it
 
     @property
     def fuel(self):

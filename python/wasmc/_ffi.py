@@ -49,6 +49,9 @@ class ValVec(ctypes.Structure):
     _fields_ = [("size", c_size_t), ("data", ctypes.POINTER(Val))]
 
 
+# wasmc_epoch_deadline_callback_t: ticks to extend by (env)
+EpochCallback = ctypes.CFUNCTYPE(ctypes.c_uint64, c_void_p)
+
 # wasmc_func_callback_t: trap (env, caller, args, results)
 Callback = ctypes.CFUNCTYPE(c_void_p, c_void_p, c_void_p, ctypes.POINTER(ValVec), ctypes.POINTER(ValVec))
 
@@ -110,6 +113,9 @@ for _name, _res, _args in [
     ("wasmc_config_interruptible_set", None, [P, c_bool]), ("wasmc_config_consume_fuel_set", None, [P, c_bool]),
     ("wasmc_config_memory_pool_set", None, [P, c_uint32]),
     ("wasmc_store_interrupt", None, [P]), ("wasmc_store_set_timeout", None, [P, ctypes.c_uint64]),
+    ("wasmc_engine_increment_epoch", None, [P]), ("wasmc_engine_epoch", ctypes.c_uint64, [P]),
+    ("wasmc_store_set_epoch_deadline", None, [P, ctypes.c_uint64]),
+    ("wasmc_store_set_epoch_deadline_callback", None, [P, EpochCallback, P, P]),
     ("wasmc_store_set_fuel", c_bool, [P, ctypes.c_uint64]), ("wasmc_store_fuel", ctypes.c_int64, [P]),
     ("wasmc_store_limiter", None, [P] + [ctypes.c_int64] * 5),
     ("wasmc_store_trap_on_grow_failure", None, [P, c_bool]), ("wasmc_store_max_wasm_stack", None, [P, c_size_t]),

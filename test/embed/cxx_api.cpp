@@ -2,6 +2,9 @@
 // caller, memory as a span, globals, errors and traps as Results, WASI
 // through the linker, serialization.
 // Usage: embed_cxx_api cxx_api.wasm wasi_guest.wasm WORK_DIR
+#include <atomic>
+#include <chrono>
+#include <thread>
 #include <wasmc.hh>
 
 #include <cstdio>
@@ -150,6 +153,28 @@ int main(int argc, char** argv) {
   wasmc::Result<int32_t> interrupted = (*meteredAdd)(1, 2);
   CHECK(!interrupted && interrupted.error().trapCode() == WASMC_TRAP_INTERRUPT);
   CHECK(*(*meteredAdd)(1, 2) == 3); // delivered once
+  // An epoch deadline whose callback extends it once (by one tick), then
+  // lets it interrupt; the callback runs on the engine's epoch thread.
+  std::atomic<int> extensions{0};
+  fuelStore.setEpochDeadlineCallback([&extensions]() -> uint64_t { return extensions++ == 0 ? 1 : 0; });
+  fuelStore.setEpochDeadline(1);
+  auto waitFor = [&extensions](int count) {
+    for (int i = 0; i < 5000 && extensions.load() < count; ++i)
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    return extensions.load() == count;
+  };
+  metered.incrementEpoch();
+  CHECK(waitFor(1) && *(*meteredAdd)(1, 2) == 3); // extended: still running
+  metered.incrementEpoch();
+  CHECK(waitFor(2));
+  // The interrupt follows the callback's return on that thread.
+  wasmc::Result<int32_t> expired = (*meteredAdd)(1, 2);
+  for (int i = 0; i < 5000 && expired; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    expired = (*meteredAdd)(1, 2);
+  }
+  CHECK(!expired && expired.error().trapCode() == WASMC_TRAP_INTERRUPT);
+  fuelStore.setEpochDeadlineCallback(nullptr);
   fuelStore.limit({.memories = 0});
   wasmc::Result<wasmc::Instance> overLimit = fuelLinker.instantiate(*meteredModule);
   CHECK(!overLimit && overLimit.error().message().find("limit of 0 memories") != std::string::npos);

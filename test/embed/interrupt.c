@@ -103,6 +103,32 @@ static void set_alarm_every_ms(int enabled) {
   setitimer(ITIMER_REAL, &every, NULL);
 }
 
+/// Extends the deadline by 2 ticks `extensions` times, then lets it stop
+/// the store; counts its calls and its finalization.
+struct Extender {
+  int extensions;
+  int calls;
+  int finalized;
+};
+
+static uint64_t extend(void* env) {
+  struct Extender* extender = env;
+  ++extender->calls;
+  return extender->extensions-- > 0 ? 2 : 0;
+}
+
+static void finalize_extender(void* env) { ++((struct Extender*)env)->finalized; }
+
+static volatile int ticking; // cleared by the main thread once its call returned
+
+static void* tick_until_stopped(void* engine) {
+  while (ticking) {
+    usleep(2 * 1000);
+    wasmc_engine_increment_epoch((wasm_engine_t*)engine);
+  }
+  return NULL;
+}
+
 static void run_tier(wasmc_tier_t tier, const char* tier_name, wasm_byte_vec_t* binary, wasm_byte_vec_t* start_binary) {
   wasm_config_t* config = wasm_config_new();
   wasmc_config_interruptible_set(config, true);
@@ -184,6 +210,21 @@ static void run_tier(wasmc_tier_t tier, const char* tier_name, wasm_byte_vec_t* 
   expect_interrupt(wasm_func_call(spin, &none, &none));
   set_alarm_every_ms(0);
   CHECK(wasmc_engine_epoch(engine) >= epoch + 5);
+  // A deadline callback extends the deadline three times (2 ticks each),
+  // then lets it stop the store: 3 + 3 * 2 ticks in all.
+  struct Extender extender = {3, 0, 0};
+  wasmc_store_set_epoch_deadline_callback(store, extend, &extender, finalize_extender);
+  wasmc_store_set_epoch_deadline(store, 3);
+  epoch = wasmc_engine_epoch(engine);
+  ticking = 1;
+  pthread_create(&thread, NULL, tick_until_stopped, engine);
+  expect_interrupt(wasm_func_call(spin, &none, &none));
+  ticking = 0;
+  pthread_join(thread, NULL);
+  CHECK(extender.calls == 4 && extender.finalized == 0);
+  CHECK(wasmc_engine_epoch(engine) >= epoch + 9);
+  wasmc_store_set_epoch_deadline_callback(store, NULL, NULL, NULL);
+  CHECK(extender.finalized == 1);
   // An interrupt with nothing running stops the next call at once.
   wasmc_store_interrupt(store);
   expect_interrupt(wasm_func_call(spin, &none, &none));
