@@ -140,6 +140,17 @@ WASM_API_EXTERN bool wasmc_store_set_fuel(wasm_store_t*, uint64_t fuel);
 /// The fuel left: negative when the code overdrew it (it runs on to the
 /// next function entry or loop header before it traps).
 WASM_API_EXTERN int64_t wasmc_store_fuel(const wasm_store_t*);
+/// Called where code would trap because the fuel ran out (a function entry
+/// or loop header with the fuel below zero), on the wasm's thread, inside
+/// the call: returns the fuel to add, and is asked again while the fuel is
+/// still below zero. Once it is not, the code goes on; when the callback
+/// returns 0 instead, the code traps WASMC_TRAP_OUT_OF_FUEL. Called at the same points, with the same fuel,
+/// in every tier, so the runs stay deterministic. It must not call into
+/// the store. `finalizer` (may be NULL) gets `env` when the callback is
+/// replaced or removed (callback NULL) or the store is deleted.
+typedef uint64_t (*wasmc_refuel_callback_t)(void* env);
+WASM_API_EXTERN void wasmc_store_set_refuel_callback(wasm_store_t*, wasmc_refuel_callback_t callback, void* env,
+                                                     void (*finalizer)(void*));
 
 // --- resource limits ----------------------------------------------------------
 // What a store may hold (as `wasmc run -W max-*`). A memory.grow or

@@ -386,6 +386,19 @@ public:
 
   /// Fuel (Config::consumeFuel): false when `fuel` is above INT64_MAX.
   bool setFuel(uint64_t fuel) { return wasmc_store_set_fuel(store_.get(), fuel); }
+  /// Asked where the fuel runs out: the fuel to add (asked again while it
+  /// is still below zero), or 0 to trap (wasmc_store_set_refuel_callback).
+  /// An empty function removes it.
+  void setRefuelCallback(std::function<uint64_t()> callback) {
+    if (!callback) {
+      wasmc_store_set_refuel_callback(store_.get(), nullptr, nullptr, nullptr);
+      return;
+    }
+    using Callback = std::function<uint64_t()>;
+    wasmc_store_set_refuel_callback(
+        store_.get(), [](void* env) { return (*static_cast<Callback*>(env))(); }, new Callback(std::move(callback)),
+        [](void* env) { delete static_cast<Callback*>(env); });
+  }
   /// Left; negative when overdrawn.
   int64_t fuel() const { return wasmc_store_fuel(store_.get()); }
 

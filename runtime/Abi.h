@@ -141,6 +141,9 @@ struct Builtins {
   uint32_t (*tableInit)(VMContext* vmctx, uint32_t table, uint32_t segment, uint32_t dst,
                         uint32_t src, uint32_t count);
   void (*elemDrop)(VMContext* vmctx, uint32_t segment);
+  /// The fuel ran out (below zero at a check): returns once the store's
+  /// refuel callback gave enough, else raises "all fuel consumed".
+  void (*outOfFuel)(VMContext* vmctx);
 };
 
 /// The per-instance context every compiled function receives as its first

@@ -157,6 +157,20 @@ void Store::interrupt() {
   requestInterrupt(record_);
 }
 
+void Store::outOfFuel() {
+  // Asked again while the fuel is still below zero, until it says 0.
+  while (refuel_ && record_.fuel < 0) {
+    const uint64_t added = refuel_();
+    if (added == 0)
+      break;
+    // Saturating: the fuel never wraps to a large positive count.
+    const int64_t room = INT64_MAX - record_.fuel;
+    record_.fuel += added > uint64_t(room) ? room : int64_t(added);
+  }
+  if (record_.fuel < 0)
+    raiseTrap(abi::TrapCode::OutOfFuel);
+}
+
 bool Store::interruptPending() const { return interruptRequested(record_); }
 
 void Store::clearInterrupt() {

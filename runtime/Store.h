@@ -11,6 +11,7 @@
 #include "runtime/Value.h"
 
 #include <deque>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <unordered_map>
@@ -67,6 +68,15 @@ public:
   /// -W fuel); below zero once overdrawn (compiler/wasm/Fuel.h).
   void setFuel(int64_t fuel) { record_.fuel = fuel; }
   int64_t fuel() const { return record_.fuel; }
+  /// Asked when the fuel runs out (where the code would trap "all fuel
+  /// consumed"): the fuel to add; asked again while the fuel is still
+  /// below zero; once it is not, the wasm goes on; 0 and it traps. Runs on
+  /// the wasm's thread, inside the call. Empty: no callback.
+  using RefuelCallback = std::function<uint64_t()>;
+  void setRefuelCallback(RefuelCallback callback) { refuel_ = std::move(callback); }
+  /// The code's out-of-fuel path (Builtins::outOfFuel): refuels through the
+  /// callback, or raises the trap.
+  void outOfFuel();
 
   /// Applies to what is created or grown from now on; what already exists
   /// keeps its size.
@@ -99,6 +109,7 @@ public:
 private:
   abi::StoreRecord record_{};
   StoreLimits limits_;
+  RefuelCallback refuel_;
   Table::Budget tableBudget_; // before tables_: they refer to it
   std::vector<abi::VMContext*> contexts_;
   std::mutex contextsMutex_; // addContext against interrupt() from other threads

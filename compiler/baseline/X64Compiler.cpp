@@ -35,6 +35,7 @@ Expected<std::vector<uint8_t>> FunctionCompiler::run() {
   control_.push_back(std::move(body));
   wasm::ByteReader reader(module_.slice(function_.body), function_.body.offset);
   WASMC_TRY(wasm::decodeBody(reader, *this));
+  emitRefuelStubs();
   emitTrapStubs();
   emitJumpTables();
   patchFrameSize();
@@ -230,8 +231,40 @@ void FunctionCompiler::chargeFuel(const wasm::FuelCharge& charge) {
     a_.alu(Alu::Sub, Width::W64, at(kScratch, 0), static_cast<int32_t>(std::min<uint32_t>(charge.cost, INT32_MAX)));
   else
     a_.alu(Alu::Cmp, Width::W64, at(kScratch, 0), 0);
-  if (charge.check)
-    a_.jcc(Cond::Less, trapLabel(abi::TrapCode::OutOfFuel));
+  if (!charge.check)
+    return;
+  RefuelStub& stub = *refuelStubs_.emplace_back(std::make_unique<RefuelStub>());
+  stub.offset = currentOffset_;
+  a_.jcc(Cond::Less, stub.entry);
+  a_.bind(stub.resume);
+}
+
+void FunctionCompiler::emitRefuelStubs() {
+  // Every caller-saved register may hold a value at a charge: all nine
+  // general ones are pushed, and the low halves of the sixteen xmm ones
+  // (the baseline compiler keeps no vectors) saved below them. rsp is
+  // 16-byte aligned in the body: 72 bytes pushed, then 136 more.
+  static constexpr Reg kCallerSaved[] = {Reg::rax, Reg::rcx, Reg::rdx, Reg::rsi, Reg::rdi,
+                                         Reg::r8,  Reg::r9,  Reg::r10, Reg::r11};
+  constexpr int32_t kXmmBytes = 16 * 8 + 8;
+  for (const std::unique_ptr<RefuelStub>& stub : refuelStubs_) {
+    markOffset(stub->offset);
+    a_.bind(stub->entry);
+    for (Reg reg : kCallerSaved)
+      a_.push(reg);
+    a_.alu(Alu::Sub, Width::W64, Reg::rsp, kXmmBytes);
+    for (uint8_t i = 0; i < 16; ++i)
+      a_.storeFloat(FloatSize::F64, at(Reg::rsp, 8 * i), static_cast<Xmm>(i));
+    a_.mov(Width::W64, Reg::rdi, kVmctx);
+    a_.load(Width::W64, Reg::rax, at(Reg::rdi, offsetof(abi::VMContext, builtins)));
+    a_.call(at(Reg::rax, offsetof(abi::Builtins, outOfFuel)));
+    for (uint8_t i = 0; i < 16; ++i)
+      a_.loadFloat(FloatSize::F64, static_cast<Xmm>(i), at(Reg::rsp, 8 * i));
+    a_.alu(Alu::Add, Width::W64, Reg::rsp, kXmmBytes);
+    for (auto reg = std::rbegin(kCallerSaved); reg != std::rend(kCallerSaved); ++reg)
+      a_.pop(*reg);
+    a_.jmp(stub->resume);
+  }
 }
 
 void FunctionCompiler::pollInterrupt() {

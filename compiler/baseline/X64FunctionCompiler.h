@@ -251,6 +251,15 @@ private:
   /// Each wasm instruction that can trap gets its own stubs, so that the
   /// stub's call of raiseTrap tells the backtrace which instruction it was.
   Label& trapLabel(abi::TrapCode code) { return traps_[{code, currentOffset_}]; }
+  /// The out-of-fuel paths of fuel charges (chargeFuel): each calls
+  /// Builtins::outOfFuel with every caller-saved register kept, and goes
+  /// back to `resume` when it returns (the store refuelled).
+  struct RefuelStub {
+    Label entry;
+    Label resume;
+    uint32_t offset;
+  };
+  void emitRefuelStubs();
   /// Starts the code of the wasm instruction at module offset `offset`
   /// (the pc -> offset table, compileFunctionX64's `offsets`).
   void markOffset(uint32_t offset);
@@ -371,6 +380,7 @@ private:
   size_t stackCheckSizeAt_ = 0;
   // Out-of-line trap stubs, emitted last: per kind and instruction offset.
   std::map<std::pair<abi::TrapCode, uint32_t>, Label> traps_;
+  std::vector<std::unique_ptr<RefuelStub>> refuelStubs_; // boxed: labels must not move
   uint32_t currentOffset_ = 0;           // the instruction being compiled
   std::vector<abi::PcOffset> offsets_;   // pc -> wasm offset, sorted by pc
   struct JumpTable {

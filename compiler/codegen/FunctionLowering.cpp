@@ -320,8 +320,22 @@ private:
       StoreInst* store = b.CreateStore(now, fuel_, /*isVolatile=*/true);
       store->setMetadata(LLVMContext::MD_tbaa, fc_.mc.tbaaRuntime);
     }
-    if (charge.check)
-      fc_.trapIf(b.CreateICmpSLT(now, b.getInt64(0)), abi::TrapCode::OutOfFuel);
+    if (!charge.check)
+      return;
+    // Below zero: the store's refuel callback may add fuel and let the code
+    // go on (Builtins::outOfFuel returns), or the builtin traps. Fuel is
+    // read from memory at every charge, so what it added is seen.
+    BasicBlock* refuel = BasicBlock::Create(fc_.ctx, "refuel", fc_.fn);
+    BasicBlock* fueled = BasicBlock::Create(fc_.ctx, "fueled", fc_.fn);
+    MDBuilder md(fc_.ctx);
+    b.CreateCondBr(b.CreateICmpSLT(now, b.getInt64(0)), refuel, fueled, md.createUnlikelyBranchWeights());
+    b.SetInsertPoint(refuel);
+    CallInst* call = fc_.callBuiltin(offsetof(abi::Builtins, outOfFuel),
+                                     FunctionType::get(b.getVoidTy(), {fc_.ptr()}, false), {});
+    call->addFnAttr(Attribute::Cold);
+    call->addFnAttr(Attribute::NoMerge);
+    b.CreateBr(fueled);
+    b.SetInsertPoint(fueled);
   }
 
   /// A loop entry: every local from the caller's buffer (local i's bits at

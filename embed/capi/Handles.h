@@ -96,6 +96,15 @@ struct ExternRefTarget {
   std::shared_ptr<void> owner; // modules and traps: keeps them alive
 };
 
+/// A callback's environment, finalized (`finalizer` may be null) when the
+/// last copy of the result goes, on whichever thread drops it.
+inline std::shared_ptr<void> ownEnvironment(void* env, void (*finalizer)(void*)) {
+  return std::shared_ptr<void>(env, [finalizer](void* data) {
+    if (finalizer)
+      finalizer(data);
+  });
+}
+
 } // namespace wasmc::capi
 
 struct wasm_config_t {

@@ -155,17 +155,9 @@ void wasmc_store_set_epoch_deadline(wasm_store_t* store, uint64_t ticks) {
 void wasmc_store_set_epoch_deadline_callback(wasm_store_t* store, wasmc_epoch_deadline_callback_t callback, void* env,
                                              void (*finalizer)(void*)) {
   capi::EpochDeadlines::Callback function;
-  if (callback) {
-    // The environment is finalized when the callback goes (replaced,
-    // removed, or with the store), whichever thread drops it last.
-    std::shared_ptr<void> owned(env, [finalizer](void* data) {
-      if (finalizer)
-        finalizer(data);
-    });
+  std::shared_ptr<void> owned = ownEnvironment(env, finalizer);
+  if (callback)
     function = [callback, owned] { return callback(owned.get()); };
-  } else if (finalizer) {
-    finalizer(env);
-  }
   store->engine->epochs.setCallback(store->runtime, std::move(function));
 }
 

@@ -271,6 +271,13 @@ def test_fuel_interrupt_and_limits():
         with pytest.raises(wasmc.Trap) as trapped:
             instance.exports["spin"]()
         assert trapped.value.code == "out_of_fuel" and store.fuel == -1
+        refills = []
+        store.set_refuel_callback(lambda: refills.append(1) or (5 if len(refills) <= 4 else 0))
+        store.fuel = 0
+        with pytest.raises(wasmc.Trap) as trapped:
+            instance.exports["spin"]()  # 1 fuel per iteration: 20 in all, then refused
+        assert trapped.value.code == "out_of_fuel" and len(refills) == 5 and store.fuel == -1
+        store.set_refuel_callback(None)
         store.fuel = 2**62
         store.set_timeout(0.01)
         with pytest.raises(wasmc.Trap) as trapped:

@@ -175,6 +175,25 @@ class Store:
         from now (0 cancels)."""
         _ffi.wasmc_store_set_epoch_deadline(self._ptr, ticks)
 
+    def set_refuel_callback(self, callback):
+        """Where the fuel runs out, calls callback() for the fuel to add (again
+        while it is still below zero); 0 (or an exception) traps "out_of_fuel".
+        Runs inside the call, on its thread. None removes it."""
+        if callback is None:
+            _ffi.wasmc_store_set_refuel_callback(self._ptr, _ffi.EpochCallback(), None, None)
+            self._refuel_callback = None
+            return
+
+        def call(env):
+            try:
+                return max(0, int(callback()))
+            except BaseException:  # an exception cannot cross into C: out of fuel
+                return 0
+
+        native = _ffi.EpochCallback(call)
+        _ffi.wasmc_store_set_refuel_callback(self._ptr, native, None, None)
+        self._refuel_callback = native  # kept alive while the native side may call it
+
     def set_epoch_deadline_callback(self, callback):
         """When the epoch deadline falls due, calls callback() instead of
         interrupting at once: it returns the ticks to extend the deadline by,

@@ -49,7 +49,8 @@ class ValVec(ctypes.Structure):
     _fields_ = [("size", c_size_t), ("data", ctypes.POINTER(Val))]
 
 
-# wasmc_epoch_deadline_callback_t: ticks to extend by (env)
+# wasmc_epoch_deadline_callback_t: ticks to extend by (env); also
+# wasmc_refuel_callback_t: fuel to add (env)
 EpochCallback = ctypes.CFUNCTYPE(ctypes.c_uint64, c_void_p)
 
 # wasmc_func_callback_t: trap (env, caller, args, results)
@@ -117,6 +118,7 @@ for _name, _res, _args in [
     ("wasmc_store_set_epoch_deadline", None, [P, ctypes.c_uint64]),
     ("wasmc_store_set_epoch_deadline_callback", None, [P, EpochCallback, P, P]),
     ("wasmc_store_set_fuel", c_bool, [P, ctypes.c_uint64]), ("wasmc_store_fuel", ctypes.c_int64, [P]),
+    ("wasmc_store_set_refuel_callback", None, [P, EpochCallback, P, P]),
     ("wasmc_store_limiter", None, [P] + [ctypes.c_int64] * 5),
     ("wasmc_store_trap_on_grow_failure", None, [P, c_bool]), ("wasmc_store_max_wasm_stack", None, [P, c_size_t]),
     ("wasmc_module_new", P, [P, c_char_p, c_size_t, ctypes.POINTER(c_void_p)]),

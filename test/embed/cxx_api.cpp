@@ -148,6 +148,13 @@ int main(int argc, char** argv) {
   CHECK(fuelStore.setFuel(2));
   wasmc::Result<int32_t> starved = (*meteredAdd)(1, 2);
   CHECK(!starved && starved.error().trapCode() == WASMC_TRAP_OUT_OF_FUEL && fuelStore.fuel() == -1);
+  // Refuelled one unit at a time: add's 3 units of fuel come in 3 calls
+  // (its entry check sees -3, then -2, -1, 0), and it returns.
+  int refuels = 0;
+  fuelStore.setFuel(0);
+  fuelStore.setRefuelCallback([&refuels]() -> uint64_t { return ++refuels, 1; });
+  CHECK(*(*meteredAdd)(1, 2) == 3 && refuels == 3 && fuelStore.fuel() == 0);
+  fuelStore.setRefuelCallback(nullptr);
   fuelStore.setFuel(100);
   fuelStore.interrupt();
   wasmc::Result<int32_t> interrupted = (*meteredAdd)(1, 2);

@@ -2,7 +2,11 @@
 // its header for the format) in every configuration: the LLVM tier at -O0,
 // -O2 and -O3, the baseline tier, tiered, and an -O2 .cwasm
 // (serialized and loaded again). Counts must match the file exactly, and
-// so each other. Also: a module compiled without fuel ignores it.
+// so each other. Each case runs again from no fuel with a refuel callback
+// that adds 7 at a time (same count, same result, and the same callback
+// calls in every configuration), and each case that runs out again with a
+// callback that refuses (the same trap). Also: a module compiled without
+// fuel ignores it.
 // Usage: embed_fuel fuel.wasm fuel.wat
 #include <inttypes.h>
 #include <stdio.h>
@@ -82,9 +86,55 @@ static size_t export_index(const wasm_module_t* module, const char* name) {
 /// do something else (spin would never end).
 static int runs_out(const Case* c) { return c->consumed > (int64_t)c->fuel; }
 
+/// How a case gets its fuel: all of it at once; from nothing, through a
+/// refuel callback adding kDrip at a time; or with a callback that refuses.
+typedef enum { kUpFront, kDripped, kRefused } Refuel;
+enum { kDrip = 7 };
+
+typedef struct {
+  int refuse;
+  int calls;
+  uint64_t added;
+} Refueller;
+
+/// Overwrites every register a C function may change (the refuel paths must
+/// keep whatever compiled code holds in them), as a callback may.
+static void clobber_caller_saved_registers(void) {
+#if defined(__x86_64__)
+  __asm__ volatile(
+      "pcmpeqd %%xmm0, %%xmm0\n pcmpeqd %%xmm1, %%xmm1\n pcmpeqd %%xmm2, %%xmm2\n pcmpeqd %%xmm3, %%xmm3\n"
+      "pcmpeqd %%xmm4, %%xmm4\n pcmpeqd %%xmm5, %%xmm5\n pcmpeqd %%xmm6, %%xmm6\n pcmpeqd %%xmm7, %%xmm7\n"
+      "pcmpeqd %%xmm8, %%xmm8\n pcmpeqd %%xmm9, %%xmm9\n pcmpeqd %%xmm10, %%xmm10\n pcmpeqd %%xmm11, %%xmm11\n"
+      "pcmpeqd %%xmm12, %%xmm12\n pcmpeqd %%xmm13, %%xmm13\n pcmpeqd %%xmm14, %%xmm14\n pcmpeqd %%xmm15, %%xmm15\n"
+      "mov $-1, %%rax\n mov $-1, %%rcx\n mov $-1, %%rdx\n mov $-1, %%rsi\n mov $-1, %%rdi\n"
+      "mov $-1, %%r8\n mov $-1, %%r9\n mov $-1, %%r10\n mov $-1, %%r11\n" ::
+          : "xmm0", "xmm1", "xmm2", "xmm3", "xmm4", "xmm5", "xmm6", "xmm7", "xmm8", "xmm9", "xmm10", "xmm11",
+            "xmm12", "xmm13", "xmm14", "xmm15", "rax", "rcx", "rdx", "rsi", "rdi", "r8", "r9", "r10", "r11");
+#endif
+}
+
+static uint64_t refuel(void* env) {
+  clobber_caller_saved_registers();
+  Refueller* refueller = env;
+  ++refueller->calls;
+  if (refueller->refuse)
+    return 0;
+  refueller->added += kDrip;
+  return kDrip;
+}
+
+/// Refuel calls per case under kDripped in the first metered
+/// configuration (-1 before it ran): every other one must make the same
+/// calls.
+static int drip_calls[kMaxCases];
+/// What each case returned with its fuel up front, in the same
+/// configuration: the dripped run must return the same (the refuel paths
+/// keep every register).
+static wasm_val_t upfront_result[kMaxCases];
+
 /// Runs `c` in a fresh store; returns the number of mismatches (0 or 1).
 static int run_case(wasm_engine_t* engine, const wasm_byte_vec_t* wasm, const char* config, int metered,
-                    const Case* c) {
+                    const Case* c, Refuel mode) {
   wasm_store_t* store = wasm_store_new(engine);
   wasm_module_t* module = NULL;
   CHECK(wasmc_module_new(store, (const uint8_t*)wasm->data, wasm->size, &module) == NULL);
@@ -107,11 +157,31 @@ static int run_case(wasm_engine_t* engine, const wasm_byte_vec_t* wasm, const ch
   for (size_t i = 0; i < c->argc; ++i)
     args[i] = (wasm_val_t)WASM_I32_VAL(c->args[i]);
   wasm_val_vec_t arg_vec = {c->argc, args}, result_vec = {wasm_func_result_arity(func), results};
-  CHECK(wasmc_store_set_fuel(store, c->fuel));
+  Refueller refueller = {mode == kRefused, 0, 0};
+  uint64_t start = mode == kDripped ? 0 : c->fuel;
+  CHECK(wasmc_store_set_fuel(store, start));
+  if (mode != kUpFront)
+    wasmc_store_set_refuel_callback(store, refuel, &refueller, NULL);
   wasm_trap_t* trap = wasm_func_call(func, &arg_vec, &result_vec);
-  int64_t consumed = (int64_t)c->fuel - wasmc_store_fuel(store);
+  int64_t consumed = (int64_t)(start + refueller.added) - wasmc_store_fuel(store);
   int failed = 0;
-  if (metered) {
+  if (mode == kDripped) {
+    // The whole run, paid kDrip at a time: the same count, the same
+    // result, and the same refuel calls as in every other configuration.
+    int* first = &drip_calls[c - cases];
+    failed = consumed != c->consumed || (trap != NULL) != c->trap || (*first >= 0 && refueller.calls != *first);
+    if (!trap && result_vec.size == 1)
+      failed |= results[0].kind != upfront_result[c - cases].kind ||
+                results[0].of.i64 != upfront_result[c - cases].of.i64;
+    if (*first < 0)
+      *first = refueller.calls;
+  } else if (mode == kRefused) {
+    // Runs out as with no callback, after asking it once where it traps.
+    failed = consumed != c->consumed || (trap != NULL) != c->trap || refueller.calls != (trap ? 1 : 0) ||
+             (trap && wasmc_trap_code(trap) != WASMC_TRAP_OUT_OF_FUEL);
+  } else if (metered) {
+    if (!trap && result_vec.size == 1)
+      upfront_result[c - cases] = results[0];
     failed = consumed != c->consumed || (trap != NULL) != c->trap;
     if (trap && c->trap && c->consumed > (int64_t)c->fuel)
       failed |= wasmc_trap_code(trap) != WASMC_TRAP_OUT_OF_FUEL;
@@ -123,9 +193,10 @@ static int run_case(wasm_engine_t* engine, const wasm_byte_vec_t* wasm, const ch
     wasm_message_t message = WASM_EMPTY_VEC;
     if (trap)
       wasm_trap_message(trap, &message);
-    fprintf(stderr, "FAIL %s, fuel.wat:%d: %s: consumed %" PRId64 " (want %" PRId64 "), %s%.*s\n", config, c->line,
-            c->name, consumed, metered ? c->consumed : 0, trap ? "trap: " : "no trap",
-            (int)message.size, message.data ? message.data : "");
+    fprintf(stderr, "FAIL %s%s, fuel.wat:%d: %s: consumed %" PRId64 " (want %" PRId64 "), %d refuels, %s%.*s\n",
+            config, mode == kDripped ? " dripped" : mode == kRefused ? " refused" : "", c->line, c->name, consumed,
+            metered ? c->consumed : 0, refueller.calls, trap ? "trap: " : "no trap", (int)message.size,
+            message.data ? message.data : "");
     wasm_byte_vec_delete(&message);
   }
   if (trap)
@@ -153,6 +224,8 @@ int main(int argc, char** argv) {
       {"unmetered llvm", WASMC_TIER_LLVM, 2, 0}, {"unmetered baseline", WASMC_TIER_BASELINE, 2, 0},
   };
   int failures = 0;
+  for (size_t i = 0; i < kMaxCases; ++i)
+    drip_calls[i] = -1;
   for (size_t k = 0; k < sizeof configs / sizeof configs[0]; ++k) {
     wasm_config_t* config = wasm_config_new();
     wasmc_config_cache_set(config, false);
@@ -161,9 +234,12 @@ int main(int argc, char** argv) {
     wasmc_config_consume_fuel_set(config, configs[k].metered);
     wasm_engine_t* engine = wasm_engine_new_with_config(config);
     int before = failures;
-    for (size_t i = 0; i < case_count; ++i)
+    for (size_t i = 0; i < case_count; ++i) {
       if (configs[k].metered || !runs_out(&cases[i]))
-        failures += run_case(engine, &wasm, configs[k].name, configs[k].metered, &cases[i]);
+        failures += run_case(engine, &wasm, configs[k].name, configs[k].metered, &cases[i], kUpFront);
+      if (configs[k].metered)
+        failures += run_case(engine, &wasm, configs[k].name, 1, &cases[i], runs_out(&cases[i]) ? kRefused : kDripped);
+    }
     printf("%s %s: %zu cases\n", failures == before ? "ok  " : "FAIL", configs[k].name, case_count);
     wasm_engine_delete(engine);
   }

@@ -110,4 +110,20 @@
   ;; A stretch without a check can overdraw: count's last stretch
   ;; (local.get) runs on 0 fuel and returns with -1 left.
   ;; fuel count 1 with 6 -> 7
+
+  ;; Float locals, which the baseline tier keeps in caller-saved xmm
+  ;; registers, live across the loop header's check: refuelling there
+  ;; (test/embed/fuel.c's dripped runs) must keep them. The entry stretch
+  ;; (6), 13 per iteration, then 8.
+  ;; fuel floats 50 -> 664
+  (func (export "floats") (param $n i32) (result i32) (local $a f64) (local $b f64) (local $c f32)
+    (local.set $a (f64.const 1.5))
+    (local.set $b (f64.const 0.25))
+    (local.set $c (f32.const 3))
+    (loop $next
+      (local.set $a (f64.add (local.get $a) (local.get $b)))
+      (local.set $c (f32.add (local.get $c) (f32.const 0.5)))
+      (br_if $next (local.tee $n (i32.sub (local.get $n) (i32.const 1)))))
+    (i32.add (i32.wrap_i64 (i64.shr_u (i64.reinterpret_f64 (local.get $a)) (i64.const 20)))
+             (i32.reinterpret_f32 (local.get $c))))
 )
