@@ -3,8 +3,8 @@
 # libwasmc in build-asan/ (ASan + LSan + UBSan) and build-tsan/ (TSan), then
 # runs the C API coverage test, the wasmc.h and wasmc.hh tests (limits,
 # fuel and interruption included) and all 26
-# wasm-c-api examples (C and C++) under ASan, and the threads examples under
-# TSan. Any report fails the run. Install first with ./build.sh build.
+# wasm-c-api examples (C and C++) under ASan, and the threads examples and
+# the interruption test (epoch thread, signal handler) under TSan. Any report fails the run. Install first with ./build.sh build.
 #   tools/sanitize-embed.sh [EXAMPLES_DIR]   (default ../shared/embed/wasm-c-api)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -18,7 +18,7 @@ configure build-asan address,undefined
 configure build-tsan thread
 cmake --build build-asan --target libwasmc capi_coverage embed_wasi_host embed_cxx_api embed_coverage_wasm \
   embed_limits embed_fuel embed_interrupt
-cmake --build build-tsan --target libwasmc
+cmake --build build-tsan --target libwasmc embed_interrupt
 export ASAN_OPTIONS=detect_leaks=1:allow_user_segv_handler=1:use_sigaltstack=0:detect_stack_use_after_return=0
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 export TSAN_OPTIONS=halt_on_error=1
@@ -50,6 +50,14 @@ done
 for source in "$examples"/example/*.cc; do
   run_example "$(basename "$source" .cc)-cc-asan" "$source" clang++-19 "-std=c++17 -fsanitize=address,undefined" build-asan/embed
 done
+# Timeouts, interrupts from other threads, epochs ticked by a thread and by
+# a signal handler, deadline callbacks on the engine's epoch thread.
+if (TSAN_OPTIONS=halt_on_error=1 build-tsan/test/embed/embed_interrupt build/test/embed/interrupt.wasm \
+    build/test/embed/interrupt_start.wasm > "$work/interrupt-tsan.out" 2>&1); then
+  echo "clean interrupt-tsan"
+else
+  echo "FAIL interrupt-tsan"; head -40 "$work/interrupt-tsan.out"; failed=$((failed + 1))
+fi
 run_example threads-c-tsan "$examples/example/threads.c" clang-19 "-std=gnu11 -fsanitize=thread" build-tsan/embed
 run_example threads-cc-tsan "$examples/example/threads.cc" clang++-19 "-std=c++17 -fsanitize=thread" build-tsan/embed
 echo "$failed failed"
