@@ -4,6 +4,8 @@
 #include "runtime/Instance.h"
 #include "runtime/Signatures.h"
 
+#include <algorithm>
+
 namespace wasmc::rt {
 
 namespace {
@@ -163,9 +165,10 @@ void Store::outOfFuel() {
     const uint64_t added = refuel_();
     if (added == 0)
       break;
-    // Saturating: the fuel never wraps to a large positive count.
-    const int64_t room = INT64_MAX - record_.fuel;
-    record_.fuel += added > uint64_t(room) ? room : int64_t(added);
+    // Saturating at INT64_MAX, in unsigned arithmetic: with the fuel below
+    // zero the room up to it is more than INT64_MAX.
+    const uint64_t room = uint64_t(INT64_MAX) - uint64_t(record_.fuel);
+    record_.fuel = int64_t(uint64_t(record_.fuel) + std::min(added, room));
   }
   if (record_.fuel < 0)
     raiseTrap(abi::TrapCode::OutOfFuel);

@@ -154,6 +154,10 @@ int main(int argc, char** argv) {
   fuelStore.setFuel(0);
   fuelStore.setRefuelCallback([&refuels]() -> uint64_t { return ++refuels, 1; });
   CHECK(*(*meteredAdd)(1, 2) == 3 && refuels == 3 && fuelStore.fuel() == 0);
+  // A callback giving everything saturates the fuel at INT64_MAX.
+  fuelStore.setFuel(0);
+  fuelStore.setRefuelCallback([]() -> uint64_t { return UINT64_MAX; });
+  CHECK(*(*meteredAdd)(1, 2) == 3 && fuelStore.fuel() == INT64_MAX);
   fuelStore.setRefuelCallback(nullptr);
   fuelStore.setFuel(100);
   fuelStore.interrupt();
