@@ -7,6 +7,7 @@
 // Usage: embed_interrupt interrupt.wasm interrupt_start.wasm
 #include <pthread.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <sys/time.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -98,6 +99,22 @@ static void on_alarm(int sig) {
   wasmc_engine_increment_epoch(alarm_engine);
 }
 
+/// The thread SIGALRM is delivered to (the main thread blocks it): one in a
+/// sleep loop, so that sanitizers that defer signals to a safe point (TSan
+/// does; JIT code has none) still deliver them while wasm spins.
+static atomic_int alarm_sink_running;
+
+static void* alarm_sink(void* unused) {
+  (void)unused;
+  sigset_t alarm;
+  sigemptyset(&alarm);
+  sigaddset(&alarm, SIGALRM);
+  pthread_sigmask(SIG_UNBLOCK, &alarm, NULL);
+  while (alarm_sink_running)
+    usleep(1000);
+  return NULL;
+}
+
 static void set_alarm_every_ms(int enabled) {
   struct itimerval every = {{0, enabled ? 1000 : 0}, {0, enabled ? 1000 : 0}};
   setitimer(ITIMER_REAL, &every, NULL);
@@ -106,9 +123,9 @@ static void set_alarm_every_ms(int enabled) {
 /// Extends the deadline by 2 ticks `extensions` times, then lets it stop
 /// the store; counts its calls and its finalization.
 struct Extender {
-  int extensions;
-  int calls;
-  int finalized;
+  int extensions; // only the callback reads and writes it
+  atomic_int calls;
+  atomic_int finalized;
 };
 
 static uint64_t extend(void* env) {
@@ -119,7 +136,7 @@ static uint64_t extend(void* env) {
 
 static void finalize_extender(void* env) { ++((struct Extender*)env)->finalized; }
 
-static volatile int ticking; // cleared by the main thread once its call returned
+static atomic_int ticking; // cleared by the main thread once its call returned
 
 static void* tick_until_stopped(void* engine) {
   while (ticking) {
@@ -198,6 +215,13 @@ static void run_tier(wasmc_tier_t tier, const char* tier_name, wasm_byte_vec_t* 
   action.sa_handler = on_alarm;
   action.sa_flags = SA_RESTART;
   sigaction(SIGALRM, &action, NULL);
+  sigset_t alarm, old_mask;
+  sigemptyset(&alarm);
+  sigaddset(&alarm, SIGALRM);
+  pthread_sigmask(SIG_BLOCK, &alarm, &old_mask);
+  alarm_sink_running = 1;
+  pthread_t sink;
+  pthread_create(&sink, NULL, alarm_sink, NULL);
   wasmc_store_set_epoch_deadline(store, 2);
   wasmc_store_set_epoch_deadline(store, 0);
   epoch = wasmc_engine_epoch(engine);
@@ -209,6 +233,9 @@ static void run_tier(wasmc_tier_t tier, const char* tier_name, wasm_byte_vec_t* 
   wasmc_store_set_epoch_deadline(store, 5);
   expect_interrupt(wasm_func_call(spin, &none, &none));
   set_alarm_every_ms(0);
+  alarm_sink_running = 0;
+  pthread_join(sink, NULL);
+  pthread_sigmask(SIG_SETMASK, &old_mask, NULL);
   CHECK(wasmc_engine_epoch(engine) >= epoch + 5);
   // A deadline callback extends the deadline three times (2 ticks each),
   // then lets it stop the store: 3 + 3 * 2 ticks in all.
