@@ -146,7 +146,8 @@ WASM_API_EXTERN int64_t wasmc_store_fuel(const wasm_store_t*);
 /// still below zero. Once it is not, the code goes on; when the callback
 /// returns 0 instead, the code traps WASMC_TRAP_OUT_OF_FUEL. Called at the same points, with the same fuel,
 /// in every tier, so the runs stay deterministic. It must not call into
-/// the store. `finalizer` (may be NULL) gets `env` when the callback is
+/// the store, nor read or write its memories, tables or globals (the
+/// compiled code keeps values of them across the call). `finalizer` (may be NULL) gets `env` when the callback is
 /// replaced or removed (callback NULL) or the store is deleted.
 typedef uint64_t (*wasmc_refuel_callback_t)(void* env);
 WASM_API_EXTERN void wasmc_store_set_refuel_callback(wasm_store_t*, wasmc_refuel_callback_t callback, void* env,

@@ -79,7 +79,7 @@ uint32_t tableInit(VMContext* vmctx, uint32_t table, uint32_t segment, uint32_t 
 
 void elemDrop(VMContext* vmctx, uint32_t segment) { Instance::fromVmctx(vmctx)->dropElemSegment(segment); }
 
-void outOfFuel(VMContext* vmctx) { Instance::fromVmctx(vmctx)->store().outOfFuel(); }
+__attribute__((preserve_all)) void outOfFuel(VMContext* vmctx) { Instance::fromVmctx(vmctx)->store().outOfFuel(); }
 
 constexpr abi::Builtins kBuiltins = {
     &raiseTrapBuiltin, &memoryGrow, &memoryInit, &dataDrop, &tableGrow,

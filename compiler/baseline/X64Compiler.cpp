@@ -240,29 +240,20 @@ void FunctionCompiler::chargeFuel(const wasm::FuelCharge& charge) {
 }
 
 void FunctionCompiler::emitRefuelStubs() {
-  // Every caller-saved register may hold a value at a charge: all nine
-  // general ones are pushed, and the low halves of the sixteen xmm ones
-  // (the baseline compiler keeps no vectors) saved below them. rsp is
-  // 16-byte aligned in the body: 72 bytes pushed, then 136 more.
-  static constexpr Reg kCallerSaved[] = {Reg::rax, Reg::rcx, Reg::rdx, Reg::rsi, Reg::rdi,
-                                         Reg::r8,  Reg::r9,  Reg::r10, Reg::r11};
-  constexpr int32_t kXmmBytes = 16 * 8 + 8;
+  // Every register may hold a value at a charge. Builtins::outOfFuel keeps
+  // them all (preserve_all): only rdi and rax, which the call itself
+  // needs, are saved here. Two pushes keep rsp 16-byte aligned, as it is
+  // in the body.
   for (const std::unique_ptr<RefuelStub>& stub : refuelStubs_) {
     markOffset(stub->offset);
     a_.bind(stub->entry);
-    for (Reg reg : kCallerSaved)
-      a_.push(reg);
-    a_.alu(Alu::Sub, Width::W64, Reg::rsp, kXmmBytes);
-    for (uint8_t i = 0; i < 16; ++i)
-      a_.storeFloat(FloatSize::F64, at(Reg::rsp, 8 * i), static_cast<Xmm>(i));
+    a_.push(Reg::rax);
+    a_.push(Reg::rdi);
     a_.mov(Width::W64, Reg::rdi, kVmctx);
     a_.load(Width::W64, Reg::rax, at(Reg::rdi, offsetof(abi::VMContext, builtins)));
     a_.call(at(Reg::rax, offsetof(abi::Builtins, outOfFuel)));
-    for (uint8_t i = 0; i < 16; ++i)
-      a_.loadFloat(FloatSize::F64, static_cast<Xmm>(i), at(Reg::rsp, 8 * i));
-    a_.alu(Alu::Add, Width::W64, Reg::rsp, kXmmBytes);
-    for (auto reg = std::rbegin(kCallerSaved); reg != std::rend(kCallerSaved); ++reg)
-      a_.pop(*reg);
+    a_.pop(Reg::rdi);
+    a_.pop(Reg::rax);
     a_.jmp(stub->resume);
   }
 }

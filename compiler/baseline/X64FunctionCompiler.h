@@ -252,8 +252,8 @@ private:
   /// stub's call of raiseTrap tells the backtrace which instruction it was.
   Label& trapLabel(abi::TrapCode code) { return traps_[{code, currentOffset_}]; }
   /// The out-of-fuel paths of fuel charges (chargeFuel): each calls
-  /// Builtins::outOfFuel with every caller-saved register kept, and goes
-  /// back to `resume` when it returns (the store refuelled).
+  /// Builtins::outOfFuel (which keeps every register) and goes back to
+  /// `resume` when it returns (the store refuelled).
   struct RefuelStub {
     Label entry;
     Label resume;

@@ -334,6 +334,13 @@ private:
                                      FunctionType::get(b.getVoidTy(), {fc_.ptr()}, false), {});
     call->addFnAttr(Attribute::Cold);
     call->addFnAttr(Attribute::NoMerge);
+    // It changes only the fuel, which compiled code reads volatile (never
+    // cached), and the refuel callback may not touch the store's memories,
+    // tables or globals (wasmc.h): so loads of those stay valid across it,
+    // and loops keep their hoisted loads. Without this, metered vm ran 2.5x
+    // slower than plain (1.16x with the old noreturn trap).
+    call->setMemoryEffects(MemoryEffects::inaccessibleMemOnly());
+    call->setCallingConv(CallingConv::PreserveAll); // as Builtins::outOfFuel is declared
     b.CreateBr(fueled);
     b.SetInsertPoint(fueled);
   }
