@@ -374,15 +374,9 @@ public:
   /// thread while the wasm runs on (wasmc.h): it must not touch this store.
   /// An empty function removes it.
   void setEpochDeadlineCallback(std::function<uint64_t()> callback) {
-    if (!callback) {
-      wasmc_store_set_epoch_deadline_callback(store_.get(), nullptr, nullptr, nullptr);
-      return;
-    }
-    using Callback = std::function<uint64_t()>;
-    wasmc_store_set_epoch_deadline_callback(
-        store_.get(), [](void* env) { return (*static_cast<Callback*>(env))(); }, new Callback(std::move(callback)),
-        [](void* env) { delete static_cast<Callback*>(env); });
+    setCountCallback(wasmc_store_set_epoch_deadline_callback, std::move(callback));
   }
+
 
   /// Fuel (Config::consumeFuel): false when `fuel` is above INT64_MAX.
   bool setFuel(uint64_t fuel) { return wasmc_store_set_fuel(store_.get(), fuel); }
@@ -390,15 +384,9 @@ public:
   /// is still below zero), or 0 to trap (wasmc_store_set_refuel_callback).
   /// An empty function removes it.
   void setRefuelCallback(std::function<uint64_t()> callback) {
-    if (!callback) {
-      wasmc_store_set_refuel_callback(store_.get(), nullptr, nullptr, nullptr);
-      return;
-    }
-    using Callback = std::function<uint64_t()>;
-    wasmc_store_set_refuel_callback(
-        store_.get(), [](void* env) { return (*static_cast<Callback*>(env))(); }, new Callback(std::move(callback)),
-        [](void* env) { delete static_cast<Callback*>(env); });
+    setCountCallback(wasmc_store_set_refuel_callback, std::move(callback));
   }
+
   /// Left; negative when overdrawn.
   int64_t fuel() const { return wasmc_store_fuel(store_.get()); }
 
@@ -417,6 +405,19 @@ public:
   void maxWasmStack(size_t bytes) { wasmc_store_max_wasm_stack(store_.get(), bytes); }
 
 private:
+  /// Hands `callback` to a wasmc.h setter of a uint64_t(void* env)
+  /// callback (epoch deadlines, refuelling), which owns it from then on.
+  template <class Setter>
+  void setCountCallback(Setter set, std::function<uint64_t()> callback) {
+    using Callback = std::function<uint64_t()>;
+    if (!callback) {
+      set(store_.get(), nullptr, nullptr, nullptr);
+      return;
+    }
+    set(store_.get(), [](void* env) { return (*static_cast<Callback*>(env))(); }, new Callback(std::move(callback)),
+        [](void* env) { delete static_cast<Callback*>(env); });
+  }
+
   detail::Owned<wasm_store_t, wasm_store_delete> store_;
 };
 

@@ -96,13 +96,18 @@ struct ExternRefTarget {
   std::shared_ptr<void> owner; // modules and traps: keeps them alive
 };
 
-/// A callback's environment, finalized (`finalizer` may be null) when the
-/// last copy of the result goes, on whichever thread drops it.
-inline std::shared_ptr<void> ownEnvironment(void* env, void (*finalizer)(void*)) {
-  return std::shared_ptr<void>(env, [finalizer](void* data) {
+/// A wasmc.h uint64_t(void* env) callback (refuel, epoch deadline) as a
+/// function owning `env`: `finalizer` (may be null) gets it when the last
+/// copy goes, on whichever thread drops it; at once when `callback` is
+/// null (the result is then empty).
+inline std::function<uint64_t()> countCallback(uint64_t (*callback)(void*), void* env, void (*finalizer)(void*)) {
+  std::shared_ptr<void> owned(env, [finalizer](void* data) {
     if (finalizer)
       finalizer(data);
   });
+  if (!callback)
+    return {};
+  return [callback, owned] { return callback(owned.get()); };
 }
 
 } // namespace wasmc::capi

@@ -29,11 +29,7 @@ int64_t wasmc_store_fuel(const wasm_store_t* store) { return store->runtime.fuel
 
 void wasmc_store_set_refuel_callback(wasm_store_t* store, wasmc_refuel_callback_t callback, void* env,
                                      void (*finalizer)(void*)) {
-  rt::Store::RefuelCallback function;
-  std::shared_ptr<void> owned = ownEnvironment(env, finalizer);
-  if (callback)
-    function = [callback, owned] { return callback(owned.get()); };
-  store->runtime.setRefuelCallback(std::move(function));
+  store->runtime.setRefuelCallback(countCallback(callback, env, finalizer));
 }
 
 void wasmc_store_limiter(wasm_store_t* store, int64_t memory_size, int64_t table_elements, int64_t instances,

@@ -154,11 +154,7 @@ void wasmc_store_set_epoch_deadline(wasm_store_t* store, uint64_t ticks) {
 
 void wasmc_store_set_epoch_deadline_callback(wasm_store_t* store, wasmc_epoch_deadline_callback_t callback, void* env,
                                              void (*finalizer)(void*)) {
-  capi::EpochDeadlines::Callback function;
-  std::shared_ptr<void> owned = ownEnvironment(env, finalizer);
-  if (callback)
-    function = [callback, owned] { return callback(owned.get()); };
-  store->engine->epochs.setCallback(store->runtime, std::move(function));
+  store->engine->epochs.setCallback(store->runtime, countCallback(callback, env, finalizer));
 }
 
 } // extern "C"

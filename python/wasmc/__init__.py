@@ -179,40 +179,32 @@ class Store:
         """Where the fuel runs out, calls callback() for the fuel to add (again
         while it is still below zero); 0 (or an exception) traps "out_of_fuel".
         Runs inside the call, on its thread. None removes it."""
-        if callback is None:
-            _ffi.wasmc_store_set_refuel_callback(self._ptr, _ffi.EpochCallback(), None, None)
-            self._refuel_callback = None
-            return
-
-        def call(env):
-            try:
-                return max(0, int(callback()))
-            except BaseException:  # an exception cannot cross into C: out of fuel
-                return 0
-
-        native = _ffi.EpochCallback(call)
-        _ffi.wasmc_store_set_refuel_callback(self._ptr, native, None, None)
-        self._refuel_callback = native  # kept alive while the native side may call it
+        self._refuel_callback = self._set_count_callback(_ffi.wasmc_store_set_refuel_callback, callback)
 
     def set_epoch_deadline_callback(self, callback):
         """When the epoch deadline falls due, calls callback() instead of
         interrupting at once: it returns the ticks to extend the deadline by,
-        or 0 to interrupt. It runs on the engine's epoch thread while the
-        wasm runs on: it must not touch this store. None removes it."""
+        or 0 to interrupt (as does an exception). It runs on the engine's
+        epoch thread while the wasm runs on: it must not touch this store.
+        None removes it."""
+        self._epoch_callback = self._set_count_callback(_ffi.wasmc_store_set_epoch_deadline_callback, callback)
+
+    def _set_count_callback(self, setter, callback):
+        """Gives `setter` (a wasmc.h uint64_t(env) callback setter) callback,
+        or removes it (None); returns what must stay alive while it is set."""
         if callback is None:
-            _ffi.wasmc_store_set_epoch_deadline_callback(self._ptr, _ffi.EpochCallback(), None, None)
-            self._epoch_callback = None
-            return
+            setter(self._ptr, _ffi.EpochCallback(), None, None)
+            return None
 
         def call(env):
             try:
                 return max(0, int(callback()))
-            except BaseException:  # an exception cannot cross into C: stop the store
+            except BaseException:  # an exception cannot cross into C: 0
                 return 0
 
         native = _ffi.EpochCallback(call)
-        _ffi.wasmc_store_set_epoch_deadline_callback(self._ptr, native, None, None)
-        self._epoch_callback = native  # kept alive while the native side may call it
+        setter(self._ptr, native, None, None)
+        return native
 
     @property
     def fuel(self):
