@@ -16,6 +16,7 @@
 namespace wasmc::rt {
 
 class Instance;
+class Store;
 
 /// A host function: reads its arguments from slots[0..params) and writes
 /// its results to slots[0..results). Returns TrapCode::None, or a trap code
@@ -23,20 +24,50 @@ class Instance;
 /// return, never longjmp: the caller raises the trap once the host frame is gone.
 using HostFn = std::function<abi::TrapCode(std::span<abi::Slot> slots)>;
 
+/// A host function defined once for any number of stores (Wasmtime's
+/// Linker::func_wrap): a Linker holds it, and each store an instance links
+/// it into gets its own Function for it, made on first use
+/// (Store::hostFunction). Its callback is told the store it runs in, so
+/// per-store state (a WASI context) hangs off the store, not the function,
+/// and instantiating makes no closure per function. Immutable once made.
+struct HostFuncDef : std::enable_shared_from_this<HostFuncDef> {
+  using Callback = std::function<abi::TrapCode(Store& store, std::span<abi::Slot> slots)>;
+  /// Slots and results as for HostFn.
+  static std::shared_ptr<const HostFuncDef> make(wasm::FuncType type, Callback callback);
+  HostFuncDef(wasm::FuncType type, uint32_t sigId, Callback callback)
+      : type(std::move(type)), sigId(sigId), callback(std::move(callback)) {}
+
+  const wasm::FuncType type;
+  const uint32_t sigId; // canonicalSignature(type), computed once
+  const Callback callback;
+};
+
 class Function {
 public:
-  abi::FuncRef ref{};    // what funcref values point to
+  Function() = default;
+  Function(const Function&) = delete; // `ref` may point into the object
+  Function& operator=(const Function&) = delete;
+
+  /// What funcref values point to: `ownRef` for a host function; for a wasm
+  /// function its defining instance's entry (Instance::function), which
+  /// exists, and sits in tables, before any Function object does.
+  abi::FuncRef* ref = &ownRef;
+  abi::FuncRef ownRef{};
   wasm::FuncType type;
   Instance* instance = nullptr; // wasm functions: the defining instance
-  // Host functions only:
+  // Host functions only: either a closure of this store, or a definition
+  // shared by stores and the store this Function belongs to.
   abi::HostFunc host{};
   HostFn hostFn;
+  std::shared_ptr<const HostFuncDef> def;
+  Store* store = nullptr;
 
-  bool isHost() const { return ref.flags & abi::kFuncRefHost; }
-  /// The Function a funcref value points to.
-  static Function* fromRef(const void* funcRef) {
-    return funcRef ? static_cast<Function*>(static_cast<const abi::FuncRef*>(funcRef)->function) : nullptr;
-  }
+  bool isHost() const { return ref->flags & abi::kFuncRefHost; }
+  /// Runs a host function's code on `slots`.
+  abi::TrapCode callHost(std::span<abi::Slot> slots) const { return def ? def->callback(*store, slots) : hostFn(slots); }
+  /// The Function a funcref value points to (made now if its instance had
+  /// not needed one yet; Instance::function).
+  static Function* fromRef(const void* funcRef);
 };
 
 struct Global {
@@ -99,6 +130,9 @@ private:
 struct Extern {
   wasm::ExternKind kind = wasm::ExternKind::Func;
   Function* func = nullptr;
+  /// Instead of `func`, in a Linker only: a host function for any store,
+  /// made into a Function of the store that links it.
+  const HostFuncDef* hostDef = nullptr;
   Table* table = nullptr;
   MemoryInstance* memory = nullptr;
   Global* global = nullptr;

@@ -31,11 +31,42 @@ bool limitsMatch(uint64_t actualMin, bool actualHasMax, uint64_t actualMax, cons
 Instance::Instance(Store& store, std::shared_ptr<const CompiledModule> module)
     : store_(store), compiled_(std::move(module)) {}
 
-const Extern* Instance::findExport(const std::string& name) const {
-  for (const auto& [exportName, value] : exports_)
+const std::vector<std::pair<std::string_view, Extern>>& Instance::exports() const {
+  if (!exportsBuilt_)
+    buildExports();
+  return exports_;
+}
+
+const Extern* Instance::findExport(std::string_view name) const {
+  for (const auto& [exportName, value] : exports())
     if (exportName == name)
       return &value;
   return nullptr;
+}
+
+Function* Instance::function(uint32_t index) {
+  Function*& slot = functions_[index];
+  if (!slot) {
+    const size_t defined = index - (functions_.size() - module().functions.size());
+    Function* func = store_.createFunction();
+    func->type = module().types[module().functions[defined].type];
+    func->instance = this;
+    func->ref = &ownRefs_[defined];
+    func->ref->function = func;
+    slot = func;
+  }
+  return slot;
+}
+
+Function* Function::fromRef(const void* funcRef) {
+  if (!funcRef)
+    return nullptr;
+  auto* ref = static_cast<abi::FuncRef*>(const_cast<void*>(funcRef));
+  if (ref->function)
+    return static_cast<Function*>(ref->function);
+  // A wasm function whose instance has made no Function for it yet.
+  Instance* instance = Instance::fromVmctx(static_cast<abi::VMContext*>(ref->vmctx));
+  return instance->function(instance->functionIndexOf(ref));
 }
 
 std::span<const uint8_t> Instance::dataSegment(uint32_t index) const {
@@ -56,11 +87,12 @@ Expected<void> Instance::resolveImports(std::span<const Extern* const> provided)
       return unlinkable(import, "incompatible import type");
     switch (import.kind) {
     case wasm::ExternKind::Func: {
-      Function* func = found->func;
-      if (func->type != m.types[import.funcType])
+      // Canonical signature ids are equal exactly when the types are.
+      Function* func = found->hostDef ? store_.hostFunction(*found->hostDef) : found->func;
+      if (func->ref->sigId != compiled_->signatureIds()[import.funcType])
         return unlinkable(import, "incompatible import type");
-      if (func->isHost() && !func->ref.code)
-        func->ref.code = code.hostAdapters[import.funcType];
+      if (func->isHost() && !func->ref->code)
+        func->ref->code = code.hostAdapters[import.funcType];
       functions_.push_back(func);
       break;
     }
@@ -111,17 +143,22 @@ Expected<void> Instance::createDefinitions() {
   const CodeTables& code = compiled_->code();
   const std::vector<uint32_t>& sigIds = compiled_->signatureIds();
 
-  for (uint32_t i = 0; i < m.functions.size(); ++i) {
-    wasm::TypeIndex type = m.functions[i].type;
-    Function* func = store_.createFunction();
-    func->type = m.types[type];
-    func->instance = this;
-    func->ref = abi::FuncRef{code.functions[i], &vmctx_, sigIds[type], 0,
-                             reinterpret_cast<void*>(code.entries[type]), func};
-    functions_.push_back(func);
-  }
+  // A FuncRef per defined function, in one block; their Function objects
+  // only when something needs one (Instance::function): a module of
+  // thousands of functions that exports a few makes a few.
+  const size_t imported = functions_.size();
+  const size_t defined = m.functions.size();
+  ownRefs_ = std::make_unique_for_overwrite<abi::FuncRef[]>(defined);
+  funcRefs_.reserve(imported + defined);
   for (Function* func : functions_)
-    funcRefs_.push_back(&func->ref);
+    funcRefs_.push_back(func->ref);
+  for (uint32_t i = 0; i < defined; ++i) {
+    wasm::TypeIndex type = m.functions[i].type;
+    ownRefs_[i] = abi::FuncRef{code.functions[i], &vmctx_, sigIds[type], 0,
+                               reinterpret_cast<void*>(code.entries[type]), nullptr};
+    funcRefs_.push_back(&ownRefs_[i]);
+  }
+  functions_.resize(imported + defined, nullptr);
 
   for (size_t i = m.numImportedTables; i < m.tables.size(); ++i)
     tables_.push_back(WASMC_TRY(store_.createTable(m.tables[i])));
@@ -153,12 +190,14 @@ Expected<void> Instance::createDefinitions() {
   return {};
 }
 
-void Instance::buildExports() {
+void Instance::buildExports() const {
+  exportsBuilt_ = true;
+  exports_.reserve(module().exports.size());
   for (const wasm::Export& exp : module().exports) {
     Extern value;
     value.kind = exp.kind;
     switch (exp.kind) {
-    case wasm::ExternKind::Func: value.func = functions_[exp.index]; break;
+    case wasm::ExternKind::Func: value.func = const_cast<Instance*>(this)->function(exp.index); break;
     case wasm::ExternKind::Table: value.table = tables_[exp.index]; break;
     case wasm::ExternKind::Memory: value.memory = memory_; break;
     case wasm::ExternKind::Global: value.global = globals_[exp.index]; break;
@@ -231,7 +270,7 @@ Expected<void> Instance::initializeSegments() {
 Expected<void> Instance::runStart() {
   if (!module().start)
     return {};
-  CallResult result = callFunction(store_, *functions_[*module().start], {});
+  CallResult result = callFunction(store_, *function(*module().start), {});
   if (result.trap) {
     startTrap_ = std::move(result.trap);
     return makeError(ErrorKind::Uninstantiable, kNoOffset, startTrap_->message());
@@ -260,9 +299,8 @@ Expected<Instance*> Instance::instantiate(Store& store, std::shared_ptr<const Co
   // From here on the instance belongs to the store even if a later step
   // fails: its functions may already sit in tables shared with others.
   Instance* instance = store.adoptInstance(std::move(owned));
-  store.addHostAdapters(instance->compiled_->module(), instance->compiled_->code());
+  store.addHostAdapters(*instance->compiled_);
   WASMC_TRY(instance->createDefinitions());
-  instance->buildExports();
   WASMC_TRY(instance->initializeSegments());
   if (Expected<void> started = instance->runStart(); !started) {
     if (startTrap)

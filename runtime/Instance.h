@@ -12,6 +12,7 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace wasmc::rt {
@@ -41,13 +42,23 @@ public:
   const std::optional<Trap>& startTrap() const { return startTrap_; }
 
   const wasm::Module& module() const { return compiled_->module(); }
-  const std::vector<std::pair<std::string, Extern>>& exports() const { return exports_; }
-  const Extern* findExport(const std::string& name) const;
+  /// The exports in module order, names viewing the module's. Made on first
+  /// use (a module exporting hundreds of functions makes their Function
+  /// objects only when someone asks), hence the mutable cache behind a
+  /// const accessor.
+  const std::vector<std::pair<std::string_view, Extern>>& exports() const;
+  const Extern* findExport(std::string_view name) const;
   MemoryInstance* memory() const { return memory_; }
   Store& store() const { return store_; }
   abi::VMContext* vmctx() { return &vmctx_; }
 
   static Instance* fromVmctx(abi::VMContext* vmctx) { return static_cast<Instance*>(vmctx->instance); }
+  /// Function `index` (imports first): made on first use for a defined one.
+  Function* function(uint32_t index);
+  /// The index of the defined function whose FuncRef is `ref` (one of ours).
+  uint32_t functionIndexOf(const abi::FuncRef* ref) const {
+    return static_cast<uint32_t>(functions_.size() - module().functions.size() + (ref - ownRefs_.get()));
+  }
 
   // --- used by the builtins ---------------------------------------------
   Table* table(uint32_t index) const { return tables_[index]; }
@@ -63,7 +74,7 @@ public:
 private:
   Expected<void> resolveImports(std::span<const Extern* const> provided);
   Expected<void> createDefinitions();
-  void buildExports();
+  void buildExports() const;
   void evaluate(const wasm::ConstExpr& expr, abi::Slot& out) const;
   Expected<void> initializeSegments();
   Expected<void> runStart();
@@ -72,8 +83,9 @@ private:
   std::shared_ptr<const CompiledModule> compiled_;
   abi::VMContext vmctx_{};
 
+  std::unique_ptr<abi::FuncRef[]> ownRefs_;   // defined functions
   std::vector<const abi::FuncRef*> funcRefs_; // VMContext::funcs
-  std::vector<Function*> functions_;
+  std::vector<Function*> functions_;          // null: a defined function not made yet
   std::vector<Table*> tables_;
   std::vector<abi::TableRecord*> tableRecords_; // VMContext::tables
   std::vector<Global*> globals_;
@@ -81,7 +93,8 @@ private:
   MemoryInstance* memory_ = nullptr;
   std::vector<std::vector<void*>> elemSegments_;
   std::vector<bool> dataDropped_;
-  std::vector<std::pair<std::string, Extern>> exports_;
+  mutable std::vector<std::pair<std::string_view, Extern>> exports_;
+  mutable bool exportsBuilt_ = false;
   std::optional<Trap> startTrap_;
 };
 

@@ -23,7 +23,7 @@ CallResult callFunction(Store& store, const Function& func, std::span<const Valu
 
   CallResult result;
   if (func.isHost()) {
-    abi::TrapCode code = func.hostFn(std::span<abi::Slot>(slots.data(), slots.size()));
+    abi::TrapCode code = func.callHost(std::span<abi::Slot>(slots.data(), slots.size()));
     if (code != abi::TrapCode::None) {
       result.trap = Trap{};
       result.trap->code = code;
@@ -31,8 +31,8 @@ CallResult callFunction(Store& store, const Function& func, std::span<const Valu
       return result;
     }
   } else {
-    auto entry = reinterpret_cast<abi::EntryTrampoline>(func.ref.entry);
-    result.trap = invokeWasm(entry, func.ref.code, func.ref.vmctx, slots.data(), store.record());
+    auto entry = reinterpret_cast<abi::EntryTrampoline>(func.ref->entry);
+    result.trap = invokeWasm(entry, func.ref->code, func.ref->vmctx, slots.data(), store.record());
     if (result.trap)
       return result;
   }

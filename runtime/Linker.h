@@ -5,7 +5,9 @@
 #include "runtime/Function.h"
 
 #include <map>
+#include <memory>
 #include <string>
+#include <vector>
 
 namespace wasmc::rt {
 
@@ -14,6 +16,9 @@ class Instance;
 class Linker {
 public:
   void define(const std::string& module, const std::string& name, Extern value);
+  /// A host function for every store that links through this linker: its
+  /// Extern carries `def` (Extern::hostDef), which the linker keeps alive.
+  void defineHostFunc(const std::string& module, const std::string& name, std::shared_ptr<const HostFuncDef> def);
   /// Makes every export of `instance` importable as (module, export name).
   void defineInstance(const std::string& module, const Instance& instance);
   /// The extern for (module, name), or null.
@@ -21,6 +26,7 @@ public:
 
 private:
   std::map<std::pair<std::string, std::string>, Extern> externs_;
+  std::vector<std::shared_ptr<const HostFuncDef>> hostDefs_;
 };
 
 } // namespace wasmc::rt

@@ -24,7 +24,7 @@ uint32_t callHost(abi::HostFunc* host, abi::Slot* slots) {
   }
   auto* function = static_cast<Function*>(host->userData);
   size_t count = std::max(function->type.params.size(), function->type.results.size());
-  return static_cast<uint32_t>(function->hostFn(std::span<abi::Slot>(slots, count)));
+  return static_cast<uint32_t>(function->callHost(std::span<abi::Slot>(slots, count)));
 }
 
 } // namespace
@@ -34,37 +34,70 @@ Store::~Store() = default;
 
 Function* Store::createFunction() { return &functions_.emplace_back(); }
 
-Function* Store::createHostFunction(wasm::FuncType type, HostFn fn) {
+Function* Store::newHostFunction(wasm::FuncType type, uint32_t sigId) {
   Function* function = createFunction();
   function->type = std::move(type);
-  function->hostFn = std::move(fn);
   function->host = abi::HostFunc{&callHost, &raiseTrapCode, function};
   // `code` is filled in by the first module that imports the function: it
   // brings the host adapter compiled for this signature.
-  uint32_t signature = canonicalSignature(function->type);
-  auto adapter = hostAdapters_.find(signature);
-  function->ref = abi::FuncRef{adapter == hostAdapters_.end() ? nullptr : adapter->second, &function->host,
-                               signature, abi::kFuncRefHost, nullptr, function};
-  if (!function->ref.code)
+  auto adapter = hostAdapters_.find(sigId);
+  function->ownRef = abi::FuncRef{adapter == hostAdapters_.end() ? nullptr : adapter->second, &function->host, sigId,
+                                  abi::kFuncRefHost, nullptr, function};
+  if (!function->ref->code)
     hostsWithoutAdapter_.push_back(function);
   return function;
 }
 
-void Store::addHostAdapters(const wasm::Module& module, const CodeTables& code) {
+Function* Store::createHostFunction(wasm::FuncType type, HostFn fn) {
+  uint32_t sigId = canonicalSignature(type);
+  Function* function = newHostFunction(std::move(type), sigId);
+  function->hostFn = std::move(fn);
+  return function;
+}
+
+Function* Store::hostFunction(const HostFuncDef& def) {
+  auto [it, inserted] = hostFunctions_.try_emplace(&def, nullptr);
+  if (inserted) {
+    it->second = newHostFunction(def.type, def.sigId);
+    it->second->def = def.shared_from_this();
+    it->second->store = this;
+  }
+  return it->second;
+}
+
+void Store::addHostAdapters(const CompiledModule& module) {
+  const CodeTables& code = module.code();
   if (!code.hostAdapters)
     return;
-  for (size_t i = 0; i < module.types.size(); ++i)
+  const std::vector<uint32_t>& sigIds = module.signatureIds();
+  for (size_t i = 0; i < sigIds.size(); ++i)
     if (code.hostAdapters[i])
-      hostAdapters_.try_emplace(canonicalSignature(module.types[i]), code.hostAdapters[i]);
+      hostAdapters_.try_emplace(sigIds[i], code.hostAdapters[i]);
   std::erase_if(hostsWithoutAdapter_, [&](Function* function) {
-    if (!function->ref.code) {
-      auto adapter = hostAdapters_.find(function->ref.sigId);
+    if (!function->ref->code) {
+      auto adapter = hostAdapters_.find(function->ref->sigId);
       if (adapter == hostAdapters_.end())
         return false;
-      function->ref.code = adapter->second;
+      function->ref->code = adapter->second;
     }
     return true;
   });
+}
+
+void Store::setHostData(const void* key, void* value) {
+  for (auto& [existing, data] : hostData_)
+    if (existing == key) {
+      data = value;
+      return;
+    }
+  hostData_.emplace_back(key, value);
+}
+
+void* Store::hostData(const void* key) const {
+  for (const auto& [existing, data] : hostData_)
+    if (existing == key)
+      return data;
+  return nullptr;
 }
 
 Global* Store::createGlobal(wasm::GlobalType type, const Value& initial) {

@@ -94,9 +94,17 @@ public:
   /// function placed in a table or global by the embedder can be called
   /// from wasm, see addHostAdapters).
   Function* createHostFunction(wasm::FuncType type, HostFn fn);
+  /// This store's Function for `def`: made the first time, the same one
+  /// after (so a store holds one per definition however often it links it).
+  Function* hostFunction(const HostFuncDef& def);
   /// Remembers the host adapters of an instantiated module (its code lives
   /// as long as the store) and gives them to host functions that have none.
-  void addHostAdapters(const wasm::Module& module, const CodeTables& code);
+  void addHostAdapters(const CompiledModule& module);
+  /// Per-store state of host code (a WASI context for the functions it
+  /// defines), under a key its owner chooses (the address of something of
+  /// its own). Null when nothing is set.
+  void setHostData(const void* key, void* value);
+  void* hostData(const void* key) const;
   Global* createGlobal(wasm::GlobalType type, const Value& initial);
   Expected<Table*> createTable(wasm::TableType type);
   /// `pool`: take a memory from it when it has one, and give it back when
@@ -120,6 +128,10 @@ private:
   std::vector<std::unique_ptr<Instance>> instances_;
   std::unordered_map<uint32_t, void*> hostAdapters_; // canonical signature -> adapter code
   std::vector<Function*> hostsWithoutAdapter_;
+  std::unordered_map<const HostFuncDef*, Function*> hostFunctions_;
+  std::vector<std::pair<const void*, void*>> hostData_; // a few keys at most
+  /// A host Function with signature `sigId` calling host->callHost.
+  Function* newHostFunction(wasm::FuncType type, uint32_t sigId);
 };
 
 } // namespace wasmc::rt

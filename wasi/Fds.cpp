@@ -67,6 +67,7 @@ ErrnoOr<FdEntry> describeHostFd(UniqueFd owned, int hostFd) {
 }
 
 ErrnoOr<FdEntry*> FdTable::get(uint32_t fd) {
+  settle(fd);
   if (fd >= entries_.size() || !entries_[fd])
     return Errno::Badf;
   return entries_[fd].get();
@@ -79,6 +80,7 @@ ErrnoOr<FdEntry*> FdTable::get(uint32_t fd, Rights needBase, Rights needInheriti
 }
 
 ErrnoOr<uint32_t> FdTable::insert(FdEntry entry) {
+  settleAll(); // a free number is one the host's stdio does not hold either
   for (uint32_t fd = 0; fd < entries_.size(); ++fd) {
     if (!entries_[fd]) {
       entries_[fd] = std::make_unique<FdEntry>(std::move(entry));
@@ -92,12 +94,26 @@ ErrnoOr<uint32_t> FdTable::insert(FdEntry entry) {
 }
 
 void FdTable::insertAt(uint32_t fd, FdEntry entry) {
+  if (fd < 3)
+    inherited_ &= ~(1u << fd);
   if (fd >= entries_.size())
     entries_.resize(fd + 1);
   entries_[fd] = std::make_unique<FdEntry>(std::move(entry));
 }
 
+void FdTable::insertInherited(uint32_t fd) {
+  if (fd >= entries_.size() || !entries_[fd])
+    inherited_ |= 1u << fd;
+}
+
+void FdTable::describeInherited(uint32_t fd) {
+  inherited_ &= ~(1u << fd);
+  if (ErrnoOr<FdEntry> entry = describeHostFd(UniqueFd(), static_cast<int>(fd)))
+    insertAt(fd, std::move(*entry));
+}
+
 Errno FdTable::close(uint32_t fd) {
+  settle(fd);
   if (fd >= entries_.size() || !entries_[fd])
     return Errno::Badf;
   entries_[fd].reset();
@@ -106,6 +122,8 @@ Errno FdTable::close(uint32_t fd) {
 }
 
 Errno FdTable::renumber(uint32_t from, uint32_t to) {
+  settle(from);
+  settle(to);
   if (from >= entries_.size() || !entries_[from] || to >= entries_.size() || !entries_[to])
     return Errno::Badf;
   if (from == to)

@@ -79,6 +79,13 @@ public:
   ErrnoOr<uint32_t> insert(FdEntry entry);
   /// Places `entry` at exactly `fd` (stdio, preopens), replacing any entry there.
   void insertAt(uint32_t fd, FdEntry entry);
+  /// Gives the guest the host's own `fd` (0, 1 or 2: inherited stdio,
+  /// borrowed) as its `fd`, described (fstat) only when first used: a
+  /// context whose guest never touches it makes no system call for it. If
+  /// the host's fd is closed by then, the guest's is closed too; borrowed
+  /// stdio is a host fd number, so it is whatever the host holds as that
+  /// number then (as after the first use, when the host could replace it).
+  void insertInherited(uint32_t fd);
   /// Drops the entry (closing the host fd if owned). Badf if not open.
   Errno close(uint32_t fd);
   /// fd_renumber: moves `from` over `to`, closing what `to` held. Both must be open.
@@ -86,6 +93,19 @@ public:
 
 private:
   void trim(); // drops empty slots at the end
+  /// Describes `fd` if it is an inherited one not yet described (an entry
+  /// then, or closed if the host's fd is).
+  void settle(uint32_t fd) {
+    if (fd < 3 && (inherited_ >> fd & 1))
+      describeInherited(fd);
+  }
+  void settleAll() {
+    for (uint32_t fd = 0; inherited_ && fd < 3; ++fd)
+      settle(fd);
+  }
+  void describeInherited(uint32_t fd);
+
+  uint8_t inherited_ = 0; // bit fd: guest fd `fd` is the host's, not yet described
 
   std::vector<std::unique_ptr<FdEntry>> entries_;
 };

@@ -1,5 +1,6 @@
 #include "wasi/Wasi.h"
 
+#include "runtime/CallState.h"
 #include "runtime/Linker.h"
 #include "runtime/Store.h"
 #include "wasi/HostCall.h"
@@ -89,11 +90,10 @@ wasm::FuncType signatureOf(const HostSpec& spec) {
 } // namespace
 
 WasiCtx::WasiCtx() {
-  for (int fd = 0; fd <= 2; ++fd) {
-    ErrnoOr<FdEntry> entry = describeHostFd(UniqueFd(), fd);
-    if (entry) // a closed host stdio fd stays closed for the guest too
-      fds_.insertAt(static_cast<uint32_t>(fd), std::move(*entry));
-  }
+  // Described on first use: a closed host stdio fd stays closed for the
+  // guest too.
+  for (uint32_t fd = 0; fd <= 2; ++fd)
+    fds_.insertInherited(fd);
 }
 
 WasiCtx::~WasiCtx() = default;
@@ -139,28 +139,58 @@ Expected<void> WasiCtx::preopenSocket(int hostFd) {
   return {};
 }
 
-Expected<void> addToLinker(rt::Store& store, rt::Linker& linker, WasiCtx& ctx) {
+namespace {
+
+/// Its address keys a store's WASI context (rt::Store::setHostData).
+constexpr char kContextKey = 0;
+
+/// The 46 functions as definitions every store shares, made once: each
+/// finds its context in the store it is called in.
+const std::vector<std::shared_ptr<const rt::HostFuncDef>>& definitions() {
+  static const std::vector<std::shared_ptr<const rt::HostFuncDef>> made = [] {
+    std::vector<std::shared_ptr<const rt::HostFuncDef>> defs;
+    for (const HostSpec& spec : kFunctions) {
+      HostImpl impl = spec.impl;
+      bool returnsErrno = spec.returnsErrno;
+      auto call = [impl, returnsErrno](rt::Store& store, std::span<abi::Slot> slots) {
+        auto* ctx = static_cast<WasiCtx*>(store.hostData(&kContextKey));
+        if (!ctx) {
+          rt::setPendingHostTrap("wasi_snapshot_preview1 called in a store without a WASI context");
+          return abi::TrapCode::HostTrap;
+        }
+        Outcome outcome = impl(*ctx, HostArgs(slots));
+        if (outcome.trapCode != abi::TrapCode::None)
+          return outcome.trapCode;
+        if (returnsErrno) {
+          uint32_t result = static_cast<uint16_t>(outcome.result);
+          std::memset(slots[0].bytes, 0, sizeof slots[0].bytes);
+          std::memcpy(slots[0].bytes, &result, sizeof result);
+        }
+        return abi::TrapCode::None;
+      };
+      defs.push_back(rt::HostFuncDef::make(signatureOf(spec), std::move(call)));
+    }
+    return defs;
+  }();
+  return made;
+}
+
+} // namespace
+
+void attach(rt::Store& store, WasiCtx& ctx) {
   ctx.watchInterrupts(&store.record()->interrupt);
-  for (const HostSpec& spec : kFunctions) {
-    HostImpl impl = spec.impl;
-    bool returnsErrno = spec.returnsErrno;
-    rt::HostFn fn = [&ctx, impl, returnsErrno](std::span<abi::Slot> slots) {
-      Outcome outcome = impl(ctx, HostArgs(slots));
-      if (outcome.trapCode != abi::TrapCode::None)
-        return outcome.trapCode;
-      if (returnsErrno) {
-        uint32_t result = static_cast<uint16_t>(outcome.result);
-        std::memset(slots[0].bytes, 0, sizeof slots[0].bytes);
-        std::memcpy(slots[0].bytes, &result, sizeof result);
-      }
-      return abi::TrapCode::None;
-    };
-    rt::Function* function = store.createHostFunction(signatureOf(spec), std::move(fn));
-    rt::Extern value;
-    value.kind = wasm::ExternKind::Func;
-    value.func = function;
-    linker.define("wasi_snapshot_preview1", spec.name, value);
-  }
+  store.setHostData(&kContextKey, &ctx);
+}
+
+void addToLinker(rt::Linker& linker) {
+  const auto& defs = definitions();
+  for (size_t i = 0; i < defs.size(); ++i)
+    linker.defineHostFunc("wasi_snapshot_preview1", kFunctions[i].name, defs[i]);
+}
+
+Expected<void> addToLinker(rt::Store& store, rt::Linker& linker, WasiCtx& ctx) {
+  attach(store, ctx);
+  addToLinker(linker);
   return {};
 }
 

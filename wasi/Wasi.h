@@ -1,8 +1,9 @@
 #pragma once
 // wasi_snapshot_preview1 for wasmc: a WasiCtx holds one guest's arguments,
 // environment, descriptors (stdio inherited, preopened directories and
-// sockets) and its bound memory; addToLinker registers the 46 host functions
-// over it. No global state: each context is independent.
+// sockets) and its bound memory; attach gives it to a store, and addToLinker
+// defines the 46 host functions, which find it through the store they run
+// in. No global state but the definitions: each context is independent.
 
 #include "compiler/wasm/Error.h"
 #include "wasi/Fds.h"
@@ -92,9 +93,18 @@ private:
   const uint32_t* interruptFlag_ = nullptr;
 };
 
+/// Makes `ctx` the WASI context of `store` (one context per store; a later
+/// call replaces it): the functions addToLinker defines find it there, and
+/// it watches the store's interrupt flag. `ctx` must outlive every call into
+/// the store's instances.
+void attach(rt::Store& store, WasiCtx& ctx);
 /// Defines every wasi_snapshot_preview1 function in `linker` as a host
-/// function of `store`, bound to `ctx`. `ctx` must outlive every call into
-/// instances linked this way. The only entry point of wasmc_wasi.
+/// function definition for any store (rt::HostFuncDef, made once per
+/// process): called in a store, each uses the context attached to it, and
+/// traps without one. A linker set up so serves any number of stores, and
+/// rt::InstancePre can pre-link modules with it.
+void addToLinker(rt::Linker& linker);
+/// attach(store, ctx) and addToLinker(linker).
 Expected<void> addToLinker(rt::Store& store, rt::Linker& linker, WasiCtx& ctx);
 
 } // namespace wasmc::wasi

@@ -40,7 +40,7 @@ bool toRuntimeValue(wasm_store_t* store, const wasm_val_t& value, wasm::ValType 
     const wasm_ref_t* ref = value.of.ref;
     if (ref && (ref->kind != RefKind::Func || ref->store != store))
       return false;
-    out = rt::Value::ref(type, ref ? &static_cast<const rt::Function*>(ref->object)->ref : nullptr);
+    out = rt::Value::ref(type, ref ? static_cast<const rt::Function*>(ref->object)->ref : nullptr);
     return true;
   }
   case wasm::ValType::ExternRef: {

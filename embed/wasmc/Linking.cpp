@@ -79,7 +79,14 @@ wasmc_error_t* wasmc_linker_instantiate(wasmc_linker_t* linker, const wasm_modul
 
 wasm_extern_t* wasmc_linker_get(const wasmc_linker_t* linker, const char* module, const char* name) {
   const rt::Extern* found = module && name ? linker->linker.find(module, name) : nullptr;
-  return found ? newExtern(linker->store, *found) : nullptr;
+  if (!found)
+    return nullptr;
+  rt::Extern value = *found;
+  if (value.hostDef) { // a definition for any store (WASI's): this store's function for it
+    value.func = linker->store->runtime.hostFunction(*value.hostDef);
+    value.hostDef = nullptr;
+  }
+  return newExtern(linker->store, value);
 }
 
 int32_t wasmc_instance_run_wasi_command(const wasm_instance_t* instance, wasm_trap_t** trap) {
