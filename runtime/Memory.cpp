@@ -2,6 +2,7 @@
 
 #include "runtime/MemoryImage.h"
 #include "runtime/RangeSet.h"
+#include "runtime/WrittenPages.h"
 
 #include <algorithm>
 #include <cerrno>
@@ -107,6 +108,8 @@ bool Memory::reset(uint32_t minPages) {
   const uint64_t minSize = uint64_t(minPages) * kWasmPageSize;
   if (minSize > record_.size)
     return false;
+  if (record_.size == minSize && (record_.size == 0 || rewriteWrittenPages()))
+    return true;
   // Private pages are dropped: an anonymous page reads as zero again, a
   // page of the image's private file mapping as the image's again.
   if (record_.size != 0 && madvise(record_.base, record_.size, MADV_DONTNEED) != 0)
@@ -114,6 +117,31 @@ bool Memory::reset(uint32_t minPages) {
   if (record_.size > minSize && mprotect(record_.base + minSize, record_.size - minSize, PROT_NONE) != 0)
     return false;
   record_.size = minSize;
+  return true;
+}
+
+bool Memory::rewriteWrittenPages() {
+  PageRange written[16];
+  const auto base = reinterpret_cast<uintptr_t>(record_.base);
+  std::optional<size_t> count = writtenPages(base, base + record_.size, written, kKeepResidentBytes);
+  if (!count)
+    return false;
+  // Each written page back to what a fresh memory holds there: the image's
+  // bytes over the image, zeros past it. They stay written (and resident),
+  // so the next reset finds them again; at most kKeepResidentBytes.
+  const uintptr_t imageEnd = base + (mappedImage_ ? mappedImage_->bytes() : 0);
+  for (size_t i = 0; i < *count; ++i) {
+    const PageRange& range = written[i];
+    if (range.start < imageEnd) {
+      const uintptr_t copyEnd = std::min(range.end, imageEnd);
+      std::memcpy(reinterpret_cast<void*>(range.start), mappedImage_->contents() + (range.start - base),
+                  copyEnd - range.start);
+    }
+    if (range.end > imageEnd) {
+      const uintptr_t zeroStart = std::max(range.start, imageEnd);
+      std::memset(reinterpret_cast<void*>(zeroStart), 0, range.end - zeroStart);
+    }
+  }
   return true;
 }
 

@@ -56,7 +56,11 @@ public:
   /// with its image (if mapped) has it: the image's pages back to the
   /// image, the rest zero, grown pages inaccessible again. False if the
   /// system refuses; then the memory must not be used again.
+  /// A memory that was not grown and wrote at most kKeepResidentBytes is
+  /// reset by rewriting just the pages it wrote (WrittenPages.h), which stay
+  /// resident; otherwise every page is dropped (madvise).
   bool reset(uint32_t minPages);
+  static constexpr size_t kKeepResidentBytes = 64 << 10;
   /// Pooling: a reset memory for another store, with that store's caps.
   /// False if the signal handler's registry is full.
   bool reuse(std::optional<uint32_t> maxPages, uint64_t limitBytes, const abi::StoreRecord* owner);
@@ -66,6 +70,8 @@ public:
   abi::MemoryRecord* record() { return &record_; }
 
 private:
+  /// reset's fast path: false when the written pages are not known or too many.
+  bool rewriteWrittenPages();
   Memory(uint8_t* base, uint64_t sizeBytes, uint32_t maxPages, uint32_t slot);
 
   abi::MemoryRecord record_;

@@ -58,10 +58,18 @@ std::unique_ptr<MemoryImage> MemoryImage::of(const wasm::Module& module) {
     ::close(fd);
     return nullptr;
   }
-  return std::unique_ptr<MemoryImage>(new MemoryImage(fd, bytes));
+  void* contents = ::mmap(nullptr, bytes, PROT_READ, MAP_SHARED, fd, 0);
+  if (contents == MAP_FAILED) {
+    ::close(fd);
+    return nullptr;
+  }
+  return std::unique_ptr<MemoryImage>(new MemoryImage(fd, bytes, static_cast<const uint8_t*>(contents)));
 }
 
-MemoryImage::~MemoryImage() { ::close(fd_); }
+MemoryImage::~MemoryImage() {
+  ::munmap(const_cast<uint8_t*>(contents_), bytes_);
+  ::close(fd_);
+}
 
 void setMemoryImagesEnabled(bool enabled) { imagesEnabled.store(enabled); }
 bool memoryImagesEnabled() { return imagesEnabled.load(); }

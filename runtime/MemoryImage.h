@@ -30,11 +30,15 @@ public:
   /// Whole pages, from the memory's start: every segment lies inside.
   size_t bytes() const { return bytes_; }
   int fd() const { return fd_; }
+  /// The image's bytes, read-only (a shared mapping of the memfd): what a
+  /// pooled memory's written image pages are restored from.
+  const uint8_t* contents() const { return contents_; }
 
 private:
-  MemoryImage(int fd, size_t bytes) : fd_(fd), bytes_(bytes) {}
+  MemoryImage(int fd, size_t bytes, const uint8_t* contents) : fd_(fd), bytes_(bytes), contents_(contents) {}
   int fd_;
   size_t bytes_;
+  const uint8_t* contents_;
 };
 
 /// Images are on by default; off, every instantiation copies its data

@@ -5,7 +5,9 @@
 // minimum size, no page the last instance wrote or grew into; a trap in it
 // is the new store's; a new store's limit still applies.
 
+#include "runtime/Memory.h"
 #include "runtime/MemoryPool.h"
+#include "runtime/WrittenPages.h"
 #include "test/unit/codegen/ModuleFixture.h"
 
 #include <memory>
@@ -86,6 +88,66 @@ TEST(MemoryPool, TheNextInstanceGetsTheMemoryAsNew) {
     expectFresh(*g);
   }
   rt::setMemoryImagesEnabled(true);
+}
+
+/// Bytes of [base, base + size) written and resident (WrittenPages.h), or
+/// SIZE_MAX past `limit`.
+size_t writtenBytes(const uint8_t* base, size_t size, size_t limit) {
+  rt::PageRange ranges[16];
+  auto start = reinterpret_cast<uintptr_t>(base);
+  std::optional<size_t> count = rt::writtenPages(start, start + size, ranges, limit);
+  if (!count)
+    return SIZE_MAX;
+  size_t bytes = 0;
+  for (size_t i = 0; i < *count; ++i)
+    bytes += ranges[i].end - ranges[i].start;
+  return bytes;
+}
+
+// Not grown and few pages written: the reset rewrites just those pages
+// (the image's bytes back over the image, zeros elsewhere) and they stay
+// resident, instead of being dropped with madvise (WrittenPages.h says
+// why). Written in many pages: dropped as before. Either way the next
+// instance sees a fresh memory, and an idle memory keeps at most
+// Memory::kKeepResidentBytes of written pages.
+TEST(MemoryPool, AFewWrittenPagesAreRewrittenAndManyDropped) {
+  if (!rt::writtenPagesSupported())
+    GTEST_SKIP() << "this kernel has no PAGEMAP_SCAN (Linux 6.7): every reset drops its pages";
+  Pooling pooling(2);
+  for (bool imaged : {true, false}) {
+    for (uint32_t stride : {65536u * 2, 4096u}) { // two pages written; every page (128 KiB) written
+      SCOPED_TRACE(std::string(imaged ? "imaged" : "copied") + (stride == 4096 ? ", every page" : ", two pages"));
+      rt::setMemoryImagesEnabled(imaged);
+      rt::setMemoryImageFromFirstInstance(imaged); // else the first instance copies
+      auto module = compile(kModule);
+      ASSERT_TRUE(module);
+      std::optional<test::Fixture> f, g;
+      f.emplace(module);
+      ASSERT_TRUE(f->instance);
+      uint8_t* first = f->memory();
+      call(*f, "store", {rt::Value::i32(16), rt::Value::i32('X')});
+      call(*f, "store", {rt::Value::i32(70000), rt::Value::i32(1)});
+      for (uint32_t at = 4096; at < 2 * 65536; at += stride)
+        call(*f, "store", {rt::Value::i32(at + 5), rt::Value::i32(3)});
+      f.reset();
+      const size_t idle = writtenBytes(first, 2 * 65536, rt::Memory::kKeepResidentBytes);
+      EXPECT_LE(idle, rt::Memory::kKeepResidentBytes) << "an idle pooled memory keeps too much resident";
+      if (stride == 4096)
+        EXPECT_EQ(idle, 0u) << "written past the budget: every page should be dropped";
+      else
+        EXPECT_GE(idle, 2 * 4096u) << "a few written pages should have been rewritten, not dropped";
+      g.emplace(module);
+      ASSERT_TRUE(g->instance);
+      ASSERT_EQ(g->memory(), first) << "the memory was not reused";
+      EXPECT_EQ(call(*g, "size"), 2u);
+      EXPECT_EQ(call(*g, "load", {rt::Value::i32(16)}), uint32_t('i'));
+      EXPECT_EQ(call(*g, "load", {rt::Value::i32(70000)}), 0u);
+      for (uint32_t at = 4096; at < 2 * 65536; at += 4096)
+        ASSERT_EQ(call(*g, "load", {rt::Value::i32(at + 5)}), 0u) << "at " << at + 5;
+    }
+  }
+  rt::setMemoryImagesEnabled(true);
+  rt::setMemoryImageFromFirstInstance(false);
 }
 
 TEST(MemoryPool, ANewStoresLimitStillApplies) {
