@@ -58,7 +58,7 @@ CompiledModule::CompiledModule(std::shared_ptr<const wasm::Module> module, CodeT
     sigIds_.push_back(canonicalSignature(type));
 }
 
-const MemoryImage* CompiledModule::memoryImageForInstance() const {
+std::shared_ptr<const MemoryImage> CompiledModule::memoryImageForInstance() const {
   // The first instance copies its segments: making the image costs about
   // what copying does once, and pays off only from the second instance on.
   if (instantiations_.fetch_add(1, std::memory_order_relaxed) == 0 && !memoryImageFromFirstInstance())
@@ -66,12 +66,12 @@ const MemoryImage* CompiledModule::memoryImageForInstance() const {
   return memoryImage();
 }
 
-const MemoryImage* CompiledModule::memoryImage() const {
+const std::shared_ptr<const MemoryImage>& CompiledModule::memoryImage() const {
   std::call_once(imageOnce_, [this] {
     if (memoryImagesEnabled())
       image_ = MemoryImage::of(*module_);
   });
-  return image_.get();
+  return image_;
 }
 
 std::shared_ptr<MemoryPool> CompiledModule::memoryPool() const {

@@ -74,11 +74,11 @@ public:
   /// The image instances map their memory's initial contents from
   /// (MemoryImage.h), made on the first ask; null when the data segments
   /// cannot be imaged (or images are off). Thread-safe.
-  const MemoryImage* memoryImage() const;
+  const std::shared_ptr<const MemoryImage>& memoryImage() const;
   /// What an instantiation maps: null for the module's first (it copies
   /// its segments, which costs less than making the image: flite's 21 MB
   /// took 85 ms more on its one run), memoryImage() from the second on.
-  const MemoryImage* memoryImageForInstance() const;
+  std::shared_ptr<const MemoryImage> memoryImageForInstance() const;
   /// Where this module's instances take their memory from and give it back
   /// (MemoryPool.h), made on the first ask; null when pooling is off or the
   /// module defines no memory. Thread-safe.
@@ -97,7 +97,7 @@ private:
   uint64_t codeFlags_ = 0;
   mutable std::atomic<uint64_t> instantiations_{0}; // memoryImageForInstance's
   mutable std::once_flag imageOnce_;
-  mutable std::unique_ptr<MemoryImage> image_;
+  mutable std::shared_ptr<const MemoryImage> image_; // shared with the memories that map it
   mutable std::once_flag poolOnce_;
   mutable std::shared_ptr<MemoryPool> pool_;
   mutable std::atomic<int64_t> poolCapacity_{-1}; // -1: memoryPoolCapacity()

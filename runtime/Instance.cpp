@@ -245,8 +245,8 @@ Expected<void> Instance::initializeSegments() {
   // Every active data segment at once from the module's image, when it
   // has one: it holds exactly what the loop below would write, and none of
   // them can trap (MemoryImage::of checked that they fit the minimum size).
-  if (const MemoryImage* image = memory_ ? compiled_->memoryImageForInstance() : nullptr;
-      image && memory_->memory->mapImage(*image)) {
+  if (std::shared_ptr<const MemoryImage> image = memory_ ? compiled_->memoryImageForInstance() : nullptr;
+      image && memory_->memory->mapImage(std::move(image))) {
     for (uint32_t i = 0; i < m.datas.size(); ++i)
       if (m.datas[i].mode == wasm::SegmentMode::Active)
         dropDataSegment(i);

@@ -42,6 +42,7 @@ public:
   const std::optional<Trap>& startTrap() const { return startTrap_; }
 
   const wasm::Module& module() const { return compiled_->module(); }
+  const std::shared_ptr<const CompiledModule>& compiledModule() const { return compiled_; }
   /// The exports in module order, names viewing the module's. Made on first
   /// use (a module exporting hundreds of functions makes their Function
   /// objects only when someone asks), hence the mutable cache behind a

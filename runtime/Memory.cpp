@@ -85,20 +85,20 @@ Memory::~Memory() {
   munmap(record_.base - abi::kMemoryGuardBelow, kMappingSize);
 }
 
-bool Memory::mapImage(const MemoryImage& image) {
-  if (mappedImage_ == &image) // a pooled memory, reset to it (reset)
+bool Memory::mapImage(std::shared_ptr<const MemoryImage> image) {
+  if (mappedImage_ == image) // a pooled memory, reset to it (reset)
     return true;
-  if (mappedImage_ || image.bytes() > record_.size)
+  if (mappedImage_ || image->bytes() > record_.size)
     return false;
-  void* at = mmap(record_.base, image.bytes(), PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_FIXED, image.fd(), 0);
+  void* at = mmap(record_.base, image->bytes(), PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_FIXED, image->fd(), 0);
   if (at != MAP_FAILED) {
-    mappedImage_ = &image;
+    mappedImage_ = std::move(image);
     return true;
   }
   // MAP_FIXED may have removed the pages it was to replace before failing:
   // put zero pages back. A hole inside the reservation could be handed to
   // another mapping of the process, which the guest could then reach.
-  if (mmap(record_.base, image.bytes(), PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0) ==
+  if (mmap(record_.base, image->bytes(), PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0) ==
       MAP_FAILED)
     fatal("cannot restore linear memory after a failed memory image mapping");
   return false;

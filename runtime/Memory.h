@@ -50,7 +50,9 @@ public:
   /// (MemoryImage.h), which must be zero pages it has not written yet (a
   /// fresh memory). False, with the memory as it was, if the image does
   /// not fit or the system refuses the mapping.
-  bool mapImage(const MemoryImage& image);
+  /// The memory keeps the image (a pooled memory's reset copies from it,
+  /// and a later mapImage of the same image is known by its address).
+  bool mapImage(std::shared_ptr<const MemoryImage> image);
 
   /// Pooling (MemoryPool.h): every page as a fresh memory of `minPages`
   /// with its image (if mapped) has it: the image's pages back to the
@@ -76,7 +78,7 @@ private:
 
   abi::MemoryRecord record_;
   uint32_t maxPages_;
-  const MemoryImage* mappedImage_ = nullptr; // mapImage's, kept across reset
+  std::shared_ptr<const MemoryImage> mappedImage_; // mapImage's, kept across reset
   uint32_t slot_; // in the reservation registry
 };
 

@@ -32,6 +32,12 @@ struct WasmcConfig {
   /// not copied: a module's first instance copies otherwise, and the
   /// differ makes only one.
   bool imageFirst = false;
+  /// The module's memory from a pool (runtime/MemoryPool.h): an instance of
+  /// it first runs every export in a store of its own, which is then
+  /// dropped, giving the memory back to be reset (WrittenPages.h) and
+  /// reused by the instance that is compared: whatever the first one wrote
+  /// must be gone.
+  bool pooled = false;
 };
 
 /// Runs `wasm-interp --run-all-exports --dummy-import-func PATH` and parses

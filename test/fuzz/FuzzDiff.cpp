@@ -2,7 +2,7 @@
 // wasmc in five configurations, and reports every difference. See README.md
 // for what is compared and what is skipped.
 //
-//   wasmc-fuzz-diff [--configs O0,O2,O3,lazy,aot,baseline,tiered,limits,limits-tiered,images] [--timeout SECONDS] [--verbose] FILE.wasm|FILE.wat...
+//   wasmc-fuzz-diff [--configs O0,O2,O3,lazy,aot,baseline,tiered,limits,limits-tiered,images,pooled] [--timeout SECONDS] [--verbose] FILE.wasm|FILE.wat...
 //
 // --verbose prints every engine's log (calls, results, memory page hashes).
 //
@@ -33,6 +33,7 @@ const WasmcConfig kAllConfigs[] = {
     {.name = "limits", .optLevel = 2, .instrumented = true},
     {.name = "limits-tiered", .optLevel = 2, .baseline = true, .tierUpAfter = 1, .osrAfter = 1, .instrumented = true},
     {.name = "images", .optLevel = 2, .imageFirst = true},
+    {.name = "pooled", .optLevel = 2, .imageFirst = true, .pooled = true},
 };
 
 struct Settings {
@@ -212,7 +213,7 @@ Verdict checkModule(const std::string& file, const std::string& wasmPath, const 
 
 int usage() {
   std::fprintf(stderr,
-               "usage: wasmc-fuzz-diff [--configs O0,O2,O3,lazy,aot,baseline,tiered,limits,limits-tiered,images] [--timeout SECONDS] [--verbose] "
+               "usage: wasmc-fuzz-diff [--configs O0,O2,O3,lazy,aot,baseline,tiered,limits,limits-tiered,images,pooled] [--timeout SECONDS] [--verbose] "
                "FILE.wasm|FILE.wat...\n");
   return 2;
 }
@@ -220,7 +221,7 @@ int usage() {
 int run(int argc, char** argv) {
   Settings settings;
   std::vector<std::string> files;
-  std::string configList = "O0,O2,O3,lazy,aot,baseline,tiered,limits,limits-tiered,images";
+  std::string configList = "O0,O2,O3,lazy,aot,baseline,tiered,limits,limits-tiered,images,pooled";
   for (int i = 1; i < argc; ++i) {
     std::string arg = argv[i];
     if (arg == "--configs" && i + 1 < argc)
@@ -245,7 +246,7 @@ int run(int argc, char** argv) {
         known = true;
       }
     if (!known) {
-      std::fprintf(stderr, "unknown configuration \"%s\" (O0, O2, O3, lazy, aot, baseline, tiered, limits, limits-tiered, images)\n", name.c_str());
+      std::fprintf(stderr, "unknown configuration \"%s\" (O0, O2, O3, lazy, aot, baseline, tiered, limits, limits-tiered, images, pooled)\n", name.c_str());
       return 2;
     }
     if (comma == std::string::npos)

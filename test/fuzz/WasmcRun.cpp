@@ -74,6 +74,35 @@ uint64_t hashPage(std::span<const uint8_t> page) {
 
 void writeAll(int fd, const std::string& text);
 
+/// The `pooled` configuration: a first instance, in an engine and store of
+/// its own, runs every export (dummy imports, nothing logged); dropping it
+/// gives its memory back to the module's pool; the instance `engine` makes
+/// then reuses that memory.
+Expected<tools::InstanceId> instantiateReused(const std::vector<uint8_t>& bytes,
+                                                          const wasm::Module& module, const WasmcConfig& config,
+                                                          tools::JitWastEngine& engine) {
+  rt::setMemoryPoolCapacity(1);
+  std::shared_ptr<const rt::CompiledModule> compiled;
+  {
+    tools::JitWastEngine first(codegen::Options{.optLevel = config.optLevel, .jobs = 1}, false);
+    for (const wasm::Import& import : module.imports)
+      if (import.kind == wasm::ExternKind::Func)
+        first.defineHostFunction(import.module, import.name, module.types[import.funcType],
+                                 [results = module.types[import.funcType].results.size()](std::span<abi::Slot> slots) {
+                                   for (size_t i = 0; i < results; ++i)
+                                     std::memset(slots[i].bytes, 0, sizeof slots[i].bytes);
+                                   return abi::TrapCode::None;
+                                 });
+    auto instance = first.instantiate(bytes);
+    if (!instance)
+      return std::move(instance).error();
+    compiled = first.compiledModule(*instance);
+    for (const wasm::Export* exp : callableExports(module))
+      (void)first.invoke(*instance, exp->name, {});
+  }
+  return engine.instantiate(std::move(compiled));
+}
+
 // Progress lines ("#call NAME") come before the log ("log" and the
 // serialised form), so that a crash can be pinned on the call that died.
 RunLog runInProcess(const std::vector<uint8_t>& bytes, const wasm::Module& module, const WasmcConfig& config,
@@ -113,7 +142,7 @@ RunLog runInProcess(const std::vector<uint8_t>& bytes, const wasm::Module& modul
                                 return abi::TrapCode::None;
                               });
   }
-  auto instance = engine.instantiate(bytes);
+  auto instance = config.pooled ? instantiateReused(bytes, module, config, engine) : engine.instantiate(bytes);
   if (!instance) {
     const Error& error = instance.error();
     log.status = error.kind == ErrorKind::Uninstantiable ? RunStatus::InstantiateFailed : RunStatus::Rejected;

@@ -104,9 +104,19 @@ Expected<InstanceId> JitWastEngine::instantiate(std::span<const uint8_t> bytes) 
     return spectest_.error();
   std::shared_ptr<const rt::CompiledModule> module =
       WASMC_TRY(aot_ ? engine::compileModuleAot(bytes, options_) : baseline_ ? compileBaseline(bytes) : engine::compileModule(bytes, options_));
+  return instantiate(std::move(module));
+}
+
+Expected<InstanceId> JitWastEngine::instantiate(std::shared_ptr<const rt::CompiledModule> module) {
+  if (!spectest_)
+    return spectest_.error();
   rt::Instance* instance = WASMC_TRY(rt::Instance::instantiate(store_, std::move(module), linker_));
   instances_.push_back(instance);
   return static_cast<InstanceId>(instances_.size() - 1);
+}
+
+std::shared_ptr<const rt::CompiledModule> JitWastEngine::compiledModule(InstanceId instance) const {
+  return instances_.at(instance)->compiledModule();
 }
 
 Expected<ActionOutcome> JitWastEngine::invoke(InstanceId id, const std::string& field,

@@ -52,6 +52,11 @@ public:
 
   Expected<void> compile(std::span<const uint8_t> bytes) override;
   Expected<InstanceId> instantiate(std::span<const uint8_t> bytes) override;
+  /// A module compiled before (by this engine or another with the same
+  /// options), instantiated in this engine's store.
+  Expected<InstanceId> instantiate(std::shared_ptr<const rt::CompiledModule> module);
+  /// The compiled module of an instance.
+  std::shared_ptr<const rt::CompiledModule> compiledModule(InstanceId instance) const;
   Expected<ActionOutcome> invoke(InstanceId instance, const std::string& field,
                                  const std::vector<WastValue>& args) override;
   Expected<WastValue> getGlobal(InstanceId instance, const std::string& field) override;

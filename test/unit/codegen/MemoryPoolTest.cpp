@@ -150,6 +150,25 @@ TEST(MemoryPool, AFewWrittenPagesAreRewrittenAndManyDropped) {
   rt::setMemoryImageFromFirstInstance(false);
 }
 
+// The store holds the module's last reference: its instance goes first,
+// then the module and its image, then the memory, whose reset copies from
+// the image. The memory keeps the image alive (the pooled fuzz
+// configuration found the reset reading an unmapped image).
+TEST(MemoryPool, AMemoryOutlivingItsModuleStillResetsFromItsImage) {
+  Pooling pooling(2);
+  rt::setMemoryImageFromFirstInstance(true);
+  auto module = compile(kModule);
+  ASSERT_TRUE(module);
+  std::weak_ptr<const rt::CompiledModule> watched = module;
+  {
+    test::Fixture f(std::move(module));
+    ASSERT_TRUE(f.instance);
+    call(f, "store", {rt::Value::i32(16), rt::Value::i32('X')});
+  }
+  EXPECT_TRUE(watched.expired());
+  rt::setMemoryImageFromFirstInstance(false);
+}
+
 TEST(MemoryPool, ANewStoresLimitStillApplies) {
   Pooling pooling(2);
   auto module = compile(kModule);
