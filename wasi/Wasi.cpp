@@ -144,35 +144,39 @@ namespace {
 /// Its address keys a store's WASI context (rt::Store::setHostData).
 constexpr char kContextKey = 0;
 
-/// The 46 functions as definitions every store shares, made once: each
-/// finds its context in the store it is called in.
-const std::vector<std::shared_ptr<const rt::HostFuncDef>>& definitions() {
-  static const std::vector<std::shared_ptr<const rt::HostFuncDef>> made = [] {
-    std::vector<std::shared_ptr<const rt::HostFuncDef>> defs;
-    for (const HostSpec& spec : kFunctions) {
-      HostImpl impl = spec.impl;
-      bool returnsErrno = spec.returnsErrno;
-      auto call = [impl, returnsErrno](rt::Store& store, std::span<abi::Slot> slots) {
-        auto* ctx = static_cast<WasiCtx*>(store.hostData(&kContextKey));
-        if (!ctx) {
-          rt::setPendingHostTrap("wasi_snapshot_preview1 called in a store without a WASI context");
-          return abi::TrapCode::HostTrap;
-        }
-        Outcome outcome = impl(*ctx, HostArgs(slots));
-        if (outcome.trapCode != abi::TrapCode::None)
-          return outcome.trapCode;
-        if (returnsErrno) {
-          uint32_t result = static_cast<uint16_t>(outcome.result);
-          std::memset(slots[0].bytes, 0, sizeof slots[0].bytes);
-          std::memcpy(slots[0].bytes, &result, sizeof result);
-        }
-        return abi::TrapCode::None;
-      };
-      defs.push_back(rt::HostFuncDef::make(signatureOf(spec), std::move(call)));
-    }
-    return defs;
-  }();
-  return made;
+/// The 46 functions as host function definitions, each finding its context
+/// with `contextOf(store)` (null: no context, a trap).
+template <class ContextOf>
+std::vector<std::shared_ptr<const rt::HostFuncDef>> makeDefinitions(ContextOf contextOf) {
+  std::vector<std::shared_ptr<const rt::HostFuncDef>> defs;
+  defs.reserve(std::size(kFunctions));
+  for (const HostSpec& spec : kFunctions) {
+    HostImpl impl = spec.impl;
+    bool returnsErrno = spec.returnsErrno;
+    auto call = [impl, returnsErrno, contextOf](rt::Store& store, std::span<abi::Slot> slots) {
+      WasiCtx* ctx = contextOf(store);
+      if (!ctx) {
+        rt::setPendingHostTrap("wasi_snapshot_preview1 called in a store without a WASI context");
+        return abi::TrapCode::HostTrap;
+      }
+      Outcome outcome = impl(*ctx, HostArgs(slots));
+      if (outcome.trapCode != abi::TrapCode::None)
+        return outcome.trapCode;
+      if (returnsErrno) {
+        uint32_t result = static_cast<uint16_t>(outcome.result);
+        std::memset(slots[0].bytes, 0, sizeof slots[0].bytes);
+        std::memcpy(slots[0].bytes, &result, sizeof result);
+      }
+      return abi::TrapCode::None;
+    };
+    defs.push_back(rt::HostFuncDef::make(signatureOf(spec), std::move(call)));
+  }
+  return defs;
+}
+
+void define(rt::Linker& linker, const std::vector<std::shared_ptr<const rt::HostFuncDef>>& defs) {
+  for (size_t i = 0; i < defs.size(); ++i)
+    linker.defineHostFunc("wasi_snapshot_preview1", kFunctions[i].name, defs[i]);
 }
 
 } // namespace
@@ -183,14 +187,15 @@ void attach(rt::Store& store, WasiCtx& ctx) {
 }
 
 void addToLinker(rt::Linker& linker) {
-  const auto& defs = definitions();
-  for (size_t i = 0; i < defs.size(); ++i)
-    linker.defineHostFunc("wasi_snapshot_preview1", kFunctions[i].name, defs[i]);
+  // Made once per process: every store finds its own context.
+  static const auto shared =
+      makeDefinitions([](rt::Store& store) { return static_cast<WasiCtx*>(store.hostData(&kContextKey)); });
+  define(linker, shared);
 }
 
 Expected<void> addToLinker(rt::Store& store, rt::Linker& linker, WasiCtx& ctx) {
-  attach(store, ctx);
-  addToLinker(linker);
+  ctx.watchInterrupts(&store.record()->interrupt);
+  define(linker, makeDefinitions([context = &ctx](rt::Store&) { return context; }));
   return {};
 }
 

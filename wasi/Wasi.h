@@ -1,9 +1,10 @@
 #pragma once
 // wasi_snapshot_preview1 for wasmc: a WasiCtx holds one guest's arguments,
 // environment, descriptors (stdio inherited, preopened directories and
-// sockets) and its bound memory; attach gives it to a store, and addToLinker
-// defines the 46 host functions, which find it through the store they run
-// in. No global state but the definitions: each context is independent.
+// sockets) and its bound memory. The 46 host functions find it through the
+// store they run in (attach, and addToLinker(linker): definitions made
+// once, for rt::InstancePre) or are bound to it (addToLinker(store,
+// linker, ctx)). Each context is independent.
 
 #include "compiler/wasm/Error.h"
 #include "wasi/Fds.h"
@@ -104,7 +105,10 @@ void attach(rt::Store& store, WasiCtx& ctx);
 /// traps without one. A linker set up so serves any number of stores, and
 /// rt::InstancePre can pre-link modules with it.
 void addToLinker(rt::Linker& linker);
-/// attach(store, ctx) and addToLinker(linker).
+/// Defines the 46 functions in `linker` bound to `ctx` itself, whichever
+/// store calls them (each linker its own context, even in one store: the C
+/// API's linkers), and makes `ctx` watch `store`'s interrupt flag. `ctx`
+/// must outlive every call into instances linked this way.
 Expected<void> addToLinker(rt::Store& store, rt::Linker& linker, WasiCtx& ctx);
 
 } // namespace wasmc::wasi

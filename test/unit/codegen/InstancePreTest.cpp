@@ -169,6 +169,35 @@ TEST(InstancePre, ErrorsNameTheImport) {
   }
 }
 
+// addToLinker(store, linker, ctx) binds the functions to that context:
+// two linkers in one store keep theirs (the C API gives each linker its
+// own WASI configuration).
+TEST(InstancePre, TwoLinkersInOneStoreKeepTheirOwnWasiContexts) {
+  auto module = compile();
+  ASSERT_TRUE(module);
+  rt::Store store;
+  int pipes[2][2];
+  wasi::WasiCtx contexts[2];
+  rt::Linker linkers[2];
+  rt::Instance* instances[2];
+  for (int i = 0; i < 2; ++i) {
+    ASSERT_EQ(pipe2(pipes[i], O_CLOEXEC | O_NONBLOCK), 0); // a read finding nothing fails, not hangs
+    ASSERT_TRUE(contexts[i].setStdio(1, pipes[i][1]));
+    linkers[i].defineHostFunc("host", "add", addDefinition());
+    ASSERT_TRUE(wasi::addToLinker(store, linkers[i], contexts[i]));
+    auto instance = rt::Instance::instantiate(store, module, linkers[i]);
+    ASSERT_TRUE(instance) << instance.error().describe();
+    instances[i] = *instance;
+    contexts[i].bindMemory(instances[i]->memory()->memory.get());
+  }
+  for (int i : {1, 0}) {
+    EXPECT_EQ(call(store, *instances[i], "write", {}), 0u);
+    char out[8] = {};
+    EXPECT_EQ(read(pipes[i][0], out, sizeof out), 3) << "instance " << i << " wrote elsewhere";
+    close(pipes[i][0]);
+  }
+}
+
 TEST(InstancePre, WasiInAStoreWithoutAContextTraps) {
   auto module = compile();
   ASSERT_TRUE(module);
