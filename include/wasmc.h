@@ -308,6 +308,40 @@ WASM_API_EXTERN wasm_extern_t* wasmc_caller_export_get(wasmc_caller_t*, const ch
 /// The caller's exported "memory", or NULL.
 WASM_API_EXTERN wasm_memory_t* wasmc_caller_memory(wasmc_caller_t*);
 
+// --- pre-linked modules ------------------------------------------------------
+
+/// A host function for every store (Wasmtime's wasmtime_linker_define_func):
+/// no store owns it, so modules that import it can be pre-linked. Each store
+/// that instantiates such a module gets its own function object for it;
+/// `caller` names that store and the calling instance. `finalizer(env)`
+/// runs when the linker and every store that used it are gone.
+WASM_API_EXTERN wasmc_error_t* wasmc_linker_define_func(wasmc_linker_t*, const char* module, const char* name,
+                                                        const wasm_functype_t* type, wasmc_func_callback_t callback,
+                                                        void* env, void (*finalizer)(void*));
+
+/// A module whose imports are resolved and type-checked once (Wasmtime's
+/// InstancePre), to be instantiated in any number of stores of the
+/// linker's engine without name lookups. Every import must be a
+/// wasmc_linker_define_func function or, when the linker has WASI, a
+/// wasi_snapshot_preview1 function; objects of one store (wasm_func_new's
+/// functions, memories, tables, globals, instances) cannot be shared.
+typedef struct wasmc_instance_pre_t wasmc_instance_pre_t;
+
+WASM_API_EXTERN wasmc_error_t* wasmc_linker_instantiate_pre(const wasmc_linker_t*, const wasm_module_t* module,
+                                                            wasmc_instance_pre_t** out);
+/// Instantiates in `store` (of the same engine). A module that imports WASI
+/// uses the store's own WASI context: made from `wasi` (taken over; it
+/// replaces the store's context for all its instances), or, with NULL, the
+/// one the store has, or the defaults. A trap in the start function goes to
+/// `*trap` (no error, `*out` NULL), as wasmc_linker_instantiate.
+WASM_API_EXTERN wasmc_error_t* wasmc_instance_pre_instantiate(const wasmc_instance_pre_t*, wasm_store_t* store,
+                                                              wasmc_wasi_config_t* wasi, wasm_instance_t** out,
+                                                              wasm_trap_t** trap);
+WASM_API_EXTERN void wasmc_instance_pre_delete(wasmc_instance_pre_t*);
+/// What the store's WASI guest wrote to a buffered stdout (fd 1) or stderr
+/// (2), as wasmc_linker_wasi_output.
+WASM_API_EXTERN bool wasmc_store_wasi_output(const wasm_store_t*, int fd, wasm_byte_vec_t* out);
+
 #ifdef __cplusplus
 } // extern "C"
 #endif

@@ -369,6 +369,15 @@ public:
     wasmc_store_set_timeout(store_.get(), static_cast<uint64_t>(timeout.count()));
   }
   void setEpochDeadline(uint64_t ticks) { wasmc_store_set_epoch_deadline(store_.get(), ticks); }
+  /// What the store's own WASI guest (InstancePre::instantiate) wrote to a
+  /// buffered stdout (1) or stderr (2).
+  std::string wasiOutput(int fd = 1) const {
+    wasm_byte_vec_t bytes;
+    wasmc_store_wasi_output(store_.get(), fd, &bytes);
+    std::string out(bytes.data, bytes.size);
+    wasm_byte_vec_delete(&bytes);
+    return out;
+  }
   /// Called instead of interrupting when the epoch deadline falls due: the
   /// ticks to extend it by, or 0 to interrupt. Runs on the engine's epoch
   /// thread while the wasm runs on (wasmc.h): it must not touch this store.
@@ -498,6 +507,7 @@ private:
 
 template <class Signature>
 class TypedFunc;
+class InstancePre;
 
 /// What a host function is given besides its arguments: the calling
 /// instance's memory and exports, and a way to trap.
@@ -577,6 +587,30 @@ private:
                                        [](void* env) { delete static_cast<Host*>(env); });
     wasm_functype_delete(type);
     return Func(func);
+  }
+
+  friend class Linker;
+  /// Linker::defineFunc's: the callable as a definition for every store
+  /// (wasmc_linker_define_func).
+  template <class F>
+  static wasmc_error_t* define(wasmc_linker_t* linker, const std::string& module, const std::string& name,
+                               F function) {
+    return defineAs(linker, module, name, std::function(std::move(function)));
+  }
+  template <class R, class... A>
+  static wasmc_error_t* defineAs(wasmc_linker_t* linker, const std::string& module, const std::string& name,
+                                 std::function<R(A...)> function) {
+    using Host = std::function<R(A...)>;
+    constexpr bool kWithCaller = sizeof...(A) > 0 && std::is_same_v<std::tuple_element_t<0, std::tuple<A..., void>>,
+                                                                      Caller&>;
+    std::vector<ValKind> params = paramsOf<kWithCaller, A...>();
+    wasm_functype_t* type = detail::newFuncType(params, detail::ResultTypes<R>::kinds());
+    auto* host = new Host(std::move(function));
+    wasmc_error_t* error = wasmc_linker_define_func(linker, module.c_str(), name.c_str(), type,
+                                                    &trampoline<kWithCaller, R, A...>, host,
+                                                    [](void* env) { delete static_cast<Host*>(env); });
+    wasm_functype_delete(type);
+    return error;
   }
 
   /// The wasm parameter types of A... (without a leading Caller&).
@@ -725,6 +759,10 @@ public:
     for (const ExportInfo& info : module.exports())
       names_.push_back(info.name);
   }
+  /// With the module's export names in order.
+  Instance(wasm_instance_t* instance, std::vector<std::string> names) : instance_(instance), names_(std::move(names)) {
+    wasm_instance_exports(instance, &exports_);
+  }
 
 private:
   wasm_extern_t* find(std::string_view name, wasm_externkind_t kind) const {
@@ -795,7 +833,7 @@ private:
 
 class Linker {
 public:
-  explicit Linker(Store& store) : store_(&store), linker_(wasmc_linker_new(store.raw())) {}
+  explicit Linker(Store& store) : linker_(wasmc_linker_new(store.raw())) {}
 
   Result<void> define(const std::string& module, const std::string& name, const Func& func) {
     return detail::check(wasmc_linker_define(linker_.get(), module.c_str(), name.c_str(),
@@ -809,10 +847,12 @@ public:
     return detail::check(wasmc_linker_define(linker_.get(), module.c_str(), name.c_str(),
                                              wasm_global_as_extern_const(global.raw())));
   }
-  /// A host function from a callable (see Func::wrap).
+  /// A host function from a callable (see Func::wrap), defined for every
+  /// store (wasmc_linker_define_func): modules importing it can be
+  /// pre-linked.
   template <class F>
   Result<void> defineFunc(const std::string& module, const std::string& name, F function) {
-    return define(module, name, Func::wrap(*store_, std::move(function)));
+    return detail::check(Func::define(linker_.get(), module, name, std::move(function)));
   }
   Result<void> defineInstance(const std::string& module, const Instance& instance) {
     return detail::check(wasmc_linker_define_instance(linker_.get(), module.c_str(), instance.raw()));
@@ -829,6 +869,10 @@ public:
       return Error::fromTrap(trap);
     return Instance(instance, module);
   }
+  /// `module` with its imports resolved once, to instantiate in many stores
+  /// (wasmc_linker_instantiate_pre): every import must be a defineFunc
+  /// function or WASI.
+  Result<InstancePre> instantiatePre(const Module& module) const;
   /// Runs a WASI command's _start: its exit status, or the trap.
   Result<int32_t> runWasiCommand(const Instance& instance) {
     wasm_trap_t* trap = nullptr;
@@ -847,9 +891,43 @@ public:
   }
 
 private:
-  Store* store_;
   detail::Owned<wasmc_linker_t, wasmc_linker_delete> linker_;
 };
+
+/// A module pre-linked by Linker::instantiatePre: instantiated in any store
+/// of the linker's engine without name lookups; WASI imports use the
+/// store's own context (wasmc_instance_pre_instantiate).
+class InstancePre {
+public:
+  /// With `wasi`, the store's WASI context is made from it; without, the
+  /// store keeps the one it has (or gets the defaults).
+  Result<Instance> instantiate(Store& store, std::optional<WasiConfig> wasi = std::nullopt) const {
+    wasm_instance_t* instance = nullptr;
+    wasm_trap_t* trap = nullptr;
+    if (wasmc_error_t* error = wasmc_instance_pre_instantiate(pre_.get(), store.raw(),
+                                                              wasi ? wasi->release() : nullptr, &instance, &trap))
+      return Error::fromC(error);
+    if (trap)
+      return Error::fromTrap(trap);
+    return Instance(instance, names_);
+  }
+
+private:
+  friend class Linker;
+  InstancePre(wasmc_instance_pre_t* pre, std::vector<std::string> names) : pre_(pre), names_(std::move(names)) {}
+  detail::Owned<wasmc_instance_pre_t, wasmc_instance_pre_delete> pre_;
+  std::vector<std::string> names_;
+};
+
+inline Result<InstancePre> Linker::instantiatePre(const Module& module) const {
+  wasmc_instance_pre_t* pre = nullptr;
+  if (wasmc_error_t* error = wasmc_linker_instantiate_pre(linker_.get(), module.raw(), &pre))
+    return Error::fromC(error);
+  std::vector<std::string> names;
+  for (const ExportInfo& info : module.exports())
+    names.push_back(info.name);
+  return InstancePre(pre, std::move(names));
+}
 
 // --- out-of-line templates ----------------------------------------------------------
 

@@ -2,6 +2,8 @@
 
 #include "embed/capi/Handles.h"
 
+#include <unistd.h>
+
 wasm_store_t::~wasm_store_t() {
   engine->epochs.forget(runtime);
   // Before the objects go: a finalizer may still look at what its info
@@ -10,6 +12,9 @@ wasm_store_t::~wasm_store_t() {
     info.finalize();
   for (wasmc::capi::HostInfo& environment : environments)
     environment.finalize();
+  for (int fd : wasiOutputs)
+    if (fd >= 0)
+      ::close(fd);
 }
 
 extern "C" {

@@ -33,34 +33,39 @@ private:
 } // namespace
 
 /// Runtime slots in, wasm.h values to the callback, its results or trap back.
+abi::TrapCode callHostCallback(wasm_store_t* store, const wasm::FuncType& type, const Callback& callback,
+                               std::span<abi::Slot> slots) {
+  ValueBuffer args(type.params.size());
+  for (size_t i = 0; i < type.params.size(); ++i) {
+    rt::Value value;
+    value.type = type.params[i];
+    value.slot = slots[i];
+    args.vec()->data[i] = fromRuntimeValue(store, value);
+  }
+  ValueBuffer results(type.results.size());
+  for (size_t i = 0; i < type.results.size(); ++i)
+    results.vec()->data[i] = fromRuntimeValue(store, rt::Value{type.results[i], {}});
+  if (wasm_trap_t* trap = callback(args.vec(), results.vec())) {
+    rt::setPendingHostTrap(trapOf(trap)->message);
+    wasm_trap_delete(trap);
+    return abi::TrapCode::HostTrap;
+  }
+  for (size_t i = 0; i < type.results.size(); ++i) {
+    rt::Value value;
+    if (!toRuntimeValue(store, results.vec()->data[i], type.results[i], value)) {
+      rt::setPendingHostTrap("host function returned result " + std::to_string(i) + " of the wrong type (" +
+                             wasm::valTypeName(type.results[i]) + " expected)");
+      return abi::TrapCode::HostTrap;
+    }
+    slots[i] = value.slot;
+  }
+  return abi::TrapCode::None;
+}
+
 wasm_func_t* newHostFunction(wasm_store_t* store, const wasm_functype_t* type, Callback callback) {
   wasm::FuncType funcType = toFuncType(type);
   rt::HostFn hostFn = [store, funcType, callback = std::move(callback)](std::span<abi::Slot> slots) {
-    ValueBuffer args(funcType.params.size());
-    for (size_t i = 0; i < funcType.params.size(); ++i) {
-      rt::Value value;
-      value.type = funcType.params[i];
-      value.slot = slots[i];
-      args.vec()->data[i] = fromRuntimeValue(store, value);
-    }
-    ValueBuffer results(funcType.results.size());
-    for (size_t i = 0; i < funcType.results.size(); ++i)
-      results.vec()->data[i] = fromRuntimeValue(store, rt::Value{funcType.results[i], {}});
-    if (wasm_trap_t* trap = callback(args.vec(), results.vec())) {
-      rt::setPendingHostTrap(trapOf(trap)->message);
-      wasm_trap_delete(trap);
-      return abi::TrapCode::HostTrap;
-    }
-    for (size_t i = 0; i < funcType.results.size(); ++i) {
-      rt::Value value;
-      if (!toRuntimeValue(store, results.vec()->data[i], funcType.results[i], value)) {
-        rt::setPendingHostTrap("host function returned result " + std::to_string(i) + " of the wrong type (" +
-                               wasm::valTypeName(funcType.results[i]) + " expected)");
-        return abi::TrapCode::HostTrap;
-      }
-      slots[i] = value.slot;
-    }
-    return abi::TrapCode::None;
+    return callHostCallback(store, funcType, callback, slots);
   };
   rt::Function* function = store->runtime.createHostFunction(std::move(funcType), std::move(hostFn));
   return newHandle<wasm_func_t>(RefKind::Func, store, function);

@@ -122,8 +122,13 @@ struct wasm_engine_t {
   wasmc::capi::EpochDeadlines epochs;
 };
 
+namespace wasmc::capi {
+/// Its address keys a runtime store's wasm_store_t (rt::Store::setHostData).
+inline constexpr char kStoreKey = 0;
+} // namespace wasmc::capi
+
 struct wasm_store_t {
-  explicit wasm_store_t(wasm_engine_t* owner) : engine(owner) {}
+  explicit wasm_store_t(wasm_engine_t* owner) : engine(owner) { runtime.setHostData(&wasmc::capi::kStoreKey, this); }
   ~wasm_store_t();
 
   wasm_engine_t* engine;
@@ -139,6 +144,11 @@ struct wasm_store_t {
   /// WASI contexts of the store's linkers (wasmc.h): host functions refer
   /// to them as long as the store's instances live.
   std::vector<std::unique_ptr<wasmc::wasi::WasiCtx>> wasiContexts;
+  /// The store's own WASI context (wasmc_instance_pre_instantiate), which
+  /// pre-linked WASI functions find through the store, and our ends of its
+  /// buffered stdout and stderr (wasmc_store_wasi_output).
+  wasmc::wasi::WasiCtx* wasi = nullptr;
+  int wasiOutputs[3] = {-1, -1, -1};
   std::unordered_map<const void*, std::unique_ptr<wasmc::capi::ExternRefTarget>> externRefs;
 };
 
@@ -257,6 +267,12 @@ wasm_val_t fromRuntimeValue(wasm_store_t* store, const rt::Value& value);
 using Callback = std::function<wasm_trap_t*(const wasm_val_vec_t*, wasm_val_vec_t*)>;
 /// A host function of `store` that converts its values and runs `callback`.
 wasm_func_t* newHostFunction(wasm_store_t* store, const wasm_functype_t* type, Callback callback);
+/// One call of a host function: `slots` as wasm.h values to `callback`, its
+/// results (or trap) back into `slots`.
+abi::TrapCode callHostCallback(wasm_store_t* store, const wasm::FuncType& type, const Callback& callback,
+                               std::span<abi::Slot> slots);
+/// The wasm_store_t of a runtime store the C API made.
+inline wasm_store_t* storeOf(rt::Store& store) { return static_cast<wasm_store_t*>(store.hostData(&kStoreKey)); }
 
 /// A new trap handle.
 wasm_trap_t* newTrap(wasm_store_t* store, rt::Trap trap, std::string message);

@@ -5,6 +5,7 @@
 #include "wasmc.h"
 
 #include "embed/capi/Handles.h"
+#include "runtime/InstancePre.h"
 #include "runtime/Linker.h"
 
 #include <optional>
@@ -46,7 +47,23 @@ struct wasmc_caller_t {
   wasmc::rt::Instance* instance; // null when called by the embedder
 };
 
+/// A module pre-linked against a linker's store-independent definitions
+/// (Prelinking.cpp).
+struct wasmc_instance_pre_t {
+  wasm_engine_t* engine;
+  wasmc::rt::InstancePre pre;
+  bool importsWasi; // from the store's own context (wasm_store_t::wasi)
+};
+
 namespace wasmc::capi {
+
+/// A WASI context as `config` says; the buffers' read ends in `outputs`.
+Expected<void> configureWasi(wasi::WasiCtx& ctx, const wasmc_wasi_config_t& config, int (&outputs)[3]);
+/// wasmc_linker_wasi_output's reading of a buffered stdout (1) or stderr (2).
+bool readWasiOutput(const int (&outputs)[3], int fd, wasm_byte_vec_t* out);
+void closeWasiOutputs(int (&outputs)[3]);
+/// The instance a host function is called from (wasmc_caller_t).
+rt::Instance* callingInstance();
 
 /// An owned wasmc_error_t for `error` (null when there is none).
 wasmc_error_t* newError(Error error);

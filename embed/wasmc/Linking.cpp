@@ -17,16 +17,15 @@ const rt::Function* exportedFunction(const rt::Instance& instance, const char* n
   return found && found->kind == wasm::ExternKind::Func ? found->func : nullptr;
 }
 
-/// The instance a host function is called from: the instance of the wasm
-/// function the embedder called on this thread (calls between instances do
-/// not change it).
-rt::Instance* callingInstance() {
+} // namespace
+
+/// The instance of the wasm function the embedder called on this thread
+/// (calls between instances do not change it).
+rt::Instance* wasmc::capi::callingInstance() {
   const rt::Activation* activation = rt::currentActivation();
   return activation && activation->vmctx ? rt::Instance::fromVmctx(static_cast<abi::VMContext*>(activation->vmctx))
                                          : nullptr;
 }
-
-} // namespace
 
 extern "C" {
 

@@ -61,7 +61,11 @@ Expected<int> openStream(const WasiStream& stream, int fd, int& reader) {
   return -1;
 }
 
-Expected<void> configure(wasi::WasiCtx& ctx, const wasmc_wasi_config_t& config, wasmc_linker_t& linker) {
+} // namespace
+
+namespace wasmc::capi {
+
+Expected<void> configureWasi(wasi::WasiCtx& ctx, const wasmc_wasi_config_t& config, int (&outputs)[3]) {
   ctx.setArgs(config.args);
   ctx.setEnv(config.env);
   if (!config.preopens.empty()) {
@@ -76,12 +80,43 @@ Expected<void> configure(wasi::WasiCtx& ctx, const wasmc_wasi_config_t& config, 
                                    preopen.readOnly ? wasi::WasiCtx::Access::ReadOnly
                                                     : wasi::WasiCtx::Access::ReadWrite));
   for (int fd = 0; fd <= 2; ++fd) {
-    int host = WASMC_TRY(openStream(config.stdio[fd], fd, linker.outputs[fd]));
+    int host = WASMC_TRY(openStream(config.stdio[fd], fd, outputs[fd]));
     if (host >= 0)
       WASMC_TRY(ctx.setStdio(static_cast<uint32_t>(fd), host));
   }
   return {};
 }
+
+bool readWasiOutput(const int (&outputs)[3], int fd, wasm_byte_vec_t* out) {
+  if (fd < 1 || fd > 2 || outputs[fd] < 0) {
+    wasm_byte_vec_new_empty(out);
+    return false;
+  }
+  struct stat info;
+  size_t size = ::fstat(outputs[fd], &info) == 0 ? static_cast<size_t>(info.st_size) : 0;
+  wasm_byte_vec_new_uninitialized(out, size);
+  size_t done = 0;
+  while (done < size) {
+    ssize_t got = ::pread(outputs[fd], out->data + done, size - done, static_cast<off_t>(done));
+    if (got <= 0)
+      break;
+    done += static_cast<size_t>(got);
+  }
+  out->size = done;
+  return true;
+}
+
+void closeWasiOutputs(int (&outputs)[3]) {
+  for (int& fd : outputs)
+    if (fd >= 0) {
+      ::close(fd);
+      fd = -1;
+    }
+}
+
+} // namespace wasmc::capi
+
+namespace {
 
 void setOutput(wasmc_wasi_config_t* config, int fd, WasiStream::Kind kind, const char* path = "") {
   config->stdio[fd] = WasiStream{kind, path, {}};
@@ -101,11 +136,7 @@ bool setOutputFile(wasmc_wasi_config_t* config, int fd, const char* path) {
 
 } // namespace
 
-wasmc_linker_t::~wasmc_linker_t() {
-  for (int fd : outputs)
-    if (fd >= 0)
-      ::close(fd);
-}
+wasmc_linker_t::~wasmc_linker_t() { closeWasiOutputs(outputs); }
 
 extern "C" {
 
@@ -185,7 +216,7 @@ wasmc_error_t* wasmc_linker_define_wasi(wasmc_linker_t* linker, wasmc_wasi_confi
   if (linker->wasi)
     return usageError("wasmc_linker_define_wasi: this linker has WASI already");
   auto ctx = std::make_unique<wasi::WasiCtx>();
-  if (Expected<void> configured = configure(*ctx, *owned, *linker); !configured)
+  if (Expected<void> configured = configureWasi(*ctx, *owned, linker->outputs); !configured)
     return newError(std::move(configured).error());
   if (Expected<void> linked = wasi::addToLinker(linker->store->runtime, linker->linker, *ctx); !linked)
     return newError(std::move(linked).error());
@@ -195,22 +226,7 @@ wasmc_error_t* wasmc_linker_define_wasi(wasmc_linker_t* linker, wasmc_wasi_confi
 }
 
 bool wasmc_linker_wasi_output(const wasmc_linker_t* linker, int fd, wasm_byte_vec_t* out) {
-  if (fd < 1 || fd > 2 || linker->outputs[fd] < 0) {
-    wasm_byte_vec_new_empty(out);
-    return false;
-  }
-  struct stat info;
-  size_t size = ::fstat(linker->outputs[fd], &info) == 0 ? static_cast<size_t>(info.st_size) : 0;
-  wasm_byte_vec_new_uninitialized(out, size);
-  size_t done = 0;
-  while (done < size) {
-    ssize_t got = ::pread(linker->outputs[fd], out->data + done, size - done, static_cast<off_t>(done));
-    if (got <= 0)
-      break;
-    done += static_cast<size_t>(got);
-  }
-  out->size = done;
-  return true;
+  return readWasiOutput(linker->outputs, fd, out);
 }
 
 } // extern "C"

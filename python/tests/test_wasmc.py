@@ -208,6 +208,34 @@ def test_linker_wasi_and_caller(tmp_path):
     assert error.value.kind == "unlinkable" and "fd_write" in str(error.value)
 
 
+def test_instance_pre_in_many_stores():
+    engine = wasmc.Engine()
+    store = wasmc.Store(engine)
+    module = wasmc.Module(store, wat("""(module
+      (import "wasi_snapshot_preview1" "fd_write" (func $fd_write (param i32 i32 i32 i32) (result i32)))
+      (memory (export "memory") 1)
+      (data (i32.const 16) "pre-linked\\n")
+      (func (export "_start")
+        (i32.store (i32.const 0) (i32.const 16)) (i32.store (i32.const 4) (i32.const 11))
+        (drop (call $fd_write (i32.const 1) (i32.const 0) (i32.const 1) (i32.const 8)))))"""))
+    linker = wasmc.Linker(store)
+    linker.define_wasi()
+    pre = linker.instantiate_pre(module)
+    for _ in range(3):
+        fresh = wasmc.Store(engine)
+        config = wasmc.WasiConfig()
+        config.stdout = "buffer"
+        instance = pre.instantiate(fresh, config)
+        assert linker.run_wasi_command(instance) == 0
+        assert fresh.wasi_output(1) == b"pre-linked\n"
+    # A function of one store is refused, naming the import.
+    linker.define("host", "f", wasmc.Func(store, [], [], lambda: None))
+    other = wasmc.Module(store, wat('(module (import "host" "f" (func)))'))
+    with pytest.raises(wasmc.Error) as error:
+        linker.instantiate_pre(other)
+    assert error.value.kind == "unlinkable" and "host.f" in str(error.value)
+
+
 def test_linker_define_instance():
     store = wasmc.Store()
     provider = wasmc.Instance(store, wasmc.Module(store, wat(ADD)))

@@ -162,6 +162,11 @@ class Store:
             self._ptr = None
 
     # --- limits ----------------------------------------------------------
+    def wasi_output(self, fd=1):
+        """What the store's own WASI guest (InstancePre.instantiate) wrote to
+        a buffered stdout (1) or stderr (2)."""
+        return _wasi_output(_ffi.wasmc_store_wasi_output, self._ptr, fd)
+
     def interrupt(self):
         """Stops the running wasm with Trap code "interrupt" (any thread)."""
         _ffi.wasmc_store_interrupt(self._ptr)
@@ -712,6 +717,39 @@ class WasiConfig:
         return config
 
 
+def _wasi_output(read, owner, fd):
+    out = ByteVec()
+    if not read(owner, fd, ctypes.byref(out)):
+        raise Error(f"fd {fd} is not a buffer")
+    data = out.bytes()
+    _ffi.wasm_byte_vec_delete(ctypes.byref(out))
+    return data
+
+
+class InstancePre:
+    """A pre-linked module (Linker.instantiate_pre)."""
+
+    def __init__(self, ptr, module):
+        self._ptr, self.module = ptr, module
+
+    def instantiate(self, store, wasi=None):
+        """An instance in `store`; its WASI calls use the store's own
+        context, made from `wasi` (a WasiConfig) when given. Read its
+        buffered output with store.wasi_output."""
+        out, trap = ctypes.c_void_p(), ctypes.c_void_p()
+        config = wasi._build() if wasi is not None else None
+        _check(_ffi.wasmc_instance_pre_instantiate(self._ptr, store._ptr, config, ctypes.byref(out),
+                                                   ctypes.byref(trap)))
+        if trap.value:
+            raise Trap._take(trap.value)
+        return Instance._wrap(store, self.module, out.value)
+
+    def __del__(self):
+        if getattr(self, "_ptr", None):
+            _ffi.wasmc_instance_pre_delete(self._ptr)
+            self._ptr = None
+
+
 class Linker:
     """Resolves imports by (module, name): define items, whole instances, WASI."""
 
@@ -738,6 +776,14 @@ class Linker:
             raise Trap._take(trap.value)
         return Instance._wrap(self.store, module, out.value)
 
+    def instantiate_pre(self, module):
+        """The module with its imports resolved once (InstancePre), to
+        instantiate in many stores of this engine. Its imports must be WASI
+        (define_wasi); functions of one store cannot be shared."""
+        out = ctypes.c_void_p()
+        _check(_ffi.wasmc_linker_instantiate_pre(self._ptr, module._ptr, ctypes.byref(out)))
+        return InstancePre(out.value, module)
+
     def run_wasi_command(self, instance):
         """Runs _start; returns the exit status. A trap other than exit raises."""
         trap = ctypes.c_void_p()
@@ -748,12 +794,7 @@ class Linker:
 
     def wasi_output(self, fd=1):
         """What the guest wrote to a buffered stdout (1) or stderr (2)."""
-        out = ByteVec()
-        if not _ffi.wasmc_linker_wasi_output(self._ptr, fd, ctypes.byref(out)):
-            raise Error(f"fd {fd} is not a buffer")
-        data = out.bytes()
-        _ffi.wasm_byte_vec_delete(ctypes.byref(out))
-        return data
+        return _wasi_output(_ffi.wasmc_linker_wasi_output, self._ptr, fd)
 
     def __del__(self):
         if getattr(self, "_ptr", None):

@@ -141,6 +141,8 @@ for _name, _res, _args in [
     ("wasmc_linker_new", P, [P]), ("wasmc_linker_delete", None, [P]),
     ("wasmc_linker_define", P, [P, c_char_p, c_char_p, P]),
     ("wasmc_linker_define_instance", P, [P, c_char_p, P]), ("wasmc_linker_define_wasi", P, [P, P]),
+    ("wasmc_linker_instantiate_pre", P, [P, P, P]), ("wasmc_instance_pre_instantiate", P, [P, P, P, P, P]),
+    ("wasmc_instance_pre_delete", None, [P]), ("wasmc_store_wasi_output", c_bool, [P, ctypes.c_int, P]),
     ("wasmc_linker_instantiate", P, [P, P, ctypes.POINTER(c_void_p), ctypes.POINTER(c_void_p)]),
     ("wasmc_linker_wasi_output", c_bool, [P, ctypes.c_int, PB]),
     ("wasmc_instance_run_wasi_command", c_int32, [P, ctypes.POINTER(c_void_p)]),

@@ -131,6 +131,23 @@ int main(int argc, char** argv) {
   CHECK(out.starts_with("argv[0]=guest\nGREETING=hi\n") && out.find("host checksum: 0\n") != std::string::npos);
   CHECK(wasiLinker.wasiOutput(2) == "to stderr\n");
 
+  // Pre-linked: resolved once, instantiated in fresh stores, each with its
+  // own WASI context and buffers.
+  wasmc::Result<wasmc::InstancePre> pre = wasiLinker.instantiatePre(*guest);
+  CHECK(pre);
+  for (std::string round : {"first", "second"}) {
+    wasmc::Store fresh(engine);
+    wasmc::WasiConfig config;
+    config.argv({"guest", round}).stdoutBuffer().stderrBuffer();
+    CHECK(config.preopenDir(work + "/in", "/in", true) && config.preopenDir(work + "/out", "/out"));
+    wasmc::Result<wasmc::Instance> instance = pre->instantiate(fresh, std::move(config));
+    CHECK(instance);
+    wasmc::Result<int32_t> exited = wasiLinker.runWasiCommand(*instance);
+    CHECK(exited && *exited == 3);
+    CHECK(fresh.wasiOutput(1).starts_with("argv[0]=guest\nargv[1]=" + round + "\n"));
+    CHECK(fresh.wasiOutput(2) == "to stderr\n");
+  }
+
   // Fuel, limits and interruption.
   wasmc::Engine metered(wasmc::Config{.optLevel = 0, .interruptible = true, .consumeFuel = true});
   wasmc::Store fuelStore(metered);

@@ -43,14 +43,9 @@ static void write_file(const char* path, const char* text) {
   fclose(file);
 }
 
-/// Runs the guest in a fresh store; returns its exit status and checks
-/// everything it printed.
-static int run(wasm_engine_t* engine, wasm_module_t* shared_from, const char* work) {
-  wasm_store_t* store = wasm_store_new(engine);
-  wasm_shared_module_t* shared = wasm_module_share(shared_from);
-  wasm_module_t* module = wasm_module_obtain(store, shared);
-  wasm_shared_module_delete(shared);
-
+/// The guest's WASI configuration: argv, env, stdin bytes, a read-only and a
+/// read-write preopen under `work`, stdout and stderr to buffers.
+static wasmc_wasi_config_t* guest_config(const char* work) {
   char in_dir[512], out_dir[512];
   snprintf(in_dir, sizeof in_dir, "%s/in", work);
   snprintf(out_dir, sizeof out_dir, "%s/out", work);
@@ -69,9 +64,40 @@ static int run(wasm_engine_t* engine, wasm_module_t* shared_from, const char* wo
   CHECK(!wasmc_wasi_config_preopen_dir(wasi, "/no/such/dir", "/x", false));
   wasmc_wasi_config_set_stdout_buffer(wasi);
   wasmc_wasi_config_set_stderr_buffer(wasi);
+  return wasi;
+}
+
+/// Checks what the guest printed (and frees it).
+static void check_output(wasm_byte_vec_t* out, wasm_byte_vec_t* err) {
+  unsigned expected_sum = 0;
+  for (const char* c = "checksum me"; *c; ++c)
+    expected_sum = expected_sum * 31 + (unsigned char)*c;
+  char expected[1024];
+  snprintf(expected, sizeof expected,
+           "argv[0]=guest\nargv[1]=one\nargv[2]=two words\nGREETING=hello from the host\n"
+           "stdin: line of std\ninput.txt: read only input\n"
+           "write in read-only dir: Capabilities insufficient\nremove in read-only dir: refused\n"
+           "write in read-write dir: ok\nhost checksum: %u\n",
+           expected_sum);
+  if (out->size != strlen(expected) || memcmp(out->data, expected, out->size) != 0) {
+    fprintf(stderr, "stdout differs; got:\n%.*s\nexpected:\n%s", (int)out->size, out->data, expected);
+    exit(1);
+  }
+  CHECK(err->size == 10 && memcmp(err->data, "to stderr\n", 10) == 0);
+  wasm_byte_vec_delete(out);
+  wasm_byte_vec_delete(err);
+}
+
+/// Runs the guest in a fresh store; returns its exit status and checks
+/// everything it printed.
+static int run(wasm_engine_t* engine, wasm_module_t* shared_from, const char* work) {
+  wasm_store_t* store = wasm_store_new(engine);
+  wasm_shared_module_t* shared = wasm_module_share(shared_from);
+  wasm_module_t* module = wasm_module_obtain(store, shared);
+  wasm_shared_module_delete(shared);
 
   wasmc_linker_t* linker = wasmc_linker_new(store);
-  check_ok(wasmc_linker_define_wasi(linker, wasi));
+  check_ok(wasmc_linker_define_wasi(linker, guest_config(work)));
   wasmc_error_t* twice = wasmc_linker_define_wasi(linker, NULL); // at most once
   CHECK(twice && wasmc_error_kind(twice) == WASMC_ERROR_USAGE);
   wasmc_error_delete(twice);
@@ -84,6 +110,12 @@ static int run(wasm_engine_t* engine, wasm_module_t* shared_from, const char* wo
   CHECK(found && wasm_extern_kind(found) == WASM_EXTERN_FUNC);
   wasm_extern_delete(found);
 
+  // A store's own function cannot be pre-linked for other stores.
+  wasmc_instance_pre_t* pre = NULL;
+  wasmc_error_t* refused = wasmc_linker_instantiate_pre(linker, module, &pre);
+  CHECK(refused && !pre && wasmc_error_kind(refused) == WASMC_ERROR_UNLINKABLE);
+  wasmc_error_delete(refused);
+
   wasm_instance_t* instance = NULL;
   wasm_trap_t* trap = NULL;
   check_ok(wasmc_linker_instantiate(linker, module, &instance, &trap));
@@ -94,23 +126,7 @@ static int run(wasm_engine_t* engine, wasm_module_t* shared_from, const char* wo
   wasm_byte_vec_t out, err;
   CHECK(wasmc_linker_wasi_output(linker, 1, &out));
   CHECK(wasmc_linker_wasi_output(linker, 2, &err));
-  unsigned expected_sum = 0;
-  for (const char* c = "checksum me"; *c; ++c)
-    expected_sum = expected_sum * 31 + (unsigned char)*c;
-  char expected[1024];
-  snprintf(expected, sizeof expected,
-           "argv[0]=guest\nargv[1]=one\nargv[2]=two words\nGREETING=hello from the host\n"
-           "stdin: line of std\ninput.txt: read only input\n"
-           "write in read-only dir: Capabilities insufficient\nremove in read-only dir: refused\n"
-           "write in read-write dir: ok\nhost checksum: %u\n",
-           expected_sum);
-  if (out.size != strlen(expected) || memcmp(out.data, expected, out.size) != 0) {
-    fprintf(stderr, "stdout differs; got:\n%.*s\nexpected:\n%s", (int)out.size, out.data, expected);
-    exit(1);
-  }
-  CHECK(err.size == 10 && memcmp(err.data, "to stderr\n", 10) == 0);
-  wasm_byte_vec_delete(&out);
-  wasm_byte_vec_delete(&err);
+  check_output(&out, &err);
 
   wasm_instance_delete(instance);
   wasm_func_delete(host);
@@ -118,6 +134,56 @@ static int run(wasm_engine_t* engine, wasm_module_t* shared_from, const char* wo
   wasm_module_delete(module);
   wasm_store_delete(store);
   return status;
+}
+
+static int finalized = 0;
+static void count_finalized(void* env) {
+  CHECK(env == &finalized);
+  ++finalized;
+}
+
+/// Pre-linked once (WASI and a wasmc_linker_define_func host function),
+/// instantiated in `rounds` fresh stores, each with its own WASI context:
+/// every run prints everything, to its own store's buffers. The host
+/// function's environment is finalized once, when the last user is gone.
+static void run_prelinked(wasm_engine_t* engine, wasm_module_t* module, const char* work, int rounds) {
+  wasm_store_t* setup = wasm_store_new(engine);
+  wasmc_linker_t* linker = wasmc_linker_new(setup);
+  check_ok(wasmc_linker_define_wasi(linker, NULL));
+  wasm_functype_t* type = wasm_functype_new_2_1(wasm_valtype_new_i32(), wasm_valtype_new_i32(),
+                                                wasm_valtype_new_i32());
+  check_ok(wasmc_linker_define_func(linker, "host", "checksum", type, checksum, &finalized, count_finalized));
+  wasm_functype_delete(type);
+  wasmc_instance_pre_t* pre = NULL;
+  check_ok(wasmc_linker_instantiate_pre(linker, module, &pre));
+  wasmc_linker_delete(linker);
+  wasm_store_delete(setup);
+  for (int round = 0; round < rounds; ++round) {
+    wasm_store_t* store = wasm_store_new(engine);
+    wasm_instance_t* instance = NULL;
+    wasm_trap_t* trap = NULL;
+    check_ok(wasmc_instance_pre_instantiate(pre, store, guest_config(work), &instance, &trap));
+    CHECK(instance && !trap);
+    CHECK(wasmc_instance_run_wasi_command(instance, &trap) == 3 && !trap);
+    wasm_byte_vec_t out, err;
+    CHECK(wasmc_store_wasi_output(store, 1, &out));
+    CHECK(wasmc_store_wasi_output(store, 2, &err));
+    check_output(&out, &err);
+    wasm_instance_delete(instance);
+    wasm_store_delete(store);
+  }
+  // A store of another engine is refused.
+  wasm_engine_t* other = wasm_engine_new();
+  wasm_store_t* foreign = wasm_store_new(other);
+  wasm_instance_t* instance = NULL;
+  wasmc_error_t* error = wasmc_instance_pre_instantiate(pre, foreign, NULL, &instance, NULL);
+  CHECK(error && !instance && wasmc_error_kind(error) == WASMC_ERROR_USAGE);
+  wasmc_error_delete(error);
+  wasm_store_delete(foreign);
+  wasm_engine_delete(other);
+  CHECK(finalized == 0);
+  wasmc_instance_pre_delete(pre);
+  CHECK(finalized == 1);
 }
 
 int main(int argc, char** argv) {
@@ -151,6 +217,7 @@ int main(int argc, char** argv) {
   check_ok(wasmc_module_validate((const uint8_t*)binary.data, binary.size));
   check_ok(wasmc_module_new(store, (const uint8_t*)binary.data, binary.size, &module));
   CHECK(run(engine, module, work) == 3);
+  run_prelinked(engine, module, work, 3);
 
   // The file the guest wrote where it could, and not where it could not.
   snprintf(path, sizeof path, "%s/out/result.txt", work);
