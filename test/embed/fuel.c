@@ -95,6 +95,7 @@ typedef struct {
   int refuse;
   int calls;
   uint64_t added;
+  int limit; // calls past which it refuses: code that never sees what it adds fails, not spins
 } Refueller;
 
 /// Overwrites every register a C function may change (the refuel paths must
@@ -117,7 +118,7 @@ static uint64_t refuel(void* env) {
   clobber_caller_saved_registers();
   Refueller* refueller = env;
   ++refueller->calls;
-  if (refueller->refuse)
+  if (refueller->refuse || refueller->calls > refueller->limit)
     return 0;
   refueller->added += kDrip;
   return kDrip;
@@ -157,7 +158,7 @@ static int run_case(wasm_engine_t* engine, const wasm_byte_vec_t* wasm, const ch
   for (size_t i = 0; i < c->argc; ++i)
     args[i] = (wasm_val_t)WASM_I32_VAL(c->args[i]);
   wasm_val_vec_t arg_vec = {c->argc, args}, result_vec = {wasm_func_result_arity(func), results};
-  Refueller refueller = {mode == kRefused, 0, 0};
+  Refueller refueller = {mode == kRefused, 0, 0, (int)(c->consumed / kDrip) + 16};
   uint64_t start = mode == kDripped ? 0 : c->fuel;
   CHECK(wasmc_store_set_fuel(store, start));
   if (mode != kUpFront)
