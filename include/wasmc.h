@@ -307,6 +307,9 @@ WASM_API_EXTERN wasm_func_t* wasmc_func_new(wasm_store_t*, const wasm_functype_t
 WASM_API_EXTERN wasm_extern_t* wasmc_caller_export_get(wasmc_caller_t*, const char* name);
 /// The caller's exported "memory", or NULL.
 WASM_API_EXTERN wasm_memory_t* wasmc_caller_memory(wasmc_caller_t*);
+/// The store the host function is called in (for a wasmc_linker_define_func
+/// function, whichever store instantiated the caller).
+WASM_API_EXTERN wasm_store_t* wasmc_caller_store(const wasmc_caller_t*);
 
 // --- pre-linked modules ------------------------------------------------------
 

@@ -125,6 +125,8 @@ wasm_extern_t* wasmc_caller_export_get(wasmc_caller_t* caller, const char* name)
   return found ? newExtern(caller->store, *found) : nullptr;
 }
 
+wasm_store_t* wasmc_caller_store(const wasmc_caller_t* caller) { return caller->store; }
+
 wasm_memory_t* wasmc_caller_memory(wasmc_caller_t* caller) {
   const rt::Extern* found = caller->instance ? caller->instance->findExport("memory") : nullptr;
   return found && found->kind == wasm::ExternKind::Memory

@@ -228,6 +228,18 @@ def test_instance_pre_in_many_stores():
         instance = pre.instantiate(fresh, config)
         assert linker.run_wasi_command(instance) == 0
         assert fresh.wasi_output(1) == b"pre-linked\n"
+    # A host function defined for every store: each call sees its own store.
+    module2 = wasmc.Module(store, wat("""(module
+      (import "host" "twice" (func $twice (param i32) (result i32)))
+      (func (export "run") (result i32) (call $twice (i32.const 21))))"""))
+    seen = []
+    linker.define_func("host", "twice", ["i32"], ["i32"],
+                       lambda caller, x: seen.append(caller.store) or x * 2, caller=True)
+    pre2 = linker.instantiate_pre(module2)
+    stores = [wasmc.Store(engine) for _ in range(2)]
+    for fresh in stores:
+        assert pre2.instantiate(fresh).exports["run"]() == 42
+    assert seen == stores
     # A function of one store is refused, naming the import.
     linker.define("host", "f", wasmc.Func(store, [], [], lambda: None))
     other = wasmc.Module(store, wat('(module (import "host" "f" (func)))'))

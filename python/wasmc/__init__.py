@@ -13,6 +13,7 @@ externref; a Func as a funcref.
 """
 
 import ctypes
+import weakref
 
 from . import _ffi
 from ._ffi import ByteVec, Limits, PointerVec, Val, ValVec
@@ -143,6 +144,9 @@ class Engine:
         return _ffi.wasmc_engine_epoch(self._ptr)
 
 
+_stores = weakref.WeakValueDictionary()  # wasm_store_t* -> Store
+
+
 class Store:
     """Owns every instance, function, memory, table and global made in it;
     they stay alive as long as the store does."""
@@ -150,6 +154,7 @@ class Store:
     def __init__(self, engine=None):
         self.engine = engine or Engine()
         self._ptr = _ffi.wasm_store_new(self.engine._ptr)
+        _stores[self._ptr] = self  # for host functions defined for every store (Linker.define_func)
         self._keep = []     # callbacks and objects the native side refers to
         self._objects = {}  # externref host info -> Python object
         self._foreigns = {}  # id(object) -> foreign handle
@@ -384,6 +389,36 @@ class Caller:
         return _wrap_extern(self.store, handle) if handle else None
 
 
+def _host_trampoline(store_of, results, function, caller):
+    """The C callback of a host function: wasm.h values to `function` (with
+    a Caller first when `caller`), its results (or a trap) back. `store_of`
+    gives the Python Store of a call from its wasmc_caller_t."""
+
+    def trampoline(env, caller_ptr, args, out):
+        store = store_of(caller_ptr)
+        try:
+            values = [store._from_val(args.contents.data[i], owner=False) for i in range(args.contents.size)]
+            if caller:
+                values.insert(0, Caller(store, caller_ptr))
+            result = function(*values)
+            if len(results) == 0:
+                result = ()
+            elif len(results) == 1:
+                result = (result,)
+            for i, kind in enumerate(results):
+                out.contents.data[i] = store._to_val(result[i], kind)
+                if kind in ("funcref", "externref") and out.contents.data[i].of.ref:
+                    out.contents.data[i].of.ref = _ffi.wasm_ref_copy(out.contents.data[i].of.ref)
+            return None
+        except Exception as exception:  # a trap for wasm, never an unwind through it
+            message = _bytes(f"{type(exception).__name__}: {exception}".encode() + b"\0")
+            trap = _ffi.wasm_trap_new(store._ptr, ctypes.byref(message))
+            _ffi.wasm_byte_vec_delete(ctypes.byref(message))
+            return trap
+
+    return trampoline
+
+
 class Func:
     """A function: Func(store, params, results, callable) makes a host
     function (`callable(*args)`, or `callable(caller, *args)` with
@@ -394,27 +429,7 @@ class Func:
         self.store = store
         self.params, self.results = list(params), list(results)
 
-        def trampoline(env, caller_ptr, args, out):
-            try:
-                values = [store._from_val(args.contents.data[i], owner=False) for i in range(args.contents.size)]
-                if caller:
-                    values.insert(0, Caller(store, caller_ptr))
-                result = function(*values)
-                if len(self.results) == 0:
-                    result = ()
-                elif len(self.results) == 1:
-                    result = (result,)
-                for i, kind in enumerate(self.results):
-                    out.contents.data[i] = store._to_val(result[i], kind)
-                    if kind in ("funcref", "externref") and out.contents.data[i].of.ref:
-                        out.contents.data[i].of.ref = _ffi.wasm_ref_copy(out.contents.data[i].of.ref)
-                return None
-            except Exception as exception:  # a trap for wasm, never an unwind through it
-                message = _bytes(f"{type(exception).__name__}: {exception}".encode() + b"\0")
-                trap = _ffi.wasm_trap_new(store._ptr, ctypes.byref(message))
-                _ffi.wasm_byte_vec_delete(ctypes.byref(message))
-                return trap
-
+        trampoline = _host_trampoline(lambda caller_ptr: store, self.results, function, caller)
         callback = _ffi.Callback(trampoline)
         store._keep.append(callback)
         functype = _functype(self.params, self.results)
@@ -729,8 +744,8 @@ def _wasi_output(read, owner, fd):
 class InstancePre:
     """A pre-linked module (Linker.instantiate_pre)."""
 
-    def __init__(self, ptr, module):
-        self._ptr, self.module = ptr, module
+    def __init__(self, ptr, module, callbacks):
+        self._ptr, self.module, self._callbacks = ptr, module, callbacks
 
     def instantiate(self, store, wasi=None):
         """An instance in `store`; its WASI calls use the store's own
@@ -742,6 +757,7 @@ class InstancePre:
                                                    ctypes.byref(trap)))
         if trap.value:
             raise Trap._take(trap.value)
+        store._keep.extend(self._callbacks)  # its functions call them as long as it lives
         return Instance._wrap(store, self.module, out.value)
 
     def __del__(self):
@@ -757,6 +773,7 @@ class Linker:
         self.store = store
         self._ptr = _ffi.wasmc_linker_new(store._ptr)
         self._items = []
+        self._callbacks = []  # define_func's: kept by every store instantiated from a pre-linked module
 
     def define(self, module, name, item):
         _check(_ffi.wasmc_linker_define(self._ptr, module.encode(), name.encode(), item._extern()))
@@ -765,6 +782,23 @@ class Linker:
     def define_instance(self, module, instance):
         _check(_ffi.wasmc_linker_define_instance(self._ptr, module.encode(), instance._ptr))
         self._items.append(instance)
+
+    def define_func(self, module, name, params, results, function, caller=False):
+        """A host function for every store (callable(*args), or
+        callable(caller, *args) with caller=True): modules importing it
+        can be pre-linked (instantiate_pre); each call sees the store it
+        runs in as caller.store."""
+        trampoline = _host_trampoline(lambda caller_ptr: _stores[_ffi.wasmc_caller_store(caller_ptr)],
+                                      list(results), function, caller)
+        callback = _ffi.Callback(trampoline)
+        self._callbacks.append(callback)
+        self.store._keep.append(callback)
+        functype = _functype(list(params), list(results))
+        try:
+            _check(_ffi.wasmc_linker_define_func(self._ptr, module.encode(), name.encode(), functype, callback,
+                                                 None, None))
+        finally:
+            _ffi.wasm_functype_delete(functype)
 
     def define_wasi(self, config=None):
         _check(_ffi.wasmc_linker_define_wasi(self._ptr, (config or WasiConfig())._build()))
@@ -778,11 +812,12 @@ class Linker:
 
     def instantiate_pre(self, module):
         """The module with its imports resolved once (InstancePre), to
-        instantiate in many stores of this engine. Its imports must be WASI
-        (define_wasi); functions of one store cannot be shared."""
+        instantiate in many stores of this engine. Its imports must be
+        define_func functions or WASI (define_wasi); a Func of one store
+        cannot be shared."""
         out = ctypes.c_void_p()
         _check(_ffi.wasmc_linker_instantiate_pre(self._ptr, module._ptr, ctypes.byref(out)))
-        return InstancePre(out.value, module)
+        return InstancePre(out.value, module, list(self._callbacks))
 
     def run_wasi_command(self, instance):
         """Runs _start; returns the exit status. A trap other than exit raises."""

@@ -148,5 +148,6 @@ for _name, _res, _args in [
     ("wasmc_instance_run_wasi_command", c_int32, [P, ctypes.POINTER(c_void_p)]),
     ("wasmc_func_new", P, [P, P, Callback, P, P]),
     ("wasmc_caller_memory", P, [P]), ("wasmc_caller_export_get", P, [P, c_char_p]),
+    ("wasmc_caller_store", P, [P]), ("wasmc_linker_define_func", P, [P, c_char_p, c_char_p, P, Callback, P, P]),
 ]:
     _declare(_name, _res, *_args)
