@@ -34,6 +34,8 @@ public:
   void endSection();
 
   size_t size() const { return bytes_.size(); }
+  /// Drops what was written after the first `size` bytes.
+  void truncate(size_t size) { bytes_.resize(size); }
   const std::vector<uint8_t>& data() const { return bytes_; }
   std::vector<uint8_t> take() { return std::move(bytes_); }
 
