@@ -11,6 +11,7 @@
 #include "engine/CodegenLoader.h"
 #include "engine/Engine.h"
 #include "engine/FileIo.h"
+#include "engine/ModuleSource.h"
 #include "runtime/Artifact.h"
 #include "runtime/Instance.h"
 #include "runtime/InstancePre.h"
@@ -72,6 +73,7 @@ Expected<Loaded> load(const std::string& path, unsigned optLevel) {
     std::sort(loads.begin(), loads.end());
     loaded.loadNs = percentile(loads, 0.5);
   } else {
+    bytes = WASMC_TRY(engine::moduleBinary(std::move(bytes), path));
     loaded.module = WASMC_TRY(engine::compileModule(bytes, codegen::Options{.optLevel = optLevel}));
   }
   for (const wasm::Import& import : loaded.module->module().imports)

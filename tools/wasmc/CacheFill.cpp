@@ -1,5 +1,6 @@
 #include "tools/wasmc/CacheFill.h"
 
+#include "engine/ModuleSource.h"
 #include "engine/Cache.h"
 #include "tools/wasmc/Commands.h"
 #include "engine/FileIo.h"
@@ -58,6 +59,8 @@ int runCacheFillCommand(const CacheFillOptions& options) {
   // Behind whatever the user runs, the tiered run that started it included.
   ::setpriority(PRIO_PROCESS, 0, 10);
   Expected<std::vector<uint8_t>> bytes = engine::readFileBytes(options.file);
+  if (bytes)
+    bytes = engine::moduleBinary(std::move(*bytes), options.file); // as the run that started it read it
   if (!bytes) {
     reportError(options.file, bytes.error());
     return 1;

@@ -1,5 +1,6 @@
 #include "compiler/wasm/Validator.h"
 #include "runtime/Artifact.h"
+#include "engine/ModuleSource.h"
 #include "engine/Aot.h"
 #include "engine/CodegenLoader.h"
 #include "tools/wasmc/Commands.h"
@@ -68,6 +69,7 @@ Expected<void> compileCommand(const CompileOptions& options, const std::string& 
   if (rt::looksLikeArtifact(bytes))
     return makeError(ErrorKind::Malformed, kNoOffset,
                      "this is " + rt::describeElfFile(bytes) + ", not a wasm module; compile the .wasm instead");
+  bytes = WASMC_TRY(engine::moduleBinary(std::move(bytes), options.input));
   codegen::Options codegenOptions{.optLevel = options.optLevel,
                                   .cpu = options.targetCpu,
                                   .jobs = options.jobs,

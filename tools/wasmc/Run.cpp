@@ -7,6 +7,7 @@
 
 #include "runtime/Artifact.h"
 #include "runtime/CodeRegistry.h"
+#include "engine/ModuleSource.h"
 #include "engine/Cache.h"
 #include "tools/wasmc/CacheFill.h"
 #include "engine/CodegenLoader.h"
@@ -67,7 +68,7 @@ LoadResult load(const RunCommandOptions& options, std::optional<codegen::Options
                        "run as native code (name it .cwasm to load it as an artifact)");
     return loadPrecompiled(fd, options);
   }
-  std::vector<uint8_t> bytes = WASMC_TRY(engine::readFdBytes(fd));
+  std::vector<uint8_t> bytes = WASMC_TRY(engine::moduleBinary(WASMC_TRY(engine::readFdBytes(fd)), file));
   codegen::Options codegenOptions{.optLevel = options.optLevel,
                                   .jobs = options.jobs,
                                   .lazy = options.lazy,

@@ -1,6 +1,7 @@
 #include "compiler/wasm/Validator.h"
 #include "runtime/Artifact.h"
 #include "tools/wasmc/Commands.h"
+#include "engine/ModuleSource.h"
 #include "engine/FileIo.h"
 
 namespace wasmc::tools {
@@ -68,7 +69,12 @@ int runValidateCommand(const ValidateOptions& options) {
                                             ", not a wasm module; validate the .wasm it was compiled from"));
     return 1;
   }
-  Expected<Module> module = loadModule(std::move(*bytes));
+  Expected<std::vector<uint8_t>> binary = engine::moduleBinary(std::move(*bytes), options.file);
+  if (!binary) {
+    reportError(options.file, binary.error());
+    return 1;
+  }
+  Expected<Module> module = loadModule(std::move(*binary));
   if (!module) {
     reportError(options.file, module.error());
     return 1;
