@@ -132,6 +132,8 @@ ParsedCommandLine parseCommandLine(int argc, char** argv) {
                  "Compile each module ahead of time to a .cwasm, load it and run that");
   addTierOptions(*wast, options.wast.tier, false);
   addLimitOptions(*wast, options.wast.limits, true);
+  wast->add_flag("--wast2json", options.wast.viaWast2json,
+                 "Read .wast scripts through wabt's wast2json instead of wasmc's own parser (to compare the two)");
   wast->add_option("files", options.wast.files, "Scripts to run")->required();
 
   CLI::App* validate =

@@ -26,6 +26,7 @@ struct TierChoice {
 struct WastOptions {
   std::vector<std::string> files; // .wast or wast2json .json
   bool checkMessages = false;
+  bool viaWast2json = false; // read .wast through wabt's wast2json instead of our parser (a cross-check)
   /// When set, success means exactly this many failures in total.
   std::optional<uint64_t> expectFailures;
   unsigned optLevel = 2; // -O0..-O3

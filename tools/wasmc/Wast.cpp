@@ -41,7 +41,7 @@ int runWastCommand(const WastOptions& options) {
   JitWastEngine::BaselineTotals baseline;
   uint64_t tieredUp = 0, loopsEntered = 0;
   for (const std::string& file : options.files) {
-    Expected<WastScript> script = loadWastScript(file);
+    Expected<WastScript> script = loadWastScript(file, options.viaWast2json);
     if (!script) {
       std::fflush(stdout);
       reportError(file, script.error());

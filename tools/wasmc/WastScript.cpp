@@ -3,6 +3,7 @@
 #include "engine/FileIo.h"
 #include "tools/wasmc/Json.h"
 #include "tools/wasmc/Wast2Json.h"
+#include "tools/wasmc/WastText.h"
 
 #include <charconv>
 #include <filesystem>
@@ -306,7 +307,11 @@ Expected<WastScript> parseWastScript(std::string_view json, const std::string& b
   return ScriptReader(baseDir).read(root);
 }
 
-Expected<WastScript> loadWastScript(const std::string& path) {
+Expected<WastScript> loadWastScript(const std::string& path, bool viaWast2json) {
+  if (path.ends_with(".wast") && !viaWast2json) {
+    std::string source = WASMC_TRY(engine::readFileText(path));
+    return parseWastText(source, std::filesystem::path(path).filename().string());
+  }
   if (path.ends_with(".wast")) {
     ConvertedWast converted = WASMC_TRY(convertWast(path));
     std::string json = WASMC_TRY(engine::readFileText(converted.jsonPath()));

@@ -1,6 +1,6 @@
 #pragma once
-// A spec test script as plain data, read from wast2json's JSON output (a
-// .wast file is converted with wast2json first).
+// A spec test script as plain data: read from a .wast by wasmc's own parser
+// (WastText.h), or from wast2json's JSON output.
 
 #include "compiler/wasm/Error.h"
 #include "tools/wasmc/WastEngine.h"
@@ -86,10 +86,12 @@ struct WastScript {
 };
 
 /// Loads a script from a .json file (module files relative to its directory)
-/// or a .wast file, which is converted by running `wast2json` (no feature
-/// flags) into a fresh temporary directory that is removed before returning.
-/// Every binary module is read into memory here. Errors are ErrorKind::Io.
-Expected<WastScript> loadWastScript(const std::string& path);
+/// or a .wast file, read by wasmc's own parser (WastText.h), or with
+/// `viaWast2json` converted by running `wast2json` (no feature flags) into
+/// a fresh temporary directory that is removed before returning. Every
+/// binary module is read into memory here. Errors: Io (files), Malformed
+/// (our parser, naming line and column).
+Expected<WastScript> loadWastScript(const std::string& path, bool viaWast2json = false);
 
 /// Parses wast2json output; binary module files are read from `baseDir`.
 Expected<WastScript> parseWastScript(std::string_view json, const std::string& baseDir);
