@@ -362,7 +362,11 @@ private:
     const Token& start = peek();
     WASMC_TRY(paramsAndResults(use.sig, named ? &use.names : nullptr));
     // A type index past the types is the validator's "unknown type" (the
-    // module is well-formed): its signature is whatever is written here.
+    // module is well-formed)... unless a signature is written beside it,
+    // which the text cannot then check: malformed.
+    if (use.explicitIndex && *use.explicitIndex >= types_.size() &&
+        (!use.sig.params.empty() || !use.sig.results.empty()))
+      return errorAt(start, "unknown type");
     if (use.explicitIndex && *use.explicitIndex < types_.size()) {
       const bool inlineSignature = !use.sig.params.empty() || !use.sig.results.empty();
       if (inlineSignature && !(use.sig == types_[*use.explicitIndex]))

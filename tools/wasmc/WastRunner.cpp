@@ -162,7 +162,8 @@ private:
   void runModule(const Command& command) {
     if (command.isText)
       return skip();
-    Expected<InstanceId> instance = engine_.instantiate(command.bytes);
+    Expected<InstanceId> instance =
+        command.textError ? Expected<InstanceId>(*command.textError) : engine_.instantiate(command.bytes);
     if (!instance) {
       instances_.failed(command.moduleName, command.line);
       return fail(command, "expected the module to instantiate, got " +
@@ -225,7 +226,7 @@ private:
                                                                   : ErrorKind::Malformed;
     std::string expected = std::string("expected ") + errorKindName(wanted) + " module " +
                            command.filename + " (" + quoted(command.text) + ")";
-    Expected<void> compiled = engine_.compile(command.bytes);
+    Expected<void> compiled = command.textError ? Expected<void>(*command.textError) : engine_.compile(command.bytes);
     if (compiled)
       return fail(command, expected + ", but it compiled");
     if (compiled.error().kind != wanted)
@@ -240,7 +241,8 @@ private:
                                                                      : ErrorKind::Uninstantiable;
     std::string expected = std::string("expected ") + errorKindName(wanted) + " module " +
                            command.filename + " (" + quoted(command.text) + ")";
-    Expected<InstanceId> instance = engine_.instantiate(command.bytes);
+    Expected<InstanceId> instance =
+        command.textError ? Expected<InstanceId>(*command.textError) : engine_.instantiate(command.bytes);
     if (instance)
       return fail(command, expected + ", but it instantiated");
     if (instance.error().kind != wanted)

@@ -6,6 +6,7 @@
 #include "tools/wasmc/WastEngine.h"
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -75,6 +76,10 @@ struct Command {
   std::string filename;
   bool isText = false;         // module_type "text": a .wat file, never read
   std::vector<uint8_t> bytes;  // the binary module, read when the script is loaded
+  /// A `quote` module our parser refused (WastText.h): the malformed
+  /// module's error, which the runner takes as the compile's. Text modules
+  /// it accepted are in `bytes`, isText false.
+  std::optional<Error> textError;
   WastAction action;
   std::vector<ExpectedValue> expected;
   std::string text;            // the expected error or trap message

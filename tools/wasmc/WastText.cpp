@@ -145,10 +145,17 @@ private:
       std::string bytes;
       while (peek().kind == TokenKind::String)
         bytes += next().string;
-      if (binary)
+      if (binary) {
         command.bytes.assign(bytes.begin(), bytes.end());
-      else
-        command.isText = true; // quoted text: not run (as with wast2json)
+      } else {
+        // Quoted text is a module's text: parsed as such, its error kept
+        // for the assertion that expects one.
+        Expected<std::vector<uint8_t>> parsed = text::parseWat(bytes);
+        if (parsed)
+          command.bytes = std::move(*parsed);
+        else
+          command.textError = std::move(parsed).error();
+      }
       return expect(TokenKind::RightParen, "')'");
     }
     if (peek(2).kind == TokenKind::Id)

@@ -46,7 +46,8 @@ TEST(WastText, ReadsEveryCommandKind) {
   EXPECT_EQ(script.commands[4].text, "unreachable");
   EXPECT_EQ(script.commands[5].kind, CommandKind::AssertExhaustion);
   EXPECT_EQ(script.commands[6].kind, CommandKind::AssertInvalid);
-  EXPECT_TRUE(script.commands[7].isText) << "quoted text is not run";
+  ASSERT_TRUE(script.commands[7].textError) << "quoted text is parsed, its error kept for the assertion";
+  EXPECT_EQ(script.commands[7].textError->kind, ErrorKind::Malformed);
   EXPECT_EQ(script.commands[8].bytes, (std::vector<uint8_t>{0, 'a', 's', 'm'}));
   EXPECT_EQ(script.commands[9].kind, CommandKind::AssertUnlinkable);
   EXPECT_EQ(script.commands[10].kind, CommandKind::AssertUninstantiable) << "a start function's trap";
@@ -79,6 +80,13 @@ TEST(WastText, ResultsAndArguments) {
   EXPECT_TRUE(c.expected[4].anyRef);
   EXPECT_TRUE(c.expected[5].isNull);
   EXPECT_EQ(c.expected[6].lanes[0].bits, 7u);
+}
+
+TEST(WastText, QuotedModulesAreParsed) {
+  WastScript script = parse(R"wast((module quote "(func (export \"f\"))" "(memory 1)"))wast");
+  ASSERT_EQ(script.commands.size(), 1u);
+  EXPECT_FALSE(script.commands[0].textError);
+  EXPECT_FALSE(script.commands[0].bytes.empty());
 }
 
 TEST(WastText, AScriptOfFieldsIsOneModule) {
