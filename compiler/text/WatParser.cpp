@@ -175,12 +175,22 @@ private:
   Error errorAt(const Token& token, const std::string& message) const {
     return makeError(ErrorKind::Malformed, token.offset, locationOf(token) + ": " + message);
   }
+  /// The spec's wording first ("unexpected token", "unexpected end", or
+  /// "unknown operator" for a token that is no keyword, number or name),
+  /// then what was expected.
   Error unexpected(const std::string& wanted) {
     const Token& token = peek();
-    std::string got = token.kind == TokenKind::End ? "the end of the text"
-                                                   : std::string(tokenKindName(token.kind)) + " '" +
-                                                         std::string(token.text) + "'";
-    return errorAt(token, "expected " + wanted + ", found " + got);
+    if (token.kind == TokenKind::End)
+      return errorAt(token, "unexpected end: expected " + wanted);
+    const std::string got = std::string(tokenKindName(token.kind)) + " '" + std::string(token.text) + "'";
+    // A reserved token, or a keyword where a number must be (nan:0x with
+    // no digits), is no operator the spec knows.
+    const bool numberWanted = wanted.find("literal") != std::string::npos || wanted.find("value") != std::string::npos;
+    const bool malformedNumber = token.kind == TokenKind::Keyword && token.text.starts_with("nan:") &&
+                                 token.text != "nan:canonical" && token.text != "nan:arithmetic";
+    if (token.kind == TokenKind::Reserved || (numberWanted && malformedNumber))
+      return errorAt(token, "unknown operator " + std::string(token.text) + " (expected " + wanted + ")");
+    return errorAt(token, "unexpected token: expected " + wanted + ", found " + got);
   }
 
   Expected<void> expectLParen() {
@@ -307,7 +317,7 @@ private:
       if (peek().kind == TokenKind::Id) {
         const Token& id = peek();
         if (!names)
-          return errorAt(id, "a block's parameters have no names");
+          return errorAt(id, "unexpected token: a block's parameters have no names");
         std::string name = idName(next());
         sig.params.push_back(WASMC_TRY(valType()));
         names->push_back(name);
@@ -328,7 +338,7 @@ private:
       WASMC_TRY(expectRParen());
     }
     if (isField("param"))
-      return errorAt(peek(), "a param after a result");
+      return errorAt(peek(), "unexpected token: a param after a result");
     return {};
   }
 
@@ -417,11 +427,12 @@ private:
   /// and reads the explicit types (type uses refer to them).
   Expected<void> collectNames(bool bare) {
     bool definedSomething = false;
+    std::string definedKind; // the first definition's kind, for "import after function"
     while (isLParen()) {
       const size_t start = at_;
       const Token& kindToken = peekAt(1);
       if (kindToken.kind != TokenKind::Keyword)
-        return errorAt(kindToken, "expected a module field");
+        return errorAt(kindToken, "unknown operator: expected a module field");
       const std::string_view kind = kindToken.text;
       next();
       next();
@@ -447,10 +458,11 @@ private:
         space = descKind.kind == TokenKind::Keyword ? spaceOf(descKind.text) : nullptr;
         if (!space || space == &elemSpace_ || space == &dataSpace_)
           return errorAt(descKind, "expected func, table, memory or global");
+        const std::string importKind(descKind.text);
         next();
         if (definedSomething)
-          return errorAt(kindToken, "import after a definition (imports come first)");
-        WASMC_TRY(bind(*space, optionalId(), descKind, "import"));
+          return errorAt(kindToken, "import after " + definedKind + " (imports come first)");
+        WASMC_TRY(bind(*space, optionalId(), descKind, importKind));
       } else if (space) {
         std::optional<std::string> id = optionalId();
         bool imported = false;
@@ -460,11 +472,13 @@ private:
           imported = true;
         if (space != &elemSpace_ && space != &dataSpace_) {
           if (imported && definedSomething)
-            return errorAt(kindToken, "import after a definition (imports come first)");
-          if (!imported)
+            return errorAt(kindToken, "import after " + definedKind + " (imports come first)");
+          if (!imported && !definedSomething) {
             definedSomething = true;
+            definedKind = kind == "func" ? "function" : std::string(kind);
+          }
         }
-        WASMC_TRY(bind(*space, id, kindToken, std::string(kind).c_str()));
+        WASMC_TRY(bind(*space, id, kindToken, std::string(kind)));
         // Inline elements and data make a segment of their own.
         if (kind == "table" && !imported) {
           if (peek().kind == TokenKind::Keyword && (isKeyword("funcref") || isKeyword("externref")) &&
@@ -500,9 +514,9 @@ private:
     return nullptr;
   }
 
-  Expected<void> bind(Space& space, const std::optional<std::string>& id, const Token& where, const char* what) {
+  Expected<void> bind(Space& space, const std::optional<std::string>& id, const Token& where, const std::string& what) {
     if (id && !space.ids.emplace(*id, space.count).second)
-      return errorAt(where, std::string("duplicate ") + what + " " + *id);
+      return errorAt(where, "duplicate " + what + " " + *id);
     space.count++;
     return {};
   }
@@ -978,8 +992,16 @@ private:
     if (token.kind != TokenKind::Keyword)
       return unexpected("an instruction");
     auto found = opcodesByName().find(token.text);
-    if (found == opcodesByName().end())
+    if (found == opcodesByName().end()) {
+      // A field's keyword where an instruction should be is out of place,
+      // not an operator nobody knows.
+      static constexpr std::string_view kPlaced[] = {"type", "param", "result", "local", "then", "else",
+                                                     "export", "import", "item", "offset"};
+      for (std::string_view placed : kPlaced)
+        if (token.text == placed)
+          return errorAt(token, "unexpected token " + std::string(token.text));
       return errorAt(token, "unknown operator " + std::string(token.text));
+    }
     return found->second;
   }
 
@@ -1151,15 +1173,19 @@ private:
       alignLog2++;
     if (peek().kind == TokenKind::Keyword && peek().text.starts_with("offset=")) {
       const Token& token = next();
-      std::optional<uint64_t> value = parseUnsigned(token.text.substr(7), 32);
+      std::string_view digits = token.text.substr(7);
+      std::optional<uint64_t> value = parseUnsigned(digits, 32);
       if (!value)
-        return errorAt(token, "bad offset");
+        return errorAt(token, parseUnsigned(digits, 64) ? "i32 constant out of range: " + std::string(token.text)
+                                                        : "unknown operator " + std::string(token.text));
       offset = *value;
     }
     if (peek().kind == TokenKind::Keyword && peek().text.starts_with("align=")) {
       const Token& token = next();
       std::optional<uint64_t> value = parseUnsigned(token.text.substr(6), 32);
-      if (!value || *value == 0 || (*value & (*value - 1)))
+      if (!value)
+        return errorAt(token, "unknown operator " + std::string(token.text));
+      if (*value == 0 || (*value & (*value - 1)))
         return errorAt(token, "alignment must be a power of two");
       alignLog2 = 0;
       while ((uint64_t(1) << alignLog2) < *value)
@@ -1170,13 +1196,16 @@ private:
     return {};
   }
 
+  /// A lane index: an unsigned integer below 256 ("malformed lane index"
+  /// past it, as the spec has it; any other token, a signed one too, is
+  /// unexpected).
   Expected<uint8_t> laneIndex() {
     const Token& token = peek();
-    if (token.kind != TokenKind::Integer)
+    if (token.kind != TokenKind::Integer || token.hasSign())
       return unexpected("a lane index");
     std::optional<uint64_t> value = parseUnsigned(token.text, 8);
     if (!value)
-      return errorAt(token, "malformed lane index");
+      return errorAt(token, "malformed lane index " + std::string(token.text));
     next();
     return static_cast<uint8_t>(*value);
   }
@@ -1206,6 +1235,8 @@ private:
     }
     for (unsigned i = 0; i < lanes; ++i) {
       const Token& token = peek();
+      if (token.kind == TokenKind::RightParen)
+        return errorAt(token, "wrong number of lane literals");
       if (token.kind != TokenKind::Integer && token.kind != TokenKind::Float)
         return unexpected("a lane value");
       uint64_t value;
@@ -1232,6 +1263,8 @@ private:
       for (unsigned b = 0; b < bits / 8; ++b)
         w.byte(static_cast<uint8_t>(value >> (8 * b)));
     }
+    if (peek().kind == TokenKind::Integer || peek().kind == TokenKind::Float)
+      return errorAt(peek(), "wrong number of lane literals: " + std::string(name) + " takes " + std::to_string(lanes));
     return {};
   }
 
@@ -1313,8 +1346,13 @@ private:
     }
     case ImmKind::V128: return v128Const(w);
     case ImmKind::Shuffle:
-      for (int i = 0; i < 16; ++i)
+      for (int i = 0; i < 16; ++i) {
+        if (isRParen() || isLParen())
+          return errorAt(peek(), "invalid lane length: i8x16.shuffle takes 16 lane indices");
         w.byte(WASMC_TRY(laneIndex()));
+      }
+      if (peek().kind == TokenKind::Integer)
+        return errorAt(peek(), "invalid lane length: i8x16.shuffle takes 16 lane indices");
       return {};
     case ImmKind::Lane: w.byte(WASMC_TRY(laneIndex())); return {};
     case ImmKind::MemArgLane:

@@ -93,9 +93,9 @@ TEST(WatParser, ErrorsNameLineAndColumn) {
   EXPECT_EQ(error("(module (func (i32.const 4294967296)))"), "line 1, column 26: constant out of range");
   EXPECT_EQ(error("(module (func $f) (func $f))"), "line 1, column 20: duplicate func $f");
   EXPECT_EQ(error("(module (func) (import \"a\" \"b\" (func)))"),
-            "line 1, column 17: import after a definition (imports come first)");
+            "line 1, column 17: import after function (imports come first)");
   EXPECT_EQ(error("(module (func block $a end $b))"), "line 1, column 28: mismatching label $b");
-  EXPECT_EQ(error("(module (func (block $a end)))"), "line 1, column 25: expected ')', found keyword 'end'");
+  EXPECT_EQ(error("(module (func (block $a end)))"), "line 1, column 25: unexpected token: expected ')', found keyword 'end'");
 }
 
 /// Every `(module ...)` written as text (not binary, not quote) in `tokens`.
