@@ -24,11 +24,13 @@ export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 # Valid modules to start from (spec tests, both differential generators):
 # without them mutated bytes rarely stay a module past the decoder.
 seeds="$BUILD_DIR/fuzz-seeds"
-[ -d "$seeds/run" ] || test/libfuzzer/make-seeds.sh "$seeds" "${WASMC_SPEC_DIR:-../shared/testsuite/core}" 100
-for target in decode compile run; do
+[ -d "$seeds/text" ] || test/libfuzzer/make-seeds.sh "$seeds" "${WASMC_SPEC_DIR:-../shared/testsuite/core}" 100
+for target in decode compile run text; do
   corpus="$BUILD_DIR/fuzz-corpus/$target"
   mkdir -p "$corpus"
+  maxLen=16384
+  [ "$target" = text ] && maxLen=262144 # whole spec scripts
   echo "== wasmc-fuzz-$target for $FUZZ_SECONDS s"
   "$BUILD_DIR/test/libfuzzer/wasmc-fuzz-$target" -max_total_time="$FUZZ_SECONDS" -timeout=120 \
-    -rss_limit_mb=4096 -max_len=16384 "$corpus" "$seeds/$target" 2>&1 | tail -5
+    -rss_limit_mb=4096 -max_len=$maxLen "$corpus" "$seeds/$target" 2>&1 | tail -5
 done

@@ -11,7 +11,8 @@
 # (test/fuzz/gen-ttf.py, gen-loops.py). Writes OUT_DIR/decode (the modules
 # as they are) and OUT_DIR/compile, OUT_DIR/run (each module behind the
 # configuration byte those targets read first: the -O level in its low two
-# bits, the lazy JIT in bit 2; the seeds cycle through all eight).
+# bits, the lazy JIT in bit 2; the seeds cycle through all eight), and
+# OUT_DIR/text (the spec scripts and generated .wat, for the text target).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 if [ $# -lt 1 ]; then
@@ -58,4 +59,10 @@ for wasm in "$work/modules"/*.wasm; do
   config=$(((config + 1) % 8))
   count=$((count + 1))
 done
-echo "$0: $count seed modules in $out/{decode,compile,run}"
+# The text target starts from the scripts themselves, and gen-loops' .wat.
+mkdir -p "$out/text"
+cp "$spec"/*.wast "$out/text/"
+for wat in "$work/modules"/*.wat; do
+  [ -e "$wat" ] && cp "$wat" "$out/text/"
+done
+echo "$0: $count seed modules in $out/{decode,compile,run}, $(ls "$out/text" | wc -l) texts in $out/text"
