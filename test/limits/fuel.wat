@@ -1,6 +1,6 @@
 ;; Fuel counts (compiler/wasm/Fuel.h), checked by test/embed/fuel.c in every
 ;; tier, at -O0 and -O3, and from a .cwasm. Each `;; fuel` line is
-;;   ;; fuel EXPORT ARGS... [with FUEL] -> CONSUMED [trap]
+;;   ;; fuel EXPORT ARGS... [with FUEL] -> CONSUMED [trap MESSAGE]
 ;; run with FUEL (default 1,000,000,000) in a fresh store: CONSUMED is the
 ;; fuel it started with less what is left. Instructions cost 1; nop, block,
 ;; loop, else and end 0. A stretch ends after control instructions (block,
@@ -84,29 +84,29 @@
   ;; Traps pay for their whole stretch: local.get, local.get, i32.div_s,
   ;; i32.const, i32.add = 5, whether the division traps or not.
   ;; fuel divide 7 1 -> 5
-  ;; fuel divide 7 0 -> 5 trap
+  ;; fuel divide 7 0 -> 5 trap integer divide by zero
   (func (export "divide") (param i32 i32) (result i32)
     (i32.add (i32.div_s (local.get 0) (local.get 1)) (i32.const 5)))
 
   ;; A fault in linear memory likewise: local.get, i32.load, i32.const, i32.add.
   ;; fuel load 0 -> 4
-  ;; fuel load 65536 -> 4 trap
+  ;; fuel load 65536 -> 4 trap out of bounds memory access
   (func (export "load") (param i32) (result i32)
     (i32.add (i32.load (local.get 0)) (i32.const 1)))
 
   ;; unreachable ends its stretch: i32.const, drop, unreachable = 3.
-  ;; fuel crash -> 3 trap
+  ;; fuel crash -> 3 trap unreachable
   (func (export "crash") (i32.const 1) (drop) (unreachable))
 
   ;; Exhaustion: the loop header's stretch (br 0) costs 1 and checks; with
   ;; 10 fuel the 11th charge leaves -1 and traps.
-  ;; fuel spin with 10 -> 11 trap
-  ;; fuel spin with 0 -> 1 trap
+  ;; fuel spin with 10 -> 11 trap all fuel consumed
+  ;; fuel spin with 0 -> 1 trap all fuel consumed
   (func (export "spin") (loop (br 0)))
 
   ;; The entry check comes after the entry stretch is paid: add needs 3.
   ;; fuel add 1 2 with 3 -> 3
-  ;; fuel add 1 2 with 2 -> 3 trap
+  ;; fuel add 1 2 with 2 -> 3 trap all fuel consumed
   ;; A stretch without a check can overdraw: count's last stretch
   ;; (local.get) runs on 0 fuel and returns with -1 left.
   ;; fuel count 1 with 6 -> 7

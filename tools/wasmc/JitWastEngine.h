@@ -72,6 +72,10 @@ public:
   /// grows or the engine is destroyed. Errors: no such exported memory.
   Expected<std::span<const uint8_t>> exportedMemory(InstanceId instance, const std::string& field);
 
+  std::optional<int64_t> fuel() const override {
+    return options_.fuel ? std::optional<int64_t>(store_.fuel()) : std::nullopt;
+  }
+  void setFuel(int64_t fuel) override { store_.setFuel(fuel); }
   /// Limits and fuel for the store every script's modules live in.
   void configureStore(const rt::StoreLimits& limits, uint64_t fuel) {
     store_.setLimits(limits);

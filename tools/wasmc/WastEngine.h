@@ -7,6 +7,7 @@
 
 #include <array>
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <string>
 #include <vector>
@@ -62,6 +63,11 @@ public:
 
   /// Makes the instance's exports importable under `moduleName`.
   virtual Expected<void> registerAs(InstanceId instance, const std::string& moduleName) = 0;
+
+  /// The store's fuel (assert_fuel), for code compiled to consume it;
+  /// nullopt when this engine's code does not (-W consume-fuel).
+  virtual std::optional<int64_t> fuel() const { return std::nullopt; }
+  virtual void setFuel(int64_t) {}
 };
 
 } // namespace wasmc::tools

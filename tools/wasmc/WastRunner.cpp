@@ -161,6 +161,7 @@ private:
     case CommandKind::AssertReturn: return runReturn(command);
     case CommandKind::AssertTrap:
     case CommandKind::AssertExhaustion: return runTrap(command);
+    case CommandKind::AssertFuel: return runFuel(command);
     case CommandKind::AssertInvalid:
     case CommandKind::AssertMalformed: return runCompileFailure(command);
     case CommandKind::AssertUnlinkable:
@@ -226,6 +227,29 @@ private:
     if (!outcome->trapped)
       return fail(command, expected + ", got " + formatValues(outcome->values));
     passWithMessage(command, outcome->trapMessage);
+  }
+
+  void runFuel(const Command& command) {
+    const std::optional<int64_t> before = engine_.fuel();
+    if (!before)
+      return fail(command, "assert_fuel needs code that consumes fuel (wasmc wast -W consume-fuel)");
+    std::string expected = "expected " + describeAction(command.action) + " to use " +
+                           std::to_string(command.fuelConsumed) + " fuel" +
+                           (command.text.empty() ? "" : " and trap with " + quoted(command.text));
+    engine_.setFuel(command.fuelStart);
+    Expected<ActionOutcome> outcome = perform(command.action);
+    const int64_t consumed = command.fuelStart - *engine_.fuel();
+    engine_.setFuel(*before);
+    if (!outcome)
+      return fail(command, expected + ", got " + describeError(outcome.error()));
+    if (outcome->trapped != !command.text.empty())
+      return fail(command, expected + ", got " +
+                               (outcome->trapped ? "trap " + quoted(outcome->trapMessage) : formatValues(outcome->values)));
+    if (consumed != command.fuelConsumed)
+      return fail(command, expected + ", used " + std::to_string(consumed));
+    if (outcome->trapped)
+      return passWithMessage(command, outcome->trapMessage);
+    pass();
   }
 
   void runCompileFailure(const Command& command) {

@@ -294,6 +294,7 @@ const char* commandKindName(CommandKind kind) {
   case CommandKind::AssertReturn: return "assert_return";
   case CommandKind::AssertTrap: return "assert_trap";
   case CommandKind::AssertExhaustion: return "assert_exhaustion";
+  case CommandKind::AssertFuel: return "assert_fuel";
   case CommandKind::AssertInvalid: return "assert_invalid";
   case CommandKind::AssertMalformed: return "assert_malformed";
   case CommandKind::AssertUnlinkable: return "assert_unlinkable";

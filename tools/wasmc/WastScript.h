@@ -55,7 +55,12 @@ enum class CommandKind : uint8_t {
   AssertMalformed,
   AssertUnlinkable,
   AssertUninstantiable,
+  /// wasmc's own (issue 17): (assert_fuel CONSUMED (with FUEL)? ACTION "trap"?):
+  /// the action, started with FUEL (default kDefaultFuelStart), uses
+  /// exactly CONSUMED units and completes, or traps with the message.
+  AssertFuel,
 };
+inline constexpr int64_t kDefaultFuelStart = 1'000'000'000;
 
 /// The JSON spelling: "module", "assert_return", ...
 const char* commandKindName(CommandKind kind);
@@ -83,6 +88,8 @@ struct Command {
   WastAction action;
   std::vector<ExpectedValue> expected;
   std::string text;            // the expected error or trap message
+  int64_t fuelConsumed = 0;    // AssertFuel
+  int64_t fuelStart = kDefaultFuelStart;
 };
 
 struct WastScript {

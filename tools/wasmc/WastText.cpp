@@ -112,6 +112,18 @@ private:
         command.action = WASMC_TRY(action());
       }
       command.text = WASMC_TRY(string());
+    } else if (kind.text == "assert_fuel") {
+      command.kind = CommandKind::AssertFuel;
+      command.fuelConsumed = WASMC_TRY(count("the fuel consumed"));
+      if (peek().kind == TokenKind::LeftParen && isKeyword("with", 1)) {
+        next();
+        next();
+        command.fuelStart = WASMC_TRY(count("the fuel to start with"));
+        WASMC_TRY(expect(TokenKind::RightParen, "')'"));
+      }
+      command.action = WASMC_TRY(action());
+      if (peek().kind == TokenKind::String)
+        command.text = next().string;
     } else if (kind.text == "assert_exhaustion") {
       command.kind = CommandKind::AssertExhaustion;
       command.action = WASMC_TRY(action());
@@ -167,6 +179,17 @@ private:
     command.bytes = std::move(*bytes);
     at_ = at;
     return {};
+  }
+
+  /// A non-negative fuel count below 2^63.
+  Expected<int64_t> count(const char* what) {
+    const Token& token = peek();
+    std::optional<uint64_t> value =
+        token.kind == TokenKind::Integer ? text::parseUnsigned(token.text, 63) : std::nullopt;
+    if (!value)
+      return unexpected(what);
+    next();
+    return static_cast<int64_t>(*value);
   }
 
   Expected<WastAction> action() {

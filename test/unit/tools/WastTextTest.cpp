@@ -89,6 +89,23 @@ TEST(WastText, QuotedModulesAreParsed) {
   EXPECT_FALSE(script.commands[0].bytes.empty());
 }
 
+// wasmc's own command (issue 17): the fuel an action uses.
+TEST(WastText, AssertFuel) {
+  WastScript script = parse(R"wast(
+    (assert_fuel 3 (invoke "add" (i32.const 1) (i32.const 2)))
+    (assert_fuel 11 (with 10) (invoke "spin") "all fuel consumed")
+  )wast");
+  ASSERT_EQ(script.commands.size(), 2u);
+  EXPECT_EQ(script.commands[0].kind, CommandKind::AssertFuel);
+  EXPECT_EQ(script.commands[0].fuelConsumed, 3);
+  EXPECT_EQ(script.commands[0].fuelStart, kDefaultFuelStart);
+  EXPECT_EQ(script.commands[0].action.args.size(), 2u);
+  EXPECT_TRUE(script.commands[0].text.empty());
+  EXPECT_EQ(script.commands[1].fuelConsumed, 11);
+  EXPECT_EQ(script.commands[1].fuelStart, 10);
+  EXPECT_EQ(script.commands[1].text, "all fuel consumed");
+}
+
 TEST(WastText, AScriptOfFieldsIsOneModule) {
   WastScript script = parse("(func) (memory 0) (func (export \"f\"))");
   ASSERT_EQ(script.commands.size(), 1u);
