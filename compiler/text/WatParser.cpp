@@ -248,7 +248,7 @@ private:
       return unexpected("an unsigned integer");
     std::optional<uint64_t> value = parseUnsigned(token.text, 32);
     if (!value)
-      return errorAt(token, "constant out of range");
+      return errorAt(token, "i32 constant out of range: " + std::string(token.text));
     next();
     return static_cast<uint32_t>(*value);
   }
@@ -1199,8 +1199,12 @@ private:
   /// A lane index: an unsigned integer below 256 ("malformed lane index"
   /// past it, as the spec has it; any other token, a signed one too, is
   /// unexpected).
-  Expected<uint8_t> laneIndex() {
+  Expected<uint8_t> laneIndex(bool shuffle = false) {
     const Token& token = peek();
+    // i8x16.shuffle's 16 lane numbers are read as numbers first: a signed or
+    // fractional one is a malformed index there (the spec's wording).
+    if (shuffle && (token.kind == TokenKind::Float || (token.kind == TokenKind::Integer && token.hasSign())))
+      return errorAt(token, "malformed lane index " + std::string(token.text));
     if (token.kind != TokenKind::Integer || token.hasSign())
       return unexpected("a lane index");
     std::optional<uint64_t> value = parseUnsigned(token.text, 8);
@@ -1233,6 +1237,12 @@ private:
     } else {
       return errorAt(shape, "unexpected token " + std::string(name) + ": expected a vector shape");
     }
+    // The count first, as the spec reads them.
+    size_t literals = 0;
+    while (peekAt(literals).kind == TokenKind::Integer || peekAt(literals).kind == TokenKind::Float)
+      ++literals;
+    if (literals != lanes && peekAt(literals).kind == TokenKind::RightParen)
+      return errorAt(peek(), "wrong number of lane literals: " + std::string(name) + " takes " + std::to_string(lanes));
     for (unsigned i = 0; i < lanes; ++i) {
       const Token& token = peek();
       if (token.kind == TokenKind::RightParen)
@@ -1349,7 +1359,7 @@ private:
       for (int i = 0; i < 16; ++i) {
         if (isRParen() || isLParen())
           return errorAt(peek(), "invalid lane length: i8x16.shuffle takes 16 lane indices");
-        w.byte(WASMC_TRY(laneIndex()));
+        w.byte(WASMC_TRY(laneIndex(true)));
       }
       if (peek().kind == TokenKind::Integer)
         return errorAt(peek(), "invalid lane length: i8x16.shuffle takes 16 lane indices");
