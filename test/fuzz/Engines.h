@@ -38,6 +38,10 @@ struct WasmcConfig {
   /// reused by the instance that is compared: whatever the first one wrote
   /// must be gone.
   bool pooled = false;
+  /// The module printed as text by wabt's wasm2wat and read back by our
+  /// parser (compiler/text), then run at -O2: a parser that changes any
+  /// instruction changes a result.
+  bool text = false;
 };
 
 /// Runs `wasm-interp --run-all-exports --dummy-import-func PATH` and parses

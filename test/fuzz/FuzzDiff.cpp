@@ -2,7 +2,7 @@
 // wasmc in five configurations, and reports every difference. See README.md
 // for what is compared and what is skipped.
 //
-//   wasmc-fuzz-diff [--configs O0,O2,O3,lazy,aot,baseline,tiered,limits,limits-tiered,images,pooled] [--timeout SECONDS] [--verbose] FILE.wasm|FILE.wat...
+//   wasmc-fuzz-diff [--configs O0,O2,O3,lazy,aot,baseline,tiered,limits,limits-tiered,images,pooled,text] [--timeout SECONDS] [--verbose] FILE.wasm|FILE.wat...
 //
 // --verbose prints every engine's log (calls, results, memory page hashes).
 //
@@ -34,6 +34,7 @@ const WasmcConfig kAllConfigs[] = {
     {.name = "limits-tiered", .optLevel = 2, .baseline = true, .tierUpAfter = 1, .osrAfter = 1, .instrumented = true},
     {.name = "images", .optLevel = 2, .imageFirst = true},
     {.name = "pooled", .optLevel = 2, .imageFirst = true, .pooled = true},
+    {.name = "text", .optLevel = 2, .text = true},
 };
 
 struct Settings {
@@ -213,7 +214,7 @@ Verdict checkModule(const std::string& file, const std::string& wasmPath, const 
 
 int usage() {
   std::fprintf(stderr,
-               "usage: wasmc-fuzz-diff [--configs O0,O2,O3,lazy,aot,baseline,tiered,limits,limits-tiered,images,pooled] [--timeout SECONDS] [--verbose] "
+               "usage: wasmc-fuzz-diff [--configs O0,O2,O3,lazy,aot,baseline,tiered,limits,limits-tiered,images,pooled,text] [--timeout SECONDS] [--verbose] "
                "FILE.wasm|FILE.wat...\n");
   return 2;
 }
@@ -221,7 +222,7 @@ int usage() {
 int run(int argc, char** argv) {
   Settings settings;
   std::vector<std::string> files;
-  std::string configList = "O0,O2,O3,lazy,aot,baseline,tiered,limits,limits-tiered,images,pooled";
+  std::string configList = "O0,O2,O3,lazy,aot,baseline,tiered,limits,limits-tiered,images,pooled,text";
   for (int i = 1; i < argc; ++i) {
     std::string arg = argv[i];
     if (arg == "--configs" && i + 1 < argc)
@@ -246,7 +247,7 @@ int run(int argc, char** argv) {
         known = true;
       }
     if (!known) {
-      std::fprintf(stderr, "unknown configuration \"%s\" (O0, O2, O3, lazy, aot, baseline, tiered, limits, limits-tiered, images, pooled)\n", name.c_str());
+      std::fprintf(stderr, "unknown configuration \"%s\" (O0, O2, O3, lazy, aot, baseline, tiered, limits, limits-tiered, images, pooled, text)\n", name.c_str());
       return 2;
     }
     if (comma == std::string::npos)

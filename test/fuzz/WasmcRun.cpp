@@ -5,12 +5,16 @@
 // hang is cut off at the time limit. The parent never starts a thread or
 // loads LLVM, so fork is safe.
 
+#include "compiler/text/WatParser.h"
 #include "runtime/MemoryImage.h"
 #include "test/fuzz/Engines.h"
 #include "tools/wasmc/JitWastEngine.h"
 
 #include <cerrno>
 #include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <dlfcn.h>
 #include <chrono>
 #include <csignal>
@@ -73,6 +77,24 @@ uint64_t hashPage(std::span<const uint8_t> page) {
 }
 
 void writeAll(int fd, const std::string& text);
+
+/// The `text` configuration: the module as wasm2wat prints it (2.0
+/// features), read back by compiler/text.
+Expected<std::vector<uint8_t>> throughText(const std::vector<uint8_t>& bytes) {
+  char dir[] = "/tmp/wasmc-fuzz-text-XXXXXX";
+  if (!mkdtemp(dir))
+    return makeError(ErrorKind::Io, kNoOffset, "mkdtemp failed");
+  const std::string wasm = std::string(dir) + "/m.wasm", wat = std::string(dir) + "/m.wat";
+  std::ofstream(wasm, std::ios::binary).write(reinterpret_cast<const char*>(bytes.data()), std::streamsize(bytes.size()));
+  const std::string command = "wasm2wat " + wasm + " -o " + wat + " 2>/dev/null";
+  const bool printed = std::system(command.c_str()) == 0;
+  std::ifstream in(wat, std::ios::binary);
+  std::string text((std::istreambuf_iterator<char>(in)), {});
+  std::filesystem::remove_all(dir);
+  if (!printed)
+    return makeError(ErrorKind::Io, kNoOffset, "wasm2wat failed");
+  return text::parseWat(text);
+}
 
 /// The `pooled` configuration: a first instance, in an engine and store of
 /// its own, runs every export (dummy imports, nothing logged); dropping it
@@ -142,7 +164,19 @@ RunLog runInProcess(const std::vector<uint8_t>& bytes, const wasm::Module& modul
                                 return abi::TrapCode::None;
                               });
   }
-  auto instance = config.pooled ? instantiateReused(bytes, module, config, engine) : engine.instantiate(bytes);
+  std::vector<uint8_t> fromText;
+  if (config.text) {
+    Expected<std::vector<uint8_t>> reread = throughText(bytes);
+    if (!reread) {
+      RunLog failed;
+      failed.status = RunStatus::Crashed;
+      failed.message = "text round trip: " + reread.error().describe();
+      return failed;
+    }
+    fromText = std::move(*reread);
+  }
+  const std::vector<uint8_t>& run = config.text ? fromText : bytes;
+  auto instance = config.pooled ? instantiateReused(run, module, config, engine) : engine.instantiate(run);
   if (!instance) {
     const Error& error = instance.error();
     log.status = error.kind == ErrorKind::Uninstantiable ? RunStatus::InstantiateFailed : RunStatus::Rejected;
