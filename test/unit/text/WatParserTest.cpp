@@ -177,6 +177,8 @@ TEST(WatParser, MatchesWat2wasmOnEverySpecModule) {
       if (reported++ < 15) {
         ADD_FAILURE() << script.filename().string() << " line " << (*tokens)[start].line << ": "
                       << (ours ? (theirs ? "bytes differ" : "wat2wasm refuses it") : ours.error().describe());
+        // WASMC_WAT_DIFF_DIR=DIR keeps both binaries of each difference, for
+        // `wasm-objdump -d` side by side.
         if (const char* keep = std::getenv("WASMC_WAT_DIFF_DIR"); keep && ours) {
           const std::string base = std::string(keep) + "/" + script.stem().string() + "-" +
                                    std::to_string((*tokens)[start].line);
