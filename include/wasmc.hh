@@ -160,6 +160,16 @@ private:
 
 namespace detail {
 
+/// A buffered WASI stream's bytes, read with `read` from `owner`.
+template <class Owner>
+std::string wasiOutput(bool (*read)(const Owner*, int, wasm_byte_vec_t*), const Owner* owner, int fd) {
+  wasm_byte_vec_t bytes;
+  read(owner, fd, &bytes);
+  std::string out(bytes.data, bytes.size);
+  wasm_byte_vec_delete(&bytes);
+  return out;
+}
+
 template <class T, void (*Delete)(T*)>
 struct Deleter {
   void operator()(T* pointer) const { Delete(pointer); }
@@ -371,13 +381,7 @@ public:
   void setEpochDeadline(uint64_t ticks) { wasmc_store_set_epoch_deadline(store_.get(), ticks); }
   /// What the store's own WASI guest (InstancePre::instantiate) wrote to a
   /// buffered stdout (1) or stderr (2).
-  std::string wasiOutput(int fd = 1) const {
-    wasm_byte_vec_t bytes;
-    wasmc_store_wasi_output(store_.get(), fd, &bytes);
-    std::string out(bytes.data, bytes.size);
-    wasm_byte_vec_delete(&bytes);
-    return out;
-  }
+  std::string wasiOutput(int fd = 1) const { return detail::wasiOutput(wasmc_store_wasi_output, store_.get(), fd); }
   /// Called instead of interrupting when the epoch deadline falls due: the
   /// ticks to extend it by, or 0 to interrupt. Runs on the engine's epoch
   /// thread while the wasm runs on (wasmc.h): it must not touch this store.
@@ -883,11 +887,7 @@ public:
   }
   /// What the guest wrote to a buffered stdout (1) or stderr (2).
   std::string wasiOutput(int fd = 1) const {
-    wasm_byte_vec_t bytes;
-    wasmc_linker_wasi_output(linker_.get(), fd, &bytes);
-    std::string out(bytes.data, bytes.size);
-    wasm_byte_vec_delete(&bytes);
-    return out;
+    return detail::wasiOutput(wasmc_linker_wasi_output, linker_.get(), fd);
   }
 
 private:

@@ -64,6 +64,12 @@ bool readWasiOutput(const int (&outputs)[3], int fd, wasm_byte_vec_t* out);
 void closeWasiOutputs(int (&outputs)[3]);
 /// The instance a host function is called from (wasmc_caller_t).
 rt::Instance* callingInstance();
+/// An instantiation's result as wasmc.h returns it: the instance in `*out`
+/// (its exported "memory" bound to `wasi`, when given), a start function's
+/// trap in `*trap` (no error), any other failure as the error.
+wasmc_error_t* finishInstantiation(wasm_store_t* store, Expected<rt::Instance*> instance,
+                                   std::optional<rt::Trap> startTrap, wasi::WasiCtx* wasi, wasm_instance_t** out,
+                                   wasm_trap_t** trap);
 
 /// An owned wasmc_error_t for `error` (null when there is none).
 wasmc_error_t* newError(Error error);

@@ -19,6 +19,25 @@ const rt::Function* exportedFunction(const rt::Instance& instance, const char* n
 
 } // namespace
 
+wasmc_error_t* wasmc::capi::finishInstantiation(wasm_store_t* store, Expected<rt::Instance*> instance,
+                                                std::optional<rt::Trap> startTrap, wasi::WasiCtx* wasi,
+                                                wasm_instance_t** out, wasm_trap_t** trap) {
+  if (!instance) {
+    if (!startTrap)
+      return newError(std::move(instance).error());
+    if (trap) {
+      std::string message = startTrap->message();
+      *trap = newTrap(store, std::move(*startTrap), std::move(message));
+    }
+    return nullptr;
+  }
+  if (const rt::Extern* memory = (*instance)->findExport("memory");
+      wasi && memory && memory->kind == wasm::ExternKind::Memory)
+    wasi->bindMemory(memory->memory->memory.get());
+  *out = newHandle<wasm_instance_t>(RefKind::Instance, store, *instance);
+  return nullptr;
+}
+
 /// The instance of the wasm function the embedder called on this thread
 /// (calls between instances do not change it).
 rt::Instance* wasmc::capi::callingInstance() {
@@ -60,20 +79,7 @@ wasmc_error_t* wasmc_linker_instantiate(wasmc_linker_t* linker, const wasm_modul
   std::optional<rt::Trap> startTrap;
   Expected<rt::Instance*> instance = rt::Instance::instantiate(linker->store->runtime, moduleOf(module)->compiled,
                                                                linker->linker, &startTrap);
-  if (!instance) {
-    if (!startTrap)
-      return newError(std::move(instance).error());
-    if (trap) {
-      std::string message = startTrap->message();
-      *trap = newTrap(linker->store, std::move(*startTrap), std::move(message));
-    }
-    return nullptr;
-  }
-  if (const rt::Extern* memory = (*instance)->findExport("memory");
-      linker->wasi && memory && memory->kind == wasm::ExternKind::Memory)
-    linker->wasi->bindMemory(memory->memory->memory.get());
-  *out = newHandle<wasm_instance_t>(RefKind::Instance, linker->store, *instance);
-  return nullptr;
+  return finishInstantiation(linker->store, std::move(instance), std::move(startTrap), linker->wasi, out, trap);
 }
 
 wasm_extern_t* wasmc_linker_get(const wasmc_linker_t* linker, const char* module, const char* name) {

@@ -108,20 +108,8 @@ wasmc_error_t* wasmc_instance_pre_instantiate(const wasmc_instance_pre_t* pre, w
       return newError(std::move(provided).error());
   std::optional<rt::Trap> startTrap;
   Expected<rt::Instance*> instance = pre->pre.instantiate(store->runtime, &startTrap);
-  if (!instance) {
-    if (!startTrap)
-      return newError(std::move(instance).error());
-    if (trap) {
-      std::string message = startTrap->message();
-      *trap = newTrap(store, std::move(*startTrap), std::move(message));
-    }
-    return nullptr;
-  }
-  if (const rt::Extern* memory = (*instance)->findExport("memory");
-      pre->importsWasi && memory && memory->kind == wasm::ExternKind::Memory)
-    store->wasi->bindMemory(memory->memory->memory.get());
-  *out = newHandle<wasm_instance_t>(RefKind::Instance, store, *instance);
-  return nullptr;
+  return finishInstantiation(store, std::move(instance), std::move(startTrap), pre->importsWasi ? store->wasi : nullptr,
+                             out, trap);
 }
 
 void wasmc_instance_pre_delete(wasmc_instance_pre_t* pre) { delete pre; }
