@@ -1,6 +1,6 @@
 #pragma once
 // Ahead-of-time compilation to .cwasm artifacts: compile, link with lld in
-// process, seal with the SHA-256 and the MAC under the user's key. Loading
+// process, seal with the BLAKE3 digest and the MAC under the user's key. Loading
 // is rt::loadArtifact.
 
 #include "compiler/codegen/Codegen.h"
@@ -13,9 +13,10 @@ namespace wasmc::engine {
 
 /// Decodes, validates and compiles `bytes` into objects (one per partition),
 /// the last carrying the artifact section stamped with compilerIdentity()
-/// (before linking).
-Expected<codegen::ObjectFiles> compileArtifactObjects(std::span<const uint8_t> bytes,
-                                                      const codegen::Options& options);
+/// (before linking); with `wasmInSection` (an executable) the section holds
+/// the wasm bytes too.
+Expected<codegen::ObjectFiles> compileArtifactObjects(std::span<const uint8_t> bytes, const codegen::Options& options,
+                                                      bool wasmInSection = false);
 
 /// Decodes, validates and compiles `bytes` into the bytes of a .cwasm,
 /// authenticated with `key`.

@@ -213,15 +213,20 @@ inline constexpr const char* kHostAdaptersSymbol = "wasmc_host_adapters"; // voi
 inline constexpr const char* kCodeEndSymbol = "wasmc_code_end";
 
 /// Compiled artifacts (.cwasm): an ELF shared object whose section
-/// kArtifactSection holds an ArtifactHeader followed by the module's wasm
-/// bytes (the metadata instantiation decodes). The loader checks everything
-/// here, the SHA-256 of the whole file and its MAC under the user's key
-/// (runtime/Artifact.cpp), before it maps any code.
+/// kArtifactSection holds an ArtifactHeader; the module's wasm bytes (the
+/// metadata instantiation decodes) follow the ELF image in the file, then an
+/// ArtifactTrailer. The loader copies only the ELF image into the memory
+/// file it maps, and the wasm bytes straight into the module, so a large
+/// data segment costs one read, not a copy into shared memory as well. It
+/// checks everything here, the BLAKE3 digest of the whole file and its MAC
+/// under the user's key (runtime/Artifact.cpp), before it maps any code.
+/// In an executable (`wasmc compile --exe`) the wasm bytes follow the
+/// header inside the section instead (wasmOffset 0).
 inline constexpr const char* kArtifactSection = ".wasmc_artifact";
 /// The exported symbol at the start of that section.
 inline constexpr const char* kArtifactSymbol = "wasmc_artifact";
 inline constexpr char kArtifactMagic[8] = {'W', 'A', 'S', 'M', 'C', 'A', 'O', 'T'};
-inline constexpr uint32_t kArtifactFormatVersion = 4;
+inline constexpr uint32_t kArtifactFormatVersion = 5;
 /// ArtifactHeader::codeFlags (and CompiledModule::codeFlags): loop headers
 /// check for interrupts (codegen::Options::interruptible); the code
 /// consumes fuel (codegen::Options::fuel).
@@ -237,13 +242,23 @@ struct ArtifactHeader {
   char cpu[64];              // NUL-terminated CPU name the code was tuned for
   uint64_t requiredFeatures; // CpuFeature bits the code assumes
   uint64_t codeFlags;        // kCode* bits: how the code was compiled
-  uint64_t wasmSize;         // wasm bytes that follow the header
-  uint8_t digest[32];        // SHA-256 of the whole file with digest and mac zeroed
+  uint64_t wasmSize;         // the module's wasm bytes
+  uint64_t wasmOffset;       // where they start in the file: where the ELF image ends (0: after this header)
+  uint8_t digest[32];        // BLAKE3 of the whole file with digest and mac zeroed
   uint8_t mac[32];           // HMAC-SHA256 of the digest under the compiling user's key
   char features[1024];       // NUL-terminated LLVM feature string, for messages
 };
 static_assert(offsetof(ArtifactHeader, mac) == offsetof(ArtifactHeader, digest) + 32,
               "the loader zeroes digest and mac as one range");
+
+/// The last bytes of a .cwasm: how many wasm bytes precede it, so a loader
+/// can split the file with one small read and no ELF parsing; the header
+/// (authenticated) must agree.
+struct ArtifactTrailer {
+  uint64_t wasmSize;
+  char magic[8];
+};
+inline constexpr char kArtifactTrailerMagic[8] = {'W', 'A', 'S', 'M', 'C', 'E', 'N', 'D'};
 
 /// Where compiled code came from, for trap backtraces: the machine code
 /// at `pc` bytes from its function's start (and up to the next entry's pc)

@@ -1,14 +1,16 @@
 // WARNING: this file decides whether foreign bytes become executable code.
 // Rules for changing it: every read of the file is bounds-checked against
 // its size; the bytes checked are the bytes mapped (a sealed memfd, never a
-// second open by path); nothing is dlopen'ed before checkArtifact (SHA-256
-// and MAC included) has passed; a new header field is checked here in the
-// same change. The trust model is docs/TRUST-MODEL.md.
+// second open by path) and the wasm bytes decoded (the module's own copy);
+// nothing is dlopen'ed before checkArtifact (digest and MAC included) has
+// passed; a new header field is checked here in the same change. The trust
+// model is docs/TRUST-MODEL.md.
 
 #include "runtime/Artifact.h"
 
 #include "compiler/wasm/Decoder.h"
 #include "runtime/CpuFeatures.h"
+#include "runtime/Blake3.h"
 #include "runtime/Sha256.h"
 #include "runtime/WriteAll.h"
 
@@ -22,6 +24,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <algorithm>
 #include <cstring>
 #include <utility>
 #include <vector>
@@ -40,21 +43,31 @@ bool fits(std::span<const uint8_t> file, uint64_t offset, uint64_t size) {
   return offset <= file.size() && size <= file.size() - offset;
 }
 
-/// The SHA-256 of the file with the header's digest and mac zeroed, read
-/// in place (no copy).
-Digest artifactDigest(std::span<const uint8_t> file, size_t headerOffset) {
+abi::ArtifactTrailer trailerFor(size_t wasmSize) {
+  abi::ArtifactTrailer trailer{};
+  trailer.wasmSize = wasmSize;
+  std::memcpy(trailer.magic, abi::kArtifactTrailerMagic, sizeof trailer.magic);
+  return trailer;
+}
+
+/// The BLAKE3 of the file (the ELF image, the wasm bytes, the trailer) with
+/// the header's digest and mac zeroed, read in place (no copy).
+Digest artifactDigest(std::span<const uint8_t> image, size_t headerOffset, std::span<const uint8_t> wasm) {
   size_t zeroed = headerOffset + offsetof(abi::ArtifactHeader, digest);
   constexpr size_t kZeroedSize = sizeof(abi::ArtifactHeader::digest) + sizeof(abi::ArtifactHeader::mac);
-  return Sha256()
-      .update(file.first(zeroed))
+  abi::ArtifactTrailer trailer = trailerFor(wasm.size());
+  return Blake3()
+      .update(image.first(zeroed))
       .updateZeros(kZeroedSize)
-      .update(file.subspan(zeroed + kZeroedSize))
+      .update(image.subspan(zeroed + kZeroedSize))
+      .update(wasm)
+      .update(&trailer, sizeof trailer)
       .finish();
 }
 
 /// The MAC of an artifact with `digest` under `key`.
 Digest artifactMac(const ArtifactKey& key, const Digest& digest) {
-  static constexpr char kDomain[] = "wasmc artifact mac v2"; // with its NUL
+  static constexpr char kDomain[] = "wasmc artifact mac v3"; // with its NUL
   uint8_t message[sizeof kDomain + 32];
   std::memcpy(message, kDomain, sizeof kDomain);
   std::memcpy(message + sizeof kDomain, digest.data(), digest.size());
@@ -138,8 +151,26 @@ Expected<std::span<const uint8_t>> findElfSection(std::span<const uint8_t> file,
   return artifactError(std::string("not a wasmc artifact (no ") + name + " section)");
 }
 
-Expected<const abi::ArtifactHeader*> checkArtifact(std::span<const uint8_t> file, const ArtifactPolicy& policy) {
-  std::span<const uint8_t> section = WASMC_TRY(findElfSection(file, abi::kArtifactSection));
+/// Every loadable segment of the ELF image lies inside it: the wasm bytes
+/// after it are not in the memory file the dynamic linker maps.
+bool segmentsInside(std::span<const uint8_t> image) {
+  Elf64_Ehdr header;
+  std::memcpy(&header, image.data(), sizeof header);
+  if (header.e_phentsize != sizeof(Elf64_Phdr) ||
+      !fits(image, header.e_phoff, uint64_t(header.e_phnum) * sizeof(Elf64_Phdr)))
+    return false;
+  for (size_t i = 0; i < header.e_phnum; ++i) {
+    Elf64_Phdr segment;
+    std::memcpy(&segment, image.data() + header.e_phoff + i * sizeof(Elf64_Phdr), sizeof segment);
+    if (segment.p_type == PT_LOAD && !fits(image, segment.p_offset, segment.p_filesz))
+      return false;
+  }
+  return true;
+}
+
+Expected<const abi::ArtifactHeader*> checkArtifact(std::span<const uint8_t> image, std::span<const uint8_t> wasm,
+                                                   const ArtifactPolicy& policy) {
+  std::span<const uint8_t> section = WASMC_TRY(findElfSection(image, abi::kArtifactSection));
   if (section.size() < sizeof(abi::ArtifactHeader))
     return artifactError("truncated artifact header");
   // The section sits at a 16-byte aligned offset of the file, which is
@@ -166,12 +197,14 @@ Expected<const abi::ArtifactHeader*> checkArtifact(std::span<const uint8_t> file
     return artifactError("artifact needs CPU features this machine lacks: " + names +
                          "; recompile with --target-cpu=generic or for this CPU");
   }
-  if (header->wasmSize > section.size() - sizeof(abi::ArtifactHeader))
+  if (header->wasmOffset != image.size() || header->wasmSize != wasm.size())
     return artifactError("truncated artifact metadata");
-  size_t headerOffset = static_cast<size_t>(section.data() - file.data());
-  Digest digest = artifactDigest(file, headerOffset);
+  if (!segmentsInside(image))
+    return artifactError("corrupt ELF program headers");
+  size_t headerOffset = static_cast<size_t>(section.data() - image.data());
+  Digest digest = artifactDigest(image, headerOffset, wasm);
   if (!digestsEqual(digest, header->digest))
-    return artifactError("artifact is corrupt (SHA-256 mismatch)");
+    return artifactError("artifact is corrupt (digest mismatch)");
   bool authentic = policy.key && digestsEqual(artifactMac(*policy.key, digest), header->mac);
   if (!authentic && !policy.allowPrecompiled) {
     std::string keyName = policy.key ? policy.key->path : userKeyPath().value_or("");
@@ -184,12 +217,23 @@ Expected<const abi::ArtifactHeader*> checkArtifact(std::span<const uint8_t> file
   return header;
 }
 
-Expected<void> sealArtifact(std::span<uint8_t> file, const ArtifactKey& key) {
+Expected<void> sealArtifact(std::vector<uint8_t>& file, std::span<const uint8_t> wasm, const ArtifactKey& key) {
   std::span<const uint8_t> section = WASMC_TRY(findElfSection(file, abi::kArtifactSection));
   if (section.size() < sizeof(abi::ArtifactHeader))
     return artifactError("truncated artifact header");
   size_t headerOffset = static_cast<size_t>(section.data() - file.data());
-  Digest digest = artifactDigest(file, headerOffset);
+  abi::ArtifactHeader header;
+  std::memcpy(&header, section.data(), sizeof header);
+  if (header.wasmSize != wasm.size() || header.wasmOffset != 0)
+    return artifactError("the artifact was not compiled from these wasm bytes");
+  header.wasmOffset = file.size();
+  file.insert(file.end(), wasm.begin(), wasm.end());
+  abi::ArtifactTrailer trailer = trailerFor(wasm.size());
+  const auto* trailerBytes = reinterpret_cast<const uint8_t*>(&trailer);
+  file.insert(file.end(), trailerBytes, trailerBytes + sizeof trailer);
+  std::memcpy(file.data() + headerOffset, &header, sizeof header);
+  std::span<const uint8_t> image(file.data(), header.wasmOffset);
+  Digest digest = artifactDigest(image, headerOffset, std::span<const uint8_t>(file).subspan(image.size(), wasm.size()));
   Digest mac = artifactMac(key, digest);
   std::memcpy(file.data() + headerOffset + offsetof(abi::ArtifactHeader, digest), digest.data(), digest.size());
   std::memcpy(file.data() + headerOffset + offsetof(abi::ArtifactHeader, mac), mac.data(), mac.size());
@@ -222,33 +266,72 @@ Expected<int> createMemfd() {
   return fd;
 }
 
-/// Copies what remains of `from` into `to`: in the kernel with sendfile,
-/// else through a buffer.
-bool copyFile(int from, int to) {
-  while (true) {
-    ssize_t sent = ::sendfile(to, from, nullptr, 1 << 30);
-    if (sent > 0)
-      continue;
-    if (sent == 0)
-      return true;
-    if (errno == EINTR)
-      continue;
-    if (errno != EINVAL && errno != ENOSYS)
-      return false;
-    break;
-  }
-  uint8_t chunk[1 << 16];
-  while (true) {
-    ssize_t got = ::read(from, chunk, sizeof chunk);
+/// Reads exactly `size` bytes at `offset` of `fd`. False on an error (errno
+/// says which) or a file shorter than that (errno 0: cut while read).
+bool readAllAt(int fd, uint8_t* into, size_t size, uint64_t offset) {
+  while (size > 0) {
+    ssize_t got = ::pread(fd, into, size, static_cast<off_t>(offset));
     if (got < 0 && errno == EINTR)
       continue;
-    if (got < 0)
+    if (got <= 0) {
+      if (got == 0)
+        errno = 0;
       return false;
-    if (got == 0)
-      return true;
-    if (!writeAll(to, std::span<const uint8_t>(chunk, static_cast<size_t>(got))))
-      return false;
+    }
+    into += got;
+    size -= static_cast<size_t>(got);
+    offset += static_cast<uint64_t>(got);
   }
+  return true;
+}
+
+/// Copies `size` bytes at `offset` of `from` to the file position of `to`:
+/// in the kernel with sendfile, else through a buffer.
+bool copyRange(int from, uint64_t offset, size_t size, int to) {
+  off_t at = static_cast<off_t>(offset);
+  while (size > 0) {
+    ssize_t sent = ::sendfile(to, from, &at, size);
+    if (sent > 0) {
+      size -= static_cast<size_t>(sent);
+      continue;
+    }
+    if (sent < 0 && errno == EINTR)
+      continue;
+    if (sent == 0 || (errno != EINVAL && errno != ENOSYS)) {
+      if (sent == 0)
+        errno = 0;
+      return false;
+    }
+    break; // no sendfile between these files
+  }
+  uint8_t chunk[1 << 16];
+  while (size > 0) {
+    size_t take = std::min(size, sizeof chunk);
+    if (!readAllAt(from, chunk, take, static_cast<uint64_t>(at)) ||
+        !writeAll(to, std::span<const uint8_t>(chunk, take)))
+      return false;
+    at += static_cast<off_t>(take);
+    size -= take;
+  }
+  return true;
+}
+
+/// How many of an artifact's `size` bytes are its ELF image, from the
+/// trailer at its end: the rest, but for the trailer, are its wasm bytes.
+/// A file without a trailer is all image (an artifact of an older format,
+/// or not one: checkArtifact says which). Untrusted until checkArtifact has
+/// compared the header with both parts.
+size_t imageSizeOf(const abi::ArtifactTrailer& trailer, size_t size) {
+  if (size < sizeof(Elf64_Ehdr) + sizeof trailer ||
+      std::memcmp(trailer.magic, abi::kArtifactTrailerMagic, sizeof trailer.magic) != 0 ||
+      trailer.wasmSize > size - sizeof trailer - sizeof(Elf64_Ehdr))
+    return size;
+  return size - sizeof trailer - static_cast<size_t>(trailer.wasmSize);
+}
+
+/// The wasm bytes between the image and the trailer (none without one).
+size_t wasmSizeOf(size_t imageSize, size_t size) {
+  return imageSize == size ? 0 : size - imageSize - sizeof(abi::ArtifactTrailer);
 }
 
 /// The artifact's pc -> wasm offset tables (abi::kOffsetsSymbol), per
@@ -266,10 +349,12 @@ OffsetTableList offsetTables(void* handle, size_t functions) {
   return decodeOffsetTables(bytes, functions).value_or(OffsetTableList{});
 }
 
-/// Seals the memfd (no write, resize or further sealing: its bytes are
-/// final), checks its bytes, decodes the module and dlopens the memfd
-/// itself. Takes ownership of `memfd`.
-Expected<std::shared_ptr<const CompiledModule>> loadSealed(int memfd, const ArtifactPolicy& policy) {
+/// Seals the memfd holding the ELF image (no write, resize or further
+/// sealing: its bytes are final), checks its bytes and `wasm`, decodes the
+/// module from `wasm` and dlopens the memfd itself. Takes ownership of
+/// `memfd`.
+Expected<std::shared_ptr<const CompiledModule>> loadSealed(int memfd, std::vector<uint8_t> wasm,
+                                                           const ArtifactPolicy& policy) {
   FdOwner owned{memfd};
   if (::fcntl(memfd, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE | F_SEAL_SEAL) != 0)
     return ioError("cannot seal the artifact's memory file", errno);
@@ -284,13 +369,11 @@ Expected<std::shared_ptr<const CompiledModule>> loadSealed(int memfd, const Arti
     return ioError("cannot map the artifact", errno);
   std::shared_ptr<void> mapping(mapped, [size](void* at) { ::munmap(at, size); });
   std::span<const uint8_t> file(static_cast<const uint8_t*>(mapped), size);
-  const abi::ArtifactHeader* header = WASMC_TRY(checkArtifact(file, policy));
-  auto wasmBytes = std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(header + 1), header->wasmSize);
+  const abi::ArtifactHeader* header = WASMC_TRY(checkArtifact(file, wasm, policy));
   // Checked above: the bytes are the ones this wasmc compiled (and
   // validated) into the native code; decoding its bodies again would
   // protect nothing (clang.wasm's took 0.4 s).
-  wasm::Module module = WASMC_TRY(wasm::decodeModule(std::vector<uint8_t>(wasmBytes.begin(), wasmBytes.end()),
-                                                      wasm::BodyDecoding::Trusted));
+  wasm::Module module = WASMC_TRY(wasm::decodeModule(std::move(wasm), wasm::BodyDecoding::Trusted));
   Digest checked;
   std::memcpy(checked.data(), header->digest, checked.size());
   mapping.reset();
@@ -332,13 +415,38 @@ Expected<std::shared_ptr<const CompiledModule>> loadSealed(int memfd, const Arti
 } // namespace
 
 Expected<std::shared_ptr<const CompiledModule>> loadArtifact(int fd, const ArtifactPolicy& policy) {
-  int memfd = WASMC_TRY(createMemfd());
-  if (!copyFile(fd, memfd)) {
-    int err = errno;
-    ::close(memfd);
-    return ioError("cannot read", err);
+  struct stat info;
+  if (::fstat(fd, &info) != 0)
+    return ioError("cannot stat", errno);
+  off_t start = ::lseek(fd, 0, SEEK_CUR);
+  if (!S_ISREG(info.st_mode) || start < 0) { // a pipe, say: read it to the end
+    std::vector<uint8_t> bytes;
+    uint8_t chunk[1 << 16];
+    while (true) {
+      ssize_t got = ::read(fd, chunk, sizeof chunk);
+      if (got < 0 && errno == EINTR)
+        continue;
+      if (got < 0)
+        return ioError("cannot read", errno);
+      if (got == 0)
+        return loadArtifactBytes(bytes, policy);
+      bytes.insert(bytes.end(), chunk, chunk + got);
+    }
   }
-  return loadSealed(memfd, policy);
+  size_t size = info.st_size > start ? static_cast<size_t>(info.st_size - start) : 0;
+  abi::ArtifactTrailer trailer{};
+  if (size >= sizeof trailer &&
+      !readAllAt(fd, reinterpret_cast<uint8_t*>(&trailer), sizeof trailer, start + size - sizeof trailer))
+    return ioError("cannot read", errno);
+  size_t imageSize = imageSizeOf(trailer, size);
+  int memfd = WASMC_TRY(createMemfd());
+  FdOwner owned{memfd};
+  if (!copyRange(fd, static_cast<uint64_t>(start), imageSize, memfd))
+    return ioError("cannot read", errno);
+  std::vector<uint8_t> wasm(wasmSizeOf(imageSize, size));
+  if (!readAllAt(fd, wasm.data(), wasm.size(), static_cast<uint64_t>(start) + imageSize))
+    return ioError("cannot read", errno);
+  return loadSealed(owned.release(), std::move(wasm), policy);
 }
 
 Expected<std::shared_ptr<const CompiledModule>> loadArtifact(const std::string& path, const ArtifactPolicy& policy) {
@@ -350,13 +458,16 @@ Expected<std::shared_ptr<const CompiledModule>> loadArtifact(const std::string& 
 
 Expected<std::shared_ptr<const CompiledModule>> loadArtifactBytes(std::span<const uint8_t> bytes,
                                                                   const ArtifactPolicy& policy) {
+  abi::ArtifactTrailer trailer{};
+  if (bytes.size() >= sizeof trailer)
+    std::memcpy(&trailer, bytes.data() + bytes.size() - sizeof trailer, sizeof trailer);
+  size_t imageSize = imageSizeOf(trailer, bytes.size());
   int memfd = WASMC_TRY(createMemfd());
-  if (!writeAll(memfd, bytes)) {
-    int err = errno;
-    ::close(memfd);
-    return ioError("cannot write the artifact's memory file", err);
-  }
-  return loadSealed(memfd, policy);
+  FdOwner owned{memfd};
+  if (!writeAll(memfd, bytes.first(imageSize)))
+    return ioError("cannot write the artifact's memory file", errno);
+  std::span<const uint8_t> wasm = bytes.subspan(imageSize, wasmSizeOf(imageSize, bytes.size()));
+  return loadSealed(owned.release(), std::vector<uint8_t>(wasm.begin(), wasm.end()), policy);
 }
 
 std::string describeElfFile(std::span<const uint8_t> bytes) {

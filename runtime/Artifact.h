@@ -1,9 +1,10 @@
 #pragma once
-// Loading compiled artifacts (.cwasm) without LLVM: the file is read once
-// into a sealed memory file, every check (format, version, compiler
-// identity, CPU features, SHA-256, and the MAC under the user's key unless
-// precompiled code is explicitly allowed) runs on those bytes, and the
-// dynamic linker maps exactly them. See docs/TRUST-MODEL.md.
+// Loading compiled artifacts (.cwasm) without LLVM: the file is read once,
+// its ELF image into a sealed memory file and its wasm bytes into the
+// module; every check (format, version, compiler identity, CPU features,
+// the BLAKE3 digest, and the MAC under the user's key unless precompiled
+// code is explicitly allowed) runs on those bytes, and the dynamic linker
+// maps exactly them. See docs/TRUST-MODEL.md.
 
 #include "compiler/wasm/Error.h"
 #include "runtime/Abi.h"
@@ -15,6 +16,7 @@
 #include <memory>
 #include <span>
 #include <string>
+#include <vector>
 
 namespace wasmc::rt {
 
@@ -34,19 +36,24 @@ struct ArtifactPolicy {
 /// The bytes of section `name` of an ELF64 file, or an Artifact error.
 Expected<std::span<const uint8_t>> findElfSection(std::span<const uint8_t> file, const char* name);
 
-/// Checks an artifact's bytes: header fields against `policy` and this CPU,
-/// the SHA-256 of the file, then its MAC. Returns the header's location in
-/// `file`. Errors are ErrorKind::Artifact with one-line messages.
-Expected<const abi::ArtifactHeader*> checkArtifact(std::span<const uint8_t> file, const ArtifactPolicy& policy);
+/// Checks an artifact's bytes, split where its ELF `image` ends and its
+/// `wasm` bytes begin: header fields against `policy`, this CPU and the two
+/// parts, the BLAKE3 digest of the file, then its MAC. Returns the header's
+/// location in `image`. Errors are ErrorKind::Artifact with one-line
+/// messages.
+Expected<const abi::ArtifactHeader*> checkArtifact(std::span<const uint8_t> image, std::span<const uint8_t> wasm,
+                                                   const ArtifactPolicy& policy);
 
-/// Writes the SHA-256 and the MAC under `key` into an artifact produced by
-/// the compiler (both fields are zero until then).
-Expected<void> sealArtifact(std::span<uint8_t> file, const ArtifactKey& key);
+/// Makes the ELF image linked from the compiler's objects a .cwasm: appends
+/// `wasm` (the bytes it was compiled from) and the trailer, and writes the
+/// digest and the MAC under `key` into the header.
+Expected<void> sealArtifact(std::vector<uint8_t>& file, std::span<const uint8_t> wasm, const ArtifactKey& key);
 
 /// Loads the artifact read from `fd` (from its current start; the caller
-/// keeps ownership of `fd`): its bytes are copied once into a sealed
-/// memfd, checked with checkArtifact, and dlopen'ed from that memfd, never
-/// from a path. The module stays loaded while the result lives.
+/// keeps ownership of `fd`): its ELF image is copied once into a sealed
+/// memfd and its wasm bytes into the module, both checked with
+/// checkArtifact, and the memfd dlopen'ed, never a path. The module stays
+/// loaded while the result lives.
 Expected<std::shared_ptr<const CompiledModule>> loadArtifact(int fd, const ArtifactPolicy& policy);
 
 /// loadArtifact for the file at `path` (opened once).

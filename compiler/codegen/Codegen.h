@@ -51,6 +51,10 @@ using ObjectFiles = std::vector<std::vector<char>>;
 /// What an artifact records about the wasmc that compiled it.
 struct ArtifactIdentity {
   uint8_t buildId[32] = {};
+  /// The wasm bytes go into the artifact section after the header (an
+  /// executable reads them from its own image); otherwise the header only
+  /// records their size, and sealing appends them to the linked file.
+  bool wasmInSection = false;
 };
 
 /// Code compiled into this process by the JIT. Destroying it frees the code;

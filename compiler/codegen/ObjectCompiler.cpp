@@ -103,7 +103,8 @@ void copyString(char* out, size_t size, const std::string& value) {
   out[size - 1] = '\0';
 }
 
-/// The artifact section: the header, then the wasm bytes the loader decodes.
+/// The artifact section: the header, then (in an executable) the wasm
+/// bytes the loader decodes.
 void addArtifactSection(Compilation& c, const wasm::Module& module, const ArtifactIdentity& identity) {
   abi::ArtifactHeader header{};
   std::memcpy(header.magic, abi::kArtifactMagic, sizeof header.magic);
@@ -115,12 +116,14 @@ void addArtifactSection(Compilation& c, const wasm::Module& module, const Artifa
   copyString(header.features, sizeof header.features, c.machine->getTargetFeatureString().str());
   header.requiredFeatures = requiredFeatureBits(*c.machine);
   header.codeFlags = (c.mc->interruptible ? abi::kCodeInterruptible : 0) | (c.mc->fuel ? abi::kCodeFuel : 0);
-  // digest and mac stay zero: sealed after linking (runtime/Artifact.cpp)
+  // digest, mac and wasmOffset stay zero: sealed after linking (runtime/Artifact.cpp)
   header.wasmSize = module.bytes.size();
 
-  std::vector<uint8_t> contents(sizeof header + module.bytes.size());
+  size_t embedded = identity.wasmInSection ? module.bytes.size() : 0;
+  std::vector<uint8_t> contents(sizeof header + embedded);
   std::memcpy(contents.data(), &header, sizeof header);
-  std::memcpy(contents.data() + sizeof header, module.bytes.data(), module.bytes.size());
+  if (embedded)
+    std::memcpy(contents.data() + sizeof header, module.bytes.data(), embedded);
   llvm::Module& m = *c.mc->llvmModule;
   Constant* data = ConstantDataArray::get(*c.context, ArrayRef<uint8_t>(contents));
   auto* global = new GlobalVariable(m, data->getType(), /*isConstant=*/true, GlobalValue::ExternalLinkage, data,

@@ -10,7 +10,7 @@
 namespace wasmc::codegen {
 
 /// Bump when a signature below or a type in Codegen.h changes.
-inline constexpr uint32_t kPluginApiVersion = 3;
+inline constexpr uint32_t kPluginApiVersion = 4;
 
 struct PluginApi {
   uint32_t version;

@@ -45,7 +45,7 @@ const std::vector<std::string>& executableLinkLine() {
 }
 
 Expected<std::vector<uint8_t>> compileExecutable(std::span<const uint8_t> bytes, const codegen::Options& options) {
-  codegen::ObjectFiles objects = WASMC_TRY(engine::compileArtifactObjects(bytes, options));
+  codegen::ObjectFiles objects = WASMC_TRY(engine::compileArtifactObjects(bytes, options, /*wasmInSection=*/true));
   return codegen::linkExecutable(objects, executableLinkLine());
 }
 

@@ -2,14 +2,15 @@
 // truncated or corrupted one is refused with a one-line error before any of
 // its code is mapped (1,000 random corruptions, none crash); one not
 // authenticated with the user's key (another user's, or patched with its
-// SHA-256 recomputed) loads only when precompiled code is allowed.
+// digest recomputed) loads only when precompiled code is allowed.
 
 #include "runtime/Artifact.h"
 #include "runtime/Instance.h"
 #include "runtime/Invoke.h"
 #include "runtime/Linker.h"
 #include "runtime/Store.h"
-#include "runtime/Sha256.h"
+#include "runtime/WriteAll.h"
+#include "runtime/Blake3.h"
 #include "engine/Aot.h"
 #include "engine/CodegenLoader.h"
 #include "test/unit/codegen/ModuleFixture.h"
@@ -25,6 +26,7 @@
 #include <fstream>
 #include <iterator>
 #include <random>
+#include <thread>
 
 namespace wasmc {
 namespace {
@@ -76,11 +78,11 @@ std::string loadError(const std::vector<uint8_t>& bytes, const rt::ArtifactPolic
   return loaded ? "" : loaded.error().message;
 }
 
-/// What anyone can do to an artifact: recompute its SHA-256 after editing it.
+/// What anyone can do to an artifact: recompute its digest after editing it.
 void rehash(std::vector<uint8_t>& bytes) {
   size_t header = headerOffset(bytes);
   size_t digestAt = header + offsetof(abi::ArtifactHeader, digest);
-  rt::Digest digest = rt::Sha256()
+  rt::Digest digest = rt::Blake3()
                           .update(bytes.data(), digestAt)
                           .updateZeros(64)
                           .update(std::span<const uint8_t>(bytes).subspan(digestAt + 64))
@@ -176,7 +178,7 @@ TEST(Artifact, LoadsFromTheDescriptorNotThePath) {
 }
 
 // Regression (issue 14): the integrity hash was unkeyed, so patched code
-// with the hash recomputed ran. The SHA-256 still matches after rehash(),
+// with the hash recomputed ran. The digest still matches after rehash(),
 // but the MAC under the user's key does not.
 TEST(Artifact, RefusesPatchedCodeWithItsHashRecomputed) {
   std::vector<uint8_t> bytes = artifact();
@@ -187,7 +189,7 @@ TEST(Artifact, RefusesPatchedCodeWithItsHashRecomputed) {
   // Without the rehash it is corrupt, whatever the policy.
   std::vector<uint8_t> corrupt = artifact();
   corrupt[textOffset(corrupt)] ^= 1;
-  EXPECT_NE(loadError(corrupt, policy(nullptr, true)).find("SHA-256 mismatch"), std::string::npos);
+  EXPECT_NE(loadError(corrupt, policy(nullptr, true)).find("digest mismatch"), std::string::npos);
 }
 
 TEST(Artifact, AnotherUsersArtifactNeedsAllowPrecompiled) {
@@ -235,6 +237,97 @@ TEST(Artifact, RefusesTruncatedAndNonElfFiles) {
   EXPECT_FALSE(loadError(readModule()).empty());
 }
 
+// Format 5: the wasm bytes follow the ELF image, then the trailer saying
+// how many there are; the loader splits the file there, and the header
+// (authenticated) must agree with both parts.
+TEST(Artifact, WasmBytesFollowTheImageAndTheTrailerEndsTheFile) {
+  const std::vector<uint8_t>& bytes = artifact();
+  std::vector<uint8_t> wasm = readModule();
+  abi::ArtifactTrailer trailer;
+  ASSERT_GT(bytes.size(), sizeof trailer + wasm.size());
+  std::memcpy(&trailer, bytes.data() + bytes.size() - sizeof trailer, sizeof trailer);
+  EXPECT_EQ(std::memcmp(trailer.magic, abi::kArtifactTrailerMagic, sizeof trailer.magic), 0);
+  EXPECT_EQ(trailer.wasmSize, wasm.size());
+  size_t imageSize = bytes.size() - sizeof trailer - wasm.size();
+  EXPECT_TRUE(std::equal(wasm.begin(), wasm.end(), bytes.begin() + static_cast<ptrdiff_t>(imageSize)));
+  abi::ArtifactHeader header;
+  std::memcpy(&header, bytes.data() + headerOffset(bytes), sizeof header);
+  EXPECT_EQ(header.wasmOffset, imageSize);
+  EXPECT_EQ(header.wasmSize, wasm.size());
+}
+
+TEST(Artifact, RefusesATrailerThatDisagreesWithTheHeader) {
+  std::vector<uint8_t> bytes = artifact();
+  abi::ArtifactTrailer trailer;
+  size_t at = bytes.size() - sizeof trailer;
+  std::memcpy(&trailer, bytes.data() + at, sizeof trailer);
+  for (uint64_t size : {trailer.wasmSize - 1, trailer.wasmSize + 1, uint64_t(0), ~uint64_t(0), uint64_t(bytes.size())}) {
+    std::vector<uint8_t> edited = bytes;
+    abi::ArtifactTrailer lie = trailer;
+    lie.wasmSize = size;
+    std::memcpy(edited.data() + at, &lie, sizeof lie);
+    rehash(edited); // even with the digest recomputed, and precompiled code allowed
+    // Refused: by the header's wasm offset and size, or, where the image
+    // now ends inside the section table, as a corrupt ELF file.
+    std::string error = loadError(edited, policy(nullptr, true));
+    EXPECT_TRUE(error.find("truncated artifact metadata") != std::string::npos ||
+                error.find("corrupt ELF section table") != std::string::npos)
+        << size << ": " << error;
+  }
+}
+
+// The memory file holds the image only: a loadable segment reaching past
+// it would be mapped past the end of that file (SIGBUS on first touch).
+TEST(Artifact, RefusesALoadableSegmentPastTheImage) {
+  std::vector<uint8_t> bytes = artifact();
+  Elf64_Ehdr elf;
+  std::memcpy(&elf, bytes.data(), sizeof elf);
+  bool edited = false;
+  for (size_t i = 0; i < elf.e_phnum && !edited; ++i) {
+    size_t at = elf.e_phoff + i * sizeof(Elf64_Phdr);
+    Elf64_Phdr segment;
+    std::memcpy(&segment, bytes.data() + at, sizeof segment);
+    if (segment.p_type != PT_LOAD)
+      continue;
+    segment.p_filesz = bytes.size() - segment.p_offset; // into the wasm bytes and the trailer
+    std::memcpy(bytes.data() + at, &segment, sizeof segment);
+    edited = true;
+  }
+  ASSERT_TRUE(edited);
+  rehash(bytes);
+  EXPECT_NE(loadError(bytes, policy(nullptr, true)).find("corrupt ELF program headers"), std::string::npos)
+      << loadError(bytes, policy(nullptr, true));
+}
+
+TEST(Artifact, LoadsFromAPipeAndFromAnOffset) {
+  const std::vector<uint8_t>& bytes = artifact();
+  int pipeEnds[2];
+  ASSERT_EQ(::pipe(pipeEnds), 0);
+  std::thread writer([&] {
+    EXPECT_TRUE(rt::writeAll(pipeEnds[1], bytes));
+    ::close(pipeEnds[1]);
+  });
+  auto fromPipe = rt::loadArtifact(pipeEnds[0], policy());
+  writer.join();
+  ::close(pipeEnds[0]);
+  ASSERT_TRUE(fromPipe) << fromPipe.error().describe();
+  test::expectDivides(*fromPipe);
+
+  // A descriptor positioned after a prefix: the artifact starts there.
+  char path[] = "/tmp/wasmc-artifact-offset-XXXXXX";
+  int fd = ::mkstemp(path);
+  ASSERT_GE(fd, 0);
+  std::vector<uint8_t> prefixed(777, 0xAB);
+  prefixed.insert(prefixed.end(), bytes.begin(), bytes.end());
+  ASSERT_TRUE(rt::writeAll(fd, prefixed));
+  ASSERT_EQ(::lseek(fd, 777, SEEK_SET), 777);
+  auto fromOffset = rt::loadArtifact(fd, policy());
+  ::close(fd);
+  ::unlink(path);
+  ASSERT_TRUE(fromOffset) << fromOffset.error().describe();
+  test::expectDivides(*fromOffset);
+}
+
 TEST(Artifact, ThousandRandomCorruptionsAreRefused) {
   const std::vector<uint8_t>& original = artifact();
   ASSERT_FALSE(original.empty());
@@ -242,7 +335,7 @@ TEST(Artifact, ThousandRandomCorruptionsAreRefused) {
   size_t refused = 0;
   for (int i = 0; i < 1000; ++i) {
     std::vector<uint8_t> bytes = original;
-    switch (i % 3) {
+    switch (i % 4) {
     case 0: { // bit flips anywhere
       int flips = 1 + static_cast<int>(random() % 4);
       for (int f = 0; f < flips; ++f)
@@ -252,8 +345,13 @@ TEST(Artifact, ThousandRandomCorruptionsAreRefused) {
     case 1: // truncation
       bytes.resize(random() % bytes.size());
       break;
-    default: { // header edits
+    case 2: { // header edits
       size_t at = headerOffset(bytes) + random() % sizeof(abi::ArtifactHeader);
+      bytes[at] = static_cast<uint8_t>(random());
+      break;
+    }
+    default: { // trailer edits
+      size_t at = bytes.size() - 1 - random() % sizeof(abi::ArtifactTrailer);
       bytes[at] = static_cast<uint8_t>(random());
       break;
     }
