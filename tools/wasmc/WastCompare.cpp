@@ -1,5 +1,6 @@
 #include "tools/wasmc/WastCompare.h"
 
+#include <algorithm>
 #include <bit>
 #include <cinttypes>
 #include <cstdio>
@@ -102,6 +103,9 @@ bool floatBitsMatch(const ExpectedBits& expected, uint64_t actual, bool isF64) {
 }
 
 bool valueMatches(const ExpectedValue& expected, const WastValue& actual) {
+  if (!expected.either.empty())
+    return std::any_of(expected.either.begin(), expected.either.end(),
+                       [&](const ExpectedValue& alternative) { return valueMatches(alternative, actual); });
   if (expected.type != actual.type)
     return false;
   switch (expected.type) {
@@ -173,6 +177,12 @@ std::string formatValue(const WastValue& value, LaneType laneHint) {
 }
 
 std::string formatExpected(const ExpectedValue& expected) {
+  if (!expected.either.empty()) {
+    std::string out = "either(";
+    for (size_t i = 0; i < expected.either.size(); ++i)
+      out += (i ? " | " : "") + formatExpected(expected.either[i]);
+    return out + ")";
+  }
   switch (expected.type) {
   case ValType::I32:
   case ValType::I64:

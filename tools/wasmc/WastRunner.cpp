@@ -166,7 +166,56 @@ private:
     case CommandKind::AssertMalformed: return runCompileFailure(command);
     case CommandKind::AssertUnlinkable:
     case CommandKind::AssertUninstantiable: return runInstantiateFailure(command);
+    case CommandKind::ModuleDefinition: return runDefinition(command);
+    case CommandKind::ModuleInstance: return runInstance(command);
+    case CommandKind::AssertException: return runException(command);
+    case CommandKind::Unsupported: return fail(command, command.text);
     }
+  }
+
+  /// `(module definition $M? ...)`: compiled (so an invalid one fails
+  /// here), kept for `(module instance)`.
+  void runDefinition(const Command& command) {
+    Expected<void> compiled = command.textError ? Expected<void>(*command.textError) : engine_.compile(command.bytes);
+    const std::vector<uint8_t>* bytes = compiled ? &command.bytes : nullptr;
+    latestDefinition_ = bytes;
+    if (!command.moduleName.empty())
+      definitions_[command.moduleName] = bytes;
+    if (!compiled)
+      return fail(command, "expected the module to compile, got " + describeError(compiled.error()));
+    pass();
+  }
+
+  void runInstance(const Command& command) {
+    const std::vector<uint8_t>* bytes = latestDefinition_;
+    if (!command.definition.empty()) {
+      auto it = definitions_.find(command.definition);
+      bytes = it == definitions_.end() ? nullptr : it->second;
+    }
+    if (!bytes) {
+      instances_.failed(command.moduleName, command.line);
+      return fail(command, "no compiled module definition " +
+                               (command.definition.empty() ? std::string("before it") : command.definition));
+    }
+    Expected<InstanceId> instance = engine_.instantiate(*bytes);
+    if (!instance) {
+      instances_.failed(command.moduleName, command.line);
+      return fail(command, "expected the module to instantiate, got " + describeError(instance.error()));
+    }
+    instances_.succeeded(command.moduleName, *instance);
+    pass();
+  }
+
+  /// wasmc has no exception handling yet (issue 19): an action that should
+  /// throw completes or traps instead, and says which.
+  void runException(const Command& command) {
+    std::string expected = "expected " + describeAction(command.action) + " to throw an exception";
+    Expected<ActionOutcome> outcome = perform(command.action);
+    if (!outcome)
+      return fail(command, expected + ", got " + describeError(outcome.error()));
+    if (outcome->trapped)
+      return fail(command, expected + ", got trap " + quoted(outcome->trapMessage));
+    fail(command, expected + ", got " + formatValues(outcome->values));
   }
 
   void runModule(const Command& command) {
@@ -288,6 +337,9 @@ private:
   const RunOptions& options_;
   std::FILE* out_;
   InstanceTable instances_;
+  // Module definitions by name, and the latest; null for one that failed.
+  std::map<std::string, const std::vector<uint8_t>*> definitions_;
+  const std::vector<uint8_t>* latestDefinition_ = nullptr;
   RunCounts counts_;
 };
 

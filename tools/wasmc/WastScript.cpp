@@ -299,6 +299,10 @@ const char* commandKindName(CommandKind kind) {
   case CommandKind::AssertMalformed: return "assert_malformed";
   case CommandKind::AssertUnlinkable: return "assert_unlinkable";
   case CommandKind::AssertUninstantiable: return "assert_uninstantiable";
+  case CommandKind::ModuleDefinition: return "module definition";
+  case CommandKind::ModuleInstance: return "module instance";
+  case CommandKind::AssertException: return "assert_exception";
+  case CommandKind::Unsupported: return "unsupported command";
   }
   return "command";
 }

@@ -34,6 +34,8 @@ struct ExpectedValue {
   std::vector<ExpectedBits> lanes;
   bool isNull = false; // ref.null
   bool anyRef = false; // a reference given without a value: any non-null one
+  /// `(either R1 R2 ...)`: any one of these (then the fields above are unused).
+  std::vector<ExpectedValue> either;
 };
 
 struct WastAction {
@@ -59,6 +61,17 @@ enum class CommandKind : uint8_t {
   /// the action, started with FUEL (default kDefaultFuelStart), uses
   /// exactly CONSUMED units and completes, or traps with the message.
   AssertFuel,
+  /// WebAssembly 3.0's `(module definition $M? ...)`: compiled, not
+  /// instantiated; `(module instance $I? $M?)` instantiates one (the
+  /// latest without $M).
+  ModuleDefinition,
+  ModuleInstance,
+  /// `(assert_exception ACTION)`: the action throws a wasm exception.
+  AssertException,
+  /// A command this runner cannot read (an unknown command, a value it has
+  /// no representation for): a failure saying why, in `text`; the script
+  /// goes on after it.
+  Unsupported,
 };
 inline constexpr int64_t kDefaultFuelStart = 1'000'000'000;
 
@@ -66,7 +79,8 @@ inline constexpr int64_t kDefaultFuelStart = 1'000'000'000;
 const char* commandKindName(CommandKind kind);
 
 /// One command. Which fields are used depends on `kind`:
-/// - Module: moduleName (optional), filename, bytes.
+/// - Module, ModuleDefinition: moduleName (optional), filename, bytes.
+/// - ModuleInstance: moduleName (the instance's, optional), definition.
 /// - Register: moduleName (the instance; "" = latest), registerAs.
 /// - Action, AssertReturn (with expected), AssertTrap, AssertExhaustion (with text): action.
 /// - AssertInvalid, AssertMalformed, AssertUnlinkable, AssertUninstantiable:
@@ -78,6 +92,7 @@ struct Command {
   uint32_t line = 0;
   std::string moduleName;
   std::string registerAs;
+  std::string definition;      // ModuleInstance: "$name" of the definition, "" for the latest
   std::string filename;
   bool isText = false;         // module_type "text": a .wat file, never read
   std::vector<uint8_t> bytes;  // the binary module, read when the script is loaded

@@ -24,7 +24,21 @@ public:
     while (peek().kind != TokenKind::End) {
       if (peek().kind != TokenKind::LeftParen)
         return unexpected("a command");
-      script.commands.push_back(WASMC_TRY(command()));
+      // A command this runner cannot read fails on its own; the script
+      // goes on after it (a 3.0 script mixes features, and one file
+      // should not hide the rest of its assertions).
+      size_t start = at_;
+      Expected<Command> parsed = command();
+      if (parsed) {
+        script.commands.push_back(std::move(*parsed));
+        continue;
+      }
+      Command unsupported;
+      unsupported.kind = CommandKind::Unsupported;
+      unsupported.line = t_[start].line;
+      unsupported.text = parsed.error().message;
+      script.commands.push_back(std::move(unsupported));
+      at_ = afterBalanced(start);
     }
     return script;
   }
@@ -39,6 +53,20 @@ private:
     if (token.kind != TokenKind::End)
       ++at_;
     return token;
+  }
+  /// The index after the ')' that closes the '(' at `open` (the end of the
+  /// tokens if none does).
+  size_t afterBalanced(size_t open) const {
+    int depth = 0;
+    for (size_t i = open; i < t_.size(); ++i) {
+      if (t_[i].kind == TokenKind::LeftParen)
+        ++depth;
+      else if (t_[i].kind == TokenKind::RightParen && --depth == 0)
+        return i + 1;
+      else if (t_[i].kind == TokenKind::End)
+        return i;
+    }
+    return t_.size() - 1;
   }
   bool isKeyword(std::string_view word, size_t ahead = 0) const {
     return peek(ahead).kind == TokenKind::Keyword && peek(ahead).text == word;
@@ -77,8 +105,18 @@ private:
     command.line = open.line;
     if (kind.kind != TokenKind::Keyword)
       return errorAt(kind, "expected a command");
+    if (kind.text == "module" && isKeyword("instance", 2)) {
+      next();
+      next();
+      next();
+      command.kind = CommandKind::ModuleInstance;
+      command.moduleName = optionalName();
+      command.definition = optionalName();
+      WASMC_TRY(expect(TokenKind::RightParen, "')'"));
+      return command;
+    }
     if (kind.text == "module") {
-      command.kind = CommandKind::Module;
+      command.kind = isKeyword("definition", 2) ? CommandKind::ModuleDefinition : CommandKind::Module;
       WASMC_TRY(module(command));
       return command;
     }
@@ -124,6 +162,9 @@ private:
       command.action = WASMC_TRY(action());
       if (peek().kind == TokenKind::String)
         command.text = next().string;
+    } else if (kind.text == "assert_exception") {
+      command.kind = CommandKind::AssertException;
+      command.action = WASMC_TRY(action());
     } else if (kind.text == "assert_exhaustion") {
       command.kind = CommandKind::AssertExhaustion;
       command.action = WASMC_TRY(action());
@@ -143,14 +184,18 @@ private:
     return command;
   }
 
-  /// `(module $id? ...)`: text (parsed), `binary "..."*` or `quote "..."*`.
+  /// `(module definition? $id? ...)`: text (parsed), `binary "..."*` or
+  /// `quote "..."*`. Text our parser refuses is the command's error
+  /// (textError), as for a quoted module, and the script goes on.
   Expected<void> module(Command& command) {
     const Token& open = peek();
     command.filename = "the module at line " + std::to_string(open.line);
-    if (isKeyword("binary", 2) || isKeyword("quote", 2) ||
-        (peek(2).kind == TokenKind::Id && (isKeyword("binary", 3) || isKeyword("quote", 3)))) {
+    const size_t skip = isKeyword("definition", 2) ? 1 : 0; // the keyword
+    if (isKeyword("binary", 2 + skip) || isKeyword("quote", 2 + skip) ||
+        (peek(2 + skip).kind == TokenKind::Id && (isKeyword("binary", 3 + skip) || isKeyword("quote", 3 + skip)))) {
       next();
       next();
+      at_ += skip;
       command.moduleName = optionalName();
       const bool binary = isKeyword("binary");
       next();
@@ -170,14 +215,25 @@ private:
       }
       return expect(TokenKind::RightParen, "')'");
     }
-    if (peek(2).kind == TokenKind::Id)
-      command.moduleName = peek(2).string.empty() ? std::string(peek(2).text) : "$" + peek(2).string;
-    size_t at = at_;
-    Expected<std::vector<uint8_t>> bytes = text::parseModuleAt(t_, at);
-    if (!bytes)
-      return Error{bytes.error().kind, bytes.error().offset, name_ + ": " + bytes.error().message, kNoFunction};
-    command.bytes = std::move(*bytes);
-    at_ = at;
+    if (const Token& id = peek(2 + skip); id.kind == TokenKind::Id)
+      command.moduleName = id.string.empty() ? std::string(id.text) : "$" + id.string;
+    const size_t end = afterBalanced(at_);
+    Expected<std::vector<uint8_t>> bytes = [&] {
+      size_t at = at_;
+      if (!skip)
+        return text::parseModuleAt(t_, at);
+      // The module parser knows `(module $id? field*)`: give it that.
+      std::vector<Token> plain(t_.begin() + static_cast<ptrdiff_t>(at_), t_.begin() + static_cast<ptrdiff_t>(end));
+      plain.erase(plain.begin() + 2);
+      plain.push_back(t_.back()); // the End token
+      at = 0;
+      return text::parseModuleAt(plain, at);
+    }();
+    if (bytes)
+      command.bytes = std::move(*bytes);
+    else
+      command.textError = Error{bytes.error().kind, bytes.error().offset, bytes.error().message, kNoFunction};
+    at_ = end;
     return {};
   }
 
@@ -226,7 +282,21 @@ private:
     return action;
   }
 
-  Expected<ExpectedValue> result() { return valueOf(true); }
+  /// An expected result: a value pattern, or `(either R1 R2 ...)`.
+  Expected<ExpectedValue> result() {
+    if (peek().kind == TokenKind::LeftParen && isKeyword("either", 1)) {
+      next();
+      next();
+      ExpectedValue value;
+      while (peek().kind == TokenKind::LeftParen)
+        value.either.push_back(WASMC_TRY(valueOf(true)));
+      WASMC_TRY(expect(TokenKind::RightParen, "')'"));
+      if (value.either.empty())
+        return unexpected("a result");
+      return value;
+    }
+    return valueOf(true);
+  }
 
   /// One number for a lane or scalar: its bits, or (results only) a NaN pattern.
   Expected<ExpectedBits> number(unsigned bits, bool isFloat, bool patterns) {
@@ -300,7 +370,7 @@ private:
     } else if (name == "ref.null") {
       const Token& heap = peek();
       if (heap.kind != TokenKind::Keyword || (heap.text != "func" && heap.text != "extern"))
-        return unexpected("func or extern");
+        return errorAt(heap, "unsupported reference value: ref.null of a heap type other than func or extern");
       next();
       value.type = heap.text == "func" ? ValType::FuncRef : ValType::ExternRef;
       value.isNull = true;
@@ -317,6 +387,8 @@ private:
       } else {
         return unexpected("a reference number");
       }
+    } else if (name.starts_with("ref.")) {
+      return errorAt(op, "unsupported reference value: " + std::string(name) + " (GC and exception references)");
     } else {
       return errorAt(op, "unknown constant " + std::string(name));
     }
