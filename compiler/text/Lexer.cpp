@@ -2,6 +2,8 @@
 
 #include "compiler/wasm/ByteReader.h"
 
+#include <algorithm>
+
 #include <span>
 
 namespace wasmc::text {
@@ -85,16 +87,13 @@ public:
       token.column = column();
       token.offset = at_;
       if (at_ >= s_.size()) {
+        WASMC_TRY(checkAnnotationsClosed(tokens));
         tokens.push_back(std::move(token));
         return tokens;
       }
       const char c = s_[at_];
       if (c == '(' && peek(1) == '@') {
-        size_t end = at_ + 2;
-        while (end < s_.size() && isIdChar(s_[end]))
-          ++end;
-        token.kind = TokenKind::Annotation;
-        advanceTo(end, token);
+        WASMC_TRY(readAnnotationStart(token, insideAnnotation(tokens)));
       } else if (c == '(') {
         token.kind = TokenKind::LeftParen;
         advanceTo(at_ + 1, token);
@@ -208,6 +207,55 @@ private:
     return error(here, message);
   }
 
+  /// `(@id` or `(@"id"` at at_: an annotation's start, its id not empty
+  /// (a quoted one valid UTF-8).
+  Expected<void> readAnnotationStart(Token& token, bool insideAnnotation) {
+    token.kind = TokenKind::Annotation;
+    size_t end = at_ + 2;
+    while (end < s_.size() && isIdChar(s_[end]))
+      ++end;
+    if (end > at_ + 2 || insideAnnotation) { // within one, anything balanced goes
+      advanceTo(end, token);
+      return {};
+    }
+    if (end >= s_.size() || s_[end] != '"')
+      return error(token, "empty annotation id");
+    const size_t start = at_;
+    at_ = end;
+    Token id;
+    WASMC_TRY(readString(id));
+    if (id.string.empty())
+      return error(token, "empty annotation id");
+    if (!wasm::isValidUtf8(std::span(reinterpret_cast<const uint8_t*>(id.string.data()), id.string.size())))
+      return error(token, "malformed UTF-8 in an annotation id");
+    token.text = s_.substr(start, at_ - start);
+    return {};
+  }
+
+  /// Whether the next token is inside an annotation: one of the
+  /// parentheses still open is an annotation's.
+  bool insideAnnotation(const std::vector<Token>& tokens) {
+    for (; scanned_ < tokens.size(); ++scanned_) {
+      const TokenKind kind = tokens[scanned_].kind;
+      if (kind == TokenKind::LeftParen || kind == TokenKind::Annotation)
+        open_.push_back(scanned_);
+      else if (kind == TokenKind::RightParen && !open_.empty())
+        open_.pop_back();
+    }
+    return std::any_of(open_.begin(), open_.end(),
+                       [&](size_t i) { return tokens[i].kind == TokenKind::Annotation; });
+  }
+
+  /// Every annotation is closed by its `)` before the end of the text
+  /// (what it holds is skipped, so an unclosed one would hide the rest).
+  Expected<void> checkAnnotationsClosed(const std::vector<Token>& tokens) {
+    insideAnnotation(tokens);
+    for (size_t i : open_)
+      if (tokens[i].kind == TokenKind::Annotation)
+        return error(tokens[i], "unclosed annotation");
+    return {};
+  }
+
   void newline() {
     ++line_;
     lineStart_ = at_ + 1;
@@ -222,7 +270,8 @@ private:
         newline();
         ++at_;
       } else if (c == ';' && peek(1) == ';') {
-        while (at_ < s_.size() && s_[at_] != '\n')
+        // A line comment ends at a line feed or a carriage return (3.0).
+        while (at_ < s_.size() && s_[at_] != '\n' && s_[at_] != '\r')
           ++at_;
       } else if (c == '(' && peek(1) == ';') {
         WASMC_TRY(skipBlockComment());
@@ -351,6 +400,10 @@ private:
   size_t at_ = 0;
   uint32_t line_ = 1;
   size_t lineStart_ = 0;
+  // insideAnnotation's scan of the tokens so far: how far, and the tokens
+  // of the parentheses (and annotation starts) still open.
+  size_t scanned_ = 0;
+  std::vector<size_t> open_;
 };
 
 } // namespace

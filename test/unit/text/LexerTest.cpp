@@ -63,6 +63,8 @@ TEST(Lexer, SkipsCommentsAndSpace) {
   auto tokens = lex("\"a ;; b (; c\"");
   ASSERT_EQ(tokens.size(), 2u);
   EXPECT_EQ(tokens[0].string, "a ;; b (; c");
+  // A line comment ends at a carriage return too (3.0's comments.wast).
+  EXPECT_EQ(kindsOf("a ;; comment\rb"), (std::vector<K>{K::Keyword, K::Keyword, K::End}));
   // Lines count inside block comments.
   tokens = lex("(;\n\n;) x");
   EXPECT_EQ(tokens[0].line, 3u);
@@ -127,6 +129,20 @@ TEST(Lexer, IdentifiersAndAnnotations) {
   EXPECT_EQ(tokens[3].kind, K::Annotation);
   EXPECT_EQ(tokens[3].text, "(@custom");
   EXPECT_EQ(tokens[9].kind, K::Reserved) << "a lone $ names nothing";
+}
+
+// 3.0's annotations.wast: an annotation's id is not empty (a quoted one is
+// UTF-8), it is closed before the end, and inside one anything balanced
+// goes, (@) included.
+TEST(Lexer, AnnotationIdsAndClosing) {
+  EXPECT_EQ(lex("(@\"a b\" x)")[0].text, "(@\"a b\"");
+  EXPECT_EQ(kindsOf("(@a (@) (@ x) (@(@)))").size(), 12u);
+  EXPECT_EQ(errorOf("(@)"), "line 1, column 1: empty annotation id");
+  EXPECT_EQ(errorOf("(@ x)"), "line 1, column 1: empty annotation id");
+  EXPECT_EQ(errorOf("(@\"\")"), "line 1, column 1: empty annotation id");
+  EXPECT_EQ(errorOf("(@\"\\ef\")"), "line 1, column 1: malformed UTF-8 in an annotation id");
+  EXPECT_EQ(errorOf("(module (@x (y (z))"), "line 1, column 9: unclosed annotation");
+  EXPECT_EQ(errorOf("(@x (@y )"), "line 1, column 1: unclosed annotation");
 }
 
 TEST(Lexer, ErrorsNameTheirLineAndColumn) {
