@@ -10,7 +10,7 @@ namespace wasmc::engine {
 
 Expected<codegen::ObjectFiles> compileArtifactObjects(std::span<const uint8_t> bytes, const codegen::Options& options,
                                                       bool wasmInSection) {
-  wasm::Module module = WASMC_TRY(wasm::loadModule(bytes));
+  wasm::Module module = WASMC_TRY(wasm::loadModule(bytes, options.features));
   codegen::ArtifactIdentity identity;
   std::memcpy(identity.buildId, compilerIdentity().data(), sizeof identity.buildId);
   identity.wasmInSection = wasmInSection;

@@ -166,7 +166,7 @@ Expected<std::shared_ptr<const rt::CompiledModule>> compileModuleBaseline(std::s
                                                                           const TierUpOptions& tierUp,
                                                                           BaselineCoverage* coverage,
                                                                           BaselineCompile when) {
-  return compileLoaded(wasm::loadModule(bytes), options, tierUp, coverage, when);
+  return compileLoaded(wasm::loadModule(bytes, options.features), options, tierUp, coverage, when);
 }
 
 Expected<std::shared_ptr<const rt::CompiledModule>> compileModuleBaseline(std::vector<uint8_t>&& bytes,
@@ -174,7 +174,7 @@ Expected<std::shared_ptr<const rt::CompiledModule>> compileModuleBaseline(std::v
                                                                           const TierUpOptions& tierUp,
                                                                           BaselineCoverage* coverage,
                                                                           BaselineCompile when) {
-  return compileLoaded(wasm::loadModule(std::move(bytes)), options, tierUp, coverage, when);
+  return compileLoaded(wasm::loadModule(std::move(bytes), options.features), options, tierUp, coverage, when);
 }
 
 } // namespace wasmc::engine

@@ -98,7 +98,7 @@ std::string cacheKey(std::span<const uint8_t> bytes, const codegen::Options& opt
   // Everything that changes the compiled code goes into the key. The
   // structured binding stops compiling when Options gains a field, so a new
   // option cannot be forgotten here.
-  const auto& [optLevel, cpu, jobs, partitions, lazy, interruptible, fuel] = options;
+  const auto& [optLevel, cpu, jobs, partitions, lazy, interruptible, fuel, features] = options;
   // jobs and partitions decide the partitioning, which decides inlining.
   unsigned effectiveJobs = jobs ? jobs : std::max(1u, std::thread::hardware_concurrency());
   // The CPU name is length-prefixed: no name can imitate the fields after it.
@@ -106,6 +106,7 @@ std::string cacheKey(std::span<const uint8_t> bytes, const codegen::Options& opt
                          "|jobs=" + std::to_string(effectiveJobs) + "|partitions=" + std::to_string(partitions) +
                          "|lazy=" + std::to_string(lazy) + "|features=" + std::to_string(rt::hostCpuFeatures()) +
                          (interruptible ? "|interruptible" : "") + (fuel ? "|fuel" : "") +
+                         "|wasm=" + wasm::describeFeatures(features) +
                          "|abi=" + std::to_string(abi::kAbiVersion) +
                          "|format=" + std::to_string(abi::kArtifactFormatVersion);
   rt::Digest identity = rt::Sha256()

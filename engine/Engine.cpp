@@ -10,7 +10,7 @@ namespace wasmc::engine {
 Expected<std::shared_ptr<const rt::CompiledModule>> compileModule(std::span<const uint8_t> bytes,
                                                                   const codegen::Options& options) {
   // Shared with the lazy JIT, which compiles from it later (compileJit).
-  auto module = std::make_shared<const wasm::Module>(WASMC_TRY(wasm::loadModule(bytes)));
+  auto module = std::make_shared<const wasm::Module>(WASMC_TRY(wasm::loadModule(bytes, options.features)));
   std::unique_ptr<codegen::JitCode> jit = WASMC_TRY(codegen::compileJit(*module, options));
   rt::CodeTables tables{jit->functions, jit->entries, jit->hostAdapters, jit->codeEnd};
   std::vector<rt::FunctionRange> ranges =

@@ -124,7 +124,7 @@ Expected<void> Instance::resolveImports(std::span<const Extern* const> provided)
   return {};
 }
 
-void Instance::evaluate(const wasm::ConstExpr& expr, abi::Slot& out) const {
+void Instance::evaluateOne(const wasm::ConstExpr& expr, abi::Slot& out) const {
   out = abi::Slot{};
   switch (expr.kind) {
   case wasm::ConstExpr::Kind::RefNull: break;
@@ -136,6 +136,41 @@ void Instance::evaluate(const wasm::ConstExpr& expr, abi::Slot& out) const {
   case wasm::ConstExpr::Kind::GlobalGet: std::memcpy(out.bytes, globals_[expr.index]->cell.bytes, 16); break;
   default: std::memcpy(out.bytes, expr.bits.data(), 16); break;
   }
+}
+
+void Instance::evaluate(const wasm::ConstExpr& expr, abi::Slot& out) const {
+  if (expr.rest.empty())
+    return evaluateOne(expr, out);
+  // An extended constant (validated: it leaves one value): a stack machine
+  // over constants, global.get and wrapping i32/i64 add, sub and mul.
+  std::vector<abi::Slot> stack(1);
+  evaluateOne(expr, stack.back());
+  for (const wasm::ConstExpr& instr : expr.rest) {
+    using K = wasm::ConstExpr::Kind;
+    const K kind = instr.kind;
+    if (kind < K::I32Add) {
+      evaluateOne(instr, stack.emplace_back());
+      continue;
+    }
+    abi::Slot right = stack.back();
+    stack.pop_back();
+    abi::Slot& left = stack.back();
+    auto apply = [&]<class T>(T) {
+      T a, b;
+      std::memcpy(&a, left.bytes, sizeof a);
+      std::memcpy(&b, right.bytes, sizeof b);
+      T result = kind == K::I32Add || kind == K::I64Add   ? T(a + b)
+                 : kind == K::I32Sub || kind == K::I64Sub ? T(a - b)
+                                                          : T(a * b);
+      left = abi::Slot{};
+      std::memcpy(left.bytes, &result, sizeof result);
+    };
+    if (kind == K::I32Add || kind == K::I32Sub || kind == K::I32Mul)
+      apply(uint32_t{});
+    else
+      apply(uint64_t{});
+  }
+  out = stack.back();
 }
 
 Expected<void> Instance::createDefinitions() {

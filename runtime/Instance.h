@@ -77,6 +77,8 @@ private:
   Expected<void> createDefinitions();
   void buildExports() const;
   void evaluate(const wasm::ConstExpr& expr, abi::Slot& out) const;
+  /// One instruction of a constant expression (not the arithmetic ones).
+  void evaluateOne(const wasm::ConstExpr& expr, abi::Slot& out) const;
   Expected<void> initializeSegments();
   Expected<void> runStart();
 

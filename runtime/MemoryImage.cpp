@@ -31,8 +31,8 @@ std::unique_ptr<MemoryImage> MemoryImage::of(const wasm::Module& module) {
   for (const wasm::DataSegment& segment : module.datas) {
     if (segment.mode != wasm::SegmentMode::Active)
       continue;
-    if (segment.offset.kind != wasm::ConstExpr::Kind::I32)
-      return nullptr;
+    if (segment.offset.kind != wasm::ConstExpr::Kind::I32 || !segment.offset.isSingle())
+      return nullptr; // an offset known only at instantiation (global.get, arithmetic)
     const uint64_t segmentEnd = uint64_t(segment.offset.i32()) + segment.bytes.size;
     if (segmentEnd > memoryBytes)
       return nullptr;

@@ -3,6 +3,7 @@
 // LLVM types here; LLVM is a private dependency of wasmc_codegen.
 
 #include "compiler/wasm/Error.h"
+#include "compiler/wasm/Features.h"
 #include "compiler/wasm/Module.h"
 #include "runtime/Abi.h"
 
@@ -37,6 +38,9 @@ struct Options {
   /// where they are charged: compiler/wasm/Fuel.h) and traps with
   /// OutOfFuel at a function entry or loop header once it is spent.
   bool fuel = false;
+  /// The WebAssembly features a module may use (`--wasm NAME=y|n`): what
+  /// the engine accepts, so part of the cache key too.
+  wasm::Features features;
 
   /// abi::kCode* flags for what the options instrument.
   uint64_t codeFlags() const {

@@ -81,6 +81,12 @@ struct ConstExprVisitor {
     case Opcode::RefNull: kind = ConstExpr::Kind::RefNull; break;
     case Opcode::RefFunc: kind = ConstExpr::Kind::RefFunc; break;
     case Opcode::GlobalGet: kind = ConstExpr::Kind::GlobalGet; break;
+    case Opcode::I32Add: kind = ConstExpr::Kind::I32Add; break;
+    case Opcode::I32Sub: kind = ConstExpr::Kind::I32Sub; break;
+    case Opcode::I32Mul: kind = ConstExpr::Kind::I32Mul; break;
+    case Opcode::I64Add: kind = ConstExpr::Kind::I64Add; break;
+    case Opcode::I64Sub: kind = ConstExpr::Kind::I64Sub; break;
+    case Opcode::I64Mul: kind = ConstExpr::Kind::I64Mul; break;
     default:
       if (expr.allConstant) {
         expr.allConstant = false;
@@ -89,17 +95,19 @@ struct ConstExprVisitor {
       ++expr.numInstrs;
       return {};
     }
-    if (expr.numInstrs++ == 0) {
-      expr.kind = kind;
-      expr.index = instr.index;
-      expr.refType = instr.type;
-      if (kind == ConstExpr::Kind::V128) {
-        for (int i = 0; i < 16; ++i)
-          expr.bits[i] = instr.v128[i];
-      } else {
-        for (int i = 0; i < 8; ++i)
-          expr.bits[i] = static_cast<uint8_t>(instr.bits >> (8 * i));
-      }
+    ConstExpr* into = &expr;
+    if (expr.numInstrs++ > 0)
+      into = &expr.rest.emplace_back();
+    into->kind = kind;
+    into->index = instr.index;
+    into->refType = instr.type;
+    into->instrOffset = instr.offset;
+    if (kind == ConstExpr::Kind::V128) {
+      for (int i = 0; i < 16; ++i)
+        into->bits[i] = instr.v128[i];
+    } else {
+      for (int i = 0; i < 8; ++i)
+        into->bits[i] = static_cast<uint8_t>(instr.bits >> (8 * i));
     }
     return {};
   }

@@ -22,10 +22,15 @@ struct ByteRange {
 };
 
 /// A constant expression. In 2.0 a valid one is exactly one constant
-/// instruction; `range` keeps the raw bytes (for diagnostics and for later
-/// proposals), the decoded form is what instantiation evaluates.
+/// instruction, held in the fields below; with extended constants (3.0)
+/// the instructions after the first are in `rest`, each in the same fields
+/// (the arithmetic kinds use none of them). `range` keeps the raw bytes
+/// (for diagnostics), the decoded form is what instantiation evaluates.
 struct ConstExpr {
-  enum class Kind : uint8_t { I32, I64, F32, F64, V128, RefNull, RefFunc, GlobalGet };
+  enum class Kind : uint8_t {
+    I32, I64, F32, F64, V128, RefNull, RefFunc, GlobalGet,
+    I32Add, I32Sub, I32Mul, I64Add, I64Sub, I64Mul, // extended constants
+  };
   Kind kind = Kind::I32;
   ValType refType = ValType::FuncRef;  // RefNull
   uint32_t index = 0;                  // RefFunc (function) or GlobalGet (global)
@@ -36,6 +41,11 @@ struct ConstExpr {
   uint32_t numInstrs = 0;
   uint32_t nonConstOffset = 0;
   bool allConstant = true;
+  uint32_t instrOffset = 0;    // where this instruction is, for messages
+  std::vector<ConstExpr> rest; // instructions 2.. of an extended constant
+
+  /// One constant instruction, as 2.0 allows (what a memory image can use).
+  bool isSingle() const { return numInstrs == 1 && rest.empty(); }
 
   uint32_t i32() const;
   uint64_t i64() const;

@@ -1,4 +1,5 @@
-// Module-level validation rules of WebAssembly 2.0; bodies go to TypeChecker.
+// Module-level validation rules of WebAssembly 2.0 and the 3.0 features
+// implemented; bodies go to TypeChecker.
 
 #include "compiler/wasm/Validator.h"
 
@@ -31,8 +32,8 @@ public:
   /// `decodesBodies`: the decoder left the bodies undecoded (BodyDecoding::
   /// ByValidator), so checking a body also checks it ends where its size
   /// says.
-  ModuleValidator(const Module& module, bool decodesBodies)
-      : module_(module), context_{module, {}}, decodesBodies_(decodesBodies) {}
+  ModuleValidator(const Module& module, bool decodesBodies, const Features& features)
+      : module_(module), context_{module, {}}, decodesBodies_(decodesBodies), features_(features) {}
 
   Expected<void> validate() {
     collectDeclaredRefs();
@@ -47,8 +48,11 @@ public:
       return invalid(kNoOffset, "multiple memories");
     for (const MemoryType& memory : module_.memories)
       WASMC_TRY(checkMemoryLimits(memory.limits, kNoOffset));
-    for (const Global& global : module_.globals)
-      WASMC_TRY(checkConstExpr(global.init, global.type.type));
+    for (size_t i = 0; i < module_.globals.size(); ++i) {
+      // 2.0: imported globals only; with gc, also those defined before this one.
+      auto visible = static_cast<uint32_t>(module_.numImportedGlobals + (features_.gc ? i : 0));
+      WASMC_TRY(checkConstExpr(module_.globals[i].init, module_.globals[i].type.type, visible));
+    }
     WASMC_TRY(checkExports());
     WASMC_TRY(checkStart());
     for (const ElemSegment& seg : module_.elems)
@@ -63,6 +67,9 @@ private:
     auto addRefs = [&](const ConstExpr& expr) {
       if (expr.kind == ConstExpr::Kind::RefFunc)
         context_.declaredRefs.insert(expr.index);
+      for (const ConstExpr& instr : expr.rest)
+        if (instr.kind == ConstExpr::Kind::RefFunc)
+          context_.declaredRefs.insert(instr.index);
     };
     for (const Global& global : module_.globals)
       addRefs(global.init);
@@ -101,36 +108,69 @@ private:
     return {};
   }
 
-  /// A constant expression of type `expected`. In 2.0 global.get may only
-  /// name an immutable imported global.
-  Expected<void> checkConstExpr(const ConstExpr& expr, ValType expected) {
+  /// A constant expression of type `expected`, whose global.get may name
+  /// the first `visibleGlobals` globals (2.0: the imported ones only; with
+  /// gc, those defined before, or all of them in a segment).
+  Expected<void> checkConstExpr(const ConstExpr& expr, ValType expected, uint32_t visibleGlobals) {
     const uint32_t at = expr.range.offset;
     if (!expr.allConstant)
       return invalid(expr.nonConstOffset, "constant expression required");
-    if (expr.numInstrs != 1)
-      return invalid(at, "type mismatch");
-    ValType actual = ValType::I32;
-    switch (expr.kind) {
-    case ConstExpr::Kind::I32: actual = ValType::I32; break;
-    case ConstExpr::Kind::I64: actual = ValType::I64; break;
-    case ConstExpr::Kind::F32: actual = ValType::F32; break;
-    case ConstExpr::Kind::F64: actual = ValType::F64; break;
-    case ConstExpr::Kind::V128: actual = ValType::V128; break;
-    case ConstExpr::Kind::RefNull: actual = expr.refType; break;
-    case ConstExpr::Kind::RefFunc:
-      if (expr.index >= module_.funcTypes.size())
-        return invalid(at, indexed("unknown function", expr.index));
-      actual = ValType::FuncRef;
-      break;
-    case ConstExpr::Kind::GlobalGet:
-      if (expr.index >= module_.numImportedGlobals)
-        return invalid(at, indexed("unknown global", expr.index));
-      if (module_.globalTypes[expr.index].isMutable)
-        return invalid(at, "constant expression required");
-      actual = module_.globalTypes[expr.index].type;
-      break;
-    }
-    if (actual != expected)
+    std::vector<ValType> stack;
+    auto pop = [&](ValType type) {
+      if (stack.empty() || stack.back() != type)
+        return false;
+      stack.pop_back();
+      return true;
+    };
+    auto step = [&](const ConstExpr& instr) -> Expected<void> {
+      using K = ConstExpr::Kind;
+      switch (instr.kind) {
+      case K::I32: stack.push_back(ValType::I32); break;
+      case K::I64: stack.push_back(ValType::I64); break;
+      case K::F32: stack.push_back(ValType::F32); break;
+      case K::F64: stack.push_back(ValType::F64); break;
+      case K::V128: stack.push_back(ValType::V128); break;
+      case K::RefNull: stack.push_back(instr.refType); break;
+      case K::RefFunc:
+        if (instr.index >= module_.funcTypes.size())
+          return invalid(at, indexed("unknown function", instr.index));
+        stack.push_back(ValType::FuncRef);
+        break;
+      case K::GlobalGet: {
+        if (instr.index >= visibleGlobals) {
+          bool gcWouldAllow = !features_.gc && instr.index < module_.globalTypes.size();
+          return invalid(at, indexed("unknown global", instr.index) +
+                                 (gcWouldAllow ? " (global.get of a global the module defines needs --wasm gc=y)" : ""));
+        }
+        if (module_.globalTypes[instr.index].isMutable)
+          return invalid(at, "constant expression required");
+        stack.push_back(module_.globalTypes[instr.index].type);
+        break;
+      }
+      case K::I32Add:
+      case K::I32Sub:
+      case K::I32Mul:
+      case K::I64Add:
+      case K::I64Sub:
+      case K::I64Mul: {
+        if (!features_.extendedConst)
+          return invalid(instr.instrOffset, "constant expression required (arithmetic in one needs "
+                                            "--wasm extended-const=y)");
+        bool is32 = instr.kind == K::I32Add || instr.kind == K::I32Sub || instr.kind == K::I32Mul;
+        ValType type = is32 ? ValType::I32 : ValType::I64;
+        if (!pop(type) || !pop(type))
+          return invalid(at, "type mismatch");
+        stack.push_back(type);
+        break;
+      }
+      }
+      return {};
+    };
+    if (expr.numInstrs > 0)
+      WASMC_TRY(step(expr));
+    for (const ConstExpr& instr : expr.rest)
+      WASMC_TRY(step(instr));
+    if (stack.size() != 1 || stack.back() != expected)
       return invalid(at, "type mismatch");
     return {};
   }
@@ -165,16 +205,21 @@ private:
     return {};
   }
 
+  /// Globals a segment's constant expressions may read.
+  uint32_t segmentGlobals() const {
+    return features_.gc ? static_cast<uint32_t>(module_.globalTypes.size()) : module_.numImportedGlobals;
+  }
+
   Expected<void> checkElem(const ElemSegment& seg) {
     if (seg.mode == SegmentMode::Active) {
       if (seg.table >= module_.tables.size())
         return invalid(seg.sectionOffset, indexed("unknown table", seg.table));
-      WASMC_TRY(checkConstExpr(seg.offset, ValType::I32));
+      WASMC_TRY(checkConstExpr(seg.offset, ValType::I32, segmentGlobals()));
       if (module_.tables[seg.table].elemType != seg.elemType)
         return invalid(seg.sectionOffset, "type mismatch");
     }
     for (const ConstExpr& item : seg.items)
-      WASMC_TRY(checkConstExpr(item, seg.elemType));
+      WASMC_TRY(checkConstExpr(item, seg.elemType, segmentGlobals()));
     return {};
   }
 
@@ -183,7 +228,7 @@ private:
       return {};
     if (seg.memory >= module_.memories.size())
       return invalid(seg.sectionOffset, indexed("unknown memory", seg.memory));
-    return checkConstExpr(seg.offset, ValType::I32);
+    return checkConstExpr(seg.offset, ValType::I32, segmentGlobals());
   }
 
   /// Every function body, in parallel for a big module: the bodies are
@@ -246,27 +291,30 @@ private:
   const Module& module_;
   ValidationContext context_;
   bool decodesBodies_;
+  Features features_;
 };
 
 } // namespace
 
-Expected<void> validateModule(const Module& module) { return ModuleValidator(module, false).validate(); }
-
-Expected<Module> loadModule(std::span<const uint8_t> bytes) {
-  return loadModule(std::vector<uint8_t>(bytes.begin(), bytes.end()));
+Expected<void> validateModule(const Module& module, const Features& features) {
+  return ModuleValidator(module, false, features).validate();
 }
 
-Expected<Module> loadModule(std::vector<uint8_t>&& bytes) {
+Expected<Module> loadModule(std::span<const uint8_t> bytes, const Features& features) {
+  return loadModule(std::vector<uint8_t>(bytes.begin(), bytes.end()), features);
+}
+
+Expected<Module> loadModule(std::vector<uint8_t>&& bytes, const Features& features) {
   // One pass over each body: the validator decodes it as it types it.
   Module module = WASMC_TRY(decodeModule(std::move(bytes), BodyDecoding::ByValidator));
-  Expected<void> valid = ModuleValidator(module, true).validate();
+  Expected<void> valid = ModuleValidator(module, true, features).validate();
   if (valid)
     return module;
   // The module is rejected; report the error decoding first, then
   // validating, finds (a malformed body before an invalid one, the data
   // count section before an unknown data segment), exactly as before.
   WASMC_TRY(checkBodies(module));
-  WASMC_TRY(validateModule(module));
+  WASMC_TRY(validateModule(module, features));
   return std::move(valid).error(); // not reached: both passes agree
 }
 

@@ -32,7 +32,7 @@ bool startCacheFill(const std::string& file, const codegen::Options& options) {
     args.push_back("--interruptible");
   if (options.fuel)
     args.push_back("--fuel");
-  args.insert(args.end(), {"--", path});
+  args.insert(args.end(), {"--wasm", wasm::describeFeatures(options.features), "--", path});
   std::vector<char*> argv;
   for (std::string& arg : args)
     argv.push_back(arg.data());
@@ -67,7 +67,7 @@ int runCacheFillCommand(const CacheFillOptions& options) {
   }
   Expected<void> filled = engine::fillCache(
       *bytes, codegen::Options{.optLevel = options.optLevel, .jobs = options.jobs, .interruptible = options.interruptible,
-                                 .fuel = options.fuel});
+                                 .fuel = options.fuel, .features = options.features});
   if (!filled) {
     reportError(options.file, filled.error());
     return 1;

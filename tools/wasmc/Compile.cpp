@@ -74,7 +74,8 @@ Expected<void> compileCommand(const CompileOptions& options, const std::string& 
                                   .cpu = options.targetCpu,
                                   .jobs = options.jobs,
                                   .interruptible = options.limits.interruptible,
-                                  .fuel = options.limits.consumeFuel};
+                                  .fuel = options.limits.consumeFuel,
+                                  .features = options.features};
   if (options.exe) {
     std::vector<uint8_t> program = WASMC_TRY(compileExecutable(bytes, codegenOptions));
     WASMC_TRY(writeFile(output, program.data(), program.size()));
@@ -88,7 +89,7 @@ Expected<void> compileCommand(const CompileOptions& options, const std::string& 
     std::vector<uint8_t> artifact = WASMC_TRY(engine::compileArtifact(bytes, codegenOptions, key));
     return writeFile(output, artifact.data(), artifact.size());
   }
-  wasm::Module module = WASMC_TRY(wasm::loadModule(bytes));
+  wasm::Module module = WASMC_TRY(wasm::loadModule(bytes, options.features));
   auto form = options.emit == "obj"   ? codegen::EmitForm::Object
               : options.emit == "asm" ? codegen::EmitForm::Assembly
                                       : codegen::EmitForm::LlvmIr;

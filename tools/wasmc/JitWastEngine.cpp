@@ -88,7 +88,7 @@ uint64_t JitWastEngine::loopsEntered() const {
 }
 
 Expected<void> JitWastEngine::compile(std::span<const uint8_t> bytes) {
-  WASMC_TRY(wasm::loadModule(bytes));
+  WASMC_TRY(wasm::loadModule(bytes, options_.features));
   return {};
 }
 

@@ -53,6 +53,29 @@ void addLimitOptions(CLI::App& command, RunLimits& limits, bool run) {
       ->type_name("OPTION");
 }
 
+/// --wasm NAME=y|n (Features.h), repeatable or comma-separated.
+void addFeatureOptions(CLI::App& command, wasm::Features& features) {
+  command
+      .add_option_function<std::vector<std::string>>(
+          "--wasm",
+          [&features](const std::vector<std::string>& values) {
+            for (const std::string& value : values) {
+              size_t start = 0;
+              while (start <= value.size()) {
+                size_t comma = std::min(value.find(',', start), value.size());
+                if (Expected<void> set = wasm::setFeature(features, value.substr(start, comma - start)); !set)
+                  throw CLI::ValidationError("--wasm", set.error().message);
+                start = comma + 1;
+              }
+            }
+          },
+          "WebAssembly features past 2.0, NAME=y|n, all on by default: extended-const (arithmetic in "
+          "constant expressions), gc (so far: global.get of an earlier immutable global in one). "
+          "Repeatable or comma-separated")
+      ->allow_extra_args(false)
+      ->type_name("NAME=y|n");
+}
+
 /// --tier and its tier-up settings, the same for run and wast; run also
 /// has `auto`, its default.
 void addTierOptions(CLI::App& command, TierChoice& choice, bool run) {
@@ -111,7 +134,7 @@ ParsedCommandLine parseCommandLine(int argc, char** argv) {
       std::strcmp(argv[1], "bench") != 0 &&
       argv[1][0] != '-' && isRegularFile(argv[1]))
     args.insert(args.begin() + 1, runWord);
-  CLI::App app{"wasmc: a WebAssembly 2.0 runtime", "wasmc"};
+  CLI::App app{"wasmc: a WebAssembly runtime (2.0, and of 3.0 what docs/TEXT-FORMAT.md lists)", "wasmc"};
   app.set_version_flag("--version", "wasmc " WASMC_VERSION);
   app.require_subcommand(1);
   app.failure_message([](const CLI::App*, const CLI::Error& error) {
@@ -132,6 +155,7 @@ ParsedCommandLine parseCommandLine(int argc, char** argv) {
                  "Compile each module ahead of time to a .cwasm, load it and run that");
   addTierOptions(*wast, options.wast.tier, false);
   addLimitOptions(*wast, options.wast.limits, true);
+  addFeatureOptions(*wast, options.wast.features);
   wast->add_flag("--wast2json", options.wast.viaWast2json,
                  "Read .wast scripts through wabt's wast2json instead of wasmc's own parser (to compare the two)");
   wast->add_option("files", options.wast.files, "Scripts to run")->required();
@@ -139,6 +163,7 @@ ParsedCommandLine parseCommandLine(int argc, char** argv) {
   CLI::App* validate =
       app.add_subcommand("validate", "Decode and validate a module; print its imports and exports");
   validate->add_option("file", options.validate.file, "The .wasm module")->required();
+  addFeatureOptions(*validate, options.validate.features);
 
   CLI::App* compile = app.add_subcommand("compile", "Compile a module ahead of time to a .cwasm artifact");
   compile->add_option("file", options.compile.input, "The .wasm module")->required();
@@ -154,6 +179,7 @@ ParsedCommandLine parseCommandLine(int argc, char** argv) {
   compile->add_option("-O,--opt-level", options.compile.optLevel, "Optimisation level 0..3 (default 2)")
       ->check(CLI::Range(0, 3));
   addLimitOptions(*compile, options.compile.limits, false);
+  addFeatureOptions(*compile, options.compile.features);
   compile->add_option("-j,--jobs", options.compile.jobs,
                       "Threads compiling parts of the module in parallel (default: one per hardware "
                       "thread; 1 compiles the module as one unit)")
@@ -166,6 +192,7 @@ ParsedCommandLine parseCommandLine(int argc, char** argv) {
   cacheFill->add_option("-j", options.cacheFill.jobs)->check(CLI::Range(0, 256));
   cacheFill->add_flag("--interruptible", options.cacheFill.interruptible);
   cacheFill->add_flag("--fuel", options.cacheFill.fuel);
+  addFeatureOptions(*cacheFill, options.cacheFill.features);
 
   CLI::App* run = app.add_subcommand(
       "run", "Run a WASI program (wasi_snapshot_preview1): its _start, its _initialize (a "
@@ -216,6 +243,7 @@ ParsedCommandLine parseCommandLine(int argc, char** argv) {
                 "stubs). Implies --no-cache.");
   addTierOptions(*run, options.run.tier, true);
   addLimitOptions(*run, options.run.limits, true);
+  addFeatureOptions(*run, options.run.features);
   run->add_flag("--no-cache", options.run.noCache,
                 "Neither read nor fill the compile cache ($XDG_CACHE_HOME/wasmc or ~/.cache/wasmc, "
                 "keyed by module, wasmc build, options and CPU): the default tier is then tiered, "
@@ -227,7 +255,7 @@ ParsedCommandLine parseCommandLine(int argc, char** argv) {
       ->type_name("KIND");
   run->add_flag("--allow-precompiled", options.run.allowPrecompiled,
                 "Run a .cwasm that was not compiled by you (not authenticated with your artifact key, "
-                "see docs/TRUST-MODEL.md): its integrity is still checked (SHA-256), but its native code "
+                "see docs/TRUST-MODEL.md): its integrity is still checked (its digest), but its native code "
                 "runs with your rights, unchecked by any sandbox. Use it only for artifacts you trust.");
   run->add_option("file", options.run.file, "The .wasm module, or a .cwasm from `wasmc compile`")
       ->required()

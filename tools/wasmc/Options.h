@@ -2,6 +2,7 @@
 // The command line: one options struct per subcommand, filled by CLI11 in
 // Options.cpp (the only file built with exceptions, which CLI11 needs).
 
+#include "compiler/wasm/Features.h"
 #include "engine/BaselineModule.h"
 #include "engine/TierUp.h"
 #include "tools/wasmc/Limits.h"
@@ -33,10 +34,12 @@ struct WastOptions {
   bool aot = false;      // compile each module to a .cwasm and run that
   TierChoice tier;
   RunLimits limits;      // -W: instrumented code (interruptible, consume-fuel) and store limits
+  wasm::Features features; // --wasm NAME=y|n
 };
 
 struct ValidateOptions {
   std::string file;
+  wasm::Features features;
 };
 
 struct CompileOptions {
@@ -48,6 +51,7 @@ struct CompileOptions {
   unsigned jobs = 0;              // compile threads (0: one per hardware thread)
   bool exe = false;               // link a standalone executable instead of a .cwasm
   RunLimits limits;               // -W interruptible
+  wasm::Features features;
 };
 
 struct RunCommandOptions {
@@ -67,6 +71,7 @@ struct RunCommandOptions {
   TierChoice tier{.tier = "auto"};  // baseline and tiered imply noCache
   bool allowPrecompiled = false;    // run a .cwasm not authenticated with the user's key
   RunLimits limits;                 // -W options
+  wasm::Features features;          // --wasm NAME=y|n
 };
 
 struct BenchOptions {
@@ -100,6 +105,7 @@ struct CacheFillOptions {
   unsigned jobs = 0;
   bool interruptible = false;
   bool fuel = false;
+  wasm::Features features;
 };
 
 struct Options {

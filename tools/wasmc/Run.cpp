@@ -73,7 +73,8 @@ LoadResult load(const RunCommandOptions& options, std::optional<codegen::Options
                                   .jobs = options.jobs,
                                   .lazy = options.lazy,
                                   .interruptible = options.limits.interruptible,
-                                  .fuel = options.limits.consumeFuel};
+                                  .fuel = options.limits.consumeFuel,
+                                  .features = options.features};
   const std::string& tier = options.tier.tier;
   if (tier == "baseline" || tier == "tiered")
     return compileModuleBaseline(std::move(bytes), codegenOptions, tierUpFor(options.tier), nullptr,

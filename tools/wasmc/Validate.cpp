@@ -74,7 +74,7 @@ int runValidateCommand(const ValidateOptions& options) {
     reportError(options.file, binary.error());
     return 1;
   }
-  Expected<Module> module = loadModule(std::move(*binary));
+  Expected<Module> module = loadModule(std::move(*binary), options.features);
   if (!module) {
     reportError(options.file, module.error());
     return 1;

@@ -18,7 +18,8 @@ std::unique_ptr<JitWastEngine> createEngine(const WastOptions& options) {
     baseline = tierUpFor(options.tier);
   codegen::Options codegenOptions{.optLevel = options.optLevel,
                                   .interruptible = options.limits.interruptible,
-                                  .fuel = options.limits.consumeFuel};
+                                  .fuel = options.limits.consumeFuel,
+                                  .features = options.features};
   auto engine = std::make_unique<JitWastEngine>(
       codegenOptions, options.aot, baseline,
       baselineCompileFor(options.tier));

@@ -468,7 +468,7 @@ TEST(DecoderTest, MalformedElementSegmentKind) {
 TEST(DecoderTest, ElementSegmentsWithNonConstantExpressionsStillDecode) {
   // Constant-ness is a validation matter, not a binary one.
   ModuleBuilder b = elemModule();
-  b.addElem(cat({{0x00}, {0x41, 0x00, 0x41, 0x01, 0x6A, 0x0B}, vec({})}));
+  b.addElem(cat({{0x00}, {0x41, 0x00, 0x41, 0x01, 0x6D, 0x0B}, vec({})})); // i32.div_s
   Module module = decodeOk(b.build());
   ASSERT_EQ(module.elems.size(), 1u);
   EXPECT_FALSE(module.elems[0].offset.allConstant);

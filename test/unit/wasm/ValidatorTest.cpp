@@ -25,20 +25,21 @@ const std::string kMismatch = "type mismatch";
 constexpr uint64_t kFirstImportAt = 8 + 3;
 const std::string kConstRequired = "constant expression required";
 
-void expectValid(const Bytes& bytes) {
-  auto result = loadModule(bytes);
+void expectValid(const Bytes& bytes, const Features& features = {}) {
+  auto result = loadModule(bytes, features);
   EXPECT_TRUE(result.hasValue()) << result.error().describe();
 }
 
 /// Decodes (which must succeed), then validates, which must fail with
 /// `message` at `offset`.
-Error expectInvalid(const Bytes& bytes, const std::string& message, uint64_t offset) {
+Error expectInvalid(const Bytes& bytes, const std::string& message, uint64_t offset,
+                    const Features& features = {}) {
   auto module = decodeModule(bytes);
   if (!module) {
     ADD_FAILURE() << "decode failed: " << module.error().describe();
     return Error{};
   }
-  auto result = validateModule(*module);
+  auto result = validateModule(*module, features);
   if (result) {
     ADD_FAILURE() << "valid, expected \"" << message << "\"";
     return Error{};
@@ -49,7 +50,7 @@ Error expectInvalid(const Bytes& bytes, const std::string& message, uint64_t off
   EXPECT_EQ(error.offset, offset) << error.describe();
   EXPECT_EQ(error.function, kNoFunction);
   // loadModule reports the same error.
-  auto loaded = loadModule(bytes);
+  auto loaded = loadModule(bytes, features);
   EXPECT_FALSE(loaded.hasValue());
   if (!loaded)
     EXPECT_EQ(loaded.error().describe(), error.describe());
@@ -128,8 +129,10 @@ TEST(ValidatorTest, ConstantExpressions) {
 
 TEST(ValidatorTest, ConstantExpressionRequired) {
   uint64_t at = 0;
+  // i32.add: 2.0 refuses it, naming the feature that allows it.
   Bytes bytes = oneGlobal(V::I32, {0x41, 0x00, 0x41, 0x01, 0x6A, 0x0B}, &at);
-  expectInvalid(bytes, kConstRequired, at + 4);
+  expectInvalid(bytes, kConstRequired + " (arithmetic in one needs --wasm extended-const=y)", at + 4,
+                Features::wasm20());
   bytes = oneGlobal(V::I32, {0x01, 0x41, 0x00, 0x0B}, &at);
   expectInvalid(bytes, kConstRequired, at);
   bytes = oneGlobal(V::I32, {0x41, 0x00, 0x1A, 0x41, 0x00, 0x0B}, &at);
@@ -159,19 +162,68 @@ TEST(ValidatorTest, ConstantExpressionIndices) {
   expectInvalid(bytes, "unknown function 3", at);
   bytes = oneGlobal(V::I32, {0x23, 0x02, 0x0B}, &at, true);
   expectInvalid(bytes, "unknown global 2", at);
-  // In 2.0 an initialiser may only read imported globals, not defined ones.
+  // In 2.0 an initialiser may only read imported globals, not defined ones
+  // (3.0, with gc: those defined before it).
   ModuleBuilder b;
   b.addGlobal(V::I32, false, i32ConstExpr(1));
   b.addGlobal(V::I32, false, {0x23, 0x00, 0x0B});
   bytes = b.build();
+  expectInvalid(bytes, "unknown global 0 (global.get of a global the module defines needs --wasm gc=y)",
+                bytes.size() - 3, Features::wasm20());
+  expectValid(bytes);
+  // Not itself, nor a later one, nor a mutable one.
+  ModuleBuilder self;
+  self.addGlobal(V::I32, false, {0x23, 0x00, 0x0B});
+  bytes = self.build();
   expectInvalid(bytes, "unknown global 0", bytes.size() - 3);
+  ModuleBuilder later;
+  later.addGlobal(V::I32, false, {0x23, 0x01, 0x0B});
+  later.addGlobal(V::I32, false, i32ConstExpr(1));
+  bytes = later.build();
+  expectInvalid(bytes, "unknown global 1", bytes.size() - 8);
+  ModuleBuilder mutableOne;
+  mutableOne.addGlobal(V::I32, true, i32ConstExpr(1));
+  mutableOne.addGlobal(V::I32, false, {0x23, 0x00, 0x0B});
+  bytes = mutableOne.build();
+  expectInvalid(bytes, kConstRequired, bytes.size() - 3);
+}
+
+// Extended constant expressions (3.0): i32/i64 add, sub and mul, typed
+// like instructions, leaving exactly one value of the global's type.
+TEST(ValidatorTest, ExtendedConstantExpressions) {
+  uint64_t at = 0;
+  expectValid(oneGlobal(V::I32, {0x41, 0x02, 0x41, 0x03, 0x6C, 0x41, 0x01, 0x6B, 0x0B}, &at)); // 2*3-1
+  expectValid(oneGlobal(V::I64, {0x42, 0x02, 0x42, 0x03, 0x7C, 0x42, 0x04, 0x7E, 0x0B}, &at)); // (2+3)*4
+  expectValid(oneGlobal(V::I32, {0x23, 0x00, 0x41, 0x2A, 0x6A, 0x0B}, &at, true));              // import + 42
+  // Operands of the wrong type, too few, or a value left over.
+  expectInvalid(oneGlobal(V::I32, {0x42, 0x01, 0x41, 0x01, 0x6A, 0x0B}, &at), kMismatch, at);
+  expectInvalid(oneGlobal(V::I32, {0x41, 0x01, 0x6A, 0x0B}, &at), kMismatch, at);
+  expectInvalid(oneGlobal(V::I32, {0x41, 0x01, 0x41, 0x01, 0x41, 0x01, 0x6A, 0x0B}, &at), kMismatch, at);
+  expectInvalid(oneGlobal(V::I64, {0x41, 0x01, 0x41, 0x01, 0x6A, 0x0B}, &at), kMismatch, at);
+  // Other arithmetic is not constant.
+  expectInvalid(oneGlobal(V::I32, {0x41, 0x01, 0x41, 0x01, 0x6D, 0x0B}, &at), kConstRequired, at + 4);
+}
+
+TEST(Features, SetByName) {
+  Features features;
+  EXPECT_TRUE(setFeature(features, "gc=n"));
+  EXPECT_FALSE(features.gc);
+  EXPECT_TRUE(setFeature(features, "extended-const=no"));
+  EXPECT_EQ(features, Features::wasm20());
+  EXPECT_TRUE(setFeature(features, "gc"));
+  EXPECT_TRUE(features.gc);
+  EXPECT_EQ(describeFeatures(features), "extended-const=n,gc=y");
+  auto unknown = setFeature(features, "threads=y");
+  ASSERT_FALSE(unknown);
+  EXPECT_EQ(unknown.error().message, "--wasm: unknown feature 'threads' (known: extended-const, gc)");
+  EXPECT_FALSE(setFeature(features, "gc=maybe"));
 }
 
 TEST(ValidatorTest, SegmentOffsetsAreConstantI32) {
   {
     ModuleBuilder b;
     b.addTable(V::FuncRef, limits(1));
-    b.addElem(cat({{0x00}, {0x41, 0x00, 0x41, 0x00, 0x6A, 0x0B}, vec({})}));
+    b.addElem(cat({{0x00}, {0x41, 0x00, 0x41, 0x00, 0x6D, 0x0B}, vec({})})); // i32.div_s
     Bytes bytes = b.build();
     expectInvalid(bytes, kConstRequired, bytes.size() - 3);
   }
