@@ -260,7 +260,7 @@ bool lowerSimd(FunctionContext& fc, const wasm::Instr& instr) {
   if (wasm::opcodeInfo(instr.op).prefix != 0xFD)
     return false;
   if (lowerSimdGeneral(fc, instr) || lowerSimdMemory(fc, instr) || lowerSimdInteger(fc, instr) ||
-      lowerSimdFloat(fc, instr) || lowerSimdConvert(fc, instr))
+      lowerSimdFloat(fc, instr) || lowerSimdConvert(fc, instr) || lowerSimdRelaxed(fc, instr))
     return true;
   // Every 0xFD opcode of Opcodes.def belongs to one of the families above.
   WASMC_UNREACHABLE("SIMD opcode without a lowering");

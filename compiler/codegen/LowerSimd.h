@@ -51,6 +51,7 @@ bool lowerSimdMemory(FunctionContext& fc, const wasm::Instr& instr);
 bool lowerSimdInteger(FunctionContext& fc, const wasm::Instr& instr);
 bool lowerSimdFloat(FunctionContext& fc, const wasm::Instr& instr);
 bool lowerSimdConvert(FunctionContext& fc, const wasm::Instr& instr);
+bool lowerSimdRelaxed(FunctionContext& fc, const wasm::Instr& instr);
 
 /// Pops one (or two) operands as `shape`, applies `op`, pushes the v128.
 template <class Op> bool unary(FunctionContext& fc, LaneShape shape, Op op) {

@@ -12,6 +12,7 @@ struct Named {
 constexpr Named kFeatures[] = {
     {"extended-const", &Features::extendedConst},
     {"gc", &Features::gc},
+    {"relaxed-simd", &Features::relaxedSimd},
 };
 
 } // namespace

@@ -22,9 +22,12 @@ struct Features {
   /// earlier (2.0: imported globals only). GC types and instructions are not
   /// implemented (issue 19).
   bool gc = true;
+  /// Relaxed SIMD: 20 instructions whose result may depend on the platform;
+  /// wasmc picks one deterministic result for each (docs/WASM-3.0.md).
+  bool relaxedSimd = true;
 
   /// WebAssembly 2.0: every feature above off.
-  static Features wasm20() { return {.extendedConst = false, .gc = false}; }
+  static Features wasm20() { return {.extendedConst = false, .gc = false, .relaxedSimd = false}; }
 
   bool operator==(const Features&) const = default;
 };

@@ -67,7 +67,7 @@ inline constexpr OpcodeInfo kOpcodeInfos[] = {
 static_assert(sizeof(kOpcodeInfos) / sizeof(kOpcodeInfos[0]) == kNumOpcodes);
 
 inline constexpr uint16_t kNoOpcode = 0xFFFF;
-inline constexpr uint32_t kPrefixedSpan = 256; // every 0xFC/0xFD sub-opcode of 2.0 is below 256
+inline constexpr uint32_t kPrefixedSpan = 512; // every 0xFC/0xFD sub-opcode is below 512 (relaxed SIMD: 0x100..0x113)
 
 struct OpcodeLookup {
   uint16_t single[256];

@@ -465,6 +465,8 @@ const std::vector<RegularSignature>& regularSignatures() {
 
 Expected<void> TypeChecker::visitRegular(const Instr& instr) {
   WASMC_TRY(checkMemoryImmediates(instr));
+  if (!context_.features.relaxedSimd && opcodeInfo(instr.op).prefix == 0xFD && opcodeInfo(instr.op).code >= 0x100)
+    return fail(instr, std::string(opcodeInfo(instr.op).text) + " needs --wasm relaxed-simd=y");
   const RegularSignature& sig = regularSignatures()[static_cast<uint16_t>(instr.op)];
   if (!sig.regular)
     WASMC_UNREACHABLE("irregular opcode without a hand-written rule");

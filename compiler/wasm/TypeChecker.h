@@ -4,6 +4,7 @@
 // BodyDecoder visitor.
 
 #include "compiler/wasm/BodyDecoder.h"
+#include "compiler/wasm/Features.h"
 #include "compiler/wasm/Module.h"
 
 #include <set>
@@ -17,6 +18,7 @@ struct ValidationContext {
   /// Functions that may be named by ref.func in code: those referenced by
   /// exports, element segments and global initialisers (the spec's C.refs).
   std::set<FuncIndex> declaredRefs;
+  Features features;
 };
 
 class TypeChecker {

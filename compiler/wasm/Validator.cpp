@@ -33,7 +33,7 @@ public:
   /// ByValidator), so checking a body also checks it ends where its size
   /// says.
   ModuleValidator(const Module& module, bool decodesBodies, const Features& features)
-      : module_(module), context_{module, {}}, decodesBodies_(decodesBodies), features_(features) {}
+      : module_(module), context_{module, {}, features}, decodesBodies_(decodesBodies), features_(features) {}
 
   Expected<void> validate() {
     collectDeclaredRefs();

@@ -5,6 +5,7 @@
 #include "compiler/text/WatParser.h"
 
 #include <algorithm>
+#include <cstdint>
 
 namespace wasmc::tools {
 
@@ -33,12 +34,15 @@ public:
         script.commands.push_back(std::move(*parsed));
         continue;
       }
+      const size_t end = afterBalanced(start);
+      if (end == kUnclosed) // not a command at all: the script is malformed
+        return std::move(parsed).error();
       Command unsupported;
       unsupported.kind = CommandKind::Unsupported;
       unsupported.line = t_[start].line;
       unsupported.text = parsed.error().message;
       script.commands.push_back(std::move(unsupported));
-      at_ = afterBalanced(start);
+      at_ = end;
     }
     return script;
   }
@@ -54,8 +58,9 @@ private:
       ++at_;
     return token;
   }
-  /// The index after the ')' that closes the '(' at `open` (the end of the
-  /// tokens if none does).
+  /// The index after the ')' that closes the '(' at `open`, or
+  /// kUnclosed when none does.
+  static constexpr size_t kUnclosed = SIZE_MAX;
   size_t afterBalanced(size_t open) const {
     int depth = 0;
     for (size_t i = open; i < t_.size(); ++i) {
@@ -63,10 +68,8 @@ private:
         ++depth;
       else if (t_[i].kind == TokenKind::RightParen && --depth == 0)
         return i + 1;
-      else if (t_[i].kind == TokenKind::End)
-        return i;
     }
-    return t_.size() - 1;
+    return kUnclosed;
   }
   bool isKeyword(std::string_view word, size_t ahead = 0) const {
     return peek(ahead).kind == TokenKind::Keyword && peek(ahead).text == word;
@@ -218,6 +221,8 @@ private:
     if (const Token& id = peek(2 + skip); id.kind == TokenKind::Id)
       command.moduleName = id.string.empty() ? std::string(id.text) : "$" + id.string;
     const size_t end = afterBalanced(at_);
+    if (end == kUnclosed)
+      return errorAt(open, "module without its closing ')'");
     Expected<std::vector<uint8_t>> bytes = [&] {
       size_t at = at_;
       if (!skip)

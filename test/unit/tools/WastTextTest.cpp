@@ -112,18 +112,52 @@ TEST(WastText, AScriptOfFieldsIsOneModule) {
   EXPECT_EQ(script.commands[0].kind, CommandKind::Module);
 }
 
-TEST(WastText, ErrorsNameLineAndColumn) {
-  auto error = [](std::string_view text) {
-    auto script = parseWastText(text, "t.wast");
-    EXPECT_FALSE(script) << text;
-    return script ? std::string() : script.error().message;
+// A command the parser cannot read is a failure of its own, naming line and
+// column, and the commands after it still run; a module it cannot read is
+// that module's error (later commands on it say it did not instantiate).
+TEST(WastText, ErrorsNameLineAndColumnAndTheScriptGoesOn) {
+  auto unsupported = [](std::string_view text) {
+    auto script = parseWastText(std::string(text) + "\n(module $after)", "t.wast");
+    EXPECT_TRUE(script) << text;
+    if (!script || script->commands.size() < 2)
+      return std::string();
+    EXPECT_EQ(script->commands.back().moduleName, "$after") << "the command after it is read";
+    const Command& command = script->commands[script->commands.size() - 2];
+    EXPECT_EQ(command.kind, CommandKind::Unsupported);
+    return command.text;
   };
-  EXPECT_EQ(error("(module)\n(assert_return (invoke \"f\" (i32.const 1.5)))"),
+  EXPECT_EQ(unsupported("(module)\n(assert_return (invoke \"f\" (i32.const 1.5)))"),
             "t.wast: line 2, column 39: expected a 32-bit integer");
-  EXPECT_EQ(error("(assert_bogus)"), "t.wast: line 1, column 2: unknown command assert_bogus");
-  EXPECT_EQ(error("(module (func (i32.frob)))"), "t.wast: line 1, column 16: unknown operator i32.frob");
-  EXPECT_EQ(error("(assert_return (invoke \"f\" (f32.const nan:canonical)))"),
+  EXPECT_EQ(unsupported("(assert_bogus (x (y)))"), "t.wast: line 1, column 2: unknown command assert_bogus");
+  EXPECT_EQ(unsupported("(assert_return (invoke \"f\" (f32.const nan:canonical)))"),
             "t.wast: line 1, column 39: expected a 32-bit float");
+  EXPECT_EQ(unsupported("(assert_return (invoke \"f\") (ref.struct))"),
+            "t.wast: line 1, column 30: unsupported reference value: ref.struct (GC and exception references)");
+  WastScript script = parse("(module $m (func (i32.frob)))\n(module $after)");
+  ASSERT_EQ(script.commands.size(), 2u);
+  EXPECT_EQ(script.commands[0].kind, CommandKind::Module);
+  ASSERT_TRUE(script.commands[0].textError);
+  EXPECT_EQ(script.commands[0].textError->message, "line 1, column 19: unknown operator i32.frob");
+  EXPECT_EQ(script.commands[1].moduleName, "$after");
+  // A script whose parentheses never close is still an error of its own.
+  EXPECT_FALSE(parseWastText("(module", "t.wast"));
+}
+
+TEST(WastText, ModuleDefinitionsInstancesAndEither) {
+  WastScript script = parse("(module definition $M (func))\n(module instance $I $M)\n(module instance)\n"
+                            "(assert_return (invoke \"f\") (either (i32.const 1) (i32.const 2)))\n"
+                            "(assert_exception (invoke \"g\"))");
+  ASSERT_EQ(script.commands.size(), 5u);
+  EXPECT_EQ(script.commands[0].kind, CommandKind::ModuleDefinition);
+  EXPECT_EQ(script.commands[0].moduleName, "$M");
+  EXPECT_FALSE(script.commands[0].bytes.empty());
+  EXPECT_EQ(script.commands[1].kind, CommandKind::ModuleInstance);
+  EXPECT_EQ(script.commands[1].moduleName, "$I");
+  EXPECT_EQ(script.commands[1].definition, "$M");
+  EXPECT_EQ(script.commands[2].definition, "");
+  ASSERT_EQ(script.commands[3].expected.size(), 1u);
+  EXPECT_EQ(script.commands[3].expected[0].either.size(), 2u);
+  EXPECT_EQ(script.commands[4].kind, CommandKind::AssertException);
 }
 
 } // namespace

@@ -678,7 +678,7 @@ TEST(DecoderTest, BodyErrorsCarryOffsetAndFunctionIndex) {
       {{0x01, 0x06, 0x0B}, "illegal opcode", 1},               // try: not in 2.0
       {{0x01, 0x01, 0xFF, 0x0B}, "illegal opcode", 2},
       {{0xFC, 0x12, 0x0B}, "illegal opcode", 0},               // past the last 0xFC op
-      {{0xFD, 0x80, 0x02, 0x0B}, "illegal opcode", 0},
+      {{0xFD, 0x94, 0x02, 0x0B}, "illegal opcode", 0},         // past the last 0xFD op (0x113)
       {{0x3F, 0x01, 0x1A, 0x0B}, "zero byte expected", 1},     // memory.size 1
       {{0x41, 0x00, 0x40, 0x80, 0x00, 0x1A, 0x0B}, "zero byte expected", 3},
       {{0x01, 0x05, 0x0B}, "END opcode expected", 1},          // else outside if
