@@ -1,4 +1,5 @@
-// call and call_indirect. Direct calls to functions of this module are plain
+// call and call_indirect, and 3.0's tail calls (return_call,
+// return_call_indirect). Direct calls to functions of this module are plain
 // LLVM calls (inlinable); imports and indirect calls go through FuncRefs.
 
 #include "compiler/codegen/FunctionContext.h"
@@ -42,7 +43,8 @@ CallInst* callFuncRef(FunctionContext& fc, Value* funcRef, FunctionType* type, c
   return call;
 }
 
-void lowerDirectCall(FunctionContext& fc, wasm::FuncIndex callee) {
+/// The call of `instr` (call or return_call) to function `callee`.
+CallInst* directCall(FunctionContext& fc, wasm::FuncIndex callee) {
   const wasm::FuncType& type = fc.module.funcType(callee);
   std::vector<Value*> args = fc.popN(type.params.size());
   CallInst* call;
@@ -55,11 +57,11 @@ void lowerDirectCall(FunctionContext& fc, wasm::FuncIndex callee) {
     call = fc.b.CreateCall(fc.mc.definedFunction(callee), args);
     keepFrame(call);
   }
-  pushResults(fc, call, type);
+  return call;
 }
 
 /// One bounds check, one null check, one signature compare, one call.
-void lowerIndirectCall(FunctionContext& fc, wasm::TypeIndex typeIndex, wasm::TableIndex table) {
+CallInst* indirectCall(FunctionContext& fc, wasm::TypeIndex typeIndex, wasm::TableIndex table) {
   const wasm::FuncType& type = fc.module.types[typeIndex];
   Value* index = fc.pop();
   std::vector<Value*> args = fc.popN(type.params.size());
@@ -77,16 +79,44 @@ void lowerIndirectCall(FunctionContext& fc, wasm::TypeIndex typeIndex, wasm::Tab
   Value* actual = loadField(fc, funcRef, offsetof(abi::FuncRef, sigId), fc.i32(), true);
   fc.trapIf(fc.b.CreateICmpNE(actual, expected), abi::TrapCode::IndirectCallTypeMismatch);
 
-  CallInst* call = callFuncRef(fc, funcRef, fc.mc.wasmFunctionType(typeIndex), args);
+  return callFuncRef(fc, funcRef, fc.mc.wasmFunctionType(typeIndex), args);
+}
+
+/// return_call and return_call_indirect: `call` (whose wasm type is
+/// `type`) takes the place of this function's frame. When the two have one
+/// LLVM signature, as every self- or mutual recursion has, the call is a
+/// `musttail` one: a jump, so a tail-recursive loop runs in constant
+/// stack. A callee of another signature (and every tail call in a loop
+/// entry, whose signature is its own) is called and its results returned:
+/// the same results, but the frame stays (docs/WASM-3.0.md).
+void returnWith(FunctionContext& fc, CallInst* call, const wasm::FuncType& type) {
+  if (call->getFunctionType() == fc.fn->getFunctionType() && call->getCallingConv() == fc.fn->getCallingConv()) {
+    call->setTailCallKind(CallInst::TCK_MustTail);
+    if (call->getType()->isVoidTy())
+      fc.b.CreateRetVoid();
+    else
+      fc.b.CreateRet(call);
+    fc.setUnreachable(true);
+    return;
+  }
   pushResults(fc, call, type);
+  wasm::Instr ret;
+  ret.op = Opcode::Return;
+  lowerControl(fc, ret);
 }
 
 } // namespace
 
 bool lowerCall(FunctionContext& fc, const wasm::Instr& instr) {
   switch (instr.op) {
-  case Opcode::Call: lowerDirectCall(fc, instr.index); return true;
-  case Opcode::CallIndirect: lowerIndirectCall(fc, instr.index, instr.index2); return true;
+  case Opcode::Call: pushResults(fc, directCall(fc, instr.index), fc.module.funcType(instr.index)); return true;
+  case Opcode::CallIndirect:
+    pushResults(fc, indirectCall(fc, instr.index, instr.index2), fc.module.types[instr.index]);
+    return true;
+  case Opcode::ReturnCall: returnWith(fc, directCall(fc, instr.index), fc.module.funcType(instr.index)); return true;
+  case Opcode::ReturnCallIndirect:
+    returnWith(fc, indirectCall(fc, instr.index, instr.index2), fc.module.types[instr.index]);
+    return true;
   default: return false;
   }
 }

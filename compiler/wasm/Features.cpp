@@ -13,6 +13,7 @@ constexpr Named kFeatures[] = {
     {"extended-const", &Features::extendedConst},
     {"gc", &Features::gc},
     {"relaxed-simd", &Features::relaxedSimd},
+    {"tail-call", &Features::tailCall},
 };
 
 } // namespace

@@ -25,9 +25,11 @@ struct Features {
   /// Relaxed SIMD: 20 instructions whose result may depend on the platform;
   /// wasmc picks one deterministic result for each (docs/WASM-3.0.md).
   bool relaxedSimd = true;
+  /// Tail calls: return_call and return_call_indirect.
+  bool tailCall = true;
 
   /// WebAssembly 2.0: every feature above off.
-  static Features wasm20() { return {.extendedConst = false, .gc = false, .relaxedSimd = false}; }
+  static Features wasm20() { return {.extendedConst = false, .gc = false, .relaxedSimd = false, .tailCall = false}; }
 
   bool operator==(const Features&) const = default;
 };

@@ -24,6 +24,8 @@ bool endsStretch(Opcode op) {
   case Opcode::Return:
   case Opcode::Call:
   case Opcode::CallIndirect:
+  case Opcode::ReturnCall:
+  case Opcode::ReturnCallIndirect:
   case Opcode::Unreachable: return true;
   default: return false;
   }

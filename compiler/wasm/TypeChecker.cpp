@@ -155,7 +155,9 @@ Expected<void> TypeChecker::visit(const Instr& instr) {
   case Opcode::Return:
   case Opcode::Unreachable:
   case Opcode::Call:
-  case Opcode::CallIndirect: return visitControl(instr);
+  case Opcode::CallIndirect:
+  case Opcode::ReturnCall:
+  case Opcode::ReturnCallIndirect: return visitControl(instr);
   case Opcode::Drop:
   case Opcode::Select:
   case Opcode::SelectT:
@@ -259,19 +261,43 @@ Expected<void> TypeChecker::visitControl(const Instr& instr) {
     return {};
   }
   case Opcode::CallIndirect: {
-    const TableType* tab = WASMC_TRY(table(instr, instr.index2));
-    if (tab->elemType != ValType::FuncRef)
-      return mismatch(instr);
-    if (instr.index >= module_.types.size())
-      return fail(instr, indexed("unknown type", instr.index));
-    const FuncType& callee = module_.types[instr.index];
+    const FuncType& callee = *WASMC_TRY(indirectCallee(instr));
     WASMC_TRY(pop(instr, ValType::I32));
     WASMC_TRY(popAll(instr, callee.params));
     pushAll(callee.results);
     return {};
   }
+  case Opcode::ReturnCall:
+  case Opcode::ReturnCallIndirect: {
+    // A call whose results are this function's: it returns them.
+    if (!context_.features.tailCall)
+      return fail(instr, std::string(opcodeName(instr.op)) + " needs --wasm tail-call=y");
+    const FuncType* callee = nullptr;
+    if (instr.op == Opcode::ReturnCall) {
+      if (instr.index >= module_.funcTypes.size())
+        return fail(instr, indexed("unknown function", instr.index));
+      callee = &module_.funcType(instr.index);
+    } else {
+      callee = WASMC_TRY(indirectCallee(instr));
+      WASMC_TRY(pop(instr, ValType::I32));
+    }
+    if (callee->results != type_.results)
+      return mismatch(instr);
+    WASMC_TRY(popAll(instr, callee->params));
+    markUnreachable();
+    return {};
+  }
   default: WASMC_UNREACHABLE("not a control instruction");
   }
+}
+
+Expected<const FuncType*> TypeChecker::indirectCallee(const Instr& instr) const {
+  const TableType* tab = WASMC_TRY(table(instr, instr.index2));
+  if (tab->elemType != ValType::FuncRef)
+    return mismatch(instr);
+  if (instr.index >= module_.types.size())
+    return fail(instr, indexed("unknown type", instr.index));
+  return &module_.types[instr.index];
 }
 
 Expected<void> TypeChecker::visitVariable(const Instr& instr) {

@@ -69,6 +69,8 @@ private:
   Expected<FuncType> blockSignature(const Instr& instr) const;
   Expected<ValType> localType(const Instr& instr, uint32_t index) const;
   Expected<const TableType*> table(const Instr& instr, uint32_t index) const;
+  /// call_indirect's and return_call_indirect's callee type (a funcref table).
+  Expected<const FuncType*> indirectCallee(const Instr& instr) const;
   Expected<void> requireMemory(const Instr& instr) const;
   Expected<void> requireElem(const Instr& instr, uint32_t index) const;
 

@@ -22,7 +22,7 @@ else
   suite=${WASMC_SPEC_TESTSUITE_DIR:-$root/../shared/testsuite}/core
   list=$root/test/spec/expected-failures.txt
   scripts=$(cd "$suite" && ls -- *.wast | LC_ALL=C sort)
-  features=(--wasm extended-const=n,gc=n,relaxed-simd=n) # as test/spec/CMakeLists.txt runs 2.0
+  features=(--wasm extended-const=n,gc=n,relaxed-simd=n,tail-call=n) # as test/spec/CMakeLists.txt runs 2.0
 fi
 wasmc=${1:-$root/build/tools/wasmc/wasmc}
 

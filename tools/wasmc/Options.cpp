@@ -70,7 +70,8 @@ void addFeatureOptions(CLI::App& command, wasm::Features& features) {
             }
           },
           "WebAssembly features past 2.0, NAME=y|n, all on by default: extended-const (arithmetic in "
-          "constant expressions), gc (so far: global.get of an earlier immutable global in one). "
+          "constant expressions), gc (so far: global.get of an earlier immutable global in one), "
+          "relaxed-simd, tail-call. "
           "Repeatable or comma-separated")
       ->allow_extra_args(false)
       ->type_name("NAME=y|n");

@@ -210,13 +210,14 @@ TEST(Features, SetByName) {
   EXPECT_FALSE(features.gc);
   EXPECT_TRUE(setFeature(features, "extended-const=no"));
   EXPECT_TRUE(setFeature(features, "relaxed-simd=false"));
+  EXPECT_TRUE(setFeature(features, "tail-call=n"));
   EXPECT_EQ(features, Features::wasm20());
   EXPECT_TRUE(setFeature(features, "gc"));
   EXPECT_TRUE(features.gc);
-  EXPECT_EQ(describeFeatures(features), "extended-const=n,gc=y,relaxed-simd=n");
+  EXPECT_EQ(describeFeatures(features), "extended-const=n,gc=y,relaxed-simd=n,tail-call=n");
   auto unknown = setFeature(features, "threads=y");
   ASSERT_FALSE(unknown);
-  EXPECT_EQ(unknown.error().message, "--wasm: unknown feature 'threads' (known: extended-const, gc, relaxed-simd)");
+  EXPECT_EQ(unknown.error().message, "--wasm: unknown feature 'threads' (known: extended-const, gc, relaxed-simd, tail-call)");
   EXPECT_FALSE(setFeature(features, "gc=maybe"));
 }
 
