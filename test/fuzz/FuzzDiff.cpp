@@ -122,7 +122,7 @@ Verdict checkModule(const std::string& file, const std::string& wasmPath, const 
   if (!module) {
     // Divergence only if the reference's validator accepts what ours refuses.
     tools::ProcessSpec spec;
-    spec.argv = {"wasm-validate", wasmPath};
+    spec.argv = {"wasm-validate", "--enable-tail-call", "--enable-extended-const", wasmPath};
     auto validated = tools::runProcess(spec);
     if (validated && validated->exitStatus == 0) {
       std::printf("%s: DIVERGED: wasmc rejects a module wasm-validate accepts: %s\nresult %s module=diverged\n",

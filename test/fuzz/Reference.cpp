@@ -83,7 +83,8 @@ bool runReference(const std::string& path, const wasm::Module& module, double ti
   close(fdOut);
   close(fdErr);
   tools::ProcessSpec spec;
-  spec.argv = {"wasm-interp", "--run-all-exports", "--dummy-import-func", path};
+  spec.argv = {"wasm-interp", "--run-all-exports", "--dummy-import-func", "--enable-tail-call",
+               "--enable-extended-const", path};
   spec.stdoutPath = stdoutPath;
   spec.stderrPath = stderrPath;
   spec.timeoutSeconds = timeoutSeconds;
