@@ -40,7 +40,7 @@ struct Options {
   bool fuel = false;
   /// The WebAssembly features a module may use (`--wasm NAME=y|n`): what
   /// the engine accepts, so part of the cache key too.
-  wasm::Features features;
+  wasm::Features features = {};
 
   /// abi::kCode* flags for what the options instrument.
   uint64_t codeFlags() const {

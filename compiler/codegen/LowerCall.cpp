@@ -84,13 +84,18 @@ CallInst* indirectCall(FunctionContext& fc, wasm::TypeIndex typeIndex, wasm::Tab
 
 /// return_call and return_call_indirect: `call` (whose wasm type is
 /// `type`) takes the place of this function's frame. When the two have one
-/// LLVM signature, as every self- or mutual recursion has, the call is a
-/// `musttail` one: a jump, so a tail-recursive loop runs in constant
-/// stack. A callee of another signature (and every tail call in a loop
-/// entry, whose signature is its own) is called and its results returned:
-/// the same results, but the frame stays (docs/WASM-3.0.md).
+/// LLVM signature, as every self- or mutual recursion has, and at most one
+/// result, the call is a `musttail` one: a jump, so a tail-recursive loop
+/// runs in constant stack. Otherwise it is called and its results
+/// returned: the same results, but the frame stays (docs/WASM-3.0.md).
+/// Several results come back in memory the caller provides (LLVM's sret
+/// demotion), and there x86's -O0 code generator aborts the process on a
+/// musttail call ("failed to perform tail call elimination"), which the
+/// differential fuzzer found: those never get one. Every tail call in a
+/// loop entry is ordinary too (its signature is its own).
 void returnWith(FunctionContext& fc, CallInst* call, const wasm::FuncType& type) {
-  if (call->getFunctionType() == fc.fn->getFunctionType() && call->getCallingConv() == fc.fn->getCallingConv()) {
+  if (call->getFunctionType() == fc.fn->getFunctionType() && call->getCallingConv() == fc.fn->getCallingConv() &&
+      type.results.size() <= 1) {
     call->setTailCallKind(CallInst::TCK_MustTail);
     if (call->getType()->isVoidTy())
       fc.b.CreateRetVoid();

@@ -11,6 +11,7 @@
 // Exit status: 0 no divergence, 1 a divergence, 2 a usage or setup error.
 
 #include "compiler/wasm/Validator.h"
+#include "test/fuzz/WabtFeatures.h"
 #include "test/fuzz/Engines.h"
 #include "engine/FileIo.h"
 #include "tools/wasmc/Subprocess.h"
@@ -96,7 +97,7 @@ bool watToWasm(const std::string& wat, std::string& wasmPath, std::string& error
   }
   close(fd);
   tools::ProcessSpec spec;
-  spec.argv = {"wat2wasm", wat, "-o", path};
+  spec.argv = wabtCommand("wat2wasm", {wat, "-o", path});
   spec.stderrPath = "/dev/stderr";
   auto result = tools::runProcess(spec);
   if (!result || result->exitStatus != 0) {
@@ -122,7 +123,7 @@ Verdict checkModule(const std::string& file, const std::string& wasmPath, const 
   if (!module) {
     // Divergence only if the reference's validator accepts what ours refuses.
     tools::ProcessSpec spec;
-    spec.argv = {"wasm-validate", "--enable-tail-call", "--enable-extended-const", wasmPath};
+    spec.argv = wabtCommand("wasm-validate", {wasmPath});
     auto validated = tools::runProcess(spec);
     if (validated && validated->exitStatus == 0) {
       std::printf("%s: DIVERGED: wasmc rejects a module wasm-validate accepts: %s\nresult %s module=diverged\n",

@@ -10,6 +10,7 @@
 // start function traps.
 
 #include "test/fuzz/Engines.h"
+#include "test/fuzz/WabtFeatures.h"
 #include "engine/FileIo.h"
 #include "tools/wasmc/Subprocess.h"
 
@@ -83,8 +84,7 @@ bool runReference(const std::string& path, const wasm::Module& module, double ti
   close(fdOut);
   close(fdErr);
   tools::ProcessSpec spec;
-  spec.argv = {"wasm-interp", "--run-all-exports", "--dummy-import-func", "--enable-tail-call",
-               "--enable-extended-const", path};
+  spec.argv = wabtCommand("wasm-interp", {"--run-all-exports", "--dummy-import-func", path});
   spec.stdoutPath = stdoutPath;
   spec.stderrPath = stderrPath;
   spec.timeoutSeconds = timeoutSeconds;

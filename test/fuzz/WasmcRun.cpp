@@ -6,6 +6,7 @@
 // loads LLVM, so fork is safe.
 
 #include "compiler/text/WatParser.h"
+#include "test/fuzz/WabtFeatures.h"
 #include "runtime/MemoryImage.h"
 #include "test/fuzz/Engines.h"
 #include "tools/wasmc/JitWastEngine.h"
@@ -78,15 +79,17 @@ uint64_t hashPage(std::span<const uint8_t> page) {
 
 void writeAll(int fd, const std::string& text);
 
-/// The `text` configuration: the module as wasm2wat prints it (2.0
-/// features), read back by compiler/text.
+/// The `text` configuration: the module as wasm2wat prints it (with the
+/// features of WabtFeatures.h), read back by compiler/text.
 Expected<std::vector<uint8_t>> throughText(const std::vector<uint8_t>& bytes) {
   char dir[] = "/tmp/wasmc-fuzz-text-XXXXXX";
   if (!mkdtemp(dir))
     return makeError(ErrorKind::Io, kNoOffset, "mkdtemp failed");
   const std::string wasm = std::string(dir) + "/m.wasm", wat = std::string(dir) + "/m.wat";
   std::ofstream(wasm, std::ios::binary).write(reinterpret_cast<const char*>(bytes.data()), std::streamsize(bytes.size()));
-  const std::string command = "wasm2wat " + wasm + " -o " + wat + " 2>/dev/null";
+  std::string command;
+  for (const std::string& word : wabtCommand("wasm2wat", {wasm, "-o", wat, "2>/dev/null"}))
+    command += (command.empty() ? "" : " ") + word;
   const bool printed = std::system(command.c_str()) == 0;
   std::ifstream in(wat, std::ios::binary);
   std::string text((std::istreambuf_iterator<char>(in)), {});
