@@ -1,1507 +1,916 @@
 #include "compiler/text/WatParser.h"
 
-#include "compiler/text/BinaryWriter.h"
 #include "compiler/text/Numbers.h"
-#include "compiler/wasm/Opcodes.h"
+#include "compiler/text/WatParserImpl.h"
 
 #include <map>
-#include <optional>
-#include <string>
-#include <unordered_map>
 
 namespace wasmc::text {
 
-namespace {
+namespace detail {
 
-using wasm::ImmKind;
-
-// Binary encodings the parser writes.
-constexpr uint8_t kI32 = 0x7F, kI64 = 0x7E, kF32 = 0x7D, kF64 = 0x7C, kV128 = 0x7B;
-constexpr uint8_t kFuncRef = 0x70, kExternRef = 0x6F;
-constexpr uint8_t kEnd = 0x0B, kElse = 0x05;
-
-struct Signature {
-  std::vector<uint8_t> params, results;
-  bool operator==(const Signature&) const = default;
-};
-
-/// Names of one index space: identifier -> index.
-struct Space {
-  std::unordered_map<std::string, uint32_t> ids;
-  uint32_t count = 0;
-};
-
-/// An element segment's items, in the index form (`func x*`) or as
-/// constant expressions.
-struct ElemItems {
-  uint8_t type = kFuncRef;
-  bool expressions = false;
-  std::vector<uint32_t> funcs;
-  std::vector<std::vector<uint8_t>> exprs;
-
-  uint32_t count() const { return static_cast<uint32_t>(expressions ? exprs.size() : funcs.size()); }
-
-  /// Expressions that are all `ref.func x` become the index form, as
-  /// wat2wasm writes them (the two encodings mean the same).
-  void normalize() {
-    if (!expressions || type != kFuncRef)
-      return;
-    std::vector<uint32_t> indices;
-    for (const std::vector<uint8_t>& expr : exprs) {
-      if (expr.size() < 3 || expr[0] != 0xD2 || expr.back() != kEnd)
-        return;
-      uint64_t value = 0;
-      size_t i = 1;
-      for (unsigned shift = 0; i < expr.size() - 1; ++i, shift += 7) {
-        value |= uint64_t(expr[i] & 0x7F) << shift;
-        if (!(expr[i] & 0x80))
-          break;
-      }
-      if (i + 2 != expr.size())
-        return;
-      indices.push_back(static_cast<uint32_t>(value));
-    }
-    funcs = std::move(indices);
-    exprs.clear();
-    expressions = false;
+/// A module: `(module $id? field*)`, or with `bare`, fields up to the end.
+Expected<std::vector<uint8_t>> Parser::module(bool bare) {
+  if (!bare) {
+    WASMC_TRY(expectLParen());
+    WASMC_TRY(expectKeyword("module"));
+    if (peek().kind == TokenKind::Id)
+      next();
   }
-
-  void write(BinaryWriter& w) const {
-    w.u32(count());
-    if (expressions) {
-      for (const std::vector<uint8_t>& expr : exprs)
-        w.bytes(expr.data(), expr.size());
-    } else {
-      for (uint32_t func : funcs)
-        w.u32(func);
-    }
+  const size_t fieldsStart = at_;
+  WASMC_TRY(collectNames(bare));
+  at_ = fieldsStart;
+  while (isLParen()) {
+    WASMC_TRY(field());
   }
-};
-
-/// The text name -> opcode table (several opcodes share "select").
-const std::unordered_map<std::string_view, wasm::Opcode>& opcodesByName() {
-  static const auto table = [] {
-    std::unordered_map<std::string_view, wasm::Opcode> byName;
-    for (uint16_t i = 0; i < wasm::kNumOpcodes; ++i) {
-      auto op = static_cast<wasm::Opcode>(i);
-      if (op == wasm::Opcode::SelectT)
-        continue; // "select" with a (result) is chosen by the parser
-      byName.emplace(wasm::opcodeName(op), op);
-    }
-    return byName;
-  }();
-  return table;
+  if (bare) {
+    if (peek().kind != TokenKind::End)
+      return unexpected("a module field");
+  } else {
+    WASMC_TRY(expectRParen());
+  }
+  return assemble();
 }
 
-class Parser {
-public:
-  Parser(const std::vector<Token>& tokens, size_t at) : t_(tokens), at_(at) {}
+/// The current token, annotations skipped.
+const Token& Parser::peek() {
+  skipAnnotations();
+  return t_[at_];
+}
 
-  size_t position() const { return at_; }
-
-  /// A module: `(module $id? field*)`, or with `bare`, fields up to the end.
-  Expected<std::vector<uint8_t>> module(bool bare) {
-    if (!bare) {
-      WASMC_TRY(expectLParen());
-      WASMC_TRY(expectKeyword("module"));
-      if (peek().kind == TokenKind::Id)
-        next();
-    }
-    const size_t fieldsStart = at_;
-    WASMC_TRY(collectNames(bare));
-    at_ = fieldsStart;
-    while (isLParen()) {
-      WASMC_TRY(field());
-    }
-    if (bare) {
-      if (peek().kind != TokenKind::End)
-        return unexpected("a module field");
-    } else {
-      WASMC_TRY(expectRParen());
-    }
-    return assemble();
-  }
-
-private:
-  // --- tokens ---------------------------------------------------------------
-
-  /// The current token, annotations skipped.
-  const Token& peek() {
-    skipAnnotations();
-    return t_[at_];
-  }
-  const Token& peekAt(size_t ahead) {
-    skipAnnotations();
-    size_t i = at_;
-    for (size_t n = 0; n < ahead && t_[i].kind != TokenKind::End; ++n) {
-      ++i;
-      while (t_[i].kind == TokenKind::Annotation)
-        i = skipAnnotation(i);
-    }
-    return t_[i];
-  }
-  const Token& next() {
-    const Token& token = peek();
-    if (token.kind != TokenKind::End)
-      ++at_;
-    return token;
-  }
-  /// Past the annotation starting at `i` (balanced parentheses).
-  size_t skipAnnotation(size_t i) const {
-    int depth = 1;
+const Token& Parser::peekAt(size_t ahead) {
+  skipAnnotations();
+  size_t i = at_;
+  for (size_t n = 0; n < ahead && t_[i].kind != TokenKind::End; ++n) {
     ++i;
-    while (depth > 0 && t_[i].kind != TokenKind::End) {
-      if (t_[i].kind == TokenKind::LeftParen || t_[i].kind == TokenKind::Annotation)
-        ++depth;
-      else if (t_[i].kind == TokenKind::RightParen)
-        --depth;
-      ++i;
-    }
-    return i;
+    while (t_[i].kind == TokenKind::Annotation)
+      i = skipAnnotation(i);
   }
-  void skipAnnotations() {
-    while (t_[at_].kind == TokenKind::Annotation)
-      at_ = skipAnnotation(at_);
-  }
+  return t_[i];
+}
 
-  bool isLParen() { return peek().kind == TokenKind::LeftParen; }
-  bool isRParen() { return peek().kind == TokenKind::RightParen; }
-  bool isKeyword(std::string_view word) { return peek().kind == TokenKind::Keyword && peek().text == word; }
-  /// `(` followed by keyword `word`.
-  bool isField(std::string_view word) {
-    return isLParen() && peekAt(1).kind == TokenKind::Keyword && peekAt(1).text == word;
-  }
+const Token& Parser::next() {
+  const Token& token = peek();
+  if (token.kind != TokenKind::End)
+    ++at_;
+  return token;
+}
 
-  Error errorAt(const Token& token, const std::string& message) const {
-    return makeError(ErrorKind::Malformed, token.offset, locationOf(token) + ": " + message);
+/// Past the annotation starting at `i` (balanced parentheses).
+size_t Parser::skipAnnotation(size_t i) const {
+  int depth = 1;
+  ++i;
+  while (depth > 0 && t_[i].kind != TokenKind::End) {
+    if (t_[i].kind == TokenKind::LeftParen || t_[i].kind == TokenKind::Annotation)
+      ++depth;
+    else if (t_[i].kind == TokenKind::RightParen)
+      --depth;
+    ++i;
   }
-  /// The spec's wording first ("unexpected token", "unexpected end", or
-  /// "unknown operator" for a token that is no keyword, number or name),
-  /// then what was expected.
-  Error unexpected(const std::string& wanted) {
-    const Token& token = peek();
-    if (token.kind == TokenKind::End)
-      return errorAt(token, "unexpected end: expected " + wanted);
-    const std::string got = std::string(tokenKindName(token.kind)) + " '" + std::string(token.text) + "'";
-    // A reserved token, or a keyword where a number must be (nan:0x with
-    // no digits), is no operator the spec knows.
-    const bool numberWanted = wanted.find("literal") != std::string::npos || wanted.find("value") != std::string::npos;
-    const bool malformedNumber = token.kind == TokenKind::Keyword && token.text.starts_with("nan:") &&
-                                 token.text != "nan:canonical" && token.text != "nan:arithmetic";
-    if (token.kind == TokenKind::Reserved || (numberWanted && malformedNumber))
-      return errorAt(token, "unknown operator " + std::string(token.text) + " (expected " + wanted + ")");
-    return errorAt(token, "unexpected token: expected " + wanted + ", found " + got);
-  }
+  return i;
+}
 
-  Expected<void> expectLParen() {
-    if (!isLParen())
-      return unexpected("'('");
-    next();
-    return {};
-  }
-  Expected<void> expectRParen() {
-    if (!isRParen())
-      return unexpected("')'");
-    next();
-    return {};
-  }
-  Expected<void> expectKeyword(std::string_view word) {
-    if (!isKeyword(word))
-      return unexpected("'" + std::string(word) + "'");
-    next();
-    return {};
-  }
-  /// Skips one balanced parenthesised group (pass 1).
-  Expected<void> skipGroup() {
-    WASMC_TRY(expectLParen());
-    int depth = 1;
-    while (depth > 0) {
-      const Token& token = next();
-      if (token.kind == TokenKind::End)
-        return errorAt(token, "unbalanced parentheses");
-      if (token.kind == TokenKind::LeftParen)
-        ++depth;
-      else if (token.kind == TokenKind::RightParen)
-        --depth;
-    }
-    return {};
-  }
+void Parser::skipAnnotations() {
+  while (t_[at_].kind == TokenKind::Annotation)
+    at_ = skipAnnotation(at_);
+}
 
-  Expected<std::string> string() {
-    if (peek().kind != TokenKind::String)
-      return unexpected("a string");
-    return next().string;
-  }
-  std::optional<std::string> optionalId() {
-    if (peek().kind != TokenKind::Id)
-      return std::nullopt;
+/// `(` followed by keyword `word`.
+bool Parser::isField(std::string_view word) {
+  return isLParen() && peekAt(1).kind == TokenKind::Keyword && peekAt(1).text == word;
+}
+
+Error Parser::errorAt(const Token& token, const std::string& message) const {
+  return makeError(ErrorKind::Malformed, token.offset, locationOf(token) + ": " + message);
+}
+
+/// The spec's wording first ("unexpected token", "unexpected end", or
+/// "unknown operator" for a token that is no keyword, number or name),
+/// then what was expected.
+Error Parser::unexpected(const std::string& wanted) {
+  const Token& token = peek();
+  if (token.kind == TokenKind::End)
+    return errorAt(token, "unexpected end: expected " + wanted);
+  const std::string got = std::string(tokenKindName(token.kind)) + " '" + std::string(token.text) + "'";
+  // A reserved token, or a keyword where a number must be (nan:0x with
+  // no digits), is no operator the spec knows.
+  const bool numberWanted = wanted.find("literal") != std::string::npos || wanted.find("value") != std::string::npos;
+  const bool malformedNumber = token.kind == TokenKind::Keyword && token.text.starts_with("nan:") &&
+                               token.text != "nan:canonical" && token.text != "nan:arithmetic";
+  if (token.kind == TokenKind::Reserved || (numberWanted && malformedNumber))
+    return errorAt(token, "unknown operator " + std::string(token.text) + " (expected " + wanted + ")");
+  return errorAt(token, "unexpected token: expected " + wanted + ", found " + got);
+}
+
+Expected<void> Parser::expectLParen() {
+  if (!isLParen())
+    return unexpected("'('");
+  next();
+  return {};
+}
+
+Expected<void> Parser::expectRParen() {
+  if (!isRParen())
+    return unexpected("')'");
+  next();
+  return {};
+}
+
+Expected<void> Parser::expectKeyword(std::string_view word) {
+  if (!isKeyword(word))
+    return unexpected("'" + std::string(word) + "'");
+  next();
+  return {};
+}
+
+/// Skips one balanced parenthesised group (pass 1).
+Expected<void> Parser::skipGroup() {
+  WASMC_TRY(expectLParen());
+  int depth = 1;
+  while (depth > 0) {
     const Token& token = next();
-    return token.string.empty() ? std::string(token.text) : "$" + token.string;
+    if (token.kind == TokenKind::End)
+      return errorAt(token, "unbalanced parentheses");
+    if (token.kind == TokenKind::LeftParen)
+      ++depth;
+    else if (token.kind == TokenKind::RightParen)
+      --depth;
   }
-  static std::string idName(const Token& token) {
-    return token.string.empty() ? std::string(token.text) : "$" + token.string;
-  }
+  return {};
+}
 
-  Expected<uint32_t> u32() {
-    const Token& token = peek();
-    if (token.kind != TokenKind::Integer)
-      return unexpected("an unsigned integer");
-    std::optional<uint64_t> value = parseUnsigned(token.text, 32);
-    if (!value)
-      return errorAt(token, "i32 constant out of range: " + std::string(token.text));
+Expected<std::string> Parser::string() {
+  if (peek().kind != TokenKind::String)
+    return unexpected("a string");
+  return next().string;
+}
+
+std::optional<std::string> Parser::optionalId() {
+  if (peek().kind != TokenKind::Id)
+    return std::nullopt;
+  const Token& token = next();
+  return token.string.empty() ? std::string(token.text) : "$" + token.string;
+}
+
+std::string Parser::idName(const Token& token) {
+  return token.string.empty() ? std::string(token.text) : "$" + token.string;
+}
+
+Expected<uint32_t> Parser::u32() {
+  const Token& token = peek();
+  if (token.kind != TokenKind::Integer)
+    return unexpected("an unsigned integer");
+  std::optional<uint64_t> value = parseUnsigned(token.text, 32);
+  if (!value)
+    return errorAt(token, "i32 constant out of range: " + std::string(token.text));
+  next();
+  return static_cast<uint32_t>(*value);
+}
+
+/// An index: a number or an identifier of `space` (`what` names it).
+Expected<uint32_t> Parser::index(const Space& space, const char* what) {
+  const Token& token = peek();
+  if (token.kind == TokenKind::Id) {
+    auto found = space.ids.find(idName(token));
+    if (found == space.ids.end())
+      return errorAt(token, std::string("unknown ") + what + " " + std::string(token.text));
     next();
-    return static_cast<uint32_t>(*value);
+    return found->second;
   }
+  if (token.kind == TokenKind::Integer)
+    return u32();
+  return unexpected(std::string("a ") + what + " index");
+}
 
-  /// An index: a number or an identifier of `space` (`what` names it).
-  Expected<uint32_t> index(const Space& space, const char* what) {
-    const Token& token = peek();
-    if (token.kind == TokenKind::Id) {
-      auto found = space.ids.find(idName(token));
-      if (found == space.ids.end())
-        return errorAt(token, std::string("unknown ") + what + " " + std::string(token.text));
+Expected<uint8_t> Parser::valType() {
+  const Token& token = peek();
+  if (token.kind == TokenKind::Keyword) {
+    static const std::map<std::string_view, uint8_t> kTypes = {
+        {"i32", kI32}, {"i64", kI64}, {"f32", kF32}, {"f64", kF64}, {"v128", kV128},
+        {"funcref", kFuncRef}, {"externref", kExternRef}};
+    if (auto found = kTypes.find(token.text); found != kTypes.end()) {
       next();
       return found->second;
     }
-    if (token.kind == TokenKind::Integer)
-      return u32();
-    return unexpected(std::string("a ") + what + " index");
   }
-  bool isIndex() { return peek().kind == TokenKind::Id || peek().kind == TokenKind::Integer; }
+  return unexpected("a value type");
+}
 
-  // --- types ----------------------------------------------------------------
+Expected<uint8_t> Parser::refType() {
+  if (isKeyword("funcref")) {
+    next();
+    return kFuncRef;
+  }
+  if (isKeyword("externref")) {
+    next();
+    return kExternRef;
+  }
+  return unexpected("a reference type");
+}
 
-  Expected<uint8_t> valType() {
-    const Token& token = peek();
-    if (token.kind == TokenKind::Keyword) {
-      static const std::map<std::string_view, uint8_t> kTypes = {
-          {"i32", kI32}, {"i64", kI64}, {"f32", kF32}, {"f64", kF64}, {"v128", kV128},
-          {"funcref", kFuncRef}, {"externref", kExternRef}};
-      if (auto found = kTypes.find(token.text); found != kTypes.end()) {
-        next();
-        return found->second;
-      }
-    }
-    return unexpected("a value type");
+/// ref.null's heap type.
+Expected<uint8_t> Parser::heapType() {
+  if (isKeyword("func")) {
+    next();
+    return kFuncRef;
   }
-  Expected<uint8_t> refType() {
-    if (isKeyword("funcref")) {
-      next();
-      return kFuncRef;
-    }
-    if (isKeyword("externref")) {
-      next();
-      return kExternRef;
-    }
-    return unexpected("a reference type");
+  if (isKeyword("extern")) {
+    next();
+    return kExternRef;
   }
-  /// ref.null's heap type.
-  Expected<uint8_t> heapType() {
-    if (isKeyword("func")) {
-      next();
-      return kFuncRef;
-    }
-    if (isKeyword("extern")) {
-      next();
-      return kExternRef;
-    }
-    return unexpected("a heap type (func or extern)");
-  }
+  return unexpected("a heap type (func or extern)");
+}
 
-  /// `(param $x? t)` / `(param t*)` and `(result t*)` groups into `sig`;
-  /// parameter names into `names` (when given: functions only).
-  Expected<void> paramsAndResults(Signature& sig, std::vector<std::optional<std::string>>* names) {
-    while (isField("param")) {
-      next();
-      next();
-      if (peek().kind == TokenKind::Id) {
-        const Token& id = peek();
-        if (!names)
-          return errorAt(id, "unexpected token: a block's parameters have no names");
-        std::string name = idName(next());
+/// `(param $x? t)` / `(param t*)` and `(result t*)` groups into `sig`;
+/// parameter names into `names` (when given: functions only).
+Expected<void> Parser::paramsAndResults(Signature& sig, std::vector<std::optional<std::string>>* names) {
+  while (isField("param")) {
+    next();
+    next();
+    if (peek().kind == TokenKind::Id) {
+      const Token& id = peek();
+      if (!names)
+        return errorAt(id, "unexpected token: a block's parameters have no names");
+      std::string name = idName(next());
+      sig.params.push_back(WASMC_TRY(valType()));
+      names->push_back(name);
+    } else {
+      while (!isRParen()) {
         sig.params.push_back(WASMC_TRY(valType()));
-        names->push_back(name);
-      } else {
-        while (!isRParen()) {
-          sig.params.push_back(WASMC_TRY(valType()));
-          if (names)
-            names->push_back(std::nullopt);
-        }
+        if (names)
+          names->push_back(std::nullopt);
       }
-      WASMC_TRY(expectRParen());
     }
-    while (isField("result")) {
-      next();
-      next();
-      while (!isRParen())
-        sig.results.push_back(WASMC_TRY(valType()));
-      WASMC_TRY(expectRParen());
-    }
-    if (isField("param"))
-      return errorAt(peek(), "unexpected token: a param after a result");
-    return {};
+    WASMC_TRY(expectRParen());
   }
+  while (isField("result")) {
+    next();
+    next();
+    while (!isRParen())
+      sig.results.push_back(WASMC_TRY(valType()));
+    WASMC_TRY(expectRParen());
+  }
+  if (isField("param"))
+    return errorAt(peek(), "unexpected token: a param after a result");
+  return {};
+}
 
-  /// The index of `sig`: an existing type's, or a new one appended.
-  uint32_t typeIndexOf(const Signature& sig) {
-    for (uint32_t i = 0; i < types_.size(); ++i)
-      if (types_[i] == sig)
-        return i;
-    types_.push_back(sig);
-    return static_cast<uint32_t>(types_.size() - 1);
-  }
+/// The index of `sig`: an existing type's, or a new one appended.
+uint32_t Parser::typeIndexOf(const Signature& sig) {
+  for (uint32_t i = 0; i < types_.size(); ++i)
+    if (types_[i] == sig)
+      return i;
+  types_.push_back(sig);
+  return static_cast<uint32_t>(types_.size() - 1);
+}
 
-  struct TypeUse {
-    std::optional<uint32_t> explicitIndex; // (type x)
-    uint32_t index = 0;                     // resolved: explicit, existing or appended
-    Signature sig;
-    std::vector<std::optional<std::string>> names; // parameters
-  };
-  /// `(type x)? (param ...)* (result ...)*` as written: with an explicit
-  /// type, inline params and results must repeat it exactly.
-  Expected<TypeUse> typeUseSyntax(bool named) {
-    TypeUse use;
-    if (isField("type")) {
-      next();
-      next();
-      const Token& at = peek();
-      use.explicitIndex = WASMC_TRY(index(typeSpace_, "type"));
-      (void)at;
-      WASMC_TRY(expectRParen());
-    }
-    const Token& start = peek();
-    WASMC_TRY(paramsAndResults(use.sig, named ? &use.names : nullptr));
-    // A type index past the types is the validator's "unknown type" (the
-    // module is well-formed)... unless a signature is written beside it,
-    // which the text cannot then check: malformed.
-    if (use.explicitIndex && *use.explicitIndex >= types_.size() &&
-        (!use.sig.params.empty() || !use.sig.results.empty()))
-      return errorAt(start, "unknown type");
-    if (use.explicitIndex && *use.explicitIndex < types_.size()) {
-      const bool inlineSignature = !use.sig.params.empty() || !use.sig.results.empty();
-      if (inlineSignature && !(use.sig == types_[*use.explicitIndex]))
-        return errorAt(start, "inline function type does not match the type's");
-      use.sig = types_[*use.explicitIndex];
-      use.names.resize(use.sig.params.size());
-    }
-    return use;
+/// `(type x)? (param ...)* (result ...)*` as written: with an explicit
+/// type, inline params and results must repeat it exactly.
+Expected<Parser::TypeUse> Parser::typeUseSyntax(bool named) {
+  TypeUse use;
+  if (isField("type")) {
+    next();
+    next();
+    const Token& at = peek();
+    use.explicitIndex = WASMC_TRY(index(typeSpace_, "type"));
+    (void)at;
+    WASMC_TRY(expectRParen());
   }
-  /// A function's type use: the explicit type, or one matching its
-  /// signature (appended after the others when there is none).
-  Expected<TypeUse> typeUse(bool named) {
-    TypeUse use = WASMC_TRY(typeUseSyntax(named));
-    use.index = use.explicitIndex ? *use.explicitIndex : typeIndexOf(use.sig);
-    return use;
+  const Token& start = peek();
+  WASMC_TRY(paramsAndResults(use.sig, named ? &use.names : nullptr));
+  // A type index past the types is the validator's "unknown type" (the
+  // module is well-formed)... unless a signature is written beside it,
+  // which the text cannot then check: malformed.
+  if (use.explicitIndex && *use.explicitIndex >= types_.size() &&
+      (!use.sig.params.empty() || !use.sig.results.empty()))
+    return errorAt(start, "unknown type");
+  if (use.explicitIndex && *use.explicitIndex < types_.size()) {
+    const bool inlineSignature = !use.sig.params.empty() || !use.sig.results.empty();
+    if (inlineSignature && !(use.sig == types_[*use.explicitIndex]))
+      return errorAt(start, "inline function type does not match the type's");
+    use.sig = types_[*use.explicitIndex];
+    use.names.resize(use.sig.params.size());
   }
+  return use;
+}
 
-  Expected<void> limits(BinaryWriter& w) {
-    uint32_t min = WASMC_TRY(u32());
-    if (peek().kind == TokenKind::Integer) {
-      uint32_t max = WASMC_TRY(u32());
-      w.byte(0x01);
-      w.u32(min);
-      w.u32(max);
-    } else {
-      w.byte(0x00);
-      w.u32(min);
-    }
-    return {};
-  }
+/// A function's type use: the explicit type, or one matching its
+/// signature (appended after the others when there is none).
+Expected<Parser::TypeUse> Parser::typeUse(bool named) {
+  TypeUse use = WASMC_TRY(typeUseSyntax(named));
+  use.index = use.explicitIndex ? *use.explicitIndex : typeIndexOf(use.sig);
+  return use;
+}
 
-  Expected<void> globalType(BinaryWriter& w) {
-    if (isField("mut")) {
-      next();
-      next();
-      w.byte(WASMC_TRY(valType()));
-      w.byte(0x01);
-      return expectRParen();
-    }
-    w.byte(WASMC_TRY(valType()));
+Expected<void> Parser::limits(BinaryWriter& w) {
+  uint32_t min = WASMC_TRY(u32());
+  if (peek().kind == TokenKind::Integer) {
+    uint32_t max = WASMC_TRY(u32());
+    w.byte(0x01);
+    w.u32(min);
+    w.u32(max);
+  } else {
     w.byte(0x00);
-    return {};
+    w.u32(min);
   }
+  return {};
+}
 
-  // --- pass 1: names --------------------------------------------------------
-
-  /// Assigns every index space's identifiers (fields may refer forward)
-  /// and reads the explicit types (type uses refer to them).
-  Expected<void> collectNames(bool bare) {
-    bool definedSomething = false;
-    std::string definedKind; // the first definition's kind, for "import after function"
-    while (isLParen()) {
-      const size_t start = at_;
-      const Token& kindToken = peekAt(1);
-      if (kindToken.kind != TokenKind::Keyword)
-        return errorAt(kindToken, "unknown operator: expected a module field");
-      const std::string_view kind = kindToken.text;
-      next();
-      next();
-      if (kind == "type") {
-        std::optional<std::string> id = optionalId();
-        WASMC_TRY(expectLParen());
-        WASMC_TRY(expectKeyword("func"));
-        Signature sig;
-        std::vector<std::optional<std::string>> ignored;
-        WASMC_TRY(paramsAndResults(sig, &ignored));
-        WASMC_TRY(expectRParen());
-        WASMC_TRY(expectRParen());
-        WASMC_TRY(bind(typeSpace_, id, kindToken, "type"));
-        types_.push_back(sig);
-        continue;
-      }
-      Space* space = spaceOf(kind);
-      if (kind == "import") {
-        WASMC_TRY(string());
-        WASMC_TRY(string());
-        WASMC_TRY(expectLParen());
-        const Token& descKind = peek();
-        space = descKind.kind == TokenKind::Keyword ? spaceOf(descKind.text) : nullptr;
-        if (!space || space == &elemSpace_ || space == &dataSpace_)
-          return errorAt(descKind, "expected func, table, memory or global");
-        const std::string importKind(descKind.text);
-        next();
-        if (definedSomething)
-          return errorAt(kindToken, "import after " + definedKind + " (imports come first)");
-        WASMC_TRY(bind(*space, optionalId(), descKind, importKind));
-      } else if (space) {
-        std::optional<std::string> id = optionalId();
-        bool imported = false;
-        while (isField("export"))
-          WASMC_TRY(skipGroup());
-        if (isField("import"))
-          imported = true;
-        if (space != &elemSpace_ && space != &dataSpace_) {
-          if (imported && definedSomething)
-            return errorAt(kindToken, "import after " + definedKind + " (imports come first)");
-          if (!imported && !definedSomething) {
-            definedSomething = true;
-            definedKind = kind == "func" ? "function" : std::string(kind);
-          }
-        }
-        WASMC_TRY(bind(*space, id, kindToken, std::string(kind)));
-        // Inline elements and data make a segment of their own.
-        if (kind == "table" && !imported) {
-          if (peek().kind == TokenKind::Keyword && (isKeyword("funcref") || isKeyword("externref")) &&
-              peekAt(1).kind == TokenKind::LeftParen && peekAt(2).kind == TokenKind::Keyword &&
-              peekAt(2).text == "elem")
-            elemSpace_.count++;
-        } else if (kind == "memory" && !imported && isField("data")) {
-          dataSpace_.count++;
-        }
-      } else if (kind != "export" && kind != "start") {
-        return errorAt(kindToken, "unknown module field " + std::string(kind));
-      }
-      at_ = start;
-      WASMC_TRY(skipGroup());
-    }
-    (void)bare;
-    return {};
-  }
-
-  Space* spaceOf(std::string_view kind) {
-    if (kind == "func")
-      return &funcSpace_;
-    if (kind == "table")
-      return &tableSpace_;
-    if (kind == "memory")
-      return &memorySpace_;
-    if (kind == "global")
-      return &globalSpace_;
-    if (kind == "elem")
-      return &elemSpace_;
-    if (kind == "data")
-      return &dataSpace_;
-    return nullptr;
-  }
-
-  Expected<void> bind(Space& space, const std::optional<std::string>& id, const Token& where, const std::string& what) {
-    if (id && !space.ids.emplace(*id, space.count).second)
-      return errorAt(where, "duplicate " + what + " " + *id);
-    space.count++;
-    return {};
-  }
-
-  // --- pass 2: fields -------------------------------------------------------
-
-  Expected<void> field() {
-    const Token& kindToken = peekAt(1);
-    const std::string_view kind = kindToken.text;
-    if (kind == "type")
-      return skipGroup(); // read in pass 1
+Expected<void> Parser::globalType(BinaryWriter& w) {
+  if (isField("mut")) {
     next();
     next();
-    if (kind == "import")
-      return importField();
-    if (kind == "func")
-      return funcField();
-    if (kind == "table")
-      return tableField();
-    if (kind == "memory")
-      return memoryField();
-    if (kind == "global")
-      return globalField();
-    if (kind == "export")
-      return exportField();
-    if (kind == "start")
-      return startField();
-    if (kind == "elem")
-      return elemField();
-    if (kind == "data")
-      return dataField();
-    return errorAt(kindToken, "unknown module field " + std::string(kind));
-  }
-
-  /// `(export "name")*` of a func, table, memory or global being defined.
-  Expected<void> inlineExports(uint8_t kind, uint32_t index) {
-    while (isField("export")) {
-      next();
-      next();
-      std::string name = WASMC_TRY(string());
-      WASMC_TRY(expectRParen());
-      addExport(name, kind, index);
-    }
-    return {};
-  }
-  void addExport(const std::string& name, uint8_t kind, uint32_t index) {
-    exports_.name(name);
-    exports_.byte(kind);
-    exports_.u32(index);
-    exportCount_++;
-  }
-  /// `(import "module" "name")` of a field, or false.
-  Expected<bool> inlineImport(std::string& module, std::string& name) {
-    if (!isField("import"))
-      return false;
-    next();
-    next();
-    module = WASMC_TRY(string());
-    name = WASMC_TRY(string());
-    WASMC_TRY(expectRParen());
-    return true;
-  }
-  void addImport(const std::string& module, const std::string& name) {
-    imports_.name(module);
-    imports_.name(name);
-    importCount_++;
-  }
-
-  Expected<void> importField() {
-    std::string module = WASMC_TRY(string());
-    std::string name = WASMC_TRY(string());
-    WASMC_TRY(expectLParen());
-    const Token& kindToken = next();
-    optionalId();
-    addImport(module, name);
-    if (kindToken.text == "func") {
-      TypeUse use = WASMC_TRY(typeUse(true));
-      imports_.byte(0x00);
-      imports_.u32(use.index);
-      funcCount_++;
-      funcTypes_.push_back(use.index);
-    } else if (kindToken.text == "table") {
-      imports_.byte(0x01);
-      BinaryWriter limitBytes;
-      WASMC_TRY(limits(limitBytes));
-      imports_.byte(WASMC_TRY(refType()));
-      imports_.bytes(limitBytes.data().data(), limitBytes.size());
-      tableCount_++;
-    } else if (kindToken.text == "memory") {
-      imports_.byte(0x02);
-      WASMC_TRY(limits(imports_));
-      memoryCount_++;
-    } else {
-      imports_.byte(0x03);
-      WASMC_TRY(globalType(imports_));
-      globalCount_++;
-    }
-    WASMC_TRY(expectRParen());
+    w.byte(WASMC_TRY(valType()));
+    w.byte(0x01);
     return expectRParen();
   }
+  w.byte(WASMC_TRY(valType()));
+  w.byte(0x00);
+  return {};
+}
 
-  Expected<void> funcField() {
-    const uint32_t fieldIndex = funcCount_++;
-    optionalId();
-    WASMC_TRY(inlineExports(0x00, fieldIndex));
-    std::string module, name;
-    const bool imported = WASMC_TRY(inlineImport(module, name));
-    TypeUse use = WASMC_TRY(typeUse(true));
-    funcTypes_.push_back(use.index);
-    if (imported) {
-      addImport(module, name);
-      imports_.byte(0x00);
-      imports_.u32(use.index);
-      return expectRParen();
+/// Assigns every index space's identifiers (fields may refer forward)
+/// and reads the explicit types (type uses refer to them).
+Expected<void> Parser::collectNames(bool bare) {
+  bool definedSomething = false;
+  std::string definedKind; // the first definition's kind, for "import after function"
+  while (isLParen()) {
+    const size_t start = at_;
+    const Token& kindToken = peekAt(1);
+    if (kindToken.kind != TokenKind::Keyword)
+      return errorAt(kindToken, "unknown operator: expected a module field");
+    const std::string_view kind = kindToken.text;
+    next();
+    next();
+    if (kind == "type") {
+      std::optional<std::string> id = optionalId();
+      WASMC_TRY(expectLParen());
+      WASMC_TRY(expectKeyword("func"));
+      Signature sig;
+      std::vector<std::optional<std::string>> ignored;
+      WASMC_TRY(paramsAndResults(sig, &ignored));
+      WASMC_TRY(expectRParen());
+      WASMC_TRY(expectRParen());
+      WASMC_TRY(bind(typeSpace_, id, kindToken, "type"));
+      types_.push_back(sig);
+      continue;
     }
-    functions_.u32(use.index);
-    definedFuncs_++;
-    // Locals: the parameters first, then (local ...) declarations.
-    Body body;
-    for (size_t i = 0; i < use.sig.params.size(); ++i) {
-      if (i < use.names.size() && use.names[i] && !body.locals.emplace(*use.names[i], i).second)
-        return errorAt(peek(), "duplicate local " + *use.names[i]);
-    }
-    uint32_t localCount = static_cast<uint32_t>(use.sig.params.size());
-    std::vector<uint8_t> localTypes;
-    while (isField("local")) {
+    Space* space = spaceOf(kind);
+    if (kind == "import") {
+      WASMC_TRY(string());
+      WASMC_TRY(string());
+      WASMC_TRY(expectLParen());
+      const Token& descKind = peek();
+      space = descKind.kind == TokenKind::Keyword ? spaceOf(descKind.text) : nullptr;
+      if (!space || space == &elemSpace_ || space == &dataSpace_)
+        return errorAt(descKind, "expected func, table, memory or global");
+      const std::string importKind(descKind.text);
       next();
-      next();
-      if (peek().kind == TokenKind::Id) {
-        const Token& id = peek();
-        std::string localName = idName(next());
-        if (!body.locals.emplace(localName, localCount).second)
-          return errorAt(id, "duplicate local " + localName);
-        localTypes.push_back(WASMC_TRY(valType()));
-        localCount++;
-      } else {
-        while (!isRParen()) {
-          localTypes.push_back(WASMC_TRY(valType()));
-          localCount++;
+      if (definedSomething)
+        return errorAt(kindToken, "import after " + definedKind + " (imports come first)");
+      WASMC_TRY(bind(*space, optionalId(), descKind, importKind));
+    } else if (space) {
+      std::optional<std::string> id = optionalId();
+      bool imported = false;
+      while (isField("export"))
+        WASMC_TRY(skipGroup());
+      if (isField("import"))
+        imported = true;
+      if (space != &elemSpace_ && space != &dataSpace_) {
+        if (imported && definedSomething)
+          return errorAt(kindToken, "import after " + definedKind + " (imports come first)");
+        if (!imported && !definedSomething) {
+          definedSomething = true;
+          definedKind = kind == "func" ? "function" : std::string(kind);
         }
       }
-      WASMC_TRY(expectRParen());
-    }
-    BinaryWriter code;
-    // Runs of one type, as the binary format groups locals.
-    std::vector<std::pair<uint32_t, uint8_t>> runs;
-    for (uint8_t type : localTypes) {
-      if (!runs.empty() && runs.back().second == type)
-        runs.back().first++;
-      else
-        runs.emplace_back(1, type);
-    }
-    code.u32(static_cast<uint32_t>(runs.size()));
-    for (auto [count, type] : runs) {
-      code.u32(count);
-      code.byte(type);
-    }
-    body.w = &code;
-    WASMC_TRY(instructions(body));
-    WASMC_TRY(expectRParen());
-    code.byte(kEnd);
-    codes_.u32(static_cast<uint32_t>(code.size()));
-    codes_.bytes(code.data().data(), code.size());
-    return {};
-  }
-
-  Expected<void> tableField() {
-    const uint32_t fieldIndex = tableCount_++;
-    optionalId();
-    WASMC_TRY(inlineExports(0x01, fieldIndex));
-    std::string module, name;
-    if (WASMC_TRY(inlineImport(module, name))) {
-      addImport(module, name);
-      imports_.byte(0x01);
-      BinaryWriter limitBytes;
-      WASMC_TRY(limits(limitBytes));
-      imports_.byte(WASMC_TRY(refType()));
-      imports_.bytes(limitBytes.data().data(), limitBytes.size());
-      return expectRParen();
-    }
-    if (peek().kind == TokenKind::Keyword) {
-      // (table reftype (elem ...)): a table exactly as large as its
-      // elements, and an active segment at 0.
-      ElemItems items;
-      items.type = WASMC_TRY(refType());
-      WASMC_TRY(expectLParen());
-      WASMC_TRY(expectKeyword("elem"));
-      if (isLParen()) {
-        items.expressions = true;
-        while (isLParen())
-          items.exprs.push_back(WASMC_TRY(elemExpression()));
-      } else {
-        while (isIndex())
-          items.funcs.push_back(WASMC_TRY(index(funcSpace_, "function")));
+      WASMC_TRY(bind(*space, id, kindToken, std::string(kind)));
+      // Inline elements and data make a segment of their own.
+      if (kind == "table" && !imported) {
+        if (peek().kind == TokenKind::Keyword && (isKeyword("funcref") || isKeyword("externref")) &&
+            peekAt(1).kind == TokenKind::LeftParen && peekAt(2).kind == TokenKind::Keyword &&
+            peekAt(2).text == "elem")
+          elemSpace_.count++;
+      } else if (kind == "memory" && !imported && isField("data")) {
+        dataSpace_.count++;
       }
-      WASMC_TRY(expectRParen());
-      tables_.byte(items.type);
-      tables_.byte(0x01);
-      tables_.u32(items.count());
-      tables_.u32(items.count());
-      tableDefs_++;
-      BinaryWriter offset;
-      offset.byte(0x41); // i32.const 0
-      offset.s32(0);
-      offset.byte(kEnd);
-      writeActiveElem(fieldIndex, offset, items);
-      return expectRParen();
+    } else if (kind != "export" && kind != "start") {
+      return errorAt(kindToken, "unknown module field " + std::string(kind));
     }
+    at_ = start;
+    WASMC_TRY(skipGroup());
+  }
+  (void)bare;
+  return {};
+}
+
+Space* Parser::spaceOf(std::string_view kind) {
+  if (kind == "func")
+    return &funcSpace_;
+  if (kind == "table")
+    return &tableSpace_;
+  if (kind == "memory")
+    return &memorySpace_;
+  if (kind == "global")
+    return &globalSpace_;
+  if (kind == "elem")
+    return &elemSpace_;
+  if (kind == "data")
+    return &dataSpace_;
+  return nullptr;
+}
+
+Expected<void> Parser::bind(Space& space, const std::optional<std::string>& id, const Token& where, const std::string& what) {
+  if (id && !space.ids.emplace(*id, space.count).second)
+    return errorAt(where, "duplicate " + what + " " + *id);
+  space.count++;
+  return {};
+}
+
+Expected<void> Parser::field() {
+  const Token& kindToken = peekAt(1);
+  const std::string_view kind = kindToken.text;
+  if (kind == "type")
+    return skipGroup(); // read in pass 1
+  next();
+  next();
+  if (kind == "import")
+    return importField();
+  if (kind == "func")
+    return funcField();
+  if (kind == "table")
+    return tableField();
+  if (kind == "memory")
+    return memoryField();
+  if (kind == "global")
+    return globalField();
+  if (kind == "export")
+    return exportField();
+  if (kind == "start")
+    return startField();
+  if (kind == "elem")
+    return elemField();
+  if (kind == "data")
+    return dataField();
+  return errorAt(kindToken, "unknown module field " + std::string(kind));
+}
+
+/// `(export "name")*` of a func, table, memory or global being defined.
+Expected<void> Parser::inlineExports(uint8_t kind, uint32_t index) {
+  while (isField("export")) {
+    next();
+    next();
+    std::string name = WASMC_TRY(string());
+    WASMC_TRY(expectRParen());
+    addExport(name, kind, index);
+  }
+  return {};
+}
+
+void Parser::addExport(const std::string& name, uint8_t kind, uint32_t index) {
+  exports_.name(name);
+  exports_.byte(kind);
+  exports_.u32(index);
+  exportCount_++;
+}
+
+/// `(import "module" "name")` of a field, or false.
+Expected<bool> Parser::inlineImport(std::string& module, std::string& name) {
+  if (!isField("import"))
+    return false;
+  next();
+  next();
+  module = WASMC_TRY(string());
+  name = WASMC_TRY(string());
+  WASMC_TRY(expectRParen());
+  return true;
+}
+
+void Parser::addImport(const std::string& module, const std::string& name) {
+  imports_.name(module);
+  imports_.name(name);
+  importCount_++;
+}
+
+Expected<void> Parser::importField() {
+  std::string module = WASMC_TRY(string());
+  std::string name = WASMC_TRY(string());
+  WASMC_TRY(expectLParen());
+  const Token& kindToken = next();
+  optionalId();
+  addImport(module, name);
+  if (kindToken.text == "func") {
+    TypeUse use = WASMC_TRY(typeUse(true));
+    imports_.byte(0x00);
+    imports_.u32(use.index);
+    funcCount_++;
+    funcTypes_.push_back(use.index);
+  } else if (kindToken.text == "table") {
+    imports_.byte(0x01);
     BinaryWriter limitBytes;
     WASMC_TRY(limits(limitBytes));
-    tables_.byte(WASMC_TRY(refType()));
-    tables_.bytes(limitBytes.data().data(), limitBytes.size());
-    tableDefs_++;
+    imports_.byte(WASMC_TRY(refType()));
+    imports_.bytes(limitBytes.data().data(), limitBytes.size());
+    tableCount_++;
+  } else if (kindToken.text == "memory") {
+    imports_.byte(0x02);
+    WASMC_TRY(limits(imports_));
+    memoryCount_++;
+  } else {
+    imports_.byte(0x03);
+    WASMC_TRY(globalType(imports_));
+    globalCount_++;
+  }
+  WASMC_TRY(expectRParen());
+  return expectRParen();
+}
+
+Expected<void> Parser::funcField() {
+  const uint32_t fieldIndex = funcCount_++;
+  optionalId();
+  WASMC_TRY(inlineExports(0x00, fieldIndex));
+  std::string module, name;
+  const bool imported = WASMC_TRY(inlineImport(module, name));
+  TypeUse use = WASMC_TRY(typeUse(true));
+  funcTypes_.push_back(use.index);
+  if (imported) {
+    addImport(module, name);
+    imports_.byte(0x00);
+    imports_.u32(use.index);
     return expectRParen();
   }
-
-  Expected<void> memoryField() {
-    const uint32_t fieldIndex = memoryCount_++;
-    optionalId();
-    WASMC_TRY(inlineExports(0x02, fieldIndex));
-    std::string module, name;
-    if (WASMC_TRY(inlineImport(module, name))) {
-      addImport(module, name);
-      imports_.byte(0x02);
-      WASMC_TRY(limits(imports_));
-      return expectRParen();
-    }
-    if (isField("data")) {
-      next();
-      next();
-      std::string bytes;
-      while (peek().kind == TokenKind::String)
-        bytes += next().string;
-      WASMC_TRY(expectRParen());
-      const uint32_t pages = static_cast<uint32_t>((bytes.size() + 65535) / 65536);
-      memories_.byte(0x01);
-      memories_.u32(pages);
-      memories_.u32(pages);
-      memoryDefs_++;
-      data_.byte(fieldIndex == 0 ? 0x00 : 0x02);
-      if (fieldIndex != 0)
-        data_.u32(fieldIndex);
-      data_.byte(0x41);
-      data_.s32(0);
-      data_.byte(kEnd);
-      data_.name(bytes);
-      dataCount_++;
-      return expectRParen();
-    }
-    WASMC_TRY(limits(memories_));
-    memoryDefs_++;
-    return expectRParen();
+  functions_.u32(use.index);
+  definedFuncs_++;
+  // Locals: the parameters first, then (local ...) declarations.
+  Body body;
+  for (size_t i = 0; i < use.sig.params.size(); ++i) {
+    if (i < use.names.size() && use.names[i] && !body.locals.emplace(*use.names[i], i).second)
+      return errorAt(peek(), "duplicate local " + *use.names[i]);
   }
-
-  Expected<void> globalField() {
-    const uint32_t fieldIndex = globalCount_++;
-    optionalId();
-    WASMC_TRY(inlineExports(0x03, fieldIndex));
-    std::string module, name;
-    if (WASMC_TRY(inlineImport(module, name))) {
-      addImport(module, name);
-      imports_.byte(0x03);
-      WASMC_TRY(globalType(imports_));
-      return expectRParen();
-    }
-    WASMC_TRY(globalType(globals_));
-    WASMC_TRY(constantExpression(globals_));
-    globalDefs_++;
-    return expectRParen();
-  }
-
-  Expected<void> exportField() {
-    std::string name = WASMC_TRY(string());
-    WASMC_TRY(expectLParen());
-    const Token& kindToken = next();
-    uint8_t kind;
-    uint32_t target;
-    if (kindToken.text == "func") {
-      kind = 0x00;
-      target = WASMC_TRY(index(funcSpace_, "function"));
-    } else if (kindToken.text == "table") {
-      kind = 0x01;
-      target = WASMC_TRY(index(tableSpace_, "table"));
-    } else if (kindToken.text == "memory") {
-      kind = 0x02;
-      target = WASMC_TRY(index(memorySpace_, "memory"));
-    } else if (kindToken.text == "global") {
-      kind = 0x03;
-      target = WASMC_TRY(index(globalSpace_, "global"));
+  uint32_t localCount = static_cast<uint32_t>(use.sig.params.size());
+  std::vector<uint8_t> localTypes;
+  while (isField("local")) {
+    next();
+    next();
+    if (peek().kind == TokenKind::Id) {
+      const Token& id = peek();
+      std::string localName = idName(next());
+      if (!body.locals.emplace(localName, localCount).second)
+        return errorAt(id, "duplicate local " + localName);
+      localTypes.push_back(WASMC_TRY(valType()));
+      localCount++;
     } else {
-      return errorAt(kindToken, "expected func, table, memory or global");
+      while (!isRParen()) {
+        localTypes.push_back(WASMC_TRY(valType()));
+        localCount++;
+      }
     }
     WASMC_TRY(expectRParen());
-    addExport(name, kind, target);
+  }
+  BinaryWriter code;
+  // Runs of one type, as the binary format groups locals.
+  std::vector<std::pair<uint32_t, uint8_t>> runs;
+  for (uint8_t type : localTypes) {
+    if (!runs.empty() && runs.back().second == type)
+      runs.back().first++;
+    else
+      runs.emplace_back(1, type);
+  }
+  code.u32(static_cast<uint32_t>(runs.size()));
+  for (auto [count, type] : runs) {
+    code.u32(count);
+    code.byte(type);
+  }
+  body.w = &code;
+  WASMC_TRY(instructions(body));
+  WASMC_TRY(expectRParen());
+  code.byte(kEnd);
+  codes_.u32(static_cast<uint32_t>(code.size()));
+  codes_.bytes(code.data().data(), code.size());
+  return {};
+}
+
+Expected<void> Parser::tableField() {
+  const uint32_t fieldIndex = tableCount_++;
+  optionalId();
+  WASMC_TRY(inlineExports(0x01, fieldIndex));
+  std::string module, name;
+  if (WASMC_TRY(inlineImport(module, name))) {
+    addImport(module, name);
+    imports_.byte(0x01);
+    BinaryWriter limitBytes;
+    WASMC_TRY(limits(limitBytes));
+    imports_.byte(WASMC_TRY(refType()));
+    imports_.bytes(limitBytes.data().data(), limitBytes.size());
     return expectRParen();
   }
-
-  Expected<void> startField() {
-    if (start_)
-      return errorAt(peek(), "multiple start sections");
-    start_ = WASMC_TRY(index(funcSpace_, "function"));
-    return expectRParen();
-  }
-
-  /// `(item instr*)` or one folded instruction: a constant expression.
-  Expected<std::vector<uint8_t>> elemExpression() {
-    BinaryWriter out;
-    if (isField("item")) {
-      next();
-      next();
-      WASMC_TRY(constantBody(out));
-      WASMC_TRY(expectRParen());
-      return out.take();
-    }
-    Body body;
-    body.w = &out;
-    WASMC_TRY(foldedInstruction(body));
-    out.byte(kEnd);
-    return out.take();
-  }
-
-  /// The element list: `func x*`, `reftype elemexpr*`, or (active only,
-  /// the 1.0 form) `x*`.
-  Expected<ElemItems> elemList() {
+  if (peek().kind == TokenKind::Keyword) {
+    // (table reftype (elem ...)): a table exactly as large as its
+    // elements, and an active segment at 0.
     ElemItems items;
-    if (isKeyword("funcref") || isKeyword("externref")) {
-      items.type = WASMC_TRY(refType());
+    items.type = WASMC_TRY(refType());
+    WASMC_TRY(expectLParen());
+    WASMC_TRY(expectKeyword("elem"));
+    if (isLParen()) {
       items.expressions = true;
       while (isLParen())
         items.exprs.push_back(WASMC_TRY(elemExpression()));
-      items.normalize();
-      return items;
+    } else {
+      while (isIndex())
+        items.funcs.push_back(WASMC_TRY(index(funcSpace_, "function")));
     }
-    if (isKeyword("func"))
-      next();
-    while (isIndex())
-      items.funcs.push_back(WASMC_TRY(index(funcSpace_, "function")));
+    WASMC_TRY(expectRParen());
+    tables_.byte(items.type);
+    tables_.byte(0x01);
+    tables_.u32(items.count());
+    tables_.u32(items.count());
+    tableDefs_++;
+    BinaryWriter offset;
+    offset.byte(0x41); // i32.const 0
+    offset.s32(0);
+    offset.byte(kEnd);
+    writeActiveElem(fieldIndex, offset, items);
+    return expectRParen();
+  }
+  BinaryWriter limitBytes;
+  WASMC_TRY(limits(limitBytes));
+  tables_.byte(WASMC_TRY(refType()));
+  tables_.bytes(limitBytes.data().data(), limitBytes.size());
+  tableDefs_++;
+  return expectRParen();
+}
+
+Expected<void> Parser::memoryField() {
+  const uint32_t fieldIndex = memoryCount_++;
+  optionalId();
+  WASMC_TRY(inlineExports(0x02, fieldIndex));
+  std::string module, name;
+  if (WASMC_TRY(inlineImport(module, name))) {
+    addImport(module, name);
+    imports_.byte(0x02);
+    WASMC_TRY(limits(imports_));
+    return expectRParen();
+  }
+  if (isField("data")) {
+    next();
+    next();
+    std::string bytes;
+    while (peek().kind == TokenKind::String)
+      bytes += next().string;
+    WASMC_TRY(expectRParen());
+    const uint32_t pages = static_cast<uint32_t>((bytes.size() + 65535) / 65536);
+    memories_.byte(0x01);
+    memories_.u32(pages);
+    memories_.u32(pages);
+    memoryDefs_++;
+    data_.byte(fieldIndex == 0 ? 0x00 : 0x02);
+    if (fieldIndex != 0)
+      data_.u32(fieldIndex);
+    data_.byte(0x41);
+    data_.s32(0);
+    data_.byte(kEnd);
+    data_.name(bytes);
+    dataCount_++;
+    return expectRParen();
+  }
+  WASMC_TRY(limits(memories_));
+  memoryDefs_++;
+  return expectRParen();
+}
+
+Expected<void> Parser::globalField() {
+  const uint32_t fieldIndex = globalCount_++;
+  optionalId();
+  WASMC_TRY(inlineExports(0x03, fieldIndex));
+  std::string module, name;
+  if (WASMC_TRY(inlineImport(module, name))) {
+    addImport(module, name);
+    imports_.byte(0x03);
+    WASMC_TRY(globalType(imports_));
+    return expectRParen();
+  }
+  WASMC_TRY(globalType(globals_));
+  WASMC_TRY(constantExpression(globals_));
+  globalDefs_++;
+  return expectRParen();
+}
+
+Expected<void> Parser::exportField() {
+  std::string name = WASMC_TRY(string());
+  WASMC_TRY(expectLParen());
+  const Token& kindToken = next();
+  uint8_t kind;
+  uint32_t target;
+  if (kindToken.text == "func") {
+    kind = 0x00;
+    target = WASMC_TRY(index(funcSpace_, "function"));
+  } else if (kindToken.text == "table") {
+    kind = 0x01;
+    target = WASMC_TRY(index(tableSpace_, "table"));
+  } else if (kindToken.text == "memory") {
+    kind = 0x02;
+    target = WASMC_TRY(index(memorySpace_, "memory"));
+  } else if (kindToken.text == "global") {
+    kind = 0x03;
+    target = WASMC_TRY(index(globalSpace_, "global"));
+  } else {
+    return errorAt(kindToken, "expected func, table, memory or global");
+  }
+  WASMC_TRY(expectRParen());
+  addExport(name, kind, target);
+  return expectRParen();
+}
+
+Expected<void> Parser::startField() {
+  if (start_)
+    return errorAt(peek(), "multiple start sections");
+  start_ = WASMC_TRY(index(funcSpace_, "function"));
+  return expectRParen();
+}
+
+/// `(item instr*)` or one folded instruction: a constant expression.
+Expected<std::vector<uint8_t>> Parser::elemExpression() {
+  BinaryWriter out;
+  if (isField("item")) {
+    next();
+    next();
+    WASMC_TRY(constantBody(out));
+    WASMC_TRY(expectRParen());
+    return out.take();
+  }
+  Body body;
+  body.w = &out;
+  WASMC_TRY(foldedInstruction(body));
+  out.byte(kEnd);
+  return out.take();
+}
+
+/// The element list: `func x*`, `reftype elemexpr*`, or (active only,
+/// the 1.0 form) `x*`.
+Expected<ElemItems> Parser::elemList() {
+  ElemItems items;
+  if (isKeyword("funcref") || isKeyword("externref")) {
+    items.type = WASMC_TRY(refType());
+    items.expressions = true;
+    while (isLParen())
+      items.exprs.push_back(WASMC_TRY(elemExpression()));
+    items.normalize();
     return items;
   }
+  if (isKeyword("func"))
+    next();
+  while (isIndex())
+    items.funcs.push_back(WASMC_TRY(index(funcSpace_, "function")));
+  return items;
+}
 
-  void writeActiveElem(uint32_t table, const BinaryWriter& offset, ElemItems items) {
-    items.normalize();
-    const bool implicitTable = table == 0 && items.type == kFuncRef;
-    elems_.byte(items.expressions ? (implicitTable ? 0x04 : 0x06) : (implicitTable ? 0x00 : 0x02));
-    if (!implicitTable)
-      elems_.u32(table);
-    elems_.bytes(offset.data().data(), offset.size());
-    if (!implicitTable)
-      elems_.byte(items.expressions ? items.type : 0x00);
-    items.write(elems_);
-    elemCount_++;
-  }
+void Parser::writeActiveElem(uint32_t table, const BinaryWriter& offset, ElemItems items) {
+  items.normalize();
+  const bool implicitTable = table == 0 && items.type == kFuncRef;
+  elems_.byte(items.expressions ? (implicitTable ? 0x04 : 0x06) : (implicitTable ? 0x00 : 0x02));
+  if (!implicitTable)
+    elems_.u32(table);
+  elems_.bytes(offset.data().data(), offset.size());
+  if (!implicitTable)
+    elems_.byte(items.expressions ? items.type : 0x00);
+  items.write(elems_);
+  elemCount_++;
+}
 
-  Expected<void> elemField() {
-    optionalId();
-    if (isKeyword("declare")) {
-      next();
-      ElemItems items = WASMC_TRY(elemList());
-      elems_.byte(items.expressions ? 0x07 : 0x03);
-      elems_.byte(items.expressions ? items.type : 0x00);
-      items.write(elems_);
-      elemCount_++;
-      return expectRParen();
-    }
-    if (isLParen() || isIndex()) {
-      uint32_t table = 0;
-      if (isField("table")) {
-        next();
-        next();
-        table = WASMC_TRY(index(tableSpace_, "table"));
-        WASMC_TRY(expectRParen());
-      } else if (isIndex()) {
-        table = WASMC_TRY(index(tableSpace_, "table")); // the 1.0 form (elem x (offset) ...)
-      }
-      BinaryWriter offset;
-      WASMC_TRY(offsetExpression(offset));
-      writeActiveElem(table, offset, WASMC_TRY(elemList()));
-      return expectRParen();
-    }
+Expected<void> Parser::elemField() {
+  optionalId();
+  if (isKeyword("declare")) {
+    next();
     ElemItems items = WASMC_TRY(elemList());
-    elems_.byte(items.expressions ? 0x05 : 0x01);
+    elems_.byte(items.expressions ? 0x07 : 0x03);
     elems_.byte(items.expressions ? items.type : 0x00);
     items.write(elems_);
     elemCount_++;
     return expectRParen();
   }
-
-  /// `(offset instr*)` or one folded instruction.
-  Expected<void> offsetExpression(BinaryWriter& out) {
-    if (isField("offset")) {
+  if (isLParen() || isIndex()) {
+    uint32_t table = 0;
+    if (isField("table")) {
       next();
       next();
-      WASMC_TRY(constantBody(out));
-      return expectRParen();
-    }
-    Body body;
-    body.w = &out;
-    WASMC_TRY(foldedInstruction(body));
-    out.byte(kEnd);
-    return {};
-  }
-
-  Expected<void> dataField() {
-    optionalId();
-    std::optional<uint32_t> memory;
-    BinaryWriter offset;
-    bool active = false;
-    if (isField("memory")) {
-      next();
-      next();
-      memory = WASMC_TRY(index(memorySpace_, "memory"));
+      table = WASMC_TRY(index(tableSpace_, "table"));
       WASMC_TRY(expectRParen());
-      active = true;
     } else if (isIndex()) {
-      memory = WASMC_TRY(index(memorySpace_, "memory")); // the 1.0 form (data x (offset) ...)
-      active = true;
+      table = WASMC_TRY(index(tableSpace_, "table")); // the 1.0 form (elem x (offset) ...)
     }
-    if (isLParen())
-      active = true;
-    if (active)
-      WASMC_TRY(offsetExpression(offset));
-    std::string bytes;
-    while (peek().kind == TokenKind::String)
-      bytes += next().string;
-    if (!active) {
-      data_.byte(0x01);
-    } else if (memory.value_or(0) == 0) {
-      data_.byte(0x00);
-      data_.bytes(offset.data().data(), offset.size());
-    } else {
-      data_.byte(0x02);
-      data_.u32(*memory);
-      data_.bytes(offset.data().data(), offset.size());
-    }
-    data_.name(bytes);
-    dataCount_++;
+    BinaryWriter offset;
+    WASMC_TRY(offsetExpression(offset));
+    writeActiveElem(table, offset, WASMC_TRY(elemList()));
     return expectRParen();
   }
+  ElemItems items = WASMC_TRY(elemList());
+  elems_.byte(items.expressions ? 0x05 : 0x01);
+  elems_.byte(items.expressions ? items.type : 0x00);
+  items.write(elems_);
+  elemCount_++;
+  return expectRParen();
+}
 
-  // --- instructions ---------------------------------------------------------
+/// `(offset instr*)` or one folded instruction.
+Expected<void> Parser::offsetExpression(BinaryWriter& out) {
+  if (isField("offset")) {
+    next();
+    next();
+    WASMC_TRY(constantBody(out));
+    return expectRParen();
+  }
+  Body body;
+  body.w = &out;
+  WASMC_TRY(foldedInstruction(body));
+  out.byte(kEnd);
+  return {};
+}
 
-  struct Body {
-    BinaryWriter* w = nullptr;
-    std::unordered_map<std::string, uint32_t> locals;
-    std::vector<std::optional<std::string>> labels; // innermost last
+Expected<void> Parser::dataField() {
+  optionalId();
+  std::optional<uint32_t> memory;
+  BinaryWriter offset;
+  bool active = false;
+  if (isField("memory")) {
+    next();
+    next();
+    memory = WASMC_TRY(index(memorySpace_, "memory"));
+    WASMC_TRY(expectRParen());
+    active = true;
+  } else if (isIndex()) {
+    memory = WASMC_TRY(index(memorySpace_, "memory")); // the 1.0 form (data x (offset) ...)
+    active = true;
+  }
+  if (isLParen())
+    active = true;
+  if (active)
+    WASMC_TRY(offsetExpression(offset));
+  std::string bytes;
+  while (peek().kind == TokenKind::String)
+    bytes += next().string;
+  if (!active) {
+    data_.byte(0x01);
+  } else if (memory.value_or(0) == 0) {
+    data_.byte(0x00);
+    data_.bytes(offset.data().data(), offset.size());
+  } else {
+    data_.byte(0x02);
+    data_.u32(*memory);
+    data_.bytes(offset.data().data(), offset.size());
+  }
+  data_.name(bytes);
+  dataCount_++;
+  return expectRParen();
+}
+
+std::vector<uint8_t> Parser::assemble() {
+  BinaryWriter out;
+  out.header();
+  auto section = [&](uint8_t id, uint32_t count, const BinaryWriter& contents) {
+    if (count == 0)
+      return;
+    out.beginSection(id);
+    out.u32(count);
+    out.bytes(contents.data().data(), contents.size());
+    out.endSection();
   };
-
-  /// A constant expression (global initialisers, offsets, items): its
-  /// instructions, then `end`.
-  Expected<void> constantExpression(BinaryWriter& out) { return constantBody(out); }
-  Expected<void> constantBody(BinaryWriter& out) {
-    Body body;
-    body.w = &out;
-    WASMC_TRY(instructions(body));
-    out.byte(kEnd);
-    return {};
+  BinaryWriter types;
+  for (const Signature& sig : types_) {
+    types.byte(0x60);
+    types.u32(static_cast<uint32_t>(sig.params.size()));
+    for (uint8_t type : sig.params)
+      types.byte(type);
+    types.u32(static_cast<uint32_t>(sig.results.size()));
+    for (uint8_t type : sig.results)
+      types.byte(type);
   }
-
-  /// Instructions up to `)`, or to the `else`/`end` of a plain block.
-  Expected<void> instructions(Body& body) {
-    while (true) {
-      if (isLParen()) {
-        WASMC_TRY(foldedInstruction(body));
-      } else if (peek().kind == TokenKind::Keyword && !isKeyword("end") && !isKeyword("else")) {
-        WASMC_TRY(plainInstruction(body));
-      } else {
-        return {};
-      }
-    }
+  section(1, static_cast<uint32_t>(types_.size()), types);
+  section(2, importCount_, imports_);
+  section(3, definedFuncs_, functions_);
+  section(4, tableDefs_, tables_);
+  section(5, memoryDefs_, memories_);
+  section(6, globalDefs_, globals_);
+  section(7, exportCount_, exports_);
+  if (start_) {
+    out.beginSection(8);
+    out.u32(*start_);
+    out.endSection();
   }
-
-  Expected<wasm::Opcode> opcodeOf(const Token& token) {
-    if (token.kind != TokenKind::Keyword)
-      return unexpected("an instruction");
-    auto found = opcodesByName().find(token.text);
-    if (found == opcodesByName().end()) {
-      // A field's keyword where an instruction should be is out of place,
-      // not an operator nobody knows.
-      static constexpr std::string_view kPlaced[] = {"type", "param", "result", "local", "then", "else",
-                                                     "export", "import", "item", "offset"};
-      for (std::string_view placed : kPlaced)
-        if (token.text == placed)
-          return errorAt(token, "unexpected token " + std::string(token.text));
-      return errorAt(token, "unknown operator " + std::string(token.text));
-    }
-    return found->second;
+  section(9, elemCount_, elems_);
+  if (usesDataCount_) {
+    out.beginSection(12);
+    out.u32(dataCount_);
+    out.endSection();
   }
+  section(10, definedFuncs_, codes_);
+  section(11, dataCount_, data_);
+  return out.take();
+}
 
-  static void writeOpcode(BinaryWriter& w, wasm::Opcode op) {
-    const wasm::OpcodeInfo& info = wasm::opcodeInfo(op);
-    if (info.prefix == 0) {
-      w.byte(static_cast<uint8_t>(info.code));
-    } else {
-      w.byte(info.prefix);
-      w.u32(info.code);
-    }
-  }
+} // namespace detail
 
-  /// A label's name at a block's start (pushed by the caller).
-  std::optional<std::string> label() { return optionalId(); }
+using detail::Parser;
 
-  /// `end $l` / `else $l`: the optional repeated label must name the block.
-  Expected<void> closingLabel(const std::optional<std::string>& open) {
-    if (peek().kind != TokenKind::Id)
-      return {};
-    const Token& token = peek();
-    std::string name = idName(next());
-    if (!open || *open != name)
-      return errorAt(token, "mismatching label " + name);
-    return {};
-  }
-
-  /// A block's type: empty, one result (written as the value type), or a
-  /// type index (explicit, or for params and several results).
-  Expected<void> blockType(BinaryWriter& w) {
-    TypeUse use = WASMC_TRY(typeUseSyntax(false));
-    // (type x) of a type with no params and at most one result is written
-    // inline too (as wat2wasm does; the two encodings mean the same).
-    const bool knownType = !use.explicitIndex || *use.explicitIndex < types_.size();
-    if (knownType && use.sig.params.empty() && use.sig.results.size() <= 1) {
-      if (use.sig.results.empty())
-        w.byte(0x40);
-      else
-        w.byte(use.sig.results[0]);
-      return {};
-    }
-    w.s33(use.explicitIndex ? *use.explicitIndex : typeIndexOf(use.sig));
-    return {};
-  }
-
-  Expected<void> plainInstruction(Body& body) {
-    const Token& token = peek();
-    wasm::Opcode op = WASMC_TRY(opcodeOf(token));
-    next();
-    BinaryWriter& w = *body.w;
-    if (op == wasm::Opcode::Block || op == wasm::Opcode::Loop || op == wasm::Opcode::If) {
-      std::optional<std::string> name = label();
-      writeOpcode(w, op);
-      WASMC_TRY(blockType(w));
-      body.labels.push_back(name);
-      WASMC_TRY(instructions(body));
-      if (op == wasm::Opcode::If && isKeyword("else")) {
-        next();
-        WASMC_TRY(closingLabel(name));
-        const size_t before = w.size();
-        w.byte(kElse);
-        WASMC_TRY(instructions(body));
-        if (w.size() == before + 1)
-          w.truncate(before); // an empty else is no else (as wat2wasm writes it)
-      }
-      WASMC_TRY(expectKeyword("end"));
-      WASMC_TRY(closingLabel(name));
-      body.labels.pop_back();
-      w.byte(kEnd);
-      return {};
-    }
-    if (op == wasm::Opcode::Select && isField("result"))
-      op = wasm::Opcode::SelectT;
-    BinaryWriter immediates;
-    WASMC_TRY(immediatesOf(op, body, immediates));
-    writeOpcode(w, op);
-    w.bytes(immediates.data().data(), immediates.size());
-    return {};
-  }
-
-  Expected<void> foldedInstruction(Body& body) {
-    WASMC_TRY(expectLParen());
-    const Token& token = peek();
-    wasm::Opcode op = WASMC_TRY(opcodeOf(token));
-    next();
-    BinaryWriter& w = *body.w;
-    if (op == wasm::Opcode::Block || op == wasm::Opcode::Loop) {
-      std::optional<std::string> name = label();
-      writeOpcode(w, op);
-      WASMC_TRY(blockType(w));
-      body.labels.push_back(name);
-      WASMC_TRY(instructions(body));
-      body.labels.pop_back();
-      w.byte(kEnd);
-      return expectRParen();
-    }
-    if (op == wasm::Opcode::If) {
-      std::optional<std::string> name = label();
-      BinaryWriter type;
-      WASMC_TRY(blockType(type));
-      // The condition: folded instructions before (then ...).
-      while (isLParen() && !isField("then"))
-        WASMC_TRY(foldedInstruction(body));
-      writeOpcode(w, op);
-      w.bytes(type.data().data(), type.size());
-      body.labels.push_back(name);
-      if (!isField("then"))
-        return unexpected("(then ...)");
-      next();
-      next();
-      WASMC_TRY(instructions(body));
-      WASMC_TRY(expectRParen());
-      if (isField("else")) {
-        next();
-        next();
-        const size_t before = w.size();
-        w.byte(kElse);
-        WASMC_TRY(instructions(body));
-        WASMC_TRY(expectRParen());
-        if (w.size() == before + 1)
-          w.truncate(before); // an empty else is no else (as wat2wasm writes it)
-      }
-      body.labels.pop_back();
-      w.byte(kEnd);
-      return expectRParen();
-    }
-    if (op == wasm::Opcode::Select && isField("result"))
-      op = wasm::Opcode::SelectT;
-    BinaryWriter immediates;
-    WASMC_TRY(immediatesOf(op, body, immediates));
-    // The operands, then the instruction.
-    WASMC_TRY(instructions(body));
-    writeOpcode(w, op);
-    w.bytes(immediates.data().data(), immediates.size());
-    return expectRParen();
-  }
-
-  Expected<uint32_t> labelIndex(const Body& body) {
-    const Token& token = peek();
-    if (token.kind == TokenKind::Id) {
-      std::string name = idName(token);
-      for (size_t depth = 0; depth < body.labels.size(); ++depth)
-        if (body.labels[body.labels.size() - 1 - depth] == name) {
-          next();
-          return static_cast<uint32_t>(depth);
-        }
-      return errorAt(token, "unknown label " + name);
-    }
-    return u32();
-  }
-
-  Expected<uint32_t> localIndex(const Body& body) {
-    const Token& token = peek();
-    if (token.kind == TokenKind::Id) {
-      auto found = body.locals.find(idName(token));
-      if (found == body.locals.end())
-        return errorAt(token, "unknown local " + std::string(token.text));
-      next();
-      return found->second;
-    }
-    return u32();
-  }
-
-  /// offset=N align=N (align a power of two, written as its log2).
-  Expected<void> memArg(uint32_t naturalSize, BinaryWriter& w) {
-    uint64_t offset = 0;
-    uint32_t alignLog2 = 0;
-    while (naturalSize >> (alignLog2 + 1))
-      alignLog2++;
-    if (peek().kind == TokenKind::Keyword && peek().text.starts_with("offset=")) {
-      const Token& token = next();
-      std::string_view digits = token.text.substr(7);
-      std::optional<uint64_t> value = parseUnsigned(digits, 32);
-      if (!value)
-        return errorAt(token, parseUnsigned(digits, 64) ? "i32 constant out of range: " + std::string(token.text)
-                                                        : "unknown operator " + std::string(token.text));
-      offset = *value;
-    }
-    if (peek().kind == TokenKind::Keyword && peek().text.starts_with("align=")) {
-      const Token& token = next();
-      std::optional<uint64_t> value = parseUnsigned(token.text.substr(6), 32);
-      if (!value)
-        return errorAt(token, "unknown operator " + std::string(token.text));
-      if (*value == 0 || (*value & (*value - 1)))
-        return errorAt(token, "alignment must be a power of two");
-      alignLog2 = 0;
-      while ((uint64_t(1) << alignLog2) < *value)
-        alignLog2++;
-    }
-    w.u32(alignLog2);
-    w.u64(offset);
-    return {};
-  }
-
-  /// A lane index: an unsigned integer below 256 ("malformed lane index"
-  /// past it, as the spec has it; any other token, a signed one too, is
-  /// unexpected).
-  Expected<uint8_t> laneIndex(bool shuffle = false) {
-    const Token& token = peek();
-    // i8x16.shuffle's 16 lane numbers are read as numbers first: a signed or
-    // fractional one is a malformed index there (the spec's wording).
-    if (shuffle && (token.kind == TokenKind::Float || (token.kind == TokenKind::Integer && token.hasSign())))
-      return errorAt(token, "malformed lane index " + std::string(token.text));
-    if (token.kind != TokenKind::Integer || token.hasSign())
-      return unexpected("a lane index");
-    std::optional<uint64_t> value = parseUnsigned(token.text, 8);
-    if (!value)
-      return errorAt(token, "malformed lane index " + std::string(token.text));
-    next();
-    return static_cast<uint8_t>(*value);
-  }
-
-  Expected<void> v128Const(BinaryWriter& w) {
-    const Token& shape = peek();
-    if (shape.kind != TokenKind::Keyword)
-      return unexpected("a vector shape");
-    const std::string_view name = shape.text;
-    next();
-    unsigned lanes, bits;
-    bool isFloat = false;
-    if (name == "i8x16") {
-      lanes = 16, bits = 8;
-    } else if (name == "i16x8") {
-      lanes = 8, bits = 16;
-    } else if (name == "i32x4") {
-      lanes = 4, bits = 32;
-    } else if (name == "i64x2") {
-      lanes = 2, bits = 64;
-    } else if (name == "f32x4") {
-      lanes = 4, bits = 32, isFloat = true;
-    } else if (name == "f64x2") {
-      lanes = 2, bits = 64, isFloat = true;
-    } else {
-      return errorAt(shape, "unexpected token " + std::string(name) + ": expected a vector shape");
-    }
-    // The count first, as the spec reads them.
-    size_t literals = 0;
-    while (peekAt(literals).kind == TokenKind::Integer || peekAt(literals).kind == TokenKind::Float)
-      ++literals;
-    if (literals != lanes && peekAt(literals).kind == TokenKind::RightParen)
-      return errorAt(peek(), "wrong number of lane literals: " + std::string(name) + " takes " + std::to_string(lanes));
-    for (unsigned i = 0; i < lanes; ++i) {
-      const Token& token = peek();
-      if (token.kind == TokenKind::RightParen)
-        return errorAt(token, "wrong number of lane literals");
-      if (token.kind != TokenKind::Integer && token.kind != TokenKind::Float)
-        return unexpected("a lane value");
-      uint64_t value;
-      if (isFloat) {
-        std::optional<uint64_t> parsed;
-        if (bits == 32) {
-          if (std::optional<uint32_t> f = parseF32(token.text))
-            parsed = *f;
-        } else {
-          parsed = parseF64(token.text);
-        }
-        if (!parsed)
-          return errorAt(token, "constant out of range");
-        value = *parsed;
-      } else {
-        if (token.kind != TokenKind::Integer)
-          return unexpected("an integer lane value");
-        std::optional<uint64_t> parsed = parseInt(token.text, bits);
-        if (!parsed)
-          return errorAt(token, "constant out of range");
-        value = *parsed;
-      }
-      next();
-      for (unsigned b = 0; b < bits / 8; ++b)
-        w.byte(static_cast<uint8_t>(value >> (8 * b)));
-    }
-    if (peek().kind == TokenKind::Integer || peek().kind == TokenKind::Float)
-      return errorAt(peek(), "wrong number of lane literals: " + std::string(name) + " takes " + std::to_string(lanes));
-    return {};
-  }
-
-  Expected<void> immediatesOf(wasm::Opcode op, Body& body, BinaryWriter& w) {
-    const wasm::OpcodeInfo& info = wasm::opcodeInfo(op);
-    switch (info.imm) {
-    case ImmKind::None: return {};
-    case ImmKind::BlockType: return {}; // handled with the block
-    case ImmKind::Label: w.u32(WASMC_TRY(labelIndex(body))); return {};
-    case ImmKind::BrTable: {
-      std::vector<uint32_t> labels;
-      while (isIndex())
-        labels.push_back(WASMC_TRY(labelIndex(body)));
-      if (labels.empty())
-        return unexpected("a label");
-      w.u32(static_cast<uint32_t>(labels.size() - 1));
-      for (uint32_t label : labels)
-        w.u32(label);
-      return {};
-    }
-    case ImmKind::Func: w.u32(WASMC_TRY(index(funcSpace_, "function"))); return {};
-    case ImmKind::CallIndirect: {
-      uint32_t table = 0;
-      if (isIndex())
-        table = WASMC_TRY(index(tableSpace_, "table"));
-      TypeUse use = WASMC_TRY(typeUse(false));
-      w.u32(use.index);
-      w.u32(table);
-      return {};
-    }
-    case ImmKind::Local: w.u32(WASMC_TRY(localIndex(body))); return {};
-    case ImmKind::Global: w.u32(WASMC_TRY(index(globalSpace_, "global"))); return {};
-    case ImmKind::Table: w.u32(isIndex() ? WASMC_TRY(index(tableSpace_, "table")) : 0); return {};
-    case ImmKind::MemArg: return memArg(info.size, w);
-    case ImmKind::MemIdx: w.byte(0x00); return {};
-    case ImmKind::I32: {
-      const Token& token = peek();
-      if (token.kind != TokenKind::Integer)
-        return unexpected("an i32 literal");
-      std::optional<uint64_t> value = parseInt(token.text, 32);
-      if (!value)
-        return errorAt(token, "constant out of range");
-      next();
-      w.s32(static_cast<int32_t>(static_cast<uint32_t>(*value)));
-      return {};
-    }
-    case ImmKind::I64: {
-      const Token& token = peek();
-      if (token.kind != TokenKind::Integer)
-        return unexpected("an i64 literal");
-      std::optional<uint64_t> value = parseInt(token.text, 64);
-      if (!value)
-        return errorAt(token, "constant out of range");
-      next();
-      w.s64(static_cast<int64_t>(*value));
-      return {};
-    }
-    case ImmKind::F32: {
-      const Token& token = peek();
-      if (token.kind != TokenKind::Integer && token.kind != TokenKind::Float)
-        return unexpected("an f32 literal");
-      std::optional<uint32_t> value = parseF32(token.text);
-      if (!value)
-        return errorAt(token, "constant out of range");
-      next();
-      w.f32(*value);
-      return {};
-    }
-    case ImmKind::F64: {
-      const Token& token = peek();
-      if (token.kind != TokenKind::Integer && token.kind != TokenKind::Float)
-        return unexpected("an f64 literal");
-      std::optional<uint64_t> value = parseF64(token.text);
-      if (!value)
-        return errorAt(token, "constant out of range");
-      next();
-      w.f64(*value);
-      return {};
-    }
-    case ImmKind::V128: return v128Const(w);
-    case ImmKind::Shuffle:
-      for (int i = 0; i < 16; ++i) {
-        if (isRParen() || isLParen())
-          return errorAt(peek(), "invalid lane length: i8x16.shuffle takes 16 lane indices");
-        w.byte(WASMC_TRY(laneIndex(true)));
-      }
-      if (peek().kind == TokenKind::Integer)
-        return errorAt(peek(), "invalid lane length: i8x16.shuffle takes 16 lane indices");
-      return {};
-    case ImmKind::Lane: w.byte(WASMC_TRY(laneIndex())); return {};
-    case ImmKind::MemArgLane:
-      WASMC_TRY(memArg(info.size, w));
-      w.byte(WASMC_TRY(laneIndex()));
-      return {};
-    case ImmKind::SelectTypes: {
-      Signature sig;
-      WASMC_TRY(paramsAndResults(sig, nullptr));
-      if (!sig.params.empty())
-        return errorAt(peek(), "select takes results only");
-      w.u32(static_cast<uint32_t>(sig.results.size()));
-      for (uint8_t type : sig.results)
-        w.byte(type);
-      return {};
-    }
-    case ImmKind::RefType: w.byte(WASMC_TRY(heapType())); return {};
-    case ImmKind::MemoryInit:
-      usesDataCount_ = true;
-      w.u32(WASMC_TRY(index(dataSpace_, "data segment")));
-      w.byte(0x00);
-      return {};
-    case ImmKind::Data:
-      usesDataCount_ = true;
-      w.u32(WASMC_TRY(index(dataSpace_, "data segment")));
-      return {};
-    case ImmKind::MemoryCopy:
-      w.byte(0x00);
-      w.byte(0x00);
-      return {};
-    case ImmKind::TableInit: {
-      // table.init x? y: (elem y, table x); without x, table 0.
-      if (!isIndex())
-        return unexpected("an element segment");
-      const Token& first = next();
-      if (isIndex()) {
-        const uint32_t table = WASMC_TRY(resolve(first, tableSpace_, "table"));
-        w.u32(WASMC_TRY(index(elemSpace_, "element segment")));
-        w.u32(table);
-      } else {
-        w.u32(WASMC_TRY(resolve(first, elemSpace_, "element segment")));
-        w.u32(0);
-      }
-      return {};
-    }
-    case ImmKind::Elem: w.u32(WASMC_TRY(index(elemSpace_, "element segment"))); return {};
-    case ImmKind::TableCopy: {
-      uint32_t destination = 0, source = 0;
-      if (isIndex()) {
-        destination = WASMC_TRY(index(tableSpace_, "table"));
-        source = WASMC_TRY(index(tableSpace_, "table"));
-      }
-      w.u32(destination);
-      w.u32(source);
-      return {};
-    }
-    }
-    return {};
-  }
-
-  /// An index token already read (table.init's first, whose space depends
-  /// on whether a second follows).
-  Expected<uint32_t> resolve(const Token& token, const Space& space, const char* what) {
-    if (token.kind == TokenKind::Integer) {
-      std::optional<uint64_t> value = parseUnsigned(token.text, 32);
-      if (!value)
-        return errorAt(token, "constant out of range");
-      return static_cast<uint32_t>(*value);
-    }
-    auto found = space.ids.find(idName(token));
-    if (found == space.ids.end())
-      return errorAt(token, std::string("unknown ") + what + " " + std::string(token.text));
-    return found->second;
-  }
-
-  // --- assembly ---------------------------------------------------------------
-
-  std::vector<uint8_t> assemble() {
-    BinaryWriter out;
-    out.header();
-    auto section = [&](uint8_t id, uint32_t count, const BinaryWriter& contents) {
-      if (count == 0)
-        return;
-      out.beginSection(id);
-      out.u32(count);
-      out.bytes(contents.data().data(), contents.size());
-      out.endSection();
-    };
-    BinaryWriter types;
-    for (const Signature& sig : types_) {
-      types.byte(0x60);
-      types.u32(static_cast<uint32_t>(sig.params.size()));
-      for (uint8_t type : sig.params)
-        types.byte(type);
-      types.u32(static_cast<uint32_t>(sig.results.size()));
-      for (uint8_t type : sig.results)
-        types.byte(type);
-    }
-    section(1, static_cast<uint32_t>(types_.size()), types);
-    section(2, importCount_, imports_);
-    section(3, definedFuncs_, functions_);
-    section(4, tableDefs_, tables_);
-    section(5, memoryDefs_, memories_);
-    section(6, globalDefs_, globals_);
-    section(7, exportCount_, exports_);
-    if (start_) {
-      out.beginSection(8);
-      out.u32(*start_);
-      out.endSection();
-    }
-    section(9, elemCount_, elems_);
-    if (usesDataCount_) {
-      out.beginSection(12);
-      out.u32(dataCount_);
-      out.endSection();
-    }
-    section(10, definedFuncs_, codes_);
-    section(11, dataCount_, data_);
-    return out.take();
-  }
-
-  const std::vector<Token>& t_;
-  size_t at_;
-
-  std::vector<Signature> types_;
-  Space typeSpace_, funcSpace_, tableSpace_, memorySpace_, globalSpace_, elemSpace_, dataSpace_;
-
-  // Index counters of pass 2 (imports and definitions, in text order).
-  uint32_t funcCount_ = 0, tableCount_ = 0, memoryCount_ = 0, globalCount_ = 0;
-  std::vector<uint32_t> funcTypes_;
-
-  BinaryWriter imports_, functions_, tables_, memories_, globals_, exports_, elems_, codes_, data_;
-  uint32_t importCount_ = 0, definedFuncs_ = 0, tableDefs_ = 0, memoryDefs_ = 0, globalDefs_ = 0;
-  uint32_t exportCount_ = 0, elemCount_ = 0, dataCount_ = 0;
-  std::optional<uint32_t> start_;
-  bool usesDataCount_ = false;
-};
-
-} // namespace
 
 Expected<std::vector<uint8_t>> parseModuleAt(const std::vector<Token>& tokens, size_t& at) {
   Parser parser(tokens, at);
