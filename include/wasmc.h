@@ -84,6 +84,13 @@ WASM_API_EXTERN void wasmc_config_cache_set(wasm_config_t*, bool enabled);
 WASM_API_EXTERN void wasmc_config_memory_pool_set(wasm_config_t*, uint32_t memories);
 /// Compiler threads for one module: 0 = one per core (default).
 WASM_API_EXTERN void wasmc_config_compile_threads_set(wasm_config_t*, uint32_t threads);
+/// Switches a WebAssembly feature past 2.0 on or off by name, as `wasmc
+/// --wasm NAME=y|n` does: "extended-const", "gc", "relaxed-simd",
+/// "tail-call" (docs/WASM-3.0.md). All are on by default; a module that uses
+/// one switched off does not compile (nor validate, with
+/// wasm_module_validate), with an error naming the feature. Returns false,
+/// changing nothing, for a name wasmc does not know.
+WASM_API_EXTERN bool wasmc_config_wasm_feature_set(wasm_config_t*, const char* name, bool enabled);
 /// Loops check for interrupts too (default off: then only function entries
 /// do, and a loop without calls runs on). Costs a load, a compare and a
 /// branch per loop iteration.

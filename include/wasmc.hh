@@ -342,6 +342,9 @@ struct Config {
   bool interruptible = false;  // loops check for interrupts too (wasmc_config_interruptible_set)
   bool consumeFuel = false;    // the code consumes the store's fuel (wasmc_config_consume_fuel_set)
   uint32_t memoryPool = 0;     // memories each module keeps for its next instances (wasmc_config_memory_pool_set)
+  /// Features past 2.0 switched by name, {"tail-call", false} (wasmc_config_wasm_feature_set);
+  /// an unknown name leaves the engine invalid (Engine::valid() false).
+  std::vector<std::pair<std::string, bool>> wasmFeatures = {};
 };
 
 class Engine {
@@ -356,8 +359,17 @@ public:
     wasmc_config_interruptible_set(c, config.interruptible);
     wasmc_config_consume_fuel_set(c, config.consumeFuel);
     wasmc_config_memory_pool_set(c, config.memoryPool);
-    engine_.reset(wasm_engine_new_with_config(c));
+    bool known = true;
+    for (const auto& [name, enabled] : config.wasmFeatures)
+      known = wasmc_config_wasm_feature_set(c, name.c_str(), enabled) && known;
+    if (known) {
+      engine_.reset(wasm_engine_new_with_config(c));
+    } else {
+      wasm_config_delete(c);
+    }
   }
+  /// False when the config named a feature wasmc does not know.
+  bool valid() const { return engine_ != nullptr; }
   wasm_engine_t* raw() const { return engine_.get(); }
   /// Advances the epoch (any thread); stores whose deadline it reaches are interrupted.
   void incrementEpoch() { wasmc_engine_increment_epoch(engine_.get()); }

@@ -113,8 +113,8 @@ wasm_module_t* wasm_module_new(wasm_store_t* store, const wasm_byte_vec_t* binar
   return module ? *module : nullptr;
 }
 
-bool wasm_module_validate(wasm_store_t*, const wasm_byte_vec_t* binary) {
-  return static_cast<bool>(wasm::loadModule(bytesOf(binary)));
+bool wasm_module_validate(wasm_store_t* store, const wasm_byte_vec_t* binary) {
+  return static_cast<bool>(wasm::loadModule(bytesOf(binary), store->engine->settings.options.features));
 }
 
 void wasm_module_imports(const wasm_module_t* handle, wasm_importtype_vec_t* out) {

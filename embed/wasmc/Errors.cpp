@@ -89,6 +89,16 @@ void wasmc_config_compile_threads_set(wasm_config_t* config, uint32_t threads) {
   config->settings.options.jobs = threads;
 }
 
+bool wasmc_config_wasm_feature_set(wasm_config_t* config, const char* name, bool enabled) {
+  if (!name)
+    return false;
+  wasm::Features features = config->settings.options.features;
+  if (!wasm::setFeature(features, std::string(name) + (enabled ? "=y" : "=n")))
+    return false;
+  config->settings.options.features = features;
+  return true;
+}
+
 // --- modules ----------------------------------------------------------------
 
 wasmc_error_t* wasmc_module_new(wasm_store_t* store, const uint8_t* bytes, size_t size, wasm_module_t** out) {

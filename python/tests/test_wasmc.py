@@ -24,6 +24,16 @@ def test_engine_store_module_instance_call():
 def test_engine_rejects_bad_settings():
     with pytest.raises(wasmc.Error):
         wasmc.Engine(opt_level=7)
+    with pytest.raises(wasmc.Error, match="unknown wasm feature 'threads'"):
+        wasmc.Engine(wasm_features={"threads": True})
+
+
+def test_wasm_features_switch_off():
+    # (func $f (return_call $f)): a tail call, refused with tail-call off.
+    tail_call = b"\0asm\1\0\0\0\1\4\1\x60\0\0\3\2\1\0\x0a\6\1\4\0\x12\0\x0b"
+    wasmc.Module(wasmc.Store(wasmc.Engine()), tail_call)
+    with pytest.raises(wasmc.Error, match="tail-call"):
+        wasmc.Module(wasmc.Store(wasmc.Engine(wasm_features={"tail-call": False})), tail_call)
 
 
 def test_module_from_file_and_errors(tmp_path):

@@ -113,11 +113,12 @@ class Engine:
     """How modules are compiled: tier ("llvm", "baseline", "tiered"), LLVM's
     opt_level (0..3), target_cpu, whether to use the user's cache, whether
     loops check for interrupts (interruptible), whether the code consumes
-    fuel (consume_fuel), and how many memories each module keeps, reset, for
-    its next instances (memory_pool)."""
+    fuel (consume_fuel), how many memories each module keeps, reset, for
+    its next instances (memory_pool), and the features past 2.0 switched by
+    name (wasm_features={"tail-call": False}; all on by default)."""
 
     def __init__(self, tier="llvm", opt_level=2, target_cpu="native", cache=False, interruptible=False,
-                 consume_fuel=False, memory_pool=0):
+                 consume_fuel=False, memory_pool=0, wasm_features=None):
         config = _ffi.wasm_config_new()
         _ffi.wasmc_config_tier_set(config, _TIERS[tier])
         if not _ffi.wasmc_config_opt_level_set(config, opt_level):
@@ -127,6 +128,10 @@ class Engine:
         _ffi.wasmc_config_interruptible_set(config, interruptible)
         _ffi.wasmc_config_consume_fuel_set(config, consume_fuel)
         _ffi.wasmc_config_memory_pool_set(config, memory_pool)
+        for name, enabled in (wasm_features or {}).items():
+            if not _ffi.wasmc_config_wasm_feature_set(config, name.encode(), enabled):
+                _ffi.wasm_config_delete(config)
+                raise Error(f"unknown wasm feature {name!r} (known: extended-const, gc, relaxed-simd, tail-call)")
         self._ptr = _ffi.wasm_engine_new_with_config(config)
 
     def __del__(self):

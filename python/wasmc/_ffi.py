@@ -68,7 +68,8 @@ P = c_void_p
 PB = ctypes.POINTER(ByteVec)
 PP = ctypes.POINTER(PointerVec)
 for _name, _res, _args in [
-    ("wasm_config_new", P, []), ("wasm_engine_new_with_config", P, [P]), ("wasm_engine_delete", None, [P]),
+    ("wasm_config_new", P, []), ("wasm_config_delete", None, [P]), ("wasm_engine_new_with_config", P, [P]),
+    ("wasm_engine_delete", None, [P]),
     ("wasm_store_new", P, [P]), ("wasm_store_delete", None, [P]),
     ("wasm_byte_vec_new", None, [PB, c_size_t, c_char_p]), ("wasm_byte_vec_delete", None, [PB]),
     ("wasm_valtype_new", P, [c_uint8]), ("wasm_valtype_kind", c_uint8, [P]),
@@ -111,7 +112,8 @@ for _name, _res, _args in [
     ("wasmc_error_delete", None, [P]), ("wasmc_error_message", None, [P, PB]), ("wasmc_error_kind", c_uint8, [P]),
     ("wasmc_config_tier_set", None, [P, c_uint8]), ("wasmc_config_opt_level_set", c_bool, [P, c_uint32]),
     ("wasmc_config_cache_set", None, [P, c_bool]), ("wasmc_config_target_cpu_set", None, [P, c_char_p]),
-    ("wasmc_config_interruptible_set", None, [P, c_bool]), ("wasmc_config_consume_fuel_set", None, [P, c_bool]),
+    ("wasmc_config_interruptible_set", None, [P, c_bool]),
+    ("wasmc_config_wasm_feature_set", c_bool, [P, c_char_p, c_bool]), ("wasmc_config_consume_fuel_set", None, [P, c_bool]),
     ("wasmc_config_memory_pool_set", None, [P, c_uint32]),
     ("wasmc_store_interrupt", None, [P]), ("wasmc_store_set_timeout", None, [P, ctypes.c_uint64]),
     ("wasmc_engine_increment_epoch", None, [P]), ("wasmc_engine_epoch", ctypes.c_uint64, [P]),

@@ -221,6 +221,7 @@ int main(int argc, char** argv) {
 
   wasm_config_t* config = wasm_config_new();
   wasm_config_delete(config);
+
   wasm_engine_t* engine = wasm_engine_new_with_config(wasm_config_new());
   wasm_engine_t* second_engine = wasm_engine_new();
   wasm_engine_delete(second_engine);

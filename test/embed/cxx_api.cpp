@@ -36,6 +36,20 @@ int main(int argc, char** argv) {
   wasmc::Result<wasmc::Module> broken = wasmc::Module::compile(store, bad);
   CHECK(!broken && broken.error().kind() == wasmc::ErrorKind::Malformed && broken.error().offset());
 
+  // Features past 2.0 by name: a tail call compiles by default, not with
+  // tail-call off; an unknown feature leaves the engine invalid.
+  {
+    const std::vector<uint8_t> tailCall = {0, 'a', 's', 'm', 1, 0, 0, 0, 1, 4, 1, 0x60, 0, 0,
+                                           3, 2, 1, 0, 0x0a, 6, 1, 4, 0, 0x12, 0, 0x0b};
+    CHECK(wasmc::Module::compile(store, tailCall));
+    wasmc::Engine strict(wasmc::Config{.optLevel = 0, .wasmFeatures = {{"tail-call", false}}});
+    CHECK(strict.valid());
+    wasmc::Store strictStore(strict);
+    wasmc::Result<wasmc::Module> refused = wasmc::Module::compile(strictStore, tailCall);
+    CHECK(!refused && refused.error().message().find("tail-call") != std::string::npos);
+    CHECK(!wasmc::Engine(wasmc::Config{.wasmFeatures = {{"threads", true}}}).valid());
+  }
+
   std::vector<uint8_t> bytes = readFile(argv[1]);
   CHECK(wasmc::Module::validate(bytes));
   wasmc::Result<wasmc::Module> module = wasmc::Module::compile(store, bytes);

@@ -1,7 +1,8 @@
 // Store resource limits through wasmc.h: grows refused (-1) or trapping,
 // instantiation refused by memory size, table size, instance, table and
 // memory counts, the default bound on all tables of a store (8 tables of
-// 10M elements from a 59-byte module), and max-wasm-stack.
+// 10M elements from a 59-byte module), and max-wasm-stack; and the
+// features past 2.0 switched off by name (what a host may refuse).
 // Usage: embed_limits limits.wasm
 #include <stdio.h>
 #include <stdlib.h>
@@ -199,6 +200,34 @@ static void test_memory_pool(void) {
   printf("ok   pooled memories start at their minimum size again\n");
 }
 
+// Features past 2.0, by name (wasmc_config_wasm_feature_set): a module with
+// a tail call, `(func $f (return_call $f))`, validates and compiles by
+// default, not with tail-call off; an unknown name changes nothing.
+static void test_wasm_features(void) {
+  wasm_byte_vec_t tail_call;
+  wasm_byte_vec_new(&tail_call, 26,
+                    "\0asm\1\0\0\0\1\4\1\x60\0\0\3\2\1\0\x0a\6\1\4\0\x12\0\x0b");
+  wasm_config_t* off = wasm_config_new();
+  CHECK(wasmc_config_wasm_feature_set(off, "tail-call", false));
+  CHECK(!wasmc_config_wasm_feature_set(off, "threads", true));
+  CHECK(!wasmc_config_wasm_feature_set(off, NULL, true));
+  wasm_engine_t* strict = wasm_engine_new_with_config(off);
+  wasm_engine_t* loose = wasm_engine_new();
+  wasm_store_t* strict_store = wasm_store_new(strict);
+  wasm_store_t* loose_store = wasm_store_new(loose);
+  CHECK(wasm_module_validate(loose_store, &tail_call));
+  CHECK(!wasm_module_validate(strict_store, &tail_call));
+  CHECK(wasm_module_new(strict_store, &tail_call) == NULL);
+  wasm_module_t* compiled = wasm_module_new(loose_store, &tail_call);
+  CHECK(compiled);
+  wasm_module_delete(compiled);
+  wasm_store_delete(strict_store);
+  wasm_store_delete(loose_store);
+  wasm_engine_delete(strict);
+  wasm_engine_delete(loose);
+  wasm_byte_vec_delete(&tail_call);
+}
+
 int main(int argc, char** argv) {
   CHECK(argc == 2);
   limits_wasm = read_file(argv[1]);
@@ -214,6 +243,7 @@ int main(int argc, char** argv) {
     wasm_engine_delete(engine);
   }
   test_memory_pool();
+  test_wasm_features();
   wasm_byte_vec_delete(&limits_wasm);
   printf("all limits checks passed\n");
   return 0;
