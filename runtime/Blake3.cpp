@@ -9,8 +9,8 @@
 #include <array>
 #include <bit>
 #include <cstring>
-#include <thread>
 
+#include <pthread.h>
 
 namespace wasmc::rt {
 
@@ -128,14 +128,35 @@ void subtreeCv(Blake3Path path, const uint32_t* key, uint32_t flags, const uint8
   std::memcpy(out, cvs, 32);
 }
 
-/// subtreeCv with the left half on a second thread.
+/// subtreeCv with the left half on a second thread, or on this one when no
+/// thread can be made (a process at its thread limit still loads).
 void subtreeCvParallel(Blake3Path path, const uint32_t* key, uint32_t flags, const uint8_t* input, uint64_t counter,
                        size_t chunks, uint32_t* out) {
   uint32_t halves[16];
   size_t half = chunks / 2;
-  std::thread left([&] { subtreeCv(path, key, flags, input, counter, half, halves); });
+  struct Left {
+    Blake3Path path;
+    const uint32_t* key;
+    uint32_t flags;
+    const uint8_t* input;
+    uint64_t counter;
+    size_t chunks;
+    uint32_t* out;
+  } left{path, key, flags, input, counter, half, halves};
+  auto run = [](void* arg) -> void* {
+    auto* job = static_cast<Left*>(arg);
+    subtreeCv(job->path, job->key, job->flags, job->input, job->counter, job->chunks, job->out);
+    return nullptr;
+  };
+  // pthread_create, not std::thread: without exceptions (the runtime has
+  // none) std::thread aborts where a thread cannot be made.
+  pthread_t thread;
+  const bool threaded = ::pthread_create(&thread, nullptr, run, &left) == 0;
+  if (!threaded)
+    run(&left);
   subtreeCv(path, key, flags, input + half * kChunkBytes, counter + half, half, halves + 8);
-  left.join();
+  if (threaded)
+    ::pthread_join(thread, nullptr);
   parentCv(key, flags, halves, halves + 8, out);
 }
 
