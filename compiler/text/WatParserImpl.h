@@ -1,7 +1,7 @@
 #pragma once
-// Private to the text parser (WatParser.cpp: tokens, types, names, module
-// fields and assembly; WatInstructions.cpp: instructions): the parser's
-// class and the small types it shares between the two files.
+// Private to the text parser (WatParser.cpp: tokens, types, names and
+// assembly; WatFields.cpp: module fields; WatInstructions.cpp:
+// instructions): the parser's class and the small types its files share.
 
 #include "compiler/text/BinaryWriter.h"
 #include "compiler/text/Lexer.h"
